@@ -1,0 +1,214 @@
+//! What an account is: who issued it, how its codes are made, and what the user keeps with it.
+//!
+//! These types are the one vocabulary shared by the OTP engine, the link parser, the vault, importers and
+//! exporters. They never cross into the webview: the desktop shell sends a view of an account (metadata and
+//! codes), never an [`Account`], because an account carries its [`Secret`].
+
+use std::fmt;
+
+use crate::secret::Secret;
+
+/// A stable account identifier (a random UUID), unchanged by edits, exports and restores.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct AccountId(pub uuid::Uuid);
+
+impl AccountId {
+    /// A fresh random id.
+    pub fn new_random() -> Self {
+        Self(uuid::Uuid::new_v4())
+    }
+}
+
+impl fmt::Debug for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AccountId({})", self.0)
+    }
+}
+
+impl fmt::Display for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The HMAC hash function of an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Algorithm {
+    #[default]
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+impl Algorithm {
+    /// The name used in `otpauth://` links and most exports: `SHA1`, `SHA256`, `SHA512`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::Sha1 => "SHA1",
+            Algorithm::Sha256 => "SHA256",
+            Algorithm::Sha512 => "SHA512",
+        }
+    }
+}
+
+/// How the moving factor of an account advances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OtpKind {
+    /// RFC 6238: the counter is the Unix time divided by `period` seconds.
+    Totp { period: u32 },
+    /// RFC 4226: `counter` is the value the *next* code uses.
+    Hotp { counter: u64 },
+    /// Steam Guard: TOTP (SHA-1, 30 s) rendered as 5 characters of Steam's alphabet.
+    Steam { period: u32 },
+}
+
+/// Everything needed, besides the secret, to compute an account's codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OtpParams {
+    pub kind: OtpKind,
+    pub algorithm: Algorithm,
+    /// Number of digits (characters for Steam) in a code.
+    pub digits: u8,
+}
+
+impl OtpParams {
+    pub const MIN_DIGITS: u8 = 4;
+    pub const MAX_DIGITS: u8 = 10;
+    pub const MIN_PERIOD: u32 = 1;
+    /// Generous upper bound: real services use 30 or 60 s, a few use up to 300 s; beyond a day is nonsense.
+    pub const MAX_PERIOD: u32 = 86_400;
+    pub const DEFAULT_PERIOD: u32 = 30;
+    pub const DEFAULT_DIGITS: u8 = 6;
+    pub const STEAM_DIGITS: u8 = 5;
+
+    /// The usual TOTP account: SHA-1, 6 digits, 30 seconds.
+    pub fn default_totp() -> Self {
+        Self {
+            kind: OtpKind::Totp { period: Self::DEFAULT_PERIOD },
+            algorithm: Algorithm::Sha1,
+            digits: Self::DEFAULT_DIGITS,
+        }
+    }
+
+    /// Steam Guard parameters.
+    pub fn steam() -> Self {
+        Self {
+            kind: OtpKind::Steam { period: Self::DEFAULT_PERIOD },
+            algorithm: Algorithm::Sha1,
+            digits: Self::STEAM_DIGITS,
+        }
+    }
+
+    /// The period in seconds for time-based kinds, `None` for HOTP.
+    pub fn period(&self) -> Option<u32> {
+        match self.kind {
+            OtpKind::Totp { period } | OtpKind::Steam { period } => Some(period),
+            OtpKind::Hotp { .. } => None,
+        }
+    }
+}
+
+/// One of the recovery (backup) codes a service hands out when 2FA is enabled.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RecoveryCode {
+    pub code: zeroize::Zeroizing<String>,
+    pub used: bool,
+}
+
+impl fmt::Debug for RecoveryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecoveryCode").field("code", &"<redacted>").field("used", &self.used).finish()
+    }
+}
+
+/// An account as the user keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Account {
+    pub id: AccountId,
+    /// The service, e.g. `GitHub`. May be empty.
+    pub issuer: String,
+    /// The account at that service, e.g. `alice@example.com`. May be empty.
+    pub name: String,
+    pub secret: Secret,
+    pub otp: OtpParams,
+    /// Groups or tags, in the user's order.
+    pub groups: Vec<String>,
+    pub note: String,
+    pub recovery_codes: Vec<RecoveryCode>,
+    pub favorite: bool,
+    /// Position in the user's manual order (lower first).
+    pub order: i64,
+    /// Unix seconds.
+    pub created: i64,
+    /// Unix seconds.
+    pub updated: i64,
+    /// Unix seconds of the last copy or reveal, if any.
+    pub last_used: Option<i64>,
+    pub use_count: u64,
+}
+
+impl Account {
+    /// A new account with a fresh id and no user metadata; `now` is Unix seconds.
+    pub fn new(issuer: impl Into<String>, name: impl Into<String>, secret: Secret, otp: OtpParams, now: i64) -> Self {
+        Self {
+            id: AccountId::new_random(),
+            issuer: issuer.into(),
+            name: name.into(),
+            secret,
+            otp,
+            groups: Vec::new(),
+            note: String::new(),
+            recovery_codes: Vec::new(),
+            favorite: false,
+            order: 0,
+            created: now,
+            updated: now,
+            last_used: None,
+            use_count: 0,
+        }
+    }
+
+    /// `Issuer (name)`, `Issuer`, or `name`: how the account is named in messages.
+    pub fn display_name(&self) -> String {
+        match (self.issuer.is_empty(), self.name.is_empty()) {
+            (false, false) => format!("{} ({})", self.issuer, self.name),
+            (false, true) => self.issuer.clone(),
+            (true, false) => self.name.clone(),
+            (true, true) => String::from("(unnamed account)"),
+        }
+    }
+
+    /// True when `other` would produce the same codes for the same label: an exact duplicate.
+    pub fn same_key_as(&self, other: &Account) -> bool {
+        self.secret == other.secret
+            && self.otp.algorithm == other.otp.algorithm
+            && self.otp.digits == other.otp.digits
+            && std::mem::discriminant(&self.otp.kind) == std::mem::discriminant(&other.otp.kind)
+            && self.otp.period() == other.otp.period()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_debug_hides_secret_and_recovery_codes() {
+        let mut a = Account::new(
+            "GitHub",
+            "alice",
+            Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap(),
+            OtpParams::default_totp(),
+            0,
+        );
+        a.recovery_codes.push(RecoveryCode { code: "abcd-efgh-1234".to_string().into(), used: false });
+        let dbg = format!("{a:?}");
+        assert!(dbg.contains("<redacted>"));
+        assert!(!dbg.contains("JBSW"));
+        assert!(!dbg.contains("abcd-efgh"));
+        assert_eq!(a.display_name(), "GitHub (alice)");
+    }
+}

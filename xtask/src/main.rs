@@ -1,0 +1,45 @@
+//! `cargo xtask …`: the developer tasks behind the README's commands.
+//!
+//! `run` builds and opens the app, `test` runs every check CI runs, `bench` prints the benchmark figures,
+//! `setup` installs what a fresh Debian/Ubuntu machine lacks. Plain `std` only, so this builds in seconds.
+
+mod setup;
+mod test;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (task, rest) = match args.split_first() {
+        Some((task, rest)) => (task.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match task {
+        "run" => test::run_app(rest),
+        "test" => test::test_all(rest),
+        "bench" => test::bench(rest),
+        "setup" => setup::setup(setup::Need::all()),
+        "help" | "--help" | "-h" => {
+            print_help();
+            Ok(())
+        }
+        other => Err(format!("unknown task `{other}` (try `cargo xtask help`)")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_help() {
+    println!(
+        "cargo xtask <task>\n\n\
+         run     build and open Twofold (installs missing system and npm packages)\n\
+         test    run every test and check, as CI does\n\
+         bench   run the benchmarks and print the figures\n\
+         setup   install the system packages, npm packages and tools the other tasks need"
+    );
+}
