@@ -225,6 +225,8 @@ impl RawEntry {
                 (5, Value::Varint(v)) => e.digits = v,
                 (6, Value::Varint(v)) => e.kind = v,
                 (7, Value::Varint(v)) => e.counter = v,
+                // unique_id: Google's own identifier, not kept.
+                (8, Value::Bytes(_)) => {}
                 (1..=8, _) => return Err(MigrationError::InvalidPayload { reason: "a field has the wrong type" }),
                 _ => {}
             }
