@@ -10,6 +10,7 @@
 
 pub mod model;
 pub mod secret;
+pub mod vault;
 
 pub use model::{Account, AccountId, Algorithm, OtpKind, OtpParams};
 pub use secret::{Secret, SecretError};
