@@ -219,7 +219,8 @@ fn scrub_map(map: &mut Map<String, Value>) {
     }
 }
 
-const ACCOUNT_FIELDS: [&str; 20] = [
+/// The account fields this version reads; everything else in an account object is kept as unknown.
+const ACCOUNT_FIELDS: [&str; 18] = [
     "id",
     "type",
     "algorithm",
@@ -238,9 +239,6 @@ const ACCOUNT_FIELDS: [&str; 20] = [
     "updated",
     "last_used",
     "use_count",
-    // Reserved so a future minor cannot reuse the names with another meaning.
-    "icon",
-    "extra",
 ];
 
 fn account_to_json(a: &Account, extra: Option<&Map<String, Value>>) -> Map<String, Value> {
