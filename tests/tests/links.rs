@@ -218,6 +218,12 @@ proptest! {
         prop_assert!(p.warnings.is_empty(), "{:?}", p.warnings);
     }
 
+}
+
+proptest! {
+    // The bounded fuzz run of the normal test command: about a second in a debug build.
+    #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
     /// Bounded fuzz: arbitrary text never panics either parser, and whatever parses, once written and read
     /// again, gives the same account.
     #[test]
