@@ -93,6 +93,7 @@ fn error_table() {
         (format!("otpauth:///label?secret={K}"), "link has no type"),
         (format!("otpauth://motp/x?secret={K}"), "unsupported otp type `motp`"),
         ("https://example.com/".into(), "not an otpauth:// link"),
+        ("otpauth-migration://offline?data=CgA%3D".into(), "this is a google authenticator transfer link"),
         (K.into(), "not an otpauth:// link"),
         ("otpauth://totp/X".into(), "link has no secret"),
         ("otpauth://totp/X?secret=&issuer=Y".into(), "link has no secret"),
