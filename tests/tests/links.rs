@@ -69,6 +69,7 @@ fn odd_links_table() {
         assert_eq!((p.issuer.as_str(), p.name.as_str()), (issuer, name), "{link}");
         assert_eq!(p.otp, params, "{link}");
         assert_eq!(p.warnings.len(), warnings, "{link}: {:?}", p.warnings);
+        assert!(!format!("{p:?}").contains(&S[..8]), "Debug of a parsed link shows the secret");
         if !link.contains("HXDMVJEC") && !link.contains("GEZDGNBV") {
             assert_eq!(&*p.secret.to_base32(), S, "{link}");
         }
@@ -121,6 +122,7 @@ fn error_table() {
         assert!(!text.to_uppercase().contains("ZQXW"), "{link:.80}: error quotes the secret: {text}");
         assert!(text.len() < 200, "{link:.80}: message too long: {text}");
         assert_eq!(text, text.trim_end_matches('.'), "no trailing dot");
+        assert!(!text.starts_with(char::is_uppercase), "messages start lower-case: {text}");
     }
     assert!(matches!(uri::parse("otpauth://totp/X?secret=ZQXW1QXW"), Err(LinkError::Secret(_))));
 }
