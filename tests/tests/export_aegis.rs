@@ -243,7 +243,7 @@ fn independent_decryptor_opens_aegis_own_encrypted_vault() {
 fn encrypted_export_opens_with_the_independent_decryptor() {
     let accounts = accounts();
     let password = "s3cret p\u{e4}ss \u{1f511}";
-    let exported = export::export(&accounts, Format::AegisEncrypted, Protection::Password(password)).unwrap();
+    let exported = export::export(&accounts, Format::AegisEncrypted, Protection::Password(password), 0).unwrap();
     assert_eq!(exported.count, accounts.len());
     assert_eq!(exported.losses.len(), 1, "the recovery codes are reported as lost");
     let text = std::str::from_utf8(&exported.bytes).unwrap();
@@ -261,8 +261,8 @@ fn encrypted_export_opens_with_the_independent_decryptor() {
 #[test]
 fn every_encrypted_export_has_a_fresh_master_key_salt_and_nonces() {
     let accounts = accounts();
-    let a = export::export(&accounts, Format::AegisEncrypted, Protection::Password("pw")).unwrap();
-    let b = export::export(&accounts, Format::AegisEncrypted, Protection::Password("pw")).unwrap();
+    let a = export::export(&accounts, Format::AegisEncrypted, Protection::Password("pw"), 0).unwrap();
+    let b = export::export(&accounts, Format::AegisEncrypted, Protection::Password("pw"), 0).unwrap();
     let a: Value = serde_json::from_slice(&a.bytes).unwrap();
     let b: Value = serde_json::from_slice(&b.bytes).unwrap();
     for path in [
@@ -278,7 +278,7 @@ fn every_encrypted_export_has_a_fresh_master_key_salt_and_nonces() {
 
 #[test]
 fn encrypted_header_matches_the_documented_password_slot() {
-    let exported = export::export(&accounts(), Format::AegisEncrypted, Protection::Password("pw")).unwrap();
+    let exported = export::export(&accounts(), Format::AegisEncrypted, Protection::Password("pw"), 0).unwrap();
     let file: Value = serde_json::from_slice(&exported.bytes).unwrap();
     assert_eq!(file["version"], 1);
     let slots = file["header"]["slots"].as_array().unwrap();
@@ -367,7 +367,7 @@ mod documented_shape {
 #[test]
 fn plain_export_parses_into_the_documented_shape() {
     let accounts = accounts();
-    let exported = export::export(&accounts, Format::AegisPlain, plaintext()).unwrap();
+    let exported = export::export(&accounts, Format::AegisPlain, plaintext(), 0).unwrap();
     let file: documented_shape::File = serde_json::from_slice(&exported.bytes).unwrap();
     assert_eq!(file.version, 1);
     assert!(file.header.slots.is_none() && file.header.params.is_none());
@@ -403,7 +403,7 @@ fn plain_export_is_shaped_like_aegis_own_plain_vault() {
         return;
     };
     let theirs = twofold_tests::read_json(&fixtures.join("peers/aegis/aegis/aegis_plain.json"));
-    let ours = export::export(&accounts(), Format::AegisPlain, plaintext()).unwrap();
+    let ours = export::export(&accounts(), Format::AegisPlain, plaintext(), 0).unwrap();
     let ours: Value = serde_json::from_slice(&ours.bytes).unwrap();
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<std::collections::BTreeSet<_>>();
     assert_eq!(keys(&ours), keys(&theirs));
@@ -428,7 +428,7 @@ fn plain_export_is_shaped_like_aegis_own_plain_vault() {
 #[test]
 fn round_trip_through_verify_and_wrong_password() {
     let accounts = accounts();
-    let exported = export::export(&accounts, Format::AegisEncrypted, Protection::Password("one")).unwrap();
+    let exported = export::export(&accounts, Format::AegisEncrypted, Protection::Password("one"), 0).unwrap();
     assert_eq!(
         export::verify(&exported.bytes, Format::AegisEncrypted, Protection::Password("one"), &accounts),
         Ok(accounts.len())
@@ -448,7 +448,7 @@ fn round_trip_through_verify_and_wrong_password() {
 
 #[test]
 fn empty_vault_exports() {
-    let exported = export::export(&[], Format::AegisEncrypted, Protection::Password("pw")).unwrap();
+    let exported = export::export(&[], Format::AegisEncrypted, Protection::Password("pw"), 0).unwrap();
     assert_eq!(exported.count, 0);
     let db = independent::open_db(&exported.bytes, Some("pw")).unwrap();
     assert!(independent::entries(&db).is_empty());

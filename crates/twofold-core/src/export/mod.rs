@@ -9,12 +9,18 @@
 
 mod aegis;
 mod crypto;
+mod links;
+mod paper;
+pub mod qr;
+mod transfer;
 
 use std::fmt;
 
 use zeroize::Zeroizing;
 
 use crate::model::{Account, AccountId};
+
+pub use transfer::{Transfer, TransferCode, google_transfer};
 
 /// Every export format Twofold writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,17 +30,27 @@ pub enum Format {
     AegisEncrypted,
     /// Aegis vault JSON in the clear.
     AegisPlain,
+    /// One `otpauth://` link per line.
+    OtpauthList,
+    /// Google Authenticator transfer QR codes, on an HTML page (see [`google_transfer`] for single codes).
+    GoogleTransfer,
+    /// A printable HTML page: per account a QR code, issuer, name and key.
+    PaperHtml,
 }
 
 impl Format {
     /// Every format, in the order a menu lists them.
-    pub const ALL: [Format; 2] = [Format::AegisEncrypted, Format::AegisPlain];
+    pub const ALL: [Format; 5] =
+        [Format::AegisEncrypted, Format::AegisPlain, Format::OtpauthList, Format::GoogleTransfer, Format::PaperHtml];
 
     /// The short name used on the command line (`--format NAME`).
     pub fn name(self) -> &'static str {
         match self {
             Format::AegisEncrypted => "aegis",
             Format::AegisPlain => "aegis-plain",
+            Format::OtpauthList => "otpauth",
+            Format::GoogleTransfer => "google-transfer",
+            Format::PaperHtml => "paper",
         }
     }
 
@@ -47,7 +63,7 @@ impl Format {
     pub fn is_plaintext(self) -> bool {
         match self {
             Format::AegisEncrypted => false,
-            Format::AegisPlain => true,
+            Format::AegisPlain | Format::OtpauthList | Format::GoogleTransfer | Format::PaperHtml => true,
         }
     }
 
@@ -55,6 +71,8 @@ impl Format {
     pub fn extension(self) -> &'static str {
         match self {
             Format::AegisEncrypted | Format::AegisPlain => "json",
+            Format::OtpauthList => "txt",
+            Format::GoogleTransfer | Format::PaperHtml => "html",
         }
     }
 }
@@ -125,6 +143,22 @@ impl Loss {
     }
 }
 
+/// An account the format cannot carry at all; it is not in the export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub id: AccountId,
+    /// [`Account::display_name`] of the account.
+    pub account: String,
+    /// Why, in words for the user (never a secret).
+    pub reason: String,
+}
+
+impl Skipped {
+    fn new(account: Option<&Account>, id: AccountId, reason: String) -> Self {
+        Self { id, account: account.map(Account::display_name).unwrap_or_else(|| id.to_string()), reason }
+    }
+}
+
 /// A finished, verified export.
 pub struct Exported {
     pub format: Format,
@@ -134,6 +168,8 @@ pub struct Exported {
     pub count: usize,
     /// Data the format could not carry, per account.
     pub losses: Vec<Loss>,
+    /// Accounts the format cannot carry at all (Google Authenticator transfers only).
+    pub skipped: Vec<Skipped>,
 }
 
 impl fmt::Debug for Exported {
@@ -143,6 +179,7 @@ impl fmt::Debug for Exported {
             .field("bytes", &format_args!("<{} bytes>", self.bytes.len()))
             .field("count", &self.count)
             .field("losses", &self.losses)
+            .field("skipped", &self.skipped)
             .finish()
     }
 }
@@ -161,19 +198,39 @@ pub enum ExportError {
     Random,
     #[error("encryption failed")]
     Crypto,
+    #[error("a QR code cannot hold {len} bytes")]
+    QrTooLong { len: usize },
+    #[error("the QR code image could not be drawn")]
+    Image,
+    #[error("none of the accounts can be exported in this format ({skipped} cannot)")]
+    NothingToExport { skipped: usize },
     #[error("the export did not verify: {reason}")]
     Verification { reason: String },
 }
 
 /// Writes `accounts` in `format`, then reads the result back and checks that every account came through;
-/// only then is the export returned.
-pub fn export(accounts: &[Account], format: Format, protection: Protection<'_>) -> Result<Exported, ExportError> {
+/// only then is the export returned. `now` (Unix seconds) dates the paper backup.
+pub fn export(
+    accounts: &[Account],
+    format: Format,
+    protection: Protection<'_>,
+    now: i64,
+) -> Result<Exported, ExportError> {
     let password = check_protection(format, protection)?;
+    let mut skipped = Vec::new();
     let (bytes, losses) = match format {
         Format::AegisEncrypted | Format::AegisPlain => aegis::write(accounts, password)?,
+        Format::OtpauthList => (links::write(accounts), Vec::new()),
+        Format::GoogleTransfer => {
+            let transfer = google_transfer(accounts, PlaintextAck(()))?;
+            let page = transfer::page(&transfer);
+            skipped = transfer.skipped;
+            (page, Vec::new())
+        }
+        Format::PaperHtml => (paper::page(accounts, now)?, Vec::new()),
     };
     let count = verify(&bytes, format, protection, accounts)?;
-    Ok(Exported { format, bytes, count, losses })
+    Ok(Exported { format, bytes, count, losses, skipped })
 }
 
 /// Reads an export back and checks that it holds exactly `expected` (the fields the format carries);
@@ -187,6 +244,17 @@ pub fn verify(
     let password = check_protection(format, protection)?;
     let read = match format {
         Format::AegisEncrypted | Format::AegisPlain => aegis::read(bytes, password)?,
+        Format::OtpauthList => links::read(bytes)?,
+        Format::GoogleTransfer => transfer::read_page(bytes)?,
+        Format::PaperHtml => paper::read(bytes)?,
+    };
+    let carried;
+    let expected = if format == Format::GoogleTransfer {
+        let cannot = crate::migration::encode(expected, 0).skipped;
+        carried = expected.iter().filter(|a| !cannot.iter().any(|(id, _)| *id == a.id)).cloned().collect::<Vec<_>>();
+        &carried[..]
+    } else {
+        expected
     };
     if read.len() != expected.len() {
         return Err(ExportError::Verification {
@@ -236,6 +304,7 @@ fn first_difference(format: Format, want: &Account, got: &Account) -> Option<&'s
     };
     let extra = match format {
         Format::AegisEncrypted | Format::AegisPlain => aegis(want, got),
+        Format::OtpauthList | Format::GoogleTransfer | Format::PaperHtml => [("", true); 4],
     };
     otp.into_iter().chain(extra).find(|(_, same)| !same).map(|(field, _)| field)
 }
@@ -254,15 +323,15 @@ mod tests {
     fn protection_must_match_the_format() {
         let ack = Protection::Plaintext(PlaintextAck::user_accepted_unencrypted_secrets());
         assert_eq!(
-            export(&one(), Format::AegisEncrypted, ack).unwrap_err(),
+            export(&one(), Format::AegisEncrypted, ack, 0).unwrap_err(),
             ExportError::PasswordRequired { format: Format::AegisEncrypted }
         );
         assert_eq!(
-            export(&one(), Format::AegisPlain, Protection::Password("x")).unwrap_err(),
+            export(&one(), Format::AegisPlain, Protection::Password("x"), 0).unwrap_err(),
             ExportError::NotEncryptable { format: Format::AegisPlain }
         );
         assert_eq!(
-            export(&one(), Format::AegisEncrypted, Protection::Password("")).unwrap_err(),
+            export(&one(), Format::AegisEncrypted, Protection::Password(""), 0).unwrap_err(),
             ExportError::EmptyPassword
         );
     }
@@ -279,7 +348,7 @@ mod tests {
     fn verify_names_the_field_that_differs() {
         let accounts = one();
         let ack = Protection::Plaintext(PlaintextAck::user_accepted_unencrypted_secrets());
-        let exported = export(&accounts, Format::AegisPlain, ack).unwrap();
+        let exported = export(&accounts, Format::AegisPlain, ack, 0).unwrap();
         assert_eq!(exported.count, 1);
         let mut other = accounts.clone();
         other[0].secret = Secret::from_bytes(vec![2u8; 10]).unwrap();
@@ -293,7 +362,7 @@ mod tests {
         let mut accounts = one();
         accounts[0].recovery_codes.push(crate::model::RecoveryCode { code: String::from("x").into(), used: false });
         let ack = Protection::Plaintext(PlaintextAck::user_accepted_unencrypted_secrets());
-        let exported = export(&accounts, Format::AegisPlain, ack).unwrap();
+        let exported = export(&accounts, Format::AegisPlain, ack, 0).unwrap();
         assert_eq!(exported.losses.len(), 1);
         assert_eq!(exported.losses[0].kind, LossKind::RecoveryCodes);
     }
