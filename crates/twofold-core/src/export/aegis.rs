@@ -201,8 +201,8 @@ pub(super) fn write(
 /// Reads an Aegis vault back into accounts; `password` opens an encrypted one. Used to verify what
 /// [`write`] produced, so it accepts exactly the documented format and nothing looser.
 pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Account>, ExportError> {
-    let file: AegisFile =
-        serde_json::from_slice(bytes).map_err(|e| verify_error(format!("not an Aegis vault file ({e})")))?;
+    let file: AegisFile = serde_json::from_slice(bytes)
+        .map_err(|e| verify_error(format!("not an Aegis vault file ({})", json_position(&e))))?;
     if file.version != FILE_VERSION {
         return Err(verify_error(format!("unexpected Aegis file version {}", file.version)));
     }
@@ -217,7 +217,8 @@ pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Account>,
             let tag: [u8; TAG_LEN] = unhex_array(&params.tag, "db tag")?;
             let plain = crypto::open(&master, &nonce, &ciphertext, &tag)
                 .ok_or_else(|| verify_error("the db does not decrypt with the master key"))?;
-            serde_json::from_slice(&plain).map_err(|e| verify_error(format!("the decrypted db is not valid ({e})")))?
+            serde_json::from_slice(&plain)
+                .map_err(|e| verify_error(format!("the decrypted db is not valid ({})", json_position(&e))))?
         }
         (DbField::Plain(_), ..) => return Err(verify_error("the file is plain but an encrypted one was expected")),
         (DbField::Sealed(_), ..) => {
@@ -317,6 +318,11 @@ fn account_from_entry(entry: &Entry, groups: &[Group], index: usize) -> Result<A
         account.groups.push(group.name.clone());
     }
     Ok(account)
+}
+
+/// Where a JSON error is, without serde_json's message: that can quote the offending value, a secret.
+fn json_position(e: &serde_json::Error) -> String {
+    format!("{:?} error at line {}, column {}", e.classify(), e.line(), e.column())
 }
 
 fn hex(bytes: &[u8]) -> String {
