@@ -165,7 +165,7 @@ pub(super) fn write(
             AegisFile { version: FILE_VERSION, header: Header { slots: None, params: None }, db: DbField::Plain(db) }
         }
         Some(password) => {
-            let db_json = Zeroizing::new(serde_json::to_vec(&db).map_err(|_| ExportError::Crypto)?);
+            let db_json = Zeroizing::new(serde_json::to_vec(&db).map_err(|_| ExportError::Serialize)?);
             drop(db);
             let master = crypto::random_key()?;
             let salt = crypto::random::<KEY_LEN>()?;
@@ -194,7 +194,7 @@ pub(super) fn write(
             }
         }
     };
-    let bytes = Zeroizing::new(serde_json::to_vec_pretty(&file).map_err(|_| ExportError::Crypto)?);
+    let bytes = Zeroizing::new(serde_json::to_vec_pretty(&file).map_err(|_| ExportError::Serialize)?);
     Ok((bytes, losses))
 }
 

@@ -198,6 +198,8 @@ pub enum ExportError {
     Random,
     #[error("encryption failed")]
     Crypto,
+    #[error("the export could not be serialized")]
+    Serialize,
     #[error("a QR code cannot hold {len} bytes")]
     QrTooLong { len: usize },
     #[error("the QR code image could not be drawn")]
