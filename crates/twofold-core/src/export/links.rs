@@ -1,6 +1,6 @@
 //! A plain list of `otpauth://` links, one per line: what most authenticators can import.
 //!
-//! Spec: Google's Key URI Format, written by [`crate::uri::format`] (canonical: every parameter explicit,
+//! Spec: Google's Key URI Format, written by [`crate::uri::to_link`] (canonical: every parameter explicit,
 //! Steam as `totp` with `encoder=steam`). Lines end with `\n`; the file ends with one.
 //!
 //! Lost: everything but issuer, name, secret and OTP parameters (ids, groups, notes, favourites, recovery
@@ -16,10 +16,16 @@ use crate::model::Account;
 pub(super) fn write(accounts: &[Account]) -> Zeroizing<Vec<u8>> {
     let mut out = Zeroizing::new(Vec::with_capacity(accounts.len() * 128));
     for account in accounts {
-        out.extend_from_slice(crate::uri::format(account).as_bytes());
+        out.extend_from_slice(link(account).as_bytes());
         out.push(b'\n');
     }
     out
+}
+
+/// The account's link, with spaces around issuer and name trimmed: readers trim them anyway, and an issuer
+/// such as `Company: ` would otherwise not be recognised as the label's prefix when read back.
+pub(super) fn link(account: &Account) -> Zeroizing<String> {
+    crate::uri::to_link(account.issuer.trim(), account.name.trim(), &account.secret, &account.otp)
 }
 
 /// Reads such a list back (blank lines are skipped).

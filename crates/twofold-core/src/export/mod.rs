@@ -383,10 +383,6 @@ mod tests {
                     OtpKind::Steam { .. } => OtpParams::steam(),
                     _ => OtpParams { kind, algorithm, digits },
                 };
-                // Links trim spaces around the issuer and the name (verify allows for that), but an issuer
-                // such as ":\t" comes back as ":" with name ":" (a uri-module corner case, reported), so the
-                // generated text starts and ends with non-space.
-                let (issuer, name) = (issuer.trim(), name.trim());
                 let mut account = Account::new(issuer, name, Secret::from_bytes(key).unwrap(), otp, 0);
                 account.note = note;
                 account.groups = groups;
@@ -412,6 +408,22 @@ mod tests {
                 Err(e) => proptest::prop_assert!(false, "{e}"),
             }
         }
+    }
+
+    /// Regression: an issuer ending in a colon and a space (`Shop: `) came back from a link as issuer `Shop:`
+    /// and name `:alice`, so the export failed to verify; labels are now trimmed before they are written.
+    #[test]
+    fn issuer_ending_in_colon_space_survives_link_formats() {
+        let mut accounts = one();
+        accounts[0].issuer = "Shop: ".into();
+        accounts[0].name = " alice\t".into();
+        let ack = Protection::Plaintext(PlaintextAck::user_accepted_unencrypted_secrets());
+        for format in [Format::OtpauthList, Format::PaperHtml, Format::GoogleTransfer] {
+            assert_eq!(export(&accounts, format, ack, 0).unwrap().count, 1, "{format}");
+        }
+        let list = export(&accounts, Format::OtpauthList, ack, 0).unwrap();
+        let link = crate::uri::parse(std::str::from_utf8(&list.bytes).unwrap().trim()).unwrap();
+        assert_eq!((link.issuer.as_str(), link.name.as_str()), ("Shop:", "alice"));
     }
 
     #[test]

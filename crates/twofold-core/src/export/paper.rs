@@ -49,7 +49,7 @@ pub(super) fn page(accounts: &[Account], now: i64) -> Result<Zeroizing<Vec<u8>>,
         if accounts.len() == 1 { "" } else { "s" }
     ));
     for account in accounts {
-        let link = crate::uri::format(account);
+        let link = super::links::link(account);
         let qr = QrMatrix::encode(&link)?;
         let label = account.display_name();
         html.push_str("<section class=\"account\">");

@@ -61,14 +61,17 @@ pub fn google_transfer(accounts: &[Account], _ack: PlaintextAck) -> Result<Trans
     getrandom::fill(&mut batch_id).map_err(|_| ExportError::Random)?;
     // A positive id, as Google Authenticator writes.
     let batch_id = i32::from_le_bytes(batch_id) & i32::MAX;
-    let encoded = migration::encode(accounts, batch_id);
+    // Spaces around issuer and name are trimmed by readers; trimming first keeps the `Issuer:name` label
+    // recognisable when the issuer itself ends in a colon and a space.
+    let trimmed: Vec<Account> = accounts.iter().map(trim_labels).collect();
+    let encoded = migration::encode(&trimmed, batch_id);
     let skipped: Vec<Skipped> = encoded
         .skipped
         .iter()
         .map(|(id, reason)| Skipped::new(accounts.iter().find(|a| a.id == *id), *id, reason.to_string()))
         .collect();
     let carried: Vec<&Account> =
-        accounts.iter().filter(|a| !encoded.skipped.iter().any(|(id, _)| *id == a.id)).collect();
+        trimmed.iter().filter(|a| !encoded.skipped.iter().any(|(id, _)| *id == a.id)).collect();
     if carried.is_empty() {
         return Err(ExportError::NothingToExport { skipped: skipped.len() });
     }
@@ -143,6 +146,13 @@ pub(super) fn read_page(bytes: &[u8]) -> Result<Vec<Account>, ExportError> {
         accounts.extend(decoded.accounts.into_iter().map(|a| a.into_account(0)));
     }
     Ok(accounts)
+}
+
+fn trim_labels(account: &Account) -> Account {
+    let mut account = account.clone();
+    account.issuer = account.issuer.trim().to_owned();
+    account.name = account.name.trim().to_owned();
+    account
 }
 
 fn check_link(link: &str, index: usize, total: usize, batch_id: i32) -> Result<migration::Decoded, ExportError> {
