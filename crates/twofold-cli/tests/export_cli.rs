@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -40,15 +41,26 @@ impl Env {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_twofold-cli"))
+        self.run_with_stdin(args, "")
+    }
+
+    /// Runs the CLI with the vault password from its file and `stdin` piped in.
+    fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_twofold-cli"))
             .args(args)
             .arg("--password-file")
             .arg(self.path("pw"))
             .env("TWOFOLD_VAULT", self.path("cli.vault"))
             .env_remove("RUST_BACKTRACE")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.as_bytes()).unwrap();
+        drop(input);
+        child.wait_with_output().unwrap()
     }
 
     fn export(&self, format: &str, out: &Path, extra: &[&str]) -> Output {
@@ -146,4 +158,22 @@ fn bad_flags_are_one_clear_line() {
     let err =
         one_error_line(&env.export("aegis", &env.path("a.json"), &["--export-password-file", empty.to_str().unwrap()]));
     assert_eq!(err, "twofold-cli: the export password is empty");
+}
+
+#[test]
+fn export_password_can_come_from_standard_input() {
+    let env = Env::new();
+    let file = env.path("stdin.json");
+    let args = ["export", "--format", "aegis", "--out", file.to_str().unwrap()];
+    let out = env.run_with_stdin(&args, &format!("{EXPORT_PASSWORD}\n"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = std::fs::read(&file).unwrap();
+    let accounts = env.accounts();
+    assert_eq!(export::verify(&bytes, Format::AegisEncrypted, Protection::Password(EXPORT_PASSWORD), &accounts), Ok(2));
+
+    let none = env.path("none.json");
+    let err =
+        one_error_line(&env.run_with_stdin(&["export", "--format", "aegis", "--out", none.to_str().unwrap()], ""));
+    assert_eq!(err, "twofold-cli: no password on standard input");
+    assert!(!none.exists());
 }
