@@ -175,3 +175,15 @@ fn restore_reads_the_vault_password_then_the_backups_from_standard_input() {
     let err = env.fails(&["restore", &file], Some("vault pässwörd 🔐\nnot it\n"));
     assert_eq!(err, "twofold-cli: wrong password for this backup");
 }
+
+#[test]
+fn export_format_twofold_writes_the_same_verified_backup() {
+    let env = Env::new();
+    let file = env.p("e.twofold-backup");
+    let out = env.ok(&["export", "--format", "twofold", "--out", &file, "--export-password-file", &env.p("backup-pw")]);
+    assert_eq!(out.trim_end(), format!("exported 2 of 2 accounts to {file} (twofold, verified)"));
+    let check = env.ok(&["backup-check", &file, "--import-password-file", &env.p("backup-pw")]);
+    assert!(check.starts_with("2 accounts, made "), "{check}");
+    let err = env.fails(&["export", "--format", "twofold", "--out", &file], None);
+    assert_eq!(err, format!("twofold-cli: {file} already exists; pass --force to replace it"));
+}

@@ -9,6 +9,7 @@
 //! clock except where a function's name says so.
 
 pub mod backup;
+pub mod export;
 pub mod migration;
 pub mod model;
 pub mod otp;
