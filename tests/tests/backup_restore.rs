@@ -105,6 +105,11 @@ fn restore_from_a_file_into_a_vault_on_disk() {
     let reopened = s.store().unlock(VAULT_PASSWORD).unwrap();
     assert_eq!(reopened.contents().accounts.len(), 4);
     assert!(reopened.contents().account(original.accounts[2].id).is_some());
+    // Merging again adds nothing and saves nothing.
+    let saved = vault.counter();
+    let again = backup::restore_into(&mut vault, &opened.contents, RestoreMode::Merge).unwrap();
+    assert_eq!(again, RestoreSummary { added: 0, skipped: 3, replaced: 0, removed: 0 });
+    assert_eq!(s.store().inspect().unwrap().save_counter, saved);
 }
 
 #[test]

@@ -16,7 +16,7 @@
 //! over from the backup's accounts.
 
 use crate::model::{Account, AccountId};
-use crate::vault::{Vault, VaultContents};
+use crate::vault::{Vault, VaultContents, VaultError};
 
 use super::error::BackupError;
 
@@ -146,11 +146,34 @@ pub fn apply(vault: &mut VaultContents, backup: &VaultContents, mode: RestoreMod
 
 /// Restores `backup` into `vault` with `mode` through [`Vault::update`]: the comparison runs on the newest
 /// contents under the writer lock, so a change another program saved meanwhile is kept (merge) or knowingly
-/// replaced (replace), never lost by accident. Returns what was done.
+/// replaced (replace), never lost by accident. Returns what was done. A merge that adds nothing saves
+/// nothing (and so triggers no automatic backup).
 pub fn restore_into(
     vault: &mut Vault,
     backup: &VaultContents,
     mode: RestoreMode,
 ) -> Result<RestoreSummary, BackupError> {
-    vault.update(|contents| -> Result<RestoreSummary, BackupError> { Ok(apply(contents, backup, mode)) })
+    let result = vault.update(|contents| -> Result<RestoreSummary, Unsaved> {
+        let summary = apply(contents, backup, mode);
+        if summary.added == 0 && summary.replaced == 0 && summary.removed == 0 {
+            return Err(Unsaved::NothingToDo(summary));
+        }
+        Ok(summary)
+    });
+    match result {
+        Ok(summary) | Err(Unsaved::NothingToDo(summary)) => Ok(summary),
+        Err(Unsaved::Vault(error)) => Err(BackupError::Vault(error)),
+    }
+}
+
+/// Why [`restore_into`]'s update saved nothing.
+enum Unsaved {
+    NothingToDo(RestoreSummary),
+    Vault(VaultError),
+}
+
+impl From<VaultError> for Unsaved {
+    fn from(error: VaultError) -> Self {
+        Unsaved::Vault(error)
+    }
 }
