@@ -189,3 +189,37 @@ fn debug_output_hides_the_key_and_secrets() {
     assert!(!text.contains("rc-1234"), "{text}");
     assert!(!text.contains(opened.contents.accounts[0].secret.to_base32().as_str()), "{text}");
 }
+
+proptest::proptest! {
+    // Each case runs Argon2 once at the minimum cost: a few cases keep the test near a second.
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+    #[test]
+    fn any_contents_round_trip(
+        names in proptest::collection::vec(("\\PC{0,24}", "\\PC{0,24}", proptest::collection::vec(proptest::num::u8::ANY, 1..64)), 0..20),
+        created in proptest::num::i64::ANY,
+    ) {
+        let s = Scratch::new();
+        let mut contents = twofold_core::vault::VaultContents::new();
+        for (issuer, name, secret) in names {
+            contents.accounts.push(twofold_core::Account::new(
+                issuer,
+                name,
+                twofold_core::Secret::from_bytes(secret).unwrap(),
+                twofold_core::OtpParams::default_totp(),
+                NOW,
+            ));
+        }
+        let path = s.path("p.twofold-backup");
+        let key = KEY.with(|k| k.clone());
+        let info = backup::write_backup(&path, &contents, &key, created).unwrap();
+        let opened = backup::open_backup(&path, BACKUP_PASSWORD).unwrap();
+        proptest::prop_assert_eq!(opened.info, info);
+        proptest::prop_assert_eq!(info.created, created);
+        proptest::prop_assert_eq!(opened.contents.accounts, contents.accounts);
+    }
+}
+
+thread_local! {
+    /// One Argon2 run for every case's writes.
+    static KEY: BackupKey = key();
+}

@@ -41,5 +41,8 @@ mod tests {
         assert_eq!(format_utc(1_700_000_000), "2023-11-14 22:13:20 UTC");
         assert_eq!(format_utc(-1), "1969-12-31 23:59:59 UTC");
         assert_eq!(compact_utc(1_700_000_000), "20231114-221320");
+        // A hostile backup may name any time: extremes format without overflow.
+        assert!(format_utc(i64::MAX).ends_with(" UTC"));
+        assert!(format_utc(i64::MIN).ends_with(" UTC"));
     }
 }
