@@ -151,6 +151,12 @@ fn foreign_files_vault_files_and_missing_files_are_named() {
     assert!(matches!(err, BackupError::NotABackup { .. }), "{err:?}");
     assert!(err.to_string().ends_with("is a Twofold vault, not a backup"), "{err}");
 
+    // A sparse file far larger than any backup: refused without reading it.
+    let huge = std::fs::File::create(s.path("huge")).unwrap();
+    huge.set_len(1 << 32).unwrap();
+    let err = backup::check_backup(&s.path("huge"), BACKUP_PASSWORD).unwrap_err();
+    assert!(matches!(err, BackupError::Damaged { .. }), "{err:?}");
+
     let err = backup::check_backup(&s.path("nothing-here"), BACKUP_PASSWORD).unwrap_err();
     assert!(matches!(err, BackupError::NotFound { .. }), "{err:?}");
 }

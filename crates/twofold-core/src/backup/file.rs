@@ -117,10 +117,18 @@ pub fn check_backup(path: &Path, password: &str) -> Result<BackupInfo, BackupErr
 /// Opens and decrypts the backup at `path` with `password` (runs Argon2 at the cost the file names, which is
 /// range-checked first).
 pub fn open_backup(path: &Path, password: &str) -> Result<OpenedBackup, BackupError> {
-    let bytes = fs::read(path).map_err(|e| match e.kind() {
+    let io_error = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => BackupError::NotFound { path: path.to_path_buf() },
         _ => BackupError::io("read", path, e),
-    })?;
+    };
+    // A file longer than any backup can be (a wrong file chosen, or a hostile one) is refused before it is
+    // read into memory.
+    let largest = format::MAX_PAYLOAD_LEN
+        + (format::FIXED_HEADER_LEN + format::SLOT_LEN * format::MAX_SLOTS + format::CHECKSUM_LEN) as u64;
+    if fs::metadata(path).map_err(io_error)?.len() > largest {
+        return Err(BackupError::Damaged { path: path.to_path_buf() });
+    }
+    let bytes = fs::read(path).map_err(io_error)?;
     let (_, _, plaintext) = format::open_with_password(&bytes, password).map_err(|e| BackupError::reading(path, e))?;
     parse_payload(path, &plaintext)
 }
