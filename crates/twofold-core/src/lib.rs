@@ -9,6 +9,7 @@
 //! clock except where a function's name says so.
 
 pub mod model;
+pub mod qr;
 pub mod secret;
 
 pub use model::{Account, AccountId, Algorithm, OtpKind, OtpParams};
