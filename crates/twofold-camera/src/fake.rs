@@ -145,7 +145,7 @@ impl Y4m {
                     }
                 }
                 "C" => {
-                    chroma = if value.starts_with("420") {
+                    chroma = if matches!(value, "420" | "420jpeg" | "420paldv" | "420mpeg2") {
                         Chroma::C420
                     } else if value == "422" {
                         Chroma::C422
