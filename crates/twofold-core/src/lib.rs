@@ -8,9 +8,13 @@
 //! Time is always a parameter (`now` in Unix seconds, or an HOTP counter); nothing in this crate reads the
 //! clock except where a function's name says so.
 
+pub mod migration;
 pub mod model;
+pub mod otp;
 pub mod qr;
 pub mod secret;
+pub mod uri;
+pub mod vault;
 
 pub use model::{Account, AccountId, Algorithm, OtpKind, OtpParams};
 pub use secret::{Secret, SecretError};
