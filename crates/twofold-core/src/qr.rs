@@ -13,7 +13,11 @@
 //!   a light 3×3 blur (sensor noise), an unsharp mask (out of focus: timing patterns get their edges back),
 //!   a half-size copy and its inverse (blur and noise average out), a contrast stretch with rqrr's own
 //!   binarisation (dim, washed-out frames), and the blurred frame inverted. The first pass that finds a
-//!   code wins;
+//!   code wins. One exception to the order: a frame measured as grainy (sensor noise) starts with the
+//!   blurred and half-size passes, because the plain threshold turns grain into thousands of false finder
+//!   patterns that are slow to reject and never read;
+//! - when a pass reads some codes but also finds grids it cannot read (codes close together whose finder
+//!   patterns rqrr paired wrongly), it reads the frame again in overlapping tiles;
 //! - several codes in one frame are all returned, in reading order (rows top to bottom, left to right in a
 //!   row), the same payload only once;
 //! - payloads are bytes in a QR code. They are returned as text: bytes that are not UTF-8 are replaced with
@@ -279,7 +283,8 @@ struct Found {
     bytes: Zeroizing<Vec<u8>>,
     top: f64,
     bottom: f64,
-    centre_x: f64,
+    left: f64,
+    right: f64,
 }
 
 /// The passes, in the order they are tried; the first that finds a code wins.
@@ -312,14 +317,49 @@ const PASSES: [Pass; 8] = [
     Pass::BlurredInverted,
 ];
 
+/// On a noisy frame the plain threshold turns grain into thousands of false finder patterns, which rqrr
+/// examines one by one: slow, and it finds nothing. Such frames start with the blurred pass instead.
+const NOISY_PASSES: [Pass; 8] = [
+    Pass::Blurred,
+    Pass::Half,
+    Pass::BlurredInverted,
+    Pass::HalfInverted,
+    Pass::Plain,
+    Pass::Inverted,
+    Pass::Sharpened,
+    Pass::Stretched,
+];
+
+/// Mean absolute second difference along rows above which a frame counts as noisy. Sharp, clean frames
+/// measure 2–15 (module edges included); Gaussian sensor noise of σ adds about 1.8σ.
+const NOISY: u64 = 30;
+
 fn decode_grey(grey: &Grey) -> Vec<Payload> {
-    for pass in PASSES {
+    let passes = if noise_level(grey) > NOISY { NOISY_PASSES } else { PASSES };
+    for pass in passes {
         let found = run_pass(grey, pass);
         if !found.is_empty() {
             return in_reading_order(found);
         }
     }
     Vec::new()
+}
+
+/// Mean `|2p(x) − p(x−1) − p(x+1)|` over every eighth row.
+fn noise_level(grey: &Grey) -> u64 {
+    let w = grey.width;
+    if w < 3 {
+        return 0;
+    }
+    let (mut sum, mut count) = (0u64, 0u64);
+    for row in grey.pixels.chunks_exact(w).step_by(8) {
+        for x in row.windows(3) {
+            let (l, p, r) = (i32::from(x[0]), i32::from(x[1]), i32::from(x[2]));
+            sum += u64::from((2 * p - l - r).unsigned_abs());
+        }
+        count += (w - 2) as u64;
+    }
+    sum.checked_div(count).unwrap_or(0)
 }
 
 /// Dark when below 95% of the local mean (rqrr's own rule), or above 105% of it for inverted codes.
@@ -329,21 +369,21 @@ const EVEN: (u64, u64) = (100, 100);
 
 fn run_pass(grey: &Grey, pass: Pass) -> Vec<Found> {
     match pass {
-        Pass::Plain => detect(Input::Bits(&thresholded(grey, STRICT, false)), 1.0),
-        Pass::Inverted => detect(Input::Bits(&thresholded(grey, STRICT, true)), 1.0),
-        Pass::Blurred => detect(Input::Bits(&thresholded(&blurred(grey), EVEN, false)), 1.0),
-        Pass::BlurredInverted => detect(Input::Bits(&thresholded(&blurred(grey), EVEN, true)), 1.0),
+        Pass::Plain => detect_all(thresholded(grey, STRICT, false), 1.0),
+        Pass::Inverted => detect_all(thresholded(grey, STRICT, true), 1.0),
+        Pass::Blurred => detect_all(thresholded(&blurred(grey), EVEN, false), 1.0),
+        Pass::BlurredInverted => detect_all(thresholded(&blurred(grey), EVEN, true), 1.0),
         Pass::Half => match halved(grey) {
-            Some(h) => detect(Input::Bits(&thresholded(&h, EVEN, false)), 2.0),
+            Some(h) => detect_all(thresholded(&h, EVEN, false), 2.0),
             None => Vec::new(),
         },
         Pass::HalfInverted => match halved(grey) {
-            Some(h) => detect(Input::Bits(&thresholded(&h, EVEN, true)), 2.0),
+            Some(h) => detect_all(thresholded(&h, EVEN, true), 2.0),
             None => Vec::new(),
         },
-        Pass::Sharpened => detect(Input::Bits(&thresholded(&sharpened(grey, 2), EVEN, false)), 1.0),
+        Pass::Sharpened => detect_all(thresholded(&sharpened(grey, 2), EVEN, false), 1.0),
         Pass::Stretched => match stretched(grey) {
-            Some(s) => detect(Input::Grey(&s), 1.0),
+            Some(s) => detect(Input::Grey(&s), 1.0).0,
             None => Vec::new(),
         },
     }
@@ -357,7 +397,8 @@ enum Input<'a> {
     Bits(&'a Bits),
 }
 
-fn detect(input: Input<'_>, scale: f64) -> Vec<Found> {
+/// Runs rqrr once; returns the codes read and how many grids it found but could not read.
+fn detect(input: Input<'_>, scale: f64) -> (Vec<Found>, usize) {
     // Both constructors return the same (unnameable) buffer type, so one match builds either.
     let mut prepared = match input {
         Input::Grey(grey) => {
@@ -370,16 +411,70 @@ fn detect(input: Input<'_>, scale: f64) -> Vec<Found> {
         }
     };
     let mut found = Vec::new();
+    let mut unread = 0;
     for grid in prepared.detect_grids() {
         let mut bytes = Zeroizing::new(Vec::new());
         if grid.decode_to(&mut *bytes).is_err() {
+            unread += 1;
             continue;
         }
         let ys = grid.bounds.map(|p| f64::from(p.y) * scale);
         let xs = grid.bounds.map(|p| f64::from(p.x) * scale);
         let top = ys.iter().copied().fold(f64::INFINITY, f64::min);
         let bottom = ys.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        found.push(Found { bytes, top, bottom, centre_x: xs.iter().sum::<f64>() / 4.0 });
+        let left = xs.iter().copied().fold(f64::INFINITY, f64::min);
+        let right = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        found.push(Found { bytes, top, bottom, left, right });
+    }
+    (found, unread)
+}
+
+/// Runs rqrr on a binarised frame, then on overlapping tiles when that is worth it.
+///
+/// rqrr pairs finder patterns greedily and keeps a grouping that looks like a code even when it then fails
+/// to read it: with several codes close together it can pair patterns of neighbouring codes and lose them.
+/// When one run reads some codes but also finds grids it cannot read, the frame is read again in tiles
+/// twice the size of the largest code read, overlapping by half, so each code sits alone in some tile.
+fn detect_all(bits: Bits, scale: f64) -> Vec<Found> {
+    let (mut found, unread) = detect(Input::Bits(&bits), scale);
+    if found.is_empty() || unread == 0 {
+        return found;
+    }
+    let side = found.iter().map(|f| (f.right - f.left).max(f.bottom - f.top)).fold(0.0, f64::max) / scale;
+    let tile = ((side * 2.0) as usize).max(64);
+    if tile >= bits.width && tile >= bits.height {
+        return found;
+    }
+    let step = (tile / 2).max(1);
+    let starts = |len: usize| -> Vec<usize> {
+        if tile >= len {
+            return vec![0];
+        }
+        let mut v: Vec<usize> = (0..=len - tile).step_by(step).collect();
+        if v.last().is_some_and(|&last| last + tile < len) {
+            v.push(len - tile);
+        }
+        v
+    };
+    for y0 in starts(bits.height) {
+        for x0 in starts(bits.width) {
+            let (w, h) = (tile.min(bits.width - x0), tile.min(bits.height - y0));
+            let mut dark = Vec::with_capacity(w * h);
+            for y in y0..y0 + h {
+                dark.extend_from_slice(&bits.dark[y * bits.width + x0..y * bits.width + x0 + w]);
+            }
+            let (codes, _) = detect(Input::Bits(&Bits { width: w, height: h, dark }), scale);
+            let (dx, dy) = (x0 as f64 * scale, y0 as f64 * scale);
+            for mut code in codes {
+                code.left += dx;
+                code.right += dx;
+                code.top += dy;
+                code.bottom += dy;
+                if !found.iter().any(|f| f.bytes == code.bytes) {
+                    found.push(code);
+                }
+            }
+        }
     }
     found
 }
@@ -405,7 +500,7 @@ fn in_reading_order(mut found: Vec<Found>) -> Vec<Payload> {
     }
     let mut payloads: Vec<Payload> = Vec::new();
     for mut row in rows {
-        row.sort_by(|a, b| a.centre_x.total_cmp(&b.centre_x));
+        row.sort_by(|a, b| (a.left + a.right).total_cmp(&(b.left + b.right)));
         for code in row {
             let payload = Payload::from_bytes(&code.bytes);
             if !payloads.contains(&payload) {
