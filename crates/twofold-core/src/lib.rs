@@ -12,6 +12,7 @@ pub mod export;
 pub mod migration;
 pub mod model;
 pub mod otp;
+pub mod qr;
 pub mod secret;
 pub mod uri;
 pub mod vault;
