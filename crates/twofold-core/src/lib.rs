@@ -9,8 +9,11 @@
 //! clock except where a function's name says so.
 
 pub mod import;
+pub mod migration;
 pub mod model;
+pub mod otp;
 pub mod secret;
+pub mod uri;
 
 pub use model::{Account, AccountId, Algorithm, OtpKind, OtpParams};
 pub use secret::{Secret, SecretError};

@@ -1,0 +1,62 @@
+//! `twofold-cli code --uri URI [--time UNIX_SECONDS] [--counter N] [--json]`: print the code of a link.
+
+use anyhow::bail;
+use twofold_core::{OtpKind, otp, uri};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The otpauth:// link, or `-` to read it from standard input.
+    #[arg(long, value_name = "URI")]
+    uri: String,
+    /// Compute the code at this Unix time instead of now (time-based links).
+    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
+    time: Option<i64>,
+    /// Use this counter instead of the link's (hotp links).
+    #[arg(long, value_name = "N")]
+    counter: Option<u64>,
+    /// Print `{"code": …, "valid_from": …, "valid_until": …}` (hotp: `{"code": …, "counter": …}`).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let link = super::read_link(&args.uri)?;
+    if super::is_migration_link(&link) {
+        bail!("a transfer link holds several accounts; use `twofold-cli inspect` to list them");
+    }
+    let parsed = uri::parse(&link)?;
+    let out = match parsed.otp.kind {
+        OtpKind::Hotp { counter: stored } => {
+            if args.time.is_some() {
+                bail!("--time applies to totp and steam links, not hotp (use --counter)");
+            }
+            let counter = args.counter.unwrap_or(stored);
+            let code = otp::code_at_counter(&parsed.secret, &parsed.otp, counter)?;
+            if args.json { serde_json::json!({ "code": code.code, "counter": counter }).to_string() } else { code.code }
+        }
+        OtpKind::Totp { .. } | OtpKind::Steam { .. } => {
+            if args.counter.is_some() {
+                bail!("--counter applies to hotp links, not totp or steam (use --time)");
+            }
+            let now = match args.time {
+                Some(t) => t,
+                None => super::now()?,
+            };
+            let code = otp::code(&parsed.secret, &parsed.otp, now)?;
+            if args.json {
+                let window = code.window;
+                serde_json::json!({
+                    "code": code.code,
+                    "valid_from": window.map(|w| w.valid_from),
+                    "valid_until": window.map(|w| w.valid_until),
+                })
+                .to_string()
+            } else {
+                code.code
+            }
+        }
+        _ => bail!("unsupported otp type"),
+    };
+    println!("{out}");
+    Ok(())
+}
