@@ -5,9 +5,10 @@
 //! ignores order (FreeOTP 2 backups are Java `HashMap`s and have none). Expected mOTP and Yandex entries
 //! must come back as problems naming the type; entries marked `invalid` or `error` as problems too.
 //!
-//! Two documented differences from expected.json, where we keep what the other app actually computes:
+//! Documented differences from expected.json, where we keep what the other app actually computes:
 //! * FreeOTP 1.x and FreeOTP+ store the HOTP counter minus one (README "HOTP counter"); we import the next
 //!   counter, so the expected counter is the stored one plus one.
+//! * Issuer and name are compared without surrounding white space (the link reader trims it).
 //! * TOTP Authenticator: expected.json follows Aegis, which ignores the stored digits and period; we keep
 //!   them (`stored_digits`/`stored_period`) when the file has them.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -22,27 +23,16 @@ use twofold_core::{Account, OtpKind};
 /// Fixtures whose format is not implemented yet: they wait for the shared otpauth:// parser
 /// (`twofold_core::uri`) and Google migration decoder, or a ZIP reader. Listed here so the table says
 /// "not done" instead of hiding them; nothing else may fail.
-const PENDING: &[&str] = &[
-    "aegis/proton/aegis-txt.txt",
-    "authenticator_plus/aegis/authenticator_plus.zip",
-    "bitwarden/",
-    "ente_auth/",
-    "google_authenticator/dim13-otpauth/",
-    "google_authenticator/extract_otp_secrets/",
-    "google_authenticator/gnome-authenticator/",
-    "google_authenticator/proton/",
-    "google_authenticator/stratum/",
-    "otpauth_uri_list/",
-    "proton_authenticator/",
-    "proton_pass/",
-    "winauth/",
-];
+const PENDING: &[&str] = &[];
 
 fn pending(path: &str) -> bool {
     PENDING.iter().any(|p| path.starts_with(p))
 }
 
 const NOW: i64 = 1_700_000_000;
+
+const SLOW_KDF: &[&str] =
+    &["ente_auth/proton/encrypted.nominalcomplexity.txt", "ente_auth/stratum/ente.encrypted.json"];
 
 #[derive(Default)]
 struct Tally {
@@ -66,7 +56,13 @@ fn every_peer_fixture_imports_exactly() {
             tally.pending += 1;
             continue;
         }
-        match check_fixture(&peers, path, fixture) {
+        let started = std::time::Instant::now();
+        let outcome = check_fixture(&peers, path, fixture);
+        let took = started.elapsed();
+        if took.as_secs_f64() > 1.0 {
+            println!("slow: {path} took {took:.1?}");
+        }
+        match outcome {
             Ok(()) => tally.pass += 1,
             Err(e) => {
                 tally.fail += 1;
@@ -177,8 +173,8 @@ fn matches(a: &Account, e: &Value) -> Result<(), String> {
         }
     };
     check("type", kind.into(), e["type"].as_str().unwrap_or("").into());
-    check("issuer", a.issuer.clone(), e["issuer"].as_str().unwrap_or("").into());
-    check("name", a.name.clone(), e["name"].as_str().unwrap_or("").into());
+    check("issuer", a.issuer.clone(), e["issuer"].as_str().unwrap_or("").trim().into());
+    check("name", a.name.clone(), e["name"].as_str().unwrap_or("").trim().into());
     let hex: String = a.secret.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
     let same_key = hex == e["secret_hex"].as_str().unwrap_or("");
     check("secret", if same_key { "same" } else { "different" }.into(), "same".into());
@@ -199,6 +195,11 @@ fn wrong_passwords_are_refused() {
     let mut checked = 0;
     for (path, fixture) in expected["fixtures"].as_object().unwrap() {
         if fixture["password"].is_null() || pending(path) || fixture["expected"]["result"] != "ok" {
+            continue;
+        }
+        // Ente's app-strength Argon2 (256 MiB x 16, 1 GiB x 4) takes seconds per try; the low-cost Ente
+        // file checks the same code path.
+        if SLOW_KDF.contains(&path.as_str()) {
             continue;
         }
         let bytes = std::fs::read(peers.join(path)).unwrap();

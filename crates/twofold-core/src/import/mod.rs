@@ -20,18 +20,22 @@ mod andotp;
 mod authplus;
 mod authy;
 mod battlenet;
+mod bitwarden;
 mod common;
 mod duo;
+mod ente;
 mod freeotp;
 mod freeotp2;
 mod lastpass;
-#[allow(dead_code)] // used by the Ente importer, which needs the otpauth parser
+mod links;
+mod proton;
 mod secretstream;
 mod sqlite_apps;
 mod steam;
 mod stratum;
 mod totp_authenticator;
 mod twofas;
+mod zipfile;
 
 use common::Draft;
 
@@ -74,6 +78,26 @@ pub enum Format {
     TotpAuthenticatorXml,
     /// Authenticator Plus encrypted database (SQLCipher 3).
     AuthenticatorPlusDb,
+    /// Bitwarden / Bitwarden Authenticator JSON export, plain or password-protected.
+    Bitwarden,
+    /// Bitwarden CSV export.
+    BitwardenCsv,
+    /// Ente Auth plain export (`otpauth://` links with Ente's extras).
+    Ente,
+    /// Ente Auth encrypted export.
+    EnteEncrypted,
+    /// Proton Authenticator export, plain or password-protected.
+    ProtonAuthenticator,
+    /// Proton Pass export (ZIP with `data.json`).
+    ProtonPass,
+    /// WinAuth export (a text file of links, usually in a password-protected ZIP).
+    WinAuth,
+    /// Authenticator Plus export (`Accounts.txt` in a password-protected ZIP).
+    AuthenticatorPlusZip,
+    /// A text file of `otpauth://` links, one per line (Aegis "plain text" export and others).
+    OtpauthList,
+    /// Google Authenticator transfer links (`otpauth-migration://`), one or more per file.
+    GoogleMigration,
     /// Google Authenticator app database (rooted device).
     GoogleAuthenticatorDb,
     /// Microsoft Authenticator app database (rooted device).
@@ -99,6 +123,16 @@ impl Format {
         Format::TotpAuthenticator,
         Format::TotpAuthenticatorXml,
         Format::AuthenticatorPlusDb,
+        Format::Bitwarden,
+        Format::BitwardenCsv,
+        Format::Ente,
+        Format::EnteEncrypted,
+        Format::ProtonAuthenticator,
+        Format::ProtonPass,
+        Format::WinAuth,
+        Format::AuthenticatorPlusZip,
+        Format::OtpauthList,
+        Format::GoogleMigration,
         Format::GoogleAuthenticatorDb,
         Format::MicrosoftAuthenticatorDb,
     ];
@@ -122,6 +156,16 @@ impl Format {
             Format::TotpAuthenticator => "totp-authenticator",
             Format::TotpAuthenticatorXml => "totp-authenticator-xml",
             Format::AuthenticatorPlusDb => "authenticator-plus-db",
+            Format::Bitwarden => "bitwarden",
+            Format::BitwardenCsv => "bitwarden-csv",
+            Format::Ente => "ente",
+            Format::EnteEncrypted => "ente-encrypted",
+            Format::ProtonAuthenticator => "proton-authenticator",
+            Format::ProtonPass => "proton-pass",
+            Format::WinAuth => "winauth",
+            Format::AuthenticatorPlusZip => "authenticator-plus",
+            Format::OtpauthList => "otpauth",
+            Format::GoogleMigration => "google-migration",
             Format::GoogleAuthenticatorDb => "google-authenticator-db",
             Format::MicrosoftAuthenticatorDb => "microsoft-authenticator-db",
         }
@@ -151,6 +195,16 @@ impl Format {
             Format::TotpAuthenticator => "TOTP Authenticator",
             Format::TotpAuthenticatorXml => "TOTP Authenticator (app data)",
             Format::AuthenticatorPlusDb => "Authenticator Plus (database)",
+            Format::Bitwarden => "Bitwarden",
+            Format::BitwardenCsv => "Bitwarden (CSV)",
+            Format::Ente => "Ente Auth",
+            Format::EnteEncrypted => "Ente Auth (encrypted)",
+            Format::ProtonAuthenticator => "Proton Authenticator",
+            Format::ProtonPass => "Proton Pass",
+            Format::WinAuth => "WinAuth",
+            Format::AuthenticatorPlusZip => "Authenticator Plus",
+            Format::OtpauthList => "otpauth:// links",
+            Format::GoogleMigration => "Google Authenticator (transfer links)",
             Format::GoogleAuthenticatorDb => "Google Authenticator (app database)",
             Format::MicrosoftAuthenticatorDb => "Microsoft Authenticator (app database)",
         }
@@ -258,6 +312,19 @@ pub fn inspect(bytes: &[u8], file_name_hint: Option<&str>) -> Result<Inspection,
     if bytes.starts_with(b"SQLite format 3\0") {
         return found(sqlite_apps::detect(bytes)?, false);
     }
+    if zipfile::is_zip(bytes) {
+        let (names, encrypted) = zipfile::list(bytes)?;
+        if names.iter().any(|n| n.ends_with("data.json")) {
+            return found(Format::ProtonPass, encrypted);
+        }
+        if names.iter().any(|n| n.eq_ignore_ascii_case("Accounts.txt")) {
+            return found(Format::AuthenticatorPlusZip, encrypted);
+        }
+        if names.iter().any(|n| n.to_ascii_lowercase().ends_with(".txt")) {
+            return found(Format::WinAuth, encrypted);
+        }
+        return Err(ImportError::UnknownFormat);
+    }
     if bytes.starts_with(&[0xAC, 0xED]) {
         return found(Format::FreeOtpBackup, true);
     }
@@ -291,6 +358,17 @@ pub fn inspect(bytes: &[u8], file_name_hint: Option<&str>) -> Result<Inspection,
         return Err(ImportError::UnknownFormat);
     }
     if let Ok(t) = std::str::from_utf8(text) {
+        let first = t.lines().next().unwrap_or("").trim_start_matches('\u{feff}');
+        if first.starts_with("folder,favorite,type,name,") {
+            return found(Format::BitwardenCsv, false);
+        }
+        if t.contains("otpauth-migration://") {
+            return found(Format::GoogleMigration, false);
+        }
+        if t.contains("otpauth://") || t.trim_start().starts_with("steam://") {
+            let format = if t.contains("codeDisplay=") { Format::Ente } else { Format::OtpauthList };
+            return found(format, false);
+        }
         if totp_authenticator::looks_like_backup(t) {
             return found(Format::TotpAuthenticator, true);
         }
@@ -312,7 +390,7 @@ fn inspect_json(json: &serde_json::Value) -> Option<Inspection> {
         if first.get("otpGenerator").is_some() {
             return found(Format::Duo, false);
         }
-        if first.get("secret").is_some() && (first.get("label").is_some() || first.get("type").is_some()) {
+        if first.get("secret").is_some() && first.get("label").is_some() && first.get("type").is_some() {
             return found(Format::AndOtp, false);
         }
         return None;
@@ -335,6 +413,21 @@ fn inspect_json(json: &serde_json::Value) -> Option<Inspection> {
     }
     if json.get("accounts").is_some_and(serde_json::Value::is_object) || has("shared_secret") {
         return found(Format::Steam, false);
+    }
+    if has("encrypted") && (has("items") || has("data") || has("encKeyValidation_DO_NOT_EDIT")) {
+        return found(Format::Bitwarden, json.get("encrypted").and_then(serde_json::Value::as_bool).unwrap_or(false));
+    }
+    if has("items") {
+        return found(Format::Bitwarden, false);
+    }
+    if has("kdfParams") && has("encryptedData") {
+        return found(Format::EnteEncrypted, true);
+    }
+    if has("entries") && json.get("version").is_some() {
+        return found(Format::ProtonAuthenticator, false);
+    }
+    if has("salt") && has("content") && json.get("version").is_some() {
+        return found(Format::ProtonAuthenticator, true);
     }
     None
 }
@@ -362,9 +455,28 @@ pub fn import(bytes: &[u8], format: Format, password: Option<&str>, now: i64) ->
         Format::TotpAuthenticator => totp_authenticator::read_backup(bytes, password)?,
         Format::TotpAuthenticatorXml => totp_authenticator::read_xml(bytes)?,
         Format::AuthenticatorPlusDb => authplus::read_db(bytes, password)?,
+        Format::Bitwarden => bitwarden::read_json(bytes, password)?,
+        Format::BitwardenCsv => bitwarden::read_csv(bytes)?,
+        Format::Ente | Format::OtpauthList | Format::GoogleMigration => links::read_text(bytes)?,
+        Format::EnteEncrypted => ente::read_encrypted(bytes, password)?,
+        Format::ProtonAuthenticator => proton::read_authenticator(bytes, password)?,
+        Format::ProtonPass => proton::read_pass(bytes)?,
+        Format::WinAuth | Format::AuthenticatorPlusZip => read_zipped_links(bytes, password)?,
         Format::GoogleAuthenticatorDb => sqlite_apps::read_google(bytes)?,
         Format::MicrosoftAuthenticatorDb => sqlite_apps::read_microsoft(bytes)?,
     };
     let (accounts, problems) = common::finish_all(drafts, now);
     Ok(ImportReport { format, accounts, problems })
+}
+
+/// WinAuth and Authenticator Plus: every text file of the archive is a list of links.
+fn read_zipped_links(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
+    let mut drafts = Vec::new();
+    for (_, data) in zipfile::read_all(bytes, password)? {
+        drafts.extend(links::read_text(&data)?);
+    }
+    if drafts.is_empty() {
+        return Err(ImportError::Empty { reason: "the archive holds no links".into() });
+    }
+    Ok(drafts)
 }
