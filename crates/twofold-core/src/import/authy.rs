@@ -16,8 +16,8 @@ use super::{EntryProblem, ImportError, ProblemKind};
 const KEY: &str = "com.authy.storage.tokens.authenticator.key";
 
 pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let xml = String::from_utf8_lossy(bytes);
-    let list = shared_pref_string(&xml, KEY)
+    let xml = super::common::shared_prefs(bytes)?;
+    let list = shared_pref_string(xml, KEY)
         .ok_or_else(|| ImportError::Damaged { reason: "the Authy file has no token list".into() })?;
     let tokens: Vec<Json> = serde_json::from_str(&list)
         .map_err(|_| ImportError::Damaged { reason: "the Authy token list is not valid JSON".into() })?;

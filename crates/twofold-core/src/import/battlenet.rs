@@ -24,9 +24,9 @@ fn unmask(hex: &str) -> Option<Zeroizing<String>> {
 }
 
 pub(super) fn read(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let xml = String::from_utf8_lossy(bytes);
+    let xml = super::common::shared_prefs(bytes)?;
     let find = |suffix: &str| {
-        super::common::shared_pref_strings(&xml).into_iter().find(|(k, _)| k.ends_with(suffix)).map(|(_, v)| v)
+        super::common::shared_pref_strings(xml).into_iter().find(|(k, _)| k.ends_with(suffix)).map(|(_, v)| v)
     };
     let damaged = |what: &str| ImportError::Damaged { reason: format!("the Battle.net file {what}") };
     let serial = find("AUTHENTICATOR_SERIAL").ok_or_else(|| damaged("has no serial"))?;

@@ -306,6 +306,17 @@ pub(crate) fn problem(label: String, kind: ProblemKind) -> EntryProblem {
 
 // ---- Android shared_prefs XML -----------------------------------------------------------------------
 
+/// The text of an Android shared_prefs file, refused when it is not UTF-8 or lacks its closing `</map>`
+/// (Android always writes it; without it the file was cut short).
+pub(crate) fn shared_prefs(bytes: &[u8]) -> Result<&str, ImportError> {
+    let text = std::str::from_utf8(strip_bom(bytes))
+        .map_err(|_| ImportError::Damaged { reason: "the preferences file is not UTF-8".into() })?;
+    if !text.trim_end().ends_with("</map>") {
+        return Err(ImportError::Damaged { reason: "the preferences file is incomplete (no closing </map>)".into() });
+    }
+    Ok(text)
+}
+
 /// The value of `<string name="NAME">…</string>` in an Android shared_prefs file, unescaped.
 pub(crate) fn shared_pref_string(xml: &str, name: &str) -> Option<String> {
     let mut rest = xml;

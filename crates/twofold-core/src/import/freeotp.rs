@@ -21,8 +21,7 @@ pub(super) fn read_json(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>
 }
 
 pub(super) fn read_xml(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let xml =
-        std::str::from_utf8(bytes).map_err(|_| ImportError::Damaged { reason: "tokens.xml is not UTF-8".into() })?;
+    let xml = super::common::shared_prefs(bytes)?;
     let strings = super::common::shared_pref_strings(xml);
     let order: Vec<String> = strings
         .iter()

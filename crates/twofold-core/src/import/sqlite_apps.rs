@@ -27,6 +27,20 @@ pub(super) fn open(bytes: &[u8]) -> Result<Connection, ImportError> {
     if bytes.len() < 100 || !bytes.starts_with(b"SQLite format 3\0") {
         return Err(damaged("not an SQLite database"));
     }
+    // The header records the page size and (since SQLite 3.7) the page count: a shorter file was cut.
+    let page_size = match u16::from_be_bytes([bytes[16], bytes[17]]) {
+        1 => 65_536,
+        n => usize::from(n),
+    };
+    let pages = u32::from_be_bytes([bytes[28], bytes[29], bytes[30], bytes[31]]) as usize;
+    let valid_count = bytes[24..28] == bytes[92..96];
+    if valid_count && pages > 0 && bytes.len() < page_size.saturating_mul(pages) {
+        return Err(damaged(format!(
+            "the database is incomplete ({} of {} bytes)",
+            bytes.len(),
+            page_size.saturating_mul(pages)
+        )));
+    }
     let mut copy = bytes.to_vec();
     // An in-memory database cannot use a write-ahead log: read WAL-mode files as rollback-journal ones.
     copy[18] = 1;

@@ -41,8 +41,8 @@ pub(super) fn read_backup(
 }
 
 pub(super) fn read_xml(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let xml = String::from_utf8_lossy(bytes);
-    let list = shared_pref_string(&xml, "STATIC_TOTP_CODES_LIST")
+    let xml = super::common::shared_prefs(bytes)?;
+    let list = shared_pref_string(xml, "STATIC_TOTP_CODES_LIST")
         .ok_or_else(|| ImportError::Damaged { reason: "the file has no STATIC_TOTP_CODES_LIST".into() })?;
     convert_list(&list)
 }
