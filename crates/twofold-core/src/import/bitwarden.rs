@@ -159,7 +159,7 @@ pub(super) fn read_csv(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>,
 }
 
 /// RFC 4180 CSV: quoted fields with `""` escapes and embedded newlines.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
+pub(super) fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut field = String::new();

@@ -500,3 +500,8 @@ pub(crate) fn check_kdf(what: &str, value: u64, min: u64, max: u64) -> Result<()
         Err(ImportError::KdfOutOfRange { reason: format!("{what} {value} is outside {min}-{max}") })
     }
 }
+
+#[cfg(test)]
+pub(crate) fn parse_csv_for_tests(text: &str) -> Vec<Vec<String>> {
+    super::bitwarden::parse_csv(text)
+}

@@ -33,6 +33,8 @@ mod secretstream;
 mod sqlite_apps;
 mod steam;
 mod stratum;
+#[cfg(test)]
+mod tests;
 mod totp_authenticator;
 mod twofas;
 mod zipfile;
