@@ -92,10 +92,10 @@ impl Draft {
             None => Algorithm::Sha1,
             Some(name) => parse_algorithm(name).map_err(problem)?,
         };
-        let default_digits =
-            if self.kind == DraftKind::Steam { OtpParams::STEAM_DIGITS } else { OtpParams::DEFAULT_DIGITS };
+        // Steam Guard codes are always 5 characters, whatever digit count an app stored beside them.
         let digits = match self.digits {
-            None => default_digits,
+            _ if self.kind == DraftKind::Steam => OtpParams::STEAM_DIGITS,
+            None => OtpParams::DEFAULT_DIGITS,
             Some(d) => match u8::try_from(d) {
                 Ok(d) if (OtpParams::MIN_DIGITS..=OtpParams::MAX_DIGITS).contains(&d) => d,
                 _ => {
