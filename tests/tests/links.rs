@@ -69,6 +69,7 @@ fn odd_links_table() {
         assert_eq!((p.issuer.as_str(), p.name.as_str()), (issuer, name), "{link}");
         assert_eq!(p.otp, params, "{link}");
         assert_eq!(p.warnings.len(), warnings, "{link}: {:?}", p.warnings);
+        assert!(!format!("{p:?}").contains(&S[..8]), "Debug of a parsed link shows the secret");
         if !link.contains("HXDMVJEC") && !link.contains("GEZDGNBV") {
             assert_eq!(&*p.secret.to_base32(), S, "{link}");
         }
@@ -93,6 +94,7 @@ fn error_table() {
         (format!("otpauth:///label?secret={K}"), "link has no type"),
         (format!("otpauth://motp/x?secret={K}"), "unsupported otp type `motp`"),
         ("https://example.com/".into(), "not an otpauth:// link"),
+        ("otpauth-migration://offline?data=CgA%3D".into(), "this is a google authenticator transfer link"),
         (K.into(), "not an otpauth:// link"),
         ("otpauth://totp/X".into(), "link has no secret"),
         ("otpauth://totp/X?secret=&issuer=Y".into(), "link has no secret"),
@@ -120,6 +122,7 @@ fn error_table() {
         assert!(!text.to_uppercase().contains("ZQXW"), "{link:.80}: error quotes the secret: {text}");
         assert!(text.len() < 200, "{link:.80}: message too long: {text}");
         assert_eq!(text, text.trim_end_matches('.'), "no trailing dot");
+        assert!(!text.starts_with(char::is_uppercase), "messages start lower-case: {text}");
     }
     assert!(matches!(uri::parse("otpauth://totp/X?secret=ZQXW1QXW"), Err(LinkError::Secret(_))));
 }
@@ -217,6 +220,12 @@ proptest! {
         prop_assert_eq!(p.otp, otp);
         prop_assert!(p.warnings.is_empty(), "{:?}", p.warnings);
     }
+
+}
+
+proptest! {
+    // The bounded fuzz run of the normal test command: about a second in a debug build.
+    #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
 
     /// Bounded fuzz: arbitrary text never panics either parser, and whatever parses, once written and read
     /// again, gives the same account.

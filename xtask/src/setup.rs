@@ -41,6 +41,8 @@ const TEST_TOOLS: &[&str] = &[
     "at-spi2-core",
     "zbar-tools",
     "keepassxc",
+    // libfuzzer-sys compiles libFuzzer (C++) when `test` checks that the fuzz crate builds.
+    "g++",
 ];
 const CAMERA_BUILD: &[&str] = &["libclang-dev", "clang", "libv4l-dev"];
 

@@ -30,7 +30,7 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
         Some(s) => s.parse().map_err(|_| format!("`{s}` is not a number of seconds"))?,
         None => 60,
     };
-    let mut list = cargo();
+    let mut list = rustup_cargo();
     list.args(["+nightly", "fuzz", "list"]);
     let out = list.output().map_err(|e| format!("could not run cargo fuzz: {e}"))?;
     if !out.status.success() {
@@ -40,9 +40,18 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
     }
     for target in String::from_utf8_lossy(&out.stdout).lines().map(str::trim).filter(|t| !t.is_empty()) {
         let max_time = format!("-max_total_time={seconds}");
-        run(cargo().args(["+nightly", "fuzz", "run", target, "--", &max_time]))?;
+        let dict = format!("-dict={}", setup::workspace_root().join("fuzz/links.dict").display());
+        run(rustup_cargo().args(["+nightly", "fuzz", "run", target, "--", &max_time, &dict]))?;
     }
     Ok(())
+}
+
+/// `cargo` through the rustup proxy (`$CARGO` is a toolchain's own cargo, which does not understand
+/// `+nightly`).
+fn rustup_cargo() -> std::process::Command {
+    let mut c = std::process::Command::new("cargo");
+    c.current_dir(setup::workspace_root()).env_remove("RUSTUP_TOOLCHAIN").env_remove("CARGO");
+    c
 }
 
 /// Benchmarks: prints figures, asserts nothing about speed.

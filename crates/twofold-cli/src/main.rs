@@ -9,6 +9,7 @@ mod cmd;
 
 use std::process::ExitCode;
 
+use clap::error::{ContextKind, ErrorKind};
 use clap::{Parser, Subcommand};
 
 /// One-time codes from the command line.
@@ -43,11 +44,14 @@ enum Command {
     RecoveryCodes(cmd::vault::recovery::Args),
 }
 
-/// Exit status for bad input (clap uses the same for bad arguments).
+/// Exit status for bad input and bad arguments.
 const EXIT_BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
     let result = match cli.command {
         Command::Code(args) => cmd::code::run(args),
         Command::Inspect(args) => cmd::inspect::run(args),
@@ -72,4 +76,23 @@ fn main() -> ExitCode {
 /// The error and its causes on one line.
 fn one_line(error: &anyhow::Error) -> String {
     format!("{error:#}").replace(['\n', '\r'], " ")
+}
+
+/// Help and version go to stdout as clap prints them. Other argument errors become one line that names the
+/// argument but never quotes a value: a link pasted in the wrong place would otherwise echo its secret.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        error.exit();
+    }
+    let what = error.kind().as_str().unwrap_or("invalid arguments");
+    match error.get(ContextKind::InvalidArg) {
+        Some(arg) if error.kind() != ErrorKind::UnknownArgument => {
+            eprintln!("twofold-cli: {what}: {arg} (see `twofold-cli --help`)")
+        }
+        _ => eprintln!("twofold-cli: {what} (see `twofold-cli --help`)"),
+    }
+    ExitCode::from(EXIT_BAD_INPUT)
 }

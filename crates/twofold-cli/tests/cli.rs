@@ -189,6 +189,17 @@ fn bad_input_exits_2_with_one_line_and_no_secret() {
             "not valid base64",
         ),
         (vec!["inspect".into(), format!("otpauth://totp/X?secret={K}&digits=abc"), "--json".into()], "not `abc`"),
+        // Argument errors: a link in the wrong place must not be echoed.
+        (vec!["code".into(), format!("otpauth://totp/X?secret={K}")], "unexpected argument"),
+        (
+            vec!["code".into(), "--uri".into(), format!("otpauth://totp/X?secret={K}"), "--time".into(), "soon".into()],
+            "--time",
+        ),
+        (vec!["code".into(), "--time".into(), "5".into()], "--uri"),
+        (
+            vec!["inspect".into(), format!("otpauth://totp/X?secret={K}"), format!("otpauth://totp/Y?secret={K}")],
+            "unexpected argument",
+        ),
     ];
     for (args, message) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();

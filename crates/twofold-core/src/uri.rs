@@ -38,6 +38,8 @@ pub enum LinkError {
     TooLong { len: usize, max: usize },
     #[error("not an otpauth:// link")]
     NotOtpauth,
+    #[error("this is a google authenticator transfer link (several accounts), not an otpauth:// link")]
+    TransferLink,
     #[error("link has no type (expected otpauth://totp/…, otpauth://hotp/… or otpauth://steam/…)")]
     MissingType,
     #[error("unsupported otp type `{kind}` (expected totp, hotp or steam)")]
@@ -110,6 +112,9 @@ pub fn parse(link: &str) -> Result<ParsedLink, LinkError> {
             otp: OtpParams::steam(),
             warnings: Vec::new(),
         });
+    }
+    if strip_prefix_ignore_case(link, "otpauth-migration:").is_some() {
+        return Err(LinkError::TransferLink);
     }
     let rest = strip_prefix_ignore_case(link, "otpauth:").ok_or(LinkError::NotOtpauth)?;
     let rest = rest.strip_prefix("//").ok_or(LinkError::MissingType)?;

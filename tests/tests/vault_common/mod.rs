@@ -2,6 +2,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, reason = "test helpers: a failure is a test failure")]
 
+pub mod crash;
+
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
