@@ -247,6 +247,8 @@ fn mutated_fixtures_never_panic() {
         "google_authenticator/extract_otp_secrets/example_export.txt",
         "freeotp/aegis/freeotp.xml",
         "steam/aegis/steam.json",
+        "stratum/aegis/stratum_internal.db",
+        "proton_pass/proton/PassExport.zip",
     ];
     let mut rng = Rng(42);
     let mut runs = 0;
@@ -272,4 +274,24 @@ fn mutated_fixtures_never_panic() {
         }
     }
     println!("{runs} mutated fixtures read without a panic");
+}
+
+/// Regression: rusqlite's `column_name` panics on a column name that is not UTF-8 (found by mutating
+/// `stratum_internal.db`); such a database must be read or refused, never crash.
+#[test]
+fn database_with_non_utf8_column_name_does_not_panic() {
+    let Some(peers) = peers("database_with_non_utf8_column_name_does_not_panic") else { return };
+    let mut bytes = read(&peers, "stratum/aegis/stratum_internal.db");
+    let mut patched = 0;
+    for i in 0..bytes.len().saturating_sub(8) {
+        if &bytes[i..i + 8] == b"username" {
+            bytes[i + 4] = 0xFF;
+            patched += 1;
+        }
+    }
+    assert!(patched > 0);
+    let _ = import::inspect(&bytes, None);
+    for format in [Format::StratumDb, Format::GoogleAuthenticatorDb, Format::MicrosoftAuthenticatorDb] {
+        let _ = import::import(&bytes, format, None, NOW);
+    }
 }

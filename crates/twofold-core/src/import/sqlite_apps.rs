@@ -52,17 +52,34 @@ pub(super) fn open(bytes: &[u8]) -> Result<Connection, ImportError> {
     Ok(conn)
 }
 
+/// Column names of `table`, read as values (rusqlite's `column_name` panics on names that are not UTF-8,
+/// and a hostile file can contain such names).
+fn columns(conn: &Connection, table: &str) -> Vec<String> {
+    let Ok(mut stmt) = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid") else { return Vec::new() };
+    let Ok(mut q) = stmt.query([table]) else { return Vec::new() };
+    let mut names = Vec::new();
+    while let Ok(Some(row)) = q.next() {
+        let name = match row.get_ref(0) {
+            Ok(ValueRef::Text(t)) => String::from_utf8_lossy(t).to_ascii_lowercase(),
+            _ => String::new(),
+        };
+        names.push(name);
+    }
+    names
+}
+
 /// Every row of `table` as a JSON object keyed by column name (lower case). Blobs are skipped.
 fn rows(conn: &Connection, table: &str) -> Result<Vec<Json>, ImportError> {
+    let names = columns(conn, table);
     let mut stmt = conn
         .prepare(&format!("SELECT * FROM \"{table}\""))
         .map_err(|e| damaged(format!("the database has no readable table {table} ({e})")))?;
-    let names: Vec<String> = stmt.column_names().iter().map(|n| n.to_ascii_lowercase()).collect();
+    let count = stmt.column_count().min(names.len());
     let mut out = Vec::new();
     let mut q = stmt.query([]).map_err(|e| damaged(format!("reading {table}: {e}")))?;
     while let Some(row) = q.next().map_err(|e| damaged(format!("reading {table}: {e}")))? {
         let mut obj = serde_json::Map::new();
-        for (i, name) in names.iter().enumerate() {
+        for (i, name) in names.iter().enumerate().take(count) {
             let value = match row.get_ref(i).map_err(|e| damaged(format!("reading {table}: {e}")))? {
                 ValueRef::Null | ValueRef::Blob(_) => Json::Null,
                 ValueRef::Integer(n) => Json::from(n),
@@ -81,12 +98,6 @@ fn has_table(conn: &Connection, table: &str) -> bool {
         r.get::<_, i64>(0)
     })
     .is_ok_and(|n| n > 0)
-}
-
-fn columns(conn: &Connection, table: &str) -> Vec<String> {
-    conn.prepare(&format!("SELECT * FROM \"{table}\" LIMIT 0"))
-        .map(|s| s.column_names().iter().map(|n| n.to_ascii_lowercase()).collect())
-        .unwrap_or_default()
 }
 
 /// Which app's database this is.
