@@ -38,6 +38,8 @@ enum Command {
     Edit(cmd::vault::edit::Args),
     /// Delete an account.
     Remove(cmd::vault::remove::Args),
+    /// Export the accounts for another app: aegis, aegis-plain, otpauth, google-transfer or paper.
+    Export(cmd::export::Args),
     /// Change the vault password (optionally replacing the data key).
     Passwd(cmd::vault::passwd::Args),
     /// List, add, and mark used the recovery codes of an account.
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::Show(args) => cmd::vault::show::run(args),
         Command::Edit(args) => cmd::vault::edit::run(args),
         Command::Remove(args) => cmd::vault::remove::run(args),
+        Command::Export(args) => cmd::export::run(args),
         Command::Passwd(args) => cmd::vault::passwd::run(args),
         Command::RecoveryCodes(args) => cmd::vault::recovery::run(args),
     };

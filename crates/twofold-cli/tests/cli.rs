@@ -190,7 +190,7 @@ fn bad_input_exits_2_with_one_line_and_no_secret() {
         ),
         (vec!["inspect".into(), format!("otpauth://totp/X?secret={K}&digits=abc"), "--json".into()], "not `abc`"),
         // Argument errors: a link in the wrong place must not be echoed.
-        (vec!["code".into(), format!("otpauth://totp/X?secret={K}")], "unexpected argument"),
+        (vec!["code".into(), format!("otpauth://totp/X?secret={K}")], "use `twofold-cli code --uri LINK`"),
         (
             vec!["code".into(), "--uri".into(), format!("otpauth://totp/X?secret={K}"), "--time".into(), "soon".into()],
             "--time",

@@ -60,7 +60,7 @@ pub enum MigrationError {
 pub enum EntryError {
     #[error("account has no secret")]
     MissingSecret,
-    #[error("bad secret: {0}")]
+    #[error(transparent)]
     Secret(#[from] SecretError),
     #[error("unsupported algorithm {0}")]
     UnsupportedAlgorithm(&'static str),

@@ -46,7 +46,7 @@ pub enum LinkError {
     UnsupportedType { kind: String },
     #[error("link has no secret")]
     MissingSecret,
-    #[error("bad secret: {0}")]
+    #[error(transparent)]
     Secret(#[from] SecretError),
     #[error("unsupported algorithm `{value}` (expected SHA1, SHA256 or SHA512)")]
     InvalidAlgorithm { value: String },
@@ -58,7 +58,7 @@ pub enum LinkError {
     InvalidCounter { value: String },
     #[error("hotp link has no counter")]
     MissingCounter,
-    #[error("{0}")]
+    #[error(transparent)]
     Otp(#[from] OtpError),
 }
 

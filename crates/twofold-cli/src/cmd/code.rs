@@ -6,9 +6,10 @@ use anyhow::bail;
 use twofold_core::{OtpKind, otp, uri};
 
 #[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("account").required(true).args(["query", "uri"])))]
 pub struct Args {
     /// A vault account: issuer, name, or id (several matches are listed).
-    #[arg(value_name = "QUERY", required_unless_present = "uri", conflicts_with = "uri")]
+    #[arg(value_name = "QUERY")]
     query: Option<String>,
     /// The otpauth:// link, or `-` to read it from standard input.
     #[arg(long, value_name = "URI")]
@@ -31,7 +32,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         if args.counter.is_some() {
             bail!("--counter applies to links; a vault hotp account uses its saved counter");
         }
-        return super::vault::code::run(&args.vault, args.query.as_deref().unwrap_or_default(), args.time, args.json);
+        let query = args.query.as_deref().unwrap_or_default();
+        // A link typed where the account query goes: say where it belongs instead of searching the vault
+        // for it (and never echo it: it holds a secret).
+        if query.contains("://") || query.starts_with("otpauth:") {
+            bail!(
+                "that is a link, not an account query: use `twofold-cli code --uri LINK` (or `--uri -` to read it from standard input)"
+            );
+        }
+        return super::vault::code::run(&args.vault, query, args.time, args.json);
     };
     let link = super::read_link(uri)?;
     if super::is_migration_link(&link) {

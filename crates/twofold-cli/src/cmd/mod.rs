@@ -1,6 +1,7 @@
 //! One module per subcommand, and what they share: reading a link argument and the clock.
 
 pub mod code;
+pub mod export;
 pub mod inspect;
 pub mod vault;
 

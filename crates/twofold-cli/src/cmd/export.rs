@@ -1,0 +1,114 @@
+//! `twofold-cli export --format NAME --out FILE [--export-password-file P] [--allow-plaintext]`: the vault's
+//! accounts in another app's format.
+//!
+//! Formats: `aegis` (encrypted; the export password comes from `--export-password-file`, else is asked for
+//! twice on a terminal, else is the next line of standard input), `aegis-plain`, `otpauth`,
+//! `google-transfer` and `paper` (these hold secrets in the clear and need `--allow-plaintext`). The core
+//! verifies the export before it is written; the file is then written next to its destination with owner-only
+//! permissions, read back from disk and verified again, and only then renamed into place. An existing file
+//! is not replaced without `--force`.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use twofold_core::export::{self, Format, PlaintextAck, Protection};
+
+use super::vault::VaultOpts;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    vault: VaultOpts,
+    /// aegis, aegis-plain, otpauth, google-transfer or paper.
+    #[arg(long, value_name = "NAME")]
+    format: String,
+    /// Where to write the export.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Read the export password (encrypted formats) from the first line of this file.
+    #[arg(long, value_name = "FILE")]
+    export_password_file: Option<PathBuf>,
+    /// Accept that the export holds every secret in the clear (required by every format but `aegis`).
+    #[arg(long)]
+    allow_plaintext: bool,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let Some(format) = Format::from_name(&args.format) else {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        bail!("unknown export format \"{}\" (expected one of: {})", args.format, names.join(", "));
+    };
+    if format.is_plaintext() && !args.allow_plaintext {
+        bail!(
+            "the {format} export holds every secret in the clear; pass --allow-plaintext to write it anyway, or use --format aegis"
+        );
+    }
+    if args.out.exists() && !args.force {
+        bail!("{} already exists; pass --force to replace it", args.out.display());
+    }
+    let vault = args.vault.unlock()?;
+    let password = if format.is_plaintext() {
+        None
+    } else {
+        Some(super::vault::new_password(args.export_password_file.as_deref(), "Export password: ")?)
+    };
+    let protection = match &password {
+        Some(password) => Protection::Password(password),
+        None => Protection::Plaintext(PlaintextAck::user_accepted_unencrypted_secrets()),
+    };
+    let mut accounts = vault.contents().accounts.clone();
+    accounts.sort_by_key(|a| a.order);
+    let exported = export::export(&accounts, format, protection, super::now()?)?;
+
+    write_verified(&args.out, &exported.bytes, |on_disk| {
+        export::verify(on_disk, format, protection, &accounts).map(|_| ()).map_err(anyhow::Error::from)
+    })?;
+
+    for loss in &exported.losses {
+        eprintln!("note: {}: {}", loss.account, loss.kind);
+    }
+    for skipped in &exported.skipped {
+        eprintln!("not exported: {}: {}", skipped.account, skipped.reason);
+    }
+    println!(
+        "exported {} of {} accounts to {} ({format}, verified)",
+        exported.count,
+        accounts.len(),
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// Writes `bytes` to a temporary file beside `out` (owner-only), syncs it, reads it back, checks it with
+/// `verify`, and renames it over `out`. The temporary file is removed on any failure.
+fn write_verified(out: &Path, bytes: &[u8], verify: impl Fn(&[u8]) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = out.file_name().context("the output path has no file name")?;
+    let temp = dir.join(format!(".{}.{}.tmp", file_name.to_string_lossy(), std::process::id()));
+    let result = (|| {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&temp).with_context(|| format!("could not create {}", temp.display()))?;
+        file.write_all(bytes).with_context(|| format!("could not write {}", temp.display()))?;
+        file.sync_all().with_context(|| format!("could not write {}", temp.display()))?;
+        drop(file);
+        let on_disk = zeroize::Zeroizing::new(
+            std::fs::read(&temp).with_context(|| format!("could not read back {}", temp.display()))?,
+        );
+        verify(&on_disk).context("the written file did not verify")?;
+        std::fs::rename(&temp, out).with_context(|| format!("could not move the export to {}", out.display()))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
