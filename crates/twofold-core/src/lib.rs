@@ -9,6 +9,7 @@
 //! clock except where a function's name says so.
 
 pub mod export;
+pub mod import;
 pub mod migration;
 pub mod model;
 pub mod otp;
