@@ -4,6 +4,8 @@
 //! `../shared/fixtures` (override with `TWOFOLD_FIXTURES`) and are never copied in. In CI (`CI=true`) a missing
 //! folder is a failure; elsewhere the tests that need it print `skipped: …` and return.
 
+pub mod qr_corpus;
+
 use std::path::{Path, PathBuf};
 
 /// The workspace root.

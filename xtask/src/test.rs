@@ -12,7 +12,7 @@ pub fn run_app(args: &[String]) -> Result<(), String> {
 
 /// Every check CI runs, in the order that fails fastest.
 pub fn test_all(_args: &[String]) -> Result<(), String> {
-    setup::setup(Need { app_build: false, test_tools: true, camera_build: false })?;
+    setup::setup(Need { app_build: false, test_tools: true, camera_build: true })?;
     run(cargo().args(["fmt", "--all", "--check"]))?;
     run(cargo().args(["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]))?;
     run(cargo().args(["test", "--workspace"]))?;

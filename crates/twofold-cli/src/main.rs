@@ -26,6 +26,8 @@ enum Command {
     Code(cmd::code::Args),
     /// Show what a link holds (otpauth:// or otpauth-migration://), secret included.
     Inspect(cmd::inspect::Args),
+    /// Print every authenticator link in the QR codes of image files, one per line.
+    Scan(cmd::scan::Args),
     /// Create an empty vault.
     Init(cmd::vault::init::Args),
     /// Add an account from a link (--uri) or field by field, and print its id.
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Code(args) => cmd::code::run(args),
         Command::Inspect(args) => cmd::inspect::run(args),
+        Command::Scan(args) => cmd::scan::run(args),
         Command::Init(args) => cmd::vault::init::run(args),
         Command::Add(args) => cmd::vault::add::run(args),
         Command::List(args) => cmd::vault::list::run(args),

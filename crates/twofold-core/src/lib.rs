@@ -10,9 +10,11 @@
 
 pub mod backup;
 pub mod export;
+pub mod import;
 pub mod migration;
 pub mod model;
 pub mod otp;
+pub mod qr;
 pub mod secret;
 pub mod uri;
 pub mod vault;

@@ -3,6 +3,7 @@
 pub mod code;
 pub mod export;
 pub mod inspect;
+pub mod scan;
 pub mod vault;
 
 use std::io::BufRead as _;

@@ -1,0 +1,106 @@
+//! Authenticator Plus encrypted database (`authplus.db`, SQLCipher 3).
+//!
+//! Source: Stratum's `AuthenticatorPlusBackupConverter` and the SQLCipher 3 defaults: 1024-byte pages,
+//! the first 16 bytes of the file are the salt, key = PBKDF2-HMAC-SHA1(password, salt, 64 000), each page
+//! is AES-256-CBC encrypted with the 16-byte IV stored in its 48-byte reserved tail. The decrypted database
+//! has `accounts(email, secret, counter, type 0 TOTP | 1 HOTP | 2 Blizzard, issuer, original_name,
+//! category)`. Authenticator Plus stores no algorithm, digits or period (SHA-1 / 6 / 30); Blizzard
+//! accounts use a hex secret and 8 digits.
+//!
+//! Kept: issuer, name, secret, type, counter, category as group. Lost: icons, order.
+//! The page HMACs are not verified: a wrong password is caught by the decrypted header instead, and a
+//! damaged page makes SQLite report corruption.
+
+use zeroize::Zeroizing;
+
+use super::common::{Draft, DraftKind, SecretText, crypto, need_password, problem};
+use super::{EntryProblem, ImportError, ProblemKind};
+
+const PAGE: usize = 1024;
+const RESERVED: usize = 48;
+const SALT: usize = 16;
+const ITERATIONS: u32 = 64_000;
+
+/// A file that could be an SQLCipher database: whole pages, no plain SQLite header.
+pub(super) fn looks_like_sqlcipher(bytes: &[u8]) -> bool {
+    bytes.len() >= PAGE && bytes.len() % PAGE == 0 && !bytes.starts_with(b"SQLite format 3\0")
+}
+
+fn decrypt(bytes: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    if !looks_like_sqlcipher(bytes) {
+        return Err(ImportError::Damaged { reason: "the database is not a whole number of 1024-byte pages".into() });
+    }
+    let key = crypto::pbkdf2_sha1(password.as_bytes(), &bytes[..SALT], ITERATIONS);
+    let mut out = Zeroizing::new(Vec::with_capacity(bytes.len()));
+    for (index, page) in bytes.chunks_exact(PAGE).enumerate() {
+        let start = if index == 0 { SALT } else { 0 };
+        let iv: [u8; 16] = page[PAGE - RESERVED..PAGE - RESERVED + 16]
+            .try_into()
+            .map_err(|_| ImportError::Damaged { reason: "a page is too short".into() })?;
+        let plain = crypto::aes_cbc_open_nopad(&key, &iv, &page[start..PAGE - RESERVED])
+            .ok_or_else(|| ImportError::Damaged { reason: "a page cannot be decrypted".into() })?;
+        if index == 0 {
+            // Offsets 16..24 of an SQLite header: page size 1024, write/read versions, 48 reserved bytes,
+            // payload fractions 64/32/32. Anything else means the key is wrong.
+            if plain.get(..8) != Some(&[0x04, 0x00, 1, 1, RESERVED as u8, 64, 32, 32][..])
+                && plain.get(..8) != Some(&[0x04, 0x00, 2, 2, RESERVED as u8, 64, 32, 32][..])
+            {
+                return Err(ImportError::WrongPassword);
+            }
+            out.extend_from_slice(b"SQLite format 3\0");
+        }
+        out.extend_from_slice(&plain);
+        out.extend_from_slice(&[0u8; RESERVED]);
+    }
+    Ok(out)
+}
+
+pub(super) fn read_db(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
+    let plain = decrypt(bytes, need_password(password)?)?;
+    let conn = super::sqlite_apps::open(&plain)?;
+    let mut stmt = conn
+        .prepare("SELECT email, secret, counter, type, issuer, category FROM accounts")
+        .map_err(|e| ImportError::Damaged { reason: format!("the database has no readable accounts table ({e})") })?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                Zeroizing::new(r.get::<_, Option<String>>(1)?.unwrap_or_default()),
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+            ))
+        })
+        .map_err(|e| ImportError::Damaged { reason: format!("reading accounts: {e}") })?;
+    let mut drafts = Vec::new();
+    for row in rows {
+        let (email, secret, counter, kind, issuer, category) =
+            row.map_err(|e| ImportError::Damaged { reason: format!("reading accounts: {e}") })?;
+        let label = super::common::label_of(&issuer, &email);
+        let mut d = match kind {
+            Some(0) | None => Draft::new(DraftKind::Totp, issuer, email, SecretText::Base32(secret)),
+            Some(1) => {
+                let mut d = Draft::new(DraftKind::Hotp, issuer, email, SecretText::Base32(secret));
+                d.counter = counter;
+                d
+            }
+            // Stratum's convention, which the app shows as a Blizzard token.
+            Some(2) => {
+                let mut d = Draft::new(DraftKind::Totp, "Blizzard", email, SecretText::Hex(secret));
+                d.digits = Some(8);
+                d
+            }
+            Some(other) => {
+                drafts
+                    .push(Err(problem(label, ProblemKind::InvalidParameter(format!("unknown account type {other}")))));
+                continue;
+            }
+        };
+        if !category.is_empty() && category != "All Accounts" {
+            d.groups.push(category);
+        }
+        drafts.push(Ok(d));
+    }
+    Ok(drafts)
+}

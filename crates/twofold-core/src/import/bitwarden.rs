@@ -1,0 +1,191 @@
+//! Bitwarden and Bitwarden Authenticator exports: JSON (plain or password-protected) and CSV.
+//!
+//! Source: Bitwarden's export formats (bitwarden/clients `vault-export`, help "Encrypted exports") and
+//! Stratum's `BitwardenBackupConverter`. TOTP values live in `items[].login.totp` (CSV column
+//! `login_totp`) as an `otpauth://` link, a `steam://<base32>` link or a bare base32 secret; for the last
+//! two the issuer is the item name and the account the login user name. Password-protected JSON:
+//! kdfType 0 = PBKDF2-HMAC-SHA256(password, salt text, iterations), 1 = Argon2id(password,
+//! SHA-256(salt text), t, m MiB, p); enc/mac keys = HKDF-Expand-SHA256(key, "enc"/"mac"); `data` =
+//! `2.iv|ciphertext|mac`, HMAC-SHA256 over iv‖ciphertext, then AES-256-CBC. An "account restricted"
+//! export (encrypted with the account key, no `passwordProtected`) cannot be opened outside Bitwarden.
+//!
+//! Kept: the link's fields, item name and user name where the value is a bare secret, folder (group),
+//! favourite, notes. Lost: everything that is not a TOTP (passwords, cards, identities are ignored).
+
+use hmac::{KeyInit, Mac};
+use zeroize::Zeroizing;
+
+use super::common::{Draft, DraftKind, Json, SecretText, check_kdf, crypto, need_password, parse_json, problem, s};
+use super::{EntryProblem, ImportError, ProblemKind};
+
+pub(super) fn read_json(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
+    let file = parse_json(bytes, "the Bitwarden file")?;
+    let encrypted = file.get("encrypted").and_then(Json::as_bool).unwrap_or(false);
+    let vault = if !encrypted {
+        file
+    } else if file.get("passwordProtected").and_then(Json::as_bool) == Some(true) {
+        let plain = decrypt(&file, need_password(password)?)?;
+        parse_json(&plain, "the decrypted Bitwarden export")?
+    } else {
+        return Err(ImportError::AccountRestricted);
+    };
+    let folders: Vec<(String, String)> = vault
+        .get("folders")
+        .and_then(Json::as_array)
+        .map(|f| f.iter().map(|f| (s(f, "id"), s(f, "name"))).collect())
+        .unwrap_or_default();
+    let items = super::common::array(&vault, "items", "the Bitwarden export")?;
+    let mut drafts = Vec::new();
+    for item in items {
+        let Some(login) = item.get("login") else { continue };
+        let Some(totp) = login.get("totp").and_then(Json::as_str).filter(|t| !t.trim().is_empty()) else { continue };
+        let mut d = value_draft(totp, &s(item, "name"), &s(login, "username"));
+        if let Ok(d) = &mut d {
+            d.favorite = item.get("favorite").and_then(Json::as_bool).unwrap_or(false);
+            d.note = s(item, "notes");
+            let folder = s(item, "folderId");
+            if let Some((_, name)) = folders.iter().find(|(id, _)| *id == folder && !folder.is_empty()) {
+                d.groups.push(name.clone());
+            }
+        }
+        drafts.push(d);
+    }
+    Ok(drafts)
+}
+
+/// A TOTP field value: a link, a `steam://` link or a bare base32 secret.
+pub(super) fn value_draft(value: &str, item_name: &str, username: &str) -> Result<Draft, EntryProblem> {
+    let value = value.trim();
+    if let Some(rest) = crate::uri::strip_prefix_ignore_case(value, "steam://") {
+        return Ok(Draft::new(DraftKind::Steam, item_name, username, SecretText::base32(rest)));
+    }
+    if crate::uri::strip_prefix_ignore_case(value, "otpauth:").is_some() {
+        return super::links::link_draft(value);
+    }
+    if value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '=' | '-')) {
+        return Ok(Draft::new(DraftKind::Totp, item_name, username, SecretText::base32(value)));
+    }
+    Err(problem(
+        super::common::label_of(item_name, username),
+        ProblemKind::Malformed("the TOTP field is neither a link nor a base32 secret".into()),
+    ))
+}
+
+fn damaged(what: &str) -> ImportError {
+    ImportError::Damaged { reason: format!("the Bitwarden export {what}") }
+}
+
+fn decrypt(file: &Json, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    let salt = s(file, "salt");
+    let iterations = file.get("kdfIterations").and_then(Json::as_u64).ok_or_else(|| damaged("has no kdfIterations"))?;
+    let key = match file.get("kdfType").and_then(Json::as_u64) {
+        Some(0) => {
+            check_kdf("PBKDF2 iterations", iterations, 1, 10_000_000)?;
+            crypto::pbkdf2_sha256(password.as_bytes(), salt.as_bytes(), iterations as u32)
+        }
+        Some(1) => {
+            let memory = file.get("kdfMemory").and_then(Json::as_u64).ok_or_else(|| damaged("has no kdfMemory"))?;
+            let lanes =
+                file.get("kdfParallelism").and_then(Json::as_u64).ok_or_else(|| damaged("has no kdfParallelism"))?;
+            check_kdf("Argon2 iterations", iterations, 1, 64)?;
+            check_kdf("Argon2 memory (MiB)", memory, 1, 1024)?;
+            check_kdf("Argon2 parallelism", lanes, 1, 16)?;
+            let salt_hash = crypto::sha256(salt.as_bytes());
+            crypto::argon2id(password.as_bytes(), &*salt_hash, iterations as u32, memory as u32 * 1024, lanes as u32)
+                .ok_or_else(|| ImportError::KdfOutOfRange { reason: "argon2 refused the parameters".into() })?
+        }
+        _ => return Err(ImportError::Unsupported { what: "this Bitwarden key derivation".into() }),
+    };
+    let hk = hkdf::Hkdf::<sha2::Sha256>::from_prk(&*key).map_err(|_| damaged("key is unusable"))?;
+    let mut enc = Zeroizing::new([0u8; 32]);
+    let mut mac = Zeroizing::new([0u8; 32]);
+    hk.expand(b"enc", &mut *enc).map_err(|_| damaged("key is unusable"))?;
+    hk.expand(b"mac", &mut *mac).map_err(|_| damaged("key is unusable"))?;
+    // The validation field fails the MAC with a wrong password before the (larger) data is touched.
+    if let Some(check) = file.get("encKeyValidation_DO_NOT_EDIT").and_then(Json::as_str) {
+        open_cipher_string(check, &enc, &mac).map_err(|_| ImportError::WrongPassword)?;
+    }
+    let data = file.get("data").and_then(Json::as_str).ok_or_else(|| damaged("has no data"))?;
+    open_cipher_string(data, &enc, &mac)
+}
+
+/// Opens a Bitwarden cipher string `2.<iv>|<ciphertext>|<mac>` (AES-256-CBC + HMAC-SHA256).
+fn open_cipher_string(text: &str, enc: &[u8; 32], mac_key: &[u8; 32]) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    let body = text.strip_prefix("2.").ok_or_else(|| damaged("uses an unknown cipher string type"))?;
+    let parts: Vec<&str> = body.split('|').collect();
+    let [iv, ciphertext, tag] = parts.as_slice() else { return Err(damaged("has a malformed cipher string")) };
+    let b64 =
+        |t: &str| super::common::decode_base64(t).ok_or_else(|| damaged("has a cipher string that is not base64"));
+    let (iv, ciphertext, tag) = (b64(iv)?, b64(ciphertext)?, b64(tag)?);
+    let iv: [u8; 16] = iv.as_slice().try_into().map_err(|_| damaged("has an IV of the wrong length"))?;
+    let mut mac =
+        <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(mac_key).map_err(|_| damaged("key is unusable"))?;
+    mac.update(&iv);
+    mac.update(&ciphertext);
+    mac.verify_slice(&tag).map_err(|_| ImportError::WrongPassword)?;
+    crypto::aes_cbc_open(enc, &iv, &ciphertext).ok_or_else(|| damaged("data cannot be decrypted"))
+}
+
+pub(super) fn read_csv(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
+    let text = std::str::from_utf8(super::common::strip_bom(bytes))
+        .map_err(|_| ImportError::Damaged { reason: "the CSV file is not UTF-8".into() })?;
+    let rows = parse_csv(text);
+    let mut rows = rows.into_iter().filter(|r| !(r.len() == 1 && r[0].trim().is_empty()));
+    let header = rows.next().ok_or_else(|| ImportError::Empty { reason: "the CSV file is empty".into() })?;
+    let col = |name: &str| header.iter().position(|h| h.trim() == name);
+    let totp =
+        col("login_totp").ok_or_else(|| ImportError::Damaged { reason: "the CSV has no login_totp column".into() })?;
+    let (name, user, folder, fav, notes) =
+        (col("name"), col("login_username"), col("folder"), col("favorite"), col("notes"));
+    let get = |row: &[String], i: Option<usize>| i.and_then(|i| row.get(i)).cloned().unwrap_or_default();
+    let mut drafts = Vec::new();
+    for row in rows {
+        let value = get(&row, Some(totp));
+        if value.trim().is_empty() {
+            continue;
+        }
+        let mut d = value_draft(&value, &get(&row, name), &get(&row, user));
+        if let Ok(d) = &mut d {
+            let group = get(&row, folder);
+            if !group.is_empty() {
+                d.groups.push(group);
+            }
+            d.favorite = get(&row, fav) == "1";
+            d.note = get(&row, notes);
+        }
+        drafts.push(d);
+    }
+    Ok(drafts)
+}
+
+/// RFC 4180 CSV: quoted fields with `""` escapes and embedded newlines.
+pub(super) fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}

@@ -1,0 +1,507 @@
+//! Pieces every importer shares: the draft entry each format produces, its conversion into an [`Account`]
+//! with one set of validation rules, lenient secret decoding, small crypto and text helpers.
+
+use zeroize::Zeroizing;
+
+use super::{EntryProblem, ImportError, ProblemKind};
+use crate::model::{Account, Algorithm, OtpKind, OtpParams};
+use crate::secret::{Secret, SecretError};
+
+/// How a format stores the secret key.
+pub(crate) enum SecretText {
+    /// Base32 text, decoded leniently: any case, separators and padding ignored, trailing bits dropped.
+    Base32(Zeroizing<String>),
+    Hex(Zeroizing<String>),
+    Base64(Zeroizing<String>),
+    Bytes(Zeroizing<Vec<u8>>),
+    /// The format did not carry a secret at all.
+    Missing,
+}
+
+impl SecretText {
+    pub(crate) fn base32(text: &str) -> Self {
+        Self::Base32(Zeroizing::new(text.to_owned()))
+    }
+}
+
+/// The kind of an entry as the format names it, before we decide whether we support it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DraftKind {
+    Totp,
+    Hotp,
+    Steam,
+    /// A kind we do not compute (mOTP, Yandex, …): reported by this name.
+    Unsupported(String),
+}
+
+/// One entry as read from a file, with the format's raw values; [`Draft::finish`] validates it.
+pub(crate) struct Draft {
+    pub kind: DraftKind,
+    pub issuer: String,
+    pub name: String,
+    pub secret: SecretText,
+    /// Algorithm name as stored (`None` = not stored: SHA-1).
+    pub algorithm: Option<String>,
+    pub digits: Option<i64>,
+    pub period: Option<i64>,
+    pub counter: Option<i64>,
+    pub groups: Vec<String>,
+    pub note: String,
+    pub favorite: bool,
+}
+
+impl Draft {
+    pub(crate) fn new(kind: DraftKind, issuer: impl Into<String>, name: impl Into<String>, secret: SecretText) -> Self {
+        Self {
+            kind,
+            issuer: issuer.into(),
+            name: name.into(),
+            secret,
+            algorithm: None,
+            digits: None,
+            period: None,
+            counter: None,
+            groups: Vec::new(),
+            note: String::new(),
+            favorite: false,
+        }
+    }
+
+    /// `Issuer (name)` for messages about this entry.
+    pub(crate) fn label(&self) -> String {
+        label_of(&self.issuer, &self.name)
+    }
+
+    /// Validates the draft and builds the account; `order` is its position in the file.
+    pub(crate) fn finish(self, order: usize, now: i64) -> Result<Account, EntryProblem> {
+        let label = self.label();
+        let problem = |kind| EntryProblem { label: label.clone(), kind };
+        let period_default = OtpParams::DEFAULT_PERIOD;
+        let kind = match &self.kind {
+            DraftKind::Unsupported(name) => return Err(problem(ProblemKind::UnsupportedType { kind: name.clone() })),
+            DraftKind::Totp => OtpKind::Totp { period: check_period(self.period, period_default).map_err(problem)? },
+            DraftKind::Steam => OtpKind::Steam { period: check_period(self.period, period_default).map_err(problem)? },
+            DraftKind::Hotp => {
+                let counter = self.counter.unwrap_or(0);
+                let counter = u64::try_from(counter)
+                    .map_err(|_| problem(ProblemKind::InvalidParameter(format!("counter {counter} is negative"))))?;
+                OtpKind::Hotp { counter }
+            }
+        };
+        let algorithm = match &self.algorithm {
+            None => Algorithm::Sha1,
+            Some(name) => parse_algorithm(name).map_err(problem)?,
+        };
+        // Steam Guard codes are always 5 characters, whatever digit count an app stored beside them.
+        let digits = match self.digits {
+            _ if self.kind == DraftKind::Steam => OtpParams::STEAM_DIGITS,
+            None => OtpParams::DEFAULT_DIGITS,
+            Some(d) => match u8::try_from(d) {
+                Ok(d) if (OtpParams::MIN_DIGITS..=OtpParams::MAX_DIGITS).contains(&d) => d,
+                _ => {
+                    return Err(problem(ProblemKind::InvalidParameter(format!(
+                        "{d} digits is out of range ({}-{})",
+                        OtpParams::MIN_DIGITS,
+                        OtpParams::MAX_DIGITS
+                    ))));
+                }
+            },
+        };
+        let secret = decode_secret(&self.secret).map_err(problem)?;
+        let mut account = Account::new(self.issuer, self.name, secret, OtpParams { kind, algorithm, digits }, now);
+        account.groups = self.groups;
+        account.note = self.note;
+        account.favorite = self.favorite;
+        account.order = i64::try_from(order).unwrap_or(i64::MAX);
+        Ok(account)
+    }
+}
+
+pub(crate) fn label_of(issuer: &str, name: &str) -> String {
+    match (issuer.is_empty(), name.is_empty()) {
+        (false, false) => format!("{issuer} ({name})"),
+        (false, true) => issuer.to_owned(),
+        (true, false) => name.to_owned(),
+        (true, true) => String::from("(unnamed account)"),
+    }
+}
+
+fn check_period(period: Option<i64>, default: u32) -> Result<u32, ProblemKind> {
+    match period {
+        None => Ok(default),
+        Some(p) => match u32::try_from(p) {
+            Ok(p) if (OtpParams::MIN_PERIOD..=OtpParams::MAX_PERIOD).contains(&p) => Ok(p),
+            _ => Err(ProblemKind::InvalidParameter(format!(
+                "period {p} s is out of range ({}-{} s)",
+                OtpParams::MIN_PERIOD,
+                OtpParams::MAX_PERIOD
+            ))),
+        },
+    }
+}
+
+/// `SHA1`, `sha-256`, `HmacSHA512`, `HMAC-SHA1` … → the algorithm; anything else is an invalid parameter.
+pub(crate) fn parse_algorithm(name: &str) -> Result<Algorithm, ProblemKind> {
+    let upper = name.trim().to_ascii_uppercase().replace(['-', '_'], "");
+    let bare = upper.strip_prefix("HMAC").unwrap_or(&upper);
+    match bare {
+        "SHA1" | "" => Ok(Algorithm::Sha1),
+        "SHA256" => Ok(Algorithm::Sha256),
+        "SHA512" => Ok(Algorithm::Sha512),
+        _ => Err(ProblemKind::InvalidParameter(format!("unsupported algorithm {}", truncate(name, 32)))),
+    }
+}
+
+/// Shortens a text from a file before it goes into a message.
+pub(crate) fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        format!("{}…", text.chars().take(max).collect::<String>())
+    }
+}
+
+/// Decodes any stored secret. Base32 is read leniently: lengths a strict decoder refuses (7, 9, 17 …
+/// characters) are common in other apps' exports and those apps compute codes from the whole bytes, so we
+/// drop the trailing bits as they do rather than lose the account.
+pub(crate) fn decode_secret(secret: &SecretText) -> Result<Secret, ProblemKind> {
+    match secret {
+        SecretText::Missing => Err(ProblemKind::Secret(SecretError::Empty)),
+        SecretText::Bytes(bytes) => Secret::from_bytes(bytes.to_vec()).map_err(ProblemKind::Secret),
+        SecretText::Hex(text) => Secret::parse_hex(text).map_err(ProblemKind::Secret),
+        SecretText::Base64(text) => {
+            let clean: Zeroizing<String> = Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
+            let bytes = decode_base64(&clean).ok_or(ProblemKind::SecretNotBase64)?;
+            Secret::from_bytes(bytes.to_vec()).map_err(ProblemKind::Secret)
+        }
+        SecretText::Base32(text) => lenient_base32(text).map_err(ProblemKind::Secret),
+    }
+}
+
+/// Base32 the way other apps accept it: like [`Secret::parse_base32`] but any length is accepted, trailing
+/// bits that do not fill a byte are dropped.
+pub(crate) fn lenient_base32(text: &str) -> Result<Secret, SecretError> {
+    let mut bytes = Zeroizing::new(Vec::with_capacity(text.len() * 5 / 8 + 1));
+    let mut buffer: u32 = 0;
+    let mut bits = 0u32;
+    let mut seen = false;
+    for (position, c) in text.chars().enumerate() {
+        let value = match c {
+            ' ' | '\t' | '\n' | '\r' | '-' | '_' | '=' => continue,
+            'a'..='z' => c as u8 - b'a',
+            'A'..='Z' => c as u8 - b'A',
+            '2'..='7' => c as u8 - b'2' + 26,
+            _ => return Err(SecretError::InvalidBase32Char { position }),
+        };
+        seen = true;
+        buffer = (buffer << 5) | u32::from(value);
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            bytes.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    if !seen {
+        return Err(SecretError::Empty);
+    }
+    if bytes.is_empty() {
+        // A single base32 character carries fewer than 8 bits: nothing a code could be made from.
+        return Err(SecretError::InvalidBase32Length { len: 1 });
+    }
+    Secret::from_bytes(std::mem::take(&mut *bytes))
+}
+
+/// Standard or URL-safe base64, padded or not. `None` when the text is not base64.
+pub(crate) fn decode_base64(text: &str) -> Option<Zeroizing<Vec<u8>>> {
+    let trimmed = text.trim().trim_end_matches('=');
+    let spec = if trimmed.contains(['-', '_']) { data_encoding::BASE64URL_NOPAD } else { data_encoding::BASE64_NOPAD };
+    // data-encoding is strict about the unused trailing bits; other apps' encoders are not always.
+    let mut spec = spec.specification();
+    spec.check_trailing_bits = false;
+    let encoding = spec.encoding().ok()?;
+    encoding.decode(trimmed.as_bytes()).ok().map(Zeroizing::new)
+}
+
+/// Lower-case hex to bytes (either case accepted).
+pub(crate) fn decode_hex(text: &str) -> Option<Zeroizing<Vec<u8>>> {
+    data_encoding::HEXLOWER_PERMISSIVE.decode(text.trim().as_bytes()).ok().map(Zeroizing::new)
+}
+
+/// Runs the per-entry conversion, keeping every failure as a problem.
+pub(crate) fn finish_all(drafts: Vec<Result<Draft, EntryProblem>>, now: i64) -> (Vec<Account>, Vec<EntryProblem>) {
+    let mut accounts = Vec::with_capacity(drafts.len());
+    let mut problems = Vec::new();
+    for (i, draft) in drafts.into_iter().enumerate() {
+        match draft.and_then(|d| d.finish(i, now)) {
+            Ok(a) => accounts.push(a),
+            Err(p) => problems.push(p),
+        }
+    }
+    (accounts, problems)
+}
+
+// ---- JSON helpers -------------------------------------------------------------------------------------
+
+pub(crate) type Json = serde_json::Value;
+
+pub(crate) fn parse_json(bytes: &[u8], what: &str) -> Result<Json, ImportError> {
+    serde_json::from_slice(strip_bom(bytes))
+        .map_err(|e| ImportError::Damaged { reason: format!("{what} is not valid JSON ({e})") })
+}
+
+pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// A string field; numbers are turned into text, null/missing gives "".
+pub(crate) fn s(v: &Json, key: &str) -> String {
+    match v.get(key) {
+        Some(Json::String(s)) => s.clone(),
+        Some(Json::Number(n)) => n.to_string(),
+        Some(Json::Bool(b)) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// An optional string field (missing and null are `None`).
+pub(crate) fn opt_s(v: &Json, key: &str) -> Option<String> {
+    match v.get(key) {
+        Some(Json::String(s)) => Some(s.clone()),
+        Some(Json::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// An integer field stored as a number or a numeric string; `Err` when present but not an integer.
+pub(crate) fn int(v: &Json, key: &str) -> Result<Option<i64>, ProblemKind> {
+    match v.get(key) {
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::Number(n)) => match n.as_i64() {
+            Some(i) => Ok(Some(i)),
+            None => match n.as_f64() {
+                Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
+                _ => Err(ProblemKind::InvalidParameter(format!("{key} {n} is not a whole number"))),
+            },
+        },
+        Some(Json::String(t)) if t.trim().is_empty() => Ok(None),
+        Some(Json::String(t)) => t
+            .trim()
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| ProblemKind::InvalidParameter(format!("{key} {} is not a number", truncate(t, 20)))),
+        Some(_) => Err(ProblemKind::InvalidParameter(format!("{key} is not a number"))),
+    }
+}
+
+pub(crate) fn array<'a>(v: &'a Json, key: &str, what: &str) -> Result<&'a Vec<Json>, ImportError> {
+    v.get(key)
+        .and_then(Json::as_array)
+        .ok_or_else(|| ImportError::Damaged { reason: format!("{what} has no \"{key}\" list") })
+}
+
+pub(crate) fn problem(label: String, kind: ProblemKind) -> EntryProblem {
+    EntryProblem { label, kind }
+}
+
+// ---- Android shared_prefs XML -----------------------------------------------------------------------
+
+/// The text of an Android shared_prefs file, refused when it is not UTF-8 or lacks its closing `</map>`
+/// (Android always writes it; without it the file was cut short).
+pub(crate) fn shared_prefs(bytes: &[u8]) -> Result<&str, ImportError> {
+    let text = std::str::from_utf8(strip_bom(bytes))
+        .map_err(|_| ImportError::Damaged { reason: "the preferences file is not UTF-8".into() })?;
+    if !text.trim_end().ends_with("</map>") {
+        return Err(ImportError::Damaged { reason: "the preferences file is incomplete (no closing </map>)".into() });
+    }
+    Ok(text)
+}
+
+/// The value of `<string name="NAME">…</string>` in an Android shared_prefs file, unescaped.
+pub(crate) fn shared_pref_string(xml: &str, name: &str) -> Option<String> {
+    let mut rest = xml;
+    loop {
+        let start = rest.find("<string")?;
+        rest = &rest[start + 7..];
+        let close = rest.find('>')?;
+        let tag = &rest[..close];
+        if tag.ends_with('/') {
+            if attr(tag, "name").as_deref() == Some(name) {
+                return Some(String::new());
+            }
+            continue;
+        }
+        let body_start = close + 1;
+        let end = rest[body_start..].find("</string>")? + body_start;
+        if attr(tag, "name").as_deref() == Some(name) {
+            return Some(xml_unescape(&rest[body_start..end]));
+        }
+        rest = &rest[end..];
+    }
+}
+
+/// Every `<string name="…">…</string>` pair, in file order.
+pub(crate) fn shared_pref_strings(xml: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find("<string") {
+        rest = &rest[start + 7..];
+        let Some(close) = rest.find('>') else { break };
+        let tag = &rest[..close];
+        if tag.ends_with('/') {
+            continue;
+        }
+        let body_start = close + 1;
+        let Some(end) = rest[body_start..].find("</string>").map(|e| e + body_start) else { break };
+        if let Some(name) = attr(tag, "name") {
+            out.push((name, xml_unescape(&rest[body_start..end])));
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    for quote in ['"', '\''] {
+        let needle = format!("{name}={quote}");
+        if let Some(i) = tag.find(&needle) {
+            let rest = &tag[i + needle.len()..];
+            let end = rest.find(quote)?;
+            return Some(xml_unescape(&rest[..end]));
+        }
+    }
+    None
+}
+
+pub(crate) fn xml_unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(end) = rest.find(';').filter(|&e| e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "quot" => Some('"'),
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+// ---- crypto --------------------------------------------------------------------------------------------
+
+pub(crate) mod crypto {
+    use aes_gcm::aead::{Aead, KeyInit, Payload};
+    use aes_gcm::{Aes256Gcm, Key};
+    use zeroize::Zeroizing;
+
+    /// AES-256-GCM open with a 12-byte nonce; `None` on a wrong key or damaged data.
+    pub(crate) fn aes_gcm_open(
+        key: &[u8; 32],
+        nonce: &[u8],
+        ciphertext_and_tag: &[u8],
+        aad: &[u8],
+    ) -> Option<Zeroizing<Vec<u8>>> {
+        let nonce: [u8; 12] = nonce.try_into().ok()?;
+        let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(*key));
+        cipher.decrypt(&aes_gcm::Nonce::from(nonce), Payload { msg: ciphertext_and_tag, aad }).ok().map(Zeroizing::new)
+    }
+
+    /// AES-256-CBC with PKCS#7 padding; `None` when the padding is wrong (wrong key or damaged data).
+    pub(crate) fn aes_cbc_open(key: &[u8; 32], iv: &[u8; 16], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        use aes::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::Pkcs7};
+        if ciphertext.is_empty() || ciphertext.len() % 16 != 0 {
+            return None;
+        }
+        cbc::Decryptor::<aes::Aes256>::new(&(*key).into(), &(*iv).into())
+            .decrypt_padded_vec::<Pkcs7>(ciphertext)
+            .ok()
+            .map(Zeroizing::new)
+    }
+
+    /// AES-256-CBC without padding (SQLCipher pages).
+    pub(crate) fn aes_cbc_open_nopad(key: &[u8; 32], iv: &[u8; 16], ciphertext: &[u8]) -> Option<Vec<u8>> {
+        use aes::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::NoPadding};
+        if ciphertext.len() % 16 != 0 {
+            return None;
+        }
+        cbc::Decryptor::<aes::Aes256>::new(&(*key).into(), &(*iv).into())
+            .decrypt_padded_vec::<NoPadding>(ciphertext)
+            .ok()
+    }
+
+    pub(crate) fn pbkdf2_sha1(password: &[u8], salt: &[u8], rounds: u32) -> Zeroizing<[u8; 32]> {
+        let mut out = Zeroizing::new([0u8; 32]);
+        pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, rounds, &mut *out);
+        out
+    }
+
+    pub(crate) fn pbkdf2_sha256(password: &[u8], salt: &[u8], rounds: u32) -> Zeroizing<[u8; 32]> {
+        let mut out = Zeroizing::new([0u8; 32]);
+        pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, rounds, &mut *out);
+        out
+    }
+
+    pub(crate) fn pbkdf2_sha512(password: &[u8], salt: &[u8], rounds: u32) -> Zeroizing<[u8; 32]> {
+        let mut out = Zeroizing::new([0u8; 32]);
+        pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, rounds, &mut *out);
+        out
+    }
+
+    pub(crate) fn sha256(data: &[u8]) -> Zeroizing<[u8; 32]> {
+        use sha2::Digest;
+        Zeroizing::new(sha2::Sha256::digest(data).into())
+    }
+
+    /// Argon2id (version 0x13) into 32 bytes; `None` when the parameters are refused by the library.
+    pub(crate) fn argon2id(password: &[u8], salt: &[u8], t: u32, m_kib: u32, p: u32) -> Option<Zeroizing<[u8; 32]>> {
+        let params = argon2::Params::new(m_kib, t, p, Some(32)).ok()?;
+        let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+        let mut out = Zeroizing::new([0u8; 32]);
+        argon.hash_password_into(password, salt, &mut *out).ok()?;
+        Some(out)
+    }
+}
+
+/// The password the caller gave, or the typed error asking for one.
+pub(crate) fn need_password(password: Option<&str>) -> Result<&str, ImportError> {
+    password.ok_or(ImportError::PasswordRequired)
+}
+
+/// Refuses KDF parameters that would make a hostile file allocate or compute without bound.
+pub(crate) fn check_kdf(what: &str, value: u64, min: u64, max: u64) -> Result<(), ImportError> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(ImportError::KdfOutOfRange { reason: format!("{what} {value} is outside {min}-{max}") })
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn parse_csv_for_tests(text: &str) -> Vec<Vec<String>> {
+    super::bitwarden::parse_csv(text)
+}

@@ -1,0 +1,226 @@
+//! FreeOTP 2.x encrypted backup (`externalBackup.xml`, despite its name a Java serialization stream).
+//!
+//! Source: freeotp/freeotp-android 2.x `TokenPersistence`/`MasterKey`/`EncryptedKey` and Aegis'
+//! `FreeOtpImporter`. The stream holds one `java.util.HashMap<String, String>`: `masterKey` → JSON
+//! `{mAlgorithm: PBKDF2withHmacSHA1|SHA512, mIterations, mSalt, mEncryptedKey}`; the password-derived
+//! key unwraps the master key with AES-GCM (nonce from the ASN.1 `mParameters`, AAD = `mToken`); then
+//! every `<uuid>` → `{"key": EncryptedKey JSON}` holds an AES-GCM-encrypted secret, and `<uuid>-token` →
+//! the token's metadata (fields at their default are omitted). Counters are stored as the next counter.
+//!
+//! Kept: type, issuer, name, secret, algorithm, digits, period/counter. Lost: images, token order.
+
+use zeroize::Zeroizing;
+
+use super::common::{Draft, Json, SecretText, check_kdf, crypto, need_password, problem, s};
+use super::freeotp::signed_bytes;
+use super::{EntryProblem, ImportError, ProblemKind};
+
+fn damaged(what: &str) -> ImportError {
+    ImportError::Damaged { reason: format!("the FreeOTP backup {what}") }
+}
+
+pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
+    let map = read_string_map(bytes)?;
+    let master_json =
+        map.iter().find(|(k, _)| k == "masterKey").map(|(_, v)| v).ok_or_else(|| damaged("has no master key"))?;
+    let master_json: Json = serde_json::from_str(master_json).map_err(|_| damaged("has an unreadable master key"))?;
+    let password = need_password(password)?;
+    let master = unwrap_master(&master_json, password)?;
+    let mut drafts = Vec::new();
+    for (key, value) in &map {
+        let Some(uuid) = key.strip_suffix("-token") else { continue };
+        let token: Json = match serde_json::from_str(value) {
+            Ok(t) => t,
+            Err(_) => {
+                drafts.push(Err(problem(uuid.to_owned(), ProblemKind::Malformed("token metadata is not JSON".into()))));
+                continue;
+            }
+        };
+        let label = super::common::label_of(&s(&token, "issuerExt"), &s(&token, "label"));
+        let secret = map
+            .iter()
+            .find(|(k, _)| k == uuid)
+            .and_then(|(_, v)| serde_json::from_str::<Json>(v).ok())
+            .and_then(|v| v.get("key").and_then(Json::as_str).and_then(|k| serde_json::from_str::<Json>(k).ok()))
+            .and_then(|encrypted| open_encrypted_key(&encrypted, &master));
+        match secret {
+            Some(secret) => drafts.push(super::freeotp::meta(&token, SecretText::Bytes(secret), false)),
+            None => {
+                drafts.push(Err(problem(label, ProblemKind::Malformed("its encrypted secret cannot be read".into()))))
+            }
+        }
+    }
+    Ok(drafts)
+}
+
+fn unwrap_master(master: &Json, password: &str) -> Result<Zeroizing<[u8; 32]>, ImportError> {
+    let iterations =
+        master.get("mIterations").and_then(Json::as_u64).ok_or_else(|| damaged("has no iteration count"))?;
+    check_kdf("FreeOTP PBKDF2 iterations", iterations, 1, 10_000_000)?;
+    let salt = signed_bytes(master.get("mSalt")).ok_or_else(|| damaged("has no salt"))?;
+    let algorithm = s(master, "mAlgorithm").to_ascii_uppercase();
+    let key = if algorithm.contains("SHA512") {
+        crypto::pbkdf2_sha512(password.as_bytes(), &salt, iterations as u32)
+    } else if algorithm.contains("SHA1") {
+        crypto::pbkdf2_sha1(password.as_bytes(), &salt, iterations as u32)
+    } else {
+        return Err(ImportError::Unsupported {
+            what: format!("FreeOTP key algorithm {}", super::common::truncate(&algorithm, 30)),
+        });
+    };
+    let encrypted = master.get("mEncryptedKey").ok_or_else(|| damaged("has no encrypted master key"))?;
+    let plain = open_encrypted_key(encrypted, &key).ok_or(ImportError::WrongPassword)?;
+    let bytes: [u8; 32] = plain.as_slice().try_into().map_err(|_| damaged("has a master key of the wrong length"))?;
+    Ok(Zeroizing::new(bytes))
+}
+
+/// Opens FreeOTP's `EncryptedKey {mCipher, mCipherText, mParameters, mToken}` (AES/GCM/NoPadding).
+fn open_encrypted_key(encrypted: &Json, key: &[u8; 32]) -> Option<Zeroizing<Vec<u8>>> {
+    let ciphertext = signed_bytes(encrypted.get("mCipherText"))?;
+    let parameters = signed_bytes(encrypted.get("mParameters"))?;
+    let nonce = gcm_nonce(&parameters)?;
+    let aad = s(encrypted, "mToken");
+    crypto::aes_gcm_open(key, nonce, &ciphertext, aad.as_bytes())
+}
+
+/// The nonce of DER `GCMParameters ::= SEQUENCE { aes-nonce OCTET STRING, aes-ICVlen INTEGER }`, or of a
+/// bare `OCTET STRING` (what Android API 23 writes).
+fn gcm_nonce(der: &[u8]) -> Option<&[u8]> {
+    let (&tag, rest) = der.split_first()?;
+    let rest = match tag {
+        0x30 => rest.split_first()?.1,
+        0x04 => der,
+        _ => return None,
+    };
+    let (&tag, rest) = rest.split_first()?;
+    if tag != 0x04 {
+        return None;
+    }
+    let (&len, rest) = rest.split_first()?;
+    rest.get(..usize::from(len))
+}
+
+// ---- Java object serialization: just enough for a HashMap<String, String> --------------------------------
+
+const TC_NULL: u8 = 0x70;
+const TC_REFERENCE: u8 = 0x71;
+const TC_CLASSDESC: u8 = 0x72;
+const TC_OBJECT: u8 = 0x73;
+const TC_STRING: u8 = 0x74;
+const TC_BLOCKDATA: u8 = 0x77;
+const TC_ENDBLOCKDATA: u8 = 0x78;
+const TC_LONGSTRING: u8 = 0x7C;
+const BASE_HANDLE: u32 = 0x7E_0000;
+
+struct Stream<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    /// Objects by handle; only strings matter, others are `None`.
+    handles: Vec<Option<String>>,
+}
+
+impl<'a> Stream<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ImportError> {
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or_else(|| damaged("ends early"))?;
+        let slice = &self.bytes[self.pos..end];
+        self.pos = end;
+        Ok(slice)
+    }
+    fn u8(&mut self) -> Result<u8, ImportError> {
+        Ok(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Result<u16, ImportError> {
+        let b = self.take(2)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+    fn u32(&mut self) -> Result<u32, ImportError> {
+        let b = self.take(4)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn utf(&mut self, len: usize) -> Result<String, ImportError> {
+        // Java's "modified UTF-8" equals UTF-8 for the JSON and UUID text FreeOTP writes.
+        let b = self.take(len)?;
+        std::str::from_utf8(b).map(str::to_owned).map_err(|_| damaged("holds text that is not UTF-8"))
+    }
+
+    /// A string object (new or a back-reference).
+    fn string(&mut self) -> Result<String, ImportError> {
+        match self.u8()? {
+            TC_STRING => {
+                let len = usize::from(self.u16()?);
+                let text = self.utf(len)?;
+                self.handles.push(Some(text.clone()));
+                Ok(text)
+            }
+            TC_LONGSTRING => {
+                let b = self.take(8)?;
+                let len = u64::from_be_bytes(b.try_into().map_err(|_| damaged("ends early"))?);
+                let len = usize::try_from(len).map_err(|_| damaged("has an impossible string length"))?;
+                let text = self.utf(len)?;
+                self.handles.push(Some(text.clone()));
+                Ok(text)
+            }
+            TC_REFERENCE => {
+                let handle = self.u32()?.checked_sub(BASE_HANDLE).ok_or_else(|| damaged("has a bad reference"))?;
+                self.handles
+                    .get(handle as usize)
+                    .and_then(Clone::clone)
+                    .ok_or_else(|| damaged("refers to something that is not text"))
+            }
+            _ => Err(damaged("holds a value that is not text")),
+        }
+    }
+}
+
+/// Reads the serialized `HashMap<String, String>` into key/value pairs, in stream order.
+fn read_string_map(bytes: &[u8]) -> Result<Vec<(String, String)>, ImportError> {
+    let mut st = Stream { bytes, pos: 0, handles: Vec::new() };
+    if st.take(4)? != [0xAC, 0xED, 0x00, 0x05] {
+        return Err(damaged("is not a Java serialization stream"));
+    }
+    if st.u8()? != TC_OBJECT || st.u8()? != TC_CLASSDESC {
+        return Err(damaged("does not start with an object"));
+    }
+    let name_len = usize::from(st.u16()?);
+    let class = st.utf(name_len)?;
+    if class != "java.util.HashMap" {
+        return Err(damaged("does not hold a HashMap"));
+    }
+    st.take(8)?; // serialVersionUID
+    let _flags = st.u8()?;
+    st.handles.push(None); // the class descriptor
+    let field_count = st.u16()?;
+    let mut primitive_len = 0usize;
+    for _ in 0..field_count {
+        let code = st.u8()?;
+        let len = usize::from(st.u16()?);
+        st.take(len)?;
+        primitive_len += match code {
+            b'B' | b'Z' => 1,
+            b'C' | b'S' => 2,
+            b'I' | b'F' => 4,
+            b'J' | b'D' => 8,
+            _ => return Err(damaged("has a HashMap field we do not expect")),
+        };
+    }
+    if st.u8()? != TC_ENDBLOCKDATA || st.u8()? != TC_NULL {
+        return Err(damaged("has an unexpected class description"));
+    }
+    st.handles.push(None); // the HashMap object
+    st.take(primitive_len)?;
+    if st.u8()? != TC_BLOCKDATA || st.u8()? != 8 {
+        return Err(damaged("has no HashMap size"));
+    }
+    let _capacity = st.u32()?;
+    let size = st.u32()?;
+    if size > 100_000 {
+        return Err(damaged("claims an impossible number of entries"));
+    }
+    let mut out = Vec::with_capacity(size as usize);
+    for _ in 0..size {
+        let key = st.string()?;
+        let value = st.string()?;
+        out.push((key, value));
+    }
+    Ok(out)
+}

@@ -1,0 +1,111 @@
+//! Stratum (formerly Authenticator Pro) backup (`.authpro`): plain JSON, strong or legacy encryption.
+//!
+//! Source: jamie-mh/AuthenticatorPro (`Stratum.Core/src/Backup`). JSON `{Authenticators[]: {Type 1 HOTP |
+//! 2 TOTP | 3 mOTP | 4 Steam | 5 Yandex, Issuer, Username, Secret, Pin, Algorithm 0 SHA1 | 1 SHA256 |
+//! 2 SHA512, Digits, Period, Counter}, Categories, AuthenticatorCategories, CustomIcons}`.
+//! Strong: `"AUTHENTICATORPRO" | salt 16 | iv 12 | ciphertext+tag`, Argon2id (t 3, m 64 MiB, p 4),
+//! AES-256-GCM. Legacy: `"AuthenticatorPro" | salt 20 | iv 16 | ciphertext`, PBKDF2-HMAC-SHA1 (64 000),
+//! AES-256-CBC.
+//!
+//! Kept: type, issuer, name, secret, algorithm, digits, period/counter, categories as groups. Lost: icons,
+//! custom icons, ranking and copy counts. mOTP and Yandex entries are reported as unsupported.
+
+use zeroize::Zeroizing;
+
+use super::common::{Draft, DraftKind, Json, SecretText, crypto, int, need_password, parse_json, problem, s};
+use super::{EntryProblem, ImportError, ProblemKind};
+
+pub(super) const STRONG_HEADER: &[u8] = b"AUTHENTICATORPRO";
+pub(super) const LEGACY_HEADER: &[u8] = b"AuthenticatorPro";
+
+pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
+    let json = if bytes.starts_with(STRONG_HEADER) || bytes.starts_with(LEGACY_HEADER) {
+        let plain = decrypt(bytes, need_password(password)?)?;
+        parse_json(&plain, "the decrypted Stratum backup")?
+    } else {
+        parse_json(bytes, "the Stratum backup")?
+    };
+    let list = super::common::array(&json, "Authenticators", "the Stratum backup")?;
+    let categories: Vec<(String, String)> = json
+        .get("Categories")
+        .and_then(Json::as_array)
+        .map(|c| c.iter().map(|c| (s(c, "Id"), s(c, "Name"))).collect())
+        .unwrap_or_default();
+    let bindings: Vec<(String, String)> = json
+        .get("AuthenticatorCategories")
+        .and_then(Json::as_array)
+        .map(|b| b.iter().map(|b| (s(b, "AuthenticatorSecret"), s(b, "CategoryId"))).collect())
+        .unwrap_or_default();
+    Ok(list
+        .iter()
+        .map(|e| {
+            let mut d = convert(e)?;
+            let secret = s(e, "Secret");
+            for (_, category) in bindings.iter().filter(|(sec, _)| *sec == secret) {
+                if let Some((_, name)) = categories.iter().find(|(id, _)| id == category) {
+                    d.groups.push(name.clone());
+                }
+            }
+            Ok(d)
+        })
+        .collect())
+}
+
+fn decrypt(bytes: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    let short = || ImportError::Damaged { reason: "the Stratum backup is too short".into() };
+    if let Some(rest) = bytes.strip_prefix(STRONG_HEADER) {
+        if rest.len() < 16 + 12 + 16 {
+            return Err(short());
+        }
+        let (salt, rest) = rest.split_at(16);
+        let (iv, ciphertext) = rest.split_at(12);
+        let key = crypto::argon2id(password.as_bytes(), salt, 3, 65_536, 4)
+            .ok_or_else(|| ImportError::KdfOutOfRange { reason: "argon2 refused the parameters".into() })?;
+        return crypto::aes_gcm_open(&key, iv, ciphertext, &[]).ok_or(ImportError::WrongPassword);
+    }
+    let rest = bytes.strip_prefix(LEGACY_HEADER).ok_or(ImportError::UnknownFormat)?;
+    if rest.len() < 20 + 16 + 16 {
+        return Err(short());
+    }
+    let (salt, rest) = rest.split_at(20);
+    let (iv, ciphertext) = rest.split_at(16);
+    let key = crypto::pbkdf2_sha1(password.as_bytes(), salt, 64_000);
+    let iv: [u8; 16] = iv.try_into().map_err(|_| short())?;
+    crypto::aes_cbc_open(&key, &iv, ciphertext).ok_or(ImportError::WrongPassword)
+}
+
+/// One authenticator, from the JSON backup or a database row turned into the same JSON shape.
+pub(super) fn convert(e: &Json) -> Result<Draft, EntryProblem> {
+    let issuer = s(e, "Issuer");
+    let name = s(e, "Username");
+    let label = super::common::label_of(&issuer, &name);
+    let bad = |k| problem(label.clone(), k);
+    let kind = match int(e, "Type").map_err(bad)? {
+        Some(1) => DraftKind::Hotp,
+        Some(2) => DraftKind::Totp,
+        Some(3) => DraftKind::Unsupported("mOTP".into()),
+        Some(4) => DraftKind::Steam,
+        Some(5) => DraftKind::Unsupported("Yandex".into()),
+        Some(other) => return Err(bad(ProblemKind::InvalidParameter(format!("unknown Stratum type {other}")))),
+        None => return Err(bad(ProblemKind::Malformed("entry has no type".into()))),
+    };
+    let algorithm = match int(e, "Algorithm").map_err(bad)? {
+        None | Some(0) => "SHA1",
+        Some(1) => "SHA256",
+        Some(2) => "SHA512",
+        Some(other) => return Err(bad(ProblemKind::InvalidParameter(format!("unknown Stratum algorithm {other}")))),
+    };
+    let secret = match e.get("Secret").and_then(Json::as_str) {
+        Some(t) => SecretText::base32(t),
+        None => SecretText::Missing,
+    };
+    let mut d = Draft::new(kind.clone(), issuer, name, secret);
+    d.algorithm = Some(algorithm.into());
+    d.digits = int(e, "Digits").map_err(bad)?;
+    if kind == DraftKind::Hotp {
+        d.counter = int(e, "Counter").map_err(bad)?;
+    } else {
+        d.period = int(e, "Period").map_err(bad)?;
+    }
+    Ok(d)
+}

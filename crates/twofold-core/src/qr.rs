@@ -1,0 +1,688 @@
+//! Finding and reading QR codes in camera frames and image files.
+//!
+//! The one decoder every intake uses: the webcam (`twofold-camera` hands each frame to [`decode_frame`]),
+//! image files, the clipboard and screen captures ([`decode_image_bytes`]) and the CLI's `scan`
+//! ([`scan_files`]). Detection and error correction are `rqrr`'s; this module adds what makes hard frames
+//! decode and what callers need around it:
+//!
+//! - a frame is checked before it is read: a stride or byte count that does not match the stated size is a
+//!   [`QrError`], never a panic or an out-of-bounds read;
+//! - every pass binarises with a local mean over a square window (running sums, no division per pixel)
+//!   and hands the bits to rqrr. The plain pass runs first and alone when it finds something. Only when it
+//!   finds nothing are the extra passes tried, in this order: the inverted threshold (light-on-dark codes),
+//!   a light 3×3 blur (sensor noise), an unsharp mask (out of focus: timing patterns get their edges back),
+//!   a half-size copy and its inverse (blur and noise average out), a contrast stretch with rqrr's own
+//!   binarisation (dim, washed-out frames), and the blurred frame inverted. The first pass that finds a
+//!   code wins. One exception to the order: a frame measured as grainy (sensor noise) starts with the
+//!   blurred and half-size passes, because the plain threshold turns grain into thousands of false finder
+//!   patterns that are slow to reject and never read;
+//! - when a pass reads some codes but also finds grids it cannot read (codes close together whose finder
+//!   patterns rqrr paired wrongly), it reads the frame again in overlapping tiles;
+//! - several codes in one frame are all returned, in reading order (rows top to bottom, left to right in a
+//!   row), the same payload only once;
+//! - payloads are bytes in a QR code. They are returned as text: bytes that are not UTF-8 are replaced with
+//!   U+FFFD (lossy), because every authenticator link is ASCII and anything else is reported by the caller
+//!   as "not an authenticator link" rather than as a decoding failure;
+//! - a payload usually carries a secret, so [`Payload`] zeroizes on drop and prints `<redacted>` in `Debug`;
+//!   no error in this module ever carries payload text.
+
+use std::fmt;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use zeroize::Zeroizing;
+
+/// The largest frame decoded, in pixels (64 megapixels: a 48 MP phone photo fits).
+pub const MAX_PIXELS: usize = 64 * 1024 * 1024;
+/// The largest side of a frame, in pixels.
+pub const MAX_SIDE: usize = 16_384;
+/// The largest image file read by [`decode_image_bytes`], in bytes.
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Why a frame, an image or a file could not be scanned.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum QrError {
+    /// Width or height is zero.
+    #[error("frame is empty ({width}×{height})")]
+    EmptyFrame { width: usize, height: usize },
+    /// A side or the pixel count is beyond [`MAX_SIDE`] or [`MAX_PIXELS`].
+    #[error("frame of {width}×{height} is larger than twofold decodes")]
+    FrameTooLarge { width: usize, height: usize },
+    /// The stride (bytes from one row to the next) is smaller than the width.
+    #[error("frame stride {stride} is smaller than its width {width}")]
+    StrideTooSmall { width: usize, stride: usize },
+    /// The buffer does not hold exactly `height` rows of `stride` bytes (the last row may stop at `width`).
+    #[error("frame of {width}×{height} with stride {stride} needs {min_len} to {max_len} bytes but has {actual}")]
+    BufferSizeMismatch { width: usize, height: usize, stride: usize, min_len: usize, max_len: usize, actual: usize },
+    /// The bytes are not an image in a supported format (PNG, JPEG, WebP, GIF) or are corrupt.
+    #[error("not a readable PNG, JPEG, WebP or GIF image: {reason}")]
+    Image { reason: String },
+    /// The image file is larger than [`MAX_FILE_BYTES`].
+    #[error("image of {size} bytes is larger than twofold reads")]
+    FileTooLarge { size: u64 },
+    /// A file could not be read.
+    #[error("cannot read {}: {reason}", path.display())]
+    File { path: PathBuf, reason: String },
+    /// An image holds no QR code that could be read.
+    #[error("no QR code found in {}", path.display())]
+    NoCode { path: PathBuf },
+    /// An image holds QR codes, but none is an `otpauth://` or `otpauth-migration://` link.
+    #[error("{} holds {count} QR code(s) but none is an authenticator link", path.display())]
+    NoAuthenticatorLink { path: PathBuf, count: usize },
+}
+
+/// The text of one QR code. Zeroized on drop, redacted in `Debug`: it usually carries a secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Payload(Zeroizing<String>);
+
+impl Payload {
+    fn from_bytes(bytes: &[u8]) -> Self {
+        Self(Zeroizing::new(String::from_utf8_lossy(bytes).into_owned()))
+    }
+
+    /// The payload's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether this is an `otpauth://` or `otpauth-migration://` link (scheme compared case-insensitively).
+    pub fn is_authenticator_link(&self) -> bool {
+        is_authenticator_link(&self.0)
+    }
+}
+
+impl fmt::Debug for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Payload(<redacted>)")
+    }
+}
+
+/// Whether `text` is an `otpauth://` or `otpauth-migration://` link (scheme compared case-insensitively).
+pub fn is_authenticator_link(text: &str) -> bool {
+    let text = text.trim_start();
+    ["otpauth://", "otpauth-migration://"]
+        .iter()
+        .any(|scheme| text.get(..scheme.len()).is_some_and(|head| head.eq_ignore_ascii_case(scheme)))
+}
+
+/// A borrowed 8-bit luma (grey) frame: `height` rows `stride` bytes apart, each `width` bytes of pixels
+/// (0 black, 255 white). Build one with [`LumaFrame::new`], which checks the sizes agree.
+#[derive(Clone, Copy)]
+pub struct LumaFrame<'a> {
+    width: usize,
+    height: usize,
+    stride: usize,
+    data: &'a [u8],
+}
+
+impl fmt::Debug for LumaFrame<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LumaFrame")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("stride", &self.stride)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> LumaFrame<'a> {
+    /// Checks that `data` holds exactly `height` rows of `stride` bytes, of which the first `width` are
+    /// pixels. The last row may end right after its pixels (a cropped buffer) or carry its full padding.
+    pub fn new(width: usize, height: usize, stride: usize, data: &'a [u8]) -> Result<Self, QrError> {
+        if width == 0 || height == 0 {
+            return Err(QrError::EmptyFrame { width, height });
+        }
+        if width > MAX_SIDE || height > MAX_SIDE || width.saturating_mul(height) > MAX_PIXELS {
+            return Err(QrError::FrameTooLarge { width, height });
+        }
+        if stride < width {
+            return Err(QrError::StrideTooSmall { width, stride });
+        }
+        let too_large = || QrError::FrameTooLarge { width, height };
+        let max_len = stride.checked_mul(height).ok_or_else(too_large)?;
+        let min_len = max_len - (stride - width);
+        if data.len() < min_len || data.len() > max_len {
+            return Err(QrError::BufferSizeMismatch { width, height, stride, min_len, max_len, actual: data.len() });
+        }
+        Ok(Self { width, height, stride, data })
+    }
+
+    /// Width in pixels.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Height in pixels.
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    fn to_grey(self) -> Grey {
+        let mut pixels = Vec::with_capacity(self.width * self.height);
+        for row in self.data.chunks(self.stride).take(self.height) {
+            pixels.extend_from_slice(&row[..self.width]);
+        }
+        Grey { width: self.width, height: self.height, pixels }
+    }
+}
+
+/// Decodes every QR code in a luma frame; see the module documentation for the passes and the order.
+///
+/// An empty vector means no code was found; an error means the frame itself is inconsistent.
+pub fn decode_luma(width: usize, height: usize, stride: usize, data: &[u8]) -> Result<Vec<Payload>, QrError> {
+    Ok(decode_frame(LumaFrame::new(width, height, stride, data)?))
+}
+
+/// Decodes every QR code in a checked frame, in reading order.
+pub fn decode_frame(frame: LumaFrame<'_>) -> Vec<Payload> {
+    decode_grey(&frame.to_grey())
+}
+
+/// Decodes every QR code in an image file's bytes (PNG, JPEG, WebP or GIF; a GIF's first frame), in
+/// reading order. The JPEG/WebP orientation tag is applied and transparency is composited onto white, as an
+/// image viewer would show it, so phone screenshots and transparent PNGs decode.
+pub fn decode_image_bytes(bytes: &[u8]) -> Result<Vec<Payload>, QrError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(QrError::FileTooLarge { size: bytes.len() as u64 });
+    }
+    let grey = load_grey(bytes)?;
+    Ok(decode_grey(&grey))
+}
+
+/// What the CLI's `scan IMAGE…` does: reads each file, decodes it exactly as the app does, and returns the
+/// authenticator links found, file by file in argument order and in reading order within a file.
+///
+/// Stops at the first file that cannot be read, holds no QR code ([`QrError::NoCode`]) or holds no
+/// authenticator link ([`QrError::NoAuthenticatorLink`]); codes that are not authenticator links are
+/// skipped when a file also holds links.
+pub fn scan_files<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<Payload>, QrError> {
+    let mut links = Vec::new();
+    for path in paths {
+        links.extend(scan_file(path.as_ref())?);
+    }
+    Ok(links)
+}
+
+/// [`scan_files`] for one file.
+pub fn scan_file(path: &Path) -> Result<Vec<Payload>, QrError> {
+    let file_error = |reason: String| QrError::File { path: path.to_path_buf(), reason };
+    let size = std::fs::metadata(path).map_err(|e| file_error(e.to_string()))?.len();
+    if size > MAX_FILE_BYTES as u64 {
+        return Err(QrError::FileTooLarge { size });
+    }
+    let bytes = std::fs::read(path).map_err(|e| file_error(e.to_string()))?;
+    let payloads = decode_image_bytes(&bytes).map_err(|e| match e {
+        QrError::Image { reason } => file_error(reason),
+        other => other,
+    })?;
+    if payloads.is_empty() {
+        return Err(QrError::NoCode { path: path.to_path_buf() });
+    }
+    let count = payloads.len();
+    let links: Vec<Payload> = payloads.into_iter().filter(Payload::is_authenticator_link).collect();
+    if links.is_empty() {
+        return Err(QrError::NoAuthenticatorLink { path: path.to_path_buf(), count });
+    }
+    Ok(links)
+}
+
+fn load_grey(bytes: &[u8]) -> Result<Grey, QrError> {
+    use image::ImageDecoder as _;
+    let image_error = |e: image::ImageError| QrError::Image { reason: e.to_string() };
+    let mut reader = image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| QrError::Image { reason: e.to_string() })?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE as u32);
+    limits.max_image_height = Some(MAX_SIDE as u32);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    if reader.format().is_none() {
+        return Err(QrError::Image { reason: "unknown image format".into() });
+    }
+    let mut decoder = reader.into_decoder().map_err(image_error)?;
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = image::DynamicImage::from_decoder(decoder).map_err(image_error)?;
+    image.apply_orientation(orientation);
+    let (width, height) = (image.width() as usize, image.height() as usize);
+    if width == 0 || height == 0 {
+        return Err(QrError::EmptyFrame { width, height });
+    }
+    if width.saturating_mul(height) > MAX_PIXELS {
+        return Err(QrError::FrameTooLarge { width, height });
+    }
+    let pixels = if image.color().has_alpha() {
+        // Transparent pixels are shown over a light background by viewers; a code drawn as dark modules on
+        // a transparent canvas would otherwise turn into a black square.
+        image
+            .to_luma_alpha8()
+            .pixels()
+            .map(|p| {
+                let [l, a] = p.0;
+                let (l, a) = (u32::from(l), u32::from(a));
+                ((l * a + 255 * (255 - a) + 127) / 255) as u8
+            })
+            .collect()
+    } else {
+        image.into_luma8().into_raw()
+    };
+    Ok(Grey { width, height, pixels })
+}
+
+/// An owned, tightly packed luma image.
+#[derive(Clone)]
+struct Grey {
+    width: usize,
+    height: usize,
+    pixels: Vec<u8>,
+}
+
+/// One code found in one pass, with its centre and size in the original frame's coordinates.
+struct Found {
+    bytes: Zeroizing<Vec<u8>>,
+    top: f64,
+    bottom: f64,
+    left: f64,
+    right: f64,
+}
+
+/// The passes, in the order they are tried; the first that finds a code wins.
+#[derive(Clone, Copy, Debug)]
+enum Pass {
+    /// Local-mean threshold on the frame as it is.
+    Plain,
+    /// The same for light modules on a dark background.
+    Inverted,
+    /// A 3×3 blur against sensor noise, thresholded at the plain mean (blurred modules sit near it).
+    Blurred,
+    /// Half size: blur and noise average out, large codes shrink into rqrr's comfort zone.
+    Half,
+    HalfInverted,
+    /// Unsharp mask: out-of-focus timing patterns and dense modules get their edges back.
+    Sharpened,
+    /// Contrast stretched to full range (dim, washed-out frames), then rqrr's own binarisation.
+    Stretched,
+    BlurredInverted,
+}
+
+const PASSES: [Pass; 8] = [
+    Pass::Plain,
+    Pass::Inverted,
+    Pass::Blurred,
+    Pass::Sharpened,
+    Pass::Half,
+    Pass::HalfInverted,
+    Pass::Stretched,
+    Pass::BlurredInverted,
+];
+
+/// On a noisy frame the plain threshold turns grain into thousands of false finder patterns, which rqrr
+/// examines one by one: slow, and it finds nothing. Such frames start with the blurred pass instead.
+const NOISY_PASSES: [Pass; 8] = [
+    Pass::Blurred,
+    Pass::Half,
+    Pass::BlurredInverted,
+    Pass::HalfInverted,
+    Pass::Plain,
+    Pass::Inverted,
+    Pass::Sharpened,
+    Pass::Stretched,
+];
+
+/// Mean absolute second difference along rows above which a frame counts as noisy. Sharp, clean frames
+/// measure 2–15 (module edges included); Gaussian sensor noise of σ adds about 1.8σ.
+const NOISY: u64 = 30;
+
+fn decode_grey(grey: &Grey) -> Vec<Payload> {
+    let passes = if noise_level(grey) > NOISY { NOISY_PASSES } else { PASSES };
+    for pass in passes {
+        let found = run_pass(grey, pass);
+        if !found.is_empty() {
+            return in_reading_order(found);
+        }
+    }
+    Vec::new()
+}
+
+/// Mean `|2p(x) − p(x−1) − p(x+1)|` over every eighth row.
+fn noise_level(grey: &Grey) -> u64 {
+    let w = grey.width;
+    if w < 3 {
+        return 0;
+    }
+    let (mut sum, mut count) = (0u64, 0u64);
+    for row in grey.pixels.chunks_exact(w).step_by(8) {
+        for x in row.windows(3) {
+            let (l, p, r) = (i32::from(x[0]), i32::from(x[1]), i32::from(x[2]));
+            sum += u64::from((2 * p - l - r).unsigned_abs());
+        }
+        count += (w - 2) as u64;
+    }
+    sum.checked_div(count).unwrap_or(0)
+}
+
+/// Dark when below 95% of the local mean (rqrr's own rule), or above 105% of it for inverted codes.
+const STRICT: (u64, u64) = (95, 105);
+/// Dark when below the local mean, or above it for inverted codes.
+const EVEN: (u64, u64) = (100, 100);
+
+fn run_pass(grey: &Grey, pass: Pass) -> Vec<Found> {
+    match pass {
+        Pass::Plain => detect_all(thresholded(grey, STRICT, false), 1.0),
+        Pass::Inverted => detect_all(thresholded(grey, STRICT, true), 1.0),
+        Pass::Blurred => detect_all(thresholded(&blurred(grey), EVEN, false), 1.0),
+        Pass::BlurredInverted => detect_all(thresholded(&blurred(grey), EVEN, true), 1.0),
+        Pass::Half => match halved(grey) {
+            Some(h) => detect_all(thresholded(&h, EVEN, false), 2.0),
+            None => Vec::new(),
+        },
+        Pass::HalfInverted => match halved(grey) {
+            Some(h) => detect_all(thresholded(&h, EVEN, true), 2.0),
+            None => Vec::new(),
+        },
+        Pass::Sharpened => detect_all(thresholded(&sharpened(grey, 2), EVEN, false), 1.0),
+        Pass::Stretched => match stretched(grey) {
+            Some(s) => detect(Input::Grey(&s), 1.0).0,
+            None => Vec::new(),
+        },
+    }
+}
+
+/// What a pass hands to rqrr.
+enum Input<'a> {
+    /// Grey levels: rqrr binarises them with its own row-wise local mean.
+    Grey(&'a Grey),
+    /// Already binarised (`true` = dark).
+    Bits(&'a Bits),
+}
+
+/// Runs rqrr once; returns the codes read and how many grids it found but could not read.
+fn detect(input: Input<'_>, scale: f64) -> (Vec<Found>, usize) {
+    // Both constructors return the same (unnameable) buffer type, so one match builds either.
+    let mut prepared = match input {
+        Input::Grey(grey) => {
+            let width = grey.width;
+            rqrr::PreparedImage::prepare_from_greyscale(width, grey.height, |x, y| grey.pixels[y * width + x])
+        }
+        Input::Bits(bits) => {
+            let width = bits.width;
+            rqrr::PreparedImage::prepare_from_bitmap(width, bits.height, |x, y| bits.dark[y * width + x])
+        }
+    };
+    let mut found = Vec::new();
+    let mut unread = 0;
+    for grid in prepared.detect_grids() {
+        let mut bytes = Zeroizing::new(Vec::new());
+        if grid.decode_to(&mut *bytes).is_err() {
+            unread += 1;
+            continue;
+        }
+        let ys = grid.bounds.map(|p| f64::from(p.y) * scale);
+        let xs = grid.bounds.map(|p| f64::from(p.x) * scale);
+        let top = ys.iter().copied().fold(f64::INFINITY, f64::min);
+        let bottom = ys.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let left = xs.iter().copied().fold(f64::INFINITY, f64::min);
+        let right = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        found.push(Found { bytes, top, bottom, left, right });
+    }
+    (found, unread)
+}
+
+/// Runs rqrr on a binarised frame, then on overlapping tiles when that is worth it.
+///
+/// rqrr pairs finder patterns greedily and keeps a grouping that looks like a code even when it then fails
+/// to read it: with several codes close together it can pair patterns of neighbouring codes and lose them.
+/// When one run reads some codes but also finds grids it cannot read, the frame is read again in tiles
+/// twice the size of the largest code read, overlapping by half, so each code sits alone in some tile.
+fn detect_all(bits: Bits, scale: f64) -> Vec<Found> {
+    let (mut found, unread) = detect(Input::Bits(&bits), scale);
+    if found.is_empty() || unread == 0 {
+        return found;
+    }
+    let side = found.iter().map(|f| (f.right - f.left).max(f.bottom - f.top)).fold(0.0, f64::max) / scale;
+    let tile = ((side * 2.0) as usize).max(64);
+    if tile >= bits.width && tile >= bits.height {
+        return found;
+    }
+    let step = (tile / 2).max(1);
+    let starts = |len: usize| -> Vec<usize> {
+        if tile >= len {
+            return vec![0];
+        }
+        let mut v: Vec<usize> = (0..=len - tile).step_by(step).collect();
+        if v.last().is_some_and(|&last| last + tile < len) {
+            v.push(len - tile);
+        }
+        v
+    };
+    for y0 in starts(bits.height) {
+        for x0 in starts(bits.width) {
+            let (w, h) = (tile.min(bits.width - x0), tile.min(bits.height - y0));
+            let mut dark = Vec::with_capacity(w * h);
+            for y in y0..y0 + h {
+                dark.extend_from_slice(&bits.dark[y * bits.width + x0..y * bits.width + x0 + w]);
+            }
+            let (codes, _) = detect(Input::Bits(&Bits { width: w, height: h, dark }), scale);
+            let (dx, dy) = (x0 as f64 * scale, y0 as f64 * scale);
+            for mut code in codes {
+                code.left += dx;
+                code.right += dx;
+                code.top += dy;
+                code.bottom += dy;
+                if !found.iter().any(|f| f.bytes == code.bytes) {
+                    found.push(code);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Rows top to bottom (a code joins the row it vertically overlaps by its centre), left to right within a
+/// row; the same payload only once.
+fn in_reading_order(mut found: Vec<Found>) -> Vec<Payload> {
+    found.sort_by(|a, b| a.top.total_cmp(&b.top));
+    let mut rows: Vec<Vec<Found>> = Vec::new();
+    let mut row_bottom = f64::NEG_INFINITY;
+    for code in found {
+        let centre_y = (code.top + code.bottom) / 2.0;
+        match rows.last_mut() {
+            Some(row) if centre_y <= row_bottom => {
+                row_bottom = row_bottom.max(code.bottom);
+                row.push(code);
+            }
+            _ => {
+                row_bottom = code.bottom;
+                rows.push(vec![code]);
+            }
+        }
+    }
+    let mut payloads: Vec<Payload> = Vec::new();
+    for mut row in rows {
+        row.sort_by(|a, b| (a.left + a.right).total_cmp(&(b.left + b.right)));
+        for code in row {
+            let payload = Payload::from_bytes(&code.bytes);
+            if !payloads.contains(&payload) {
+                payloads.push(payload);
+            }
+        }
+    }
+    payloads
+}
+
+/// A 3×3 binomial blur (σ ≈ 0.85): removes pixel noise, keeps modules of 2 px and more.
+fn blurred(grey: &Grey) -> Grey {
+    let (w, h) = (grey.width, grey.height);
+    let src = &grey.pixels;
+    let mut horizontal = vec![0u16; w * h];
+    for y in 0..h {
+        let row = &src[y * w..(y + 1) * w];
+        for x in 0..w {
+            let left = row[x.saturating_sub(1)];
+            let right = row[(x + 1).min(w - 1)];
+            horizontal[y * w + x] = u16::from(left) + 2 * u16::from(row[x]) + u16::from(right);
+        }
+    }
+    let mut pixels = vec![0u8; w * h];
+    for y in 0..h {
+        let up = y.saturating_sub(1) * w;
+        let here = y * w;
+        let down = (y + 1).min(h - 1) * w;
+        for x in 0..w {
+            let sum = horizontal[up + x] + 2 * horizontal[here + x] + horizontal[down + x];
+            pixels[here + x] = ((sum + 8) / 16) as u8;
+        }
+    }
+    Grey { pixels, ..*grey }
+}
+
+/// A box blur of radius `r` (clamped edges), from running sums.
+fn box_blurred(grey: &Grey, r: usize) -> Grey {
+    let (w, h) = (grey.width, grey.height);
+    let mut horizontal = vec![0u32; w * h];
+    let mut prefix = vec![0u32; w + 1];
+    for y in 0..h {
+        for x in 0..w {
+            prefix[x + 1] = prefix[x] + u32::from(grey.pixels[y * w + x]);
+        }
+        for x in 0..w {
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+            horizontal[y * w + x] = (prefix[x1] - prefix[x0]) * 256 / (x1 - x0) as u32;
+        }
+    }
+    let mut pixels = vec![0u8; w * h];
+    let mut column = vec![0u32; h + 1];
+    for x in 0..w {
+        for y in 0..h {
+            column[y + 1] = column[y] + horizontal[y * w + x];
+        }
+        for y in 0..h {
+            let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+            pixels[y * w + x] = ((column[y1] - column[y0]) / (y1 - y0) as u32 / 256) as u8;
+        }
+    }
+    Grey { pixels, ..*grey }
+}
+
+/// Unsharp mask: `pixel + 1.5 × (pixel − box blur of radius r)`.
+fn sharpened(grey: &Grey, r: usize) -> Grey {
+    let soft = box_blurred(grey, r);
+    let pixels = grey
+        .pixels
+        .iter()
+        .zip(&soft.pixels)
+        .map(|(&p, &b)| {
+            let (p, b) = (i32::from(p), i32::from(b));
+            (p + (p - b) * 3 / 2).clamp(0, 255) as u8
+        })
+        .collect();
+    Grey { pixels, ..*grey }
+}
+
+/// Stretches the 1st–99th percentile of luma to 0–255; `None` when the frame is already full range or flat.
+fn stretched(grey: &Grey) -> Option<Grey> {
+    let mut histogram = [0usize; 256];
+    for &p in &grey.pixels {
+        histogram[usize::from(p)] += 1;
+    }
+    let total = grey.pixels.len();
+    let cut = total / 100;
+    let mut seen = 0;
+    let low = histogram.iter().position(|&n| {
+        seen += n;
+        seen > cut
+    })?;
+    seen = 0;
+    let high = 255
+        - histogram.iter().rev().position(|&n| {
+            seen += n;
+            seen > cut
+        })?;
+    if high <= low + 2 || (low < 16 && high > 239) {
+        return None;
+    }
+    let span = (high - low) as u32;
+    let table: Vec<u8> =
+        (0..256u32).map(|v| ((v.saturating_sub(low as u32) * 255 + span / 2) / span).min(255) as u8).collect();
+    Some(Grey { pixels: grey.pixels.iter().map(|&p| table[usize::from(p)]).collect(), ..*grey })
+}
+
+/// A half-size copy (2×2 box average); `None` when the frame is too small for a code to survive it.
+fn halved(grey: &Grey) -> Option<Grey> {
+    let (w, h) = (grey.width / 2, grey.height / 2);
+    if w < 64 || h < 64 {
+        return None;
+    }
+    let src = &grey.pixels;
+    let sw = grey.width;
+    let mut pixels = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let (r0, r1) = (2 * y * sw, (2 * y + 1) * sw);
+        for x in 0..w {
+            let sum = u16::from(src[r0 + 2 * x])
+                + u16::from(src[r0 + 2 * x + 1])
+                + u16::from(src[r1 + 2 * x])
+                + u16::from(src[r1 + 2 * x + 1]);
+            pixels.push(((sum + 2) / 4) as u8);
+        }
+    }
+    Some(Grey { width: w, height: h, pixels })
+}
+
+struct Bits {
+    width: usize,
+    height: usize,
+    dark: Vec<bool>,
+}
+
+/// Local mean threshold: a pixel is dark when `pixel × 100 < mean × percent` (`percent.0`), or for inverted
+/// codes when `pixel × 100 > mean × percent.1`. The mean is over a square window an eighth of the long side
+/// wide, from running sums (no division per pixel): a finder pattern always fits inside it, and uneven light
+/// across the frame does not.
+fn thresholded(grey: &Grey, percent: (u64, u64), invert: bool) -> Bits {
+    let (w, h) = (grey.width, grey.height);
+    let r = (w.max(h) / 16).max(4);
+    // Row sums over [x - r, x + r], clamped to the frame.
+    let mut row_sums = vec![0u32; w * h];
+    let mut prefix = vec![0u32; w + 1];
+    for y in 0..h {
+        let row = &grey.pixels[y * w..(y + 1) * w];
+        for x in 0..w {
+            prefix[x + 1] = prefix[x] + u32::from(row[x]);
+        }
+        for x in 0..w {
+            row_sums[y * w + x] = prefix[(x + r + 1).min(w)] - prefix[x.saturating_sub(r)];
+        }
+    }
+    let widths: Vec<u64> = (0..w).map(|x| ((x + r + 1).min(w) - x.saturating_sub(r)) as u64).collect();
+    let mut column = vec![0u32; w];
+    for y in 0..r.min(h) {
+        for x in 0..w {
+            column[x] += row_sums[y * w + x];
+        }
+    }
+    let mut dark = Vec::with_capacity(w * h);
+    for y in 0..h {
+        if y + r < h {
+            let add = &row_sums[(y + r) * w..(y + r + 1) * w];
+            for (c, a) in column.iter_mut().zip(add) {
+                *c += a;
+            }
+        }
+        if y > r {
+            let sub = &row_sums[(y - r - 1) * w..(y - r) * w];
+            for (c, s) in column.iter_mut().zip(sub) {
+                *c -= s;
+            }
+        }
+        let rows = ((y + r + 1).min(h) - y.saturating_sub(r)) as u64;
+        let pixels = &grey.pixels[y * w..(y + 1) * w];
+        for x in 0..w {
+            let scaled = u64::from(pixels[x]) * widths[x] * rows * 100;
+            let sum = u64::from(column[x]);
+            dark.push(if invert { scaled > sum * percent.1 } else { scaled < sum * percent.0 });
+        }
+    }
+    Bits { width: w, height: h, dark }
+}
