@@ -46,6 +46,12 @@ enum Command {
     Passwd(cmd::vault::passwd::Args),
     /// List, add, and mark used the recovery codes of an account.
     RecoveryCodes(cmd::vault::recovery::Args),
+    /// Write an encrypted, verified backup of the vault (fresh key; own password or the vault's).
+    Backup(cmd::vault::backup::Args),
+    /// Open a backup and print how many accounts it holds and when it was made.
+    BackupCheck(cmd::vault::backup_check::Args),
+    /// Restore a backup into the vault: merge by default, or --replace; --dry-run to preview.
+    Restore(cmd::vault::restore::Args),
 }
 
 /// Exit status for bad input and bad arguments.
@@ -69,6 +75,9 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::export::run(args),
         Command::Passwd(args) => cmd::vault::passwd::run(args),
         Command::RecoveryCodes(args) => cmd::vault::recovery::run(args),
+        Command::Backup(args) => cmd::vault::backup::run(args),
+        Command::BackupCheck(args) => cmd::vault::backup_check::run(args),
+        Command::Restore(args) => cmd::vault::restore::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -143,7 +143,7 @@ fn bad_flags_are_one_clear_line() {
     let file = env.path("x");
     assert_eq!(
         one_error_line(&env.export("keepass", &file, &[])),
-        "twofold-cli: unknown export format \"keepass\" (expected one of: aegis, aegis-plain, otpauth, google-transfer, paper)"
+        "twofold-cli: unknown export format \"keepass\" (expected one of: twofold, aegis, aegis-plain, otpauth, google-transfer, paper)"
     );
     std::fs::write(&file, "keep me").unwrap();
     let err = one_error_line(&env.export("otpauth", &file, &["--allow-plaintext"]));

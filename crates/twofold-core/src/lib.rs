@@ -8,6 +8,7 @@
 //! Time is always a parameter (`now` in Unix seconds, or an HOTP counter); nothing in this crate reads the
 //! clock except where a function's name says so.
 
+pub mod backup;
 pub mod export;
 pub mod import;
 pub mod migration;

@@ -1,7 +1,8 @@
 //! `twofold-cli export --format NAME --out FILE [--export-password-file P] [--allow-plaintext]`: the vault's
 //! accounts in another app's format.
 //!
-//! Formats: `aegis` (encrypted; the export password comes from `--export-password-file`, else is asked for
+//! Formats: `twofold` (Twofold's own encrypted backup, as `backup` writes it: a fresh data key, verified
+//! after writing by the core), `aegis` (encrypted; the export password comes from `--export-password-file`, else is asked for
 //! twice on a terminal, else is the next line of standard input), `aegis-plain`, `otpauth`,
 //! `google-transfer` and `paper` (these hold secrets in the clear and need `--allow-plaintext`). The core
 //! verifies the export before it is written; the file is then written next to its destination with owner-only
@@ -20,7 +21,7 @@ use super::vault::VaultOpts;
 pub struct Args {
     #[command(flatten)]
     vault: VaultOpts,
-    /// aegis, aegis-plain, otpauth, google-transfer or paper.
+    /// twofold, aegis, aegis-plain, otpauth, google-transfer or paper.
     #[arg(long, value_name = "NAME")]
     format: String,
     /// Where to write the export.
@@ -37,9 +38,15 @@ pub struct Args {
     force: bool,
 }
 
+/// Our own backup format's name; it is not one of the core's foreign `Format`s.
+const TWOFOLD: &str = "twofold";
+
 pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.format.eq_ignore_ascii_case(TWOFOLD) {
+        return run_twofold(args);
+    }
     let Some(format) = Format::from_name(&args.format) else {
-        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        let names: Vec<&str> = std::iter::once(TWOFOLD).chain(Format::ALL.iter().map(|f| f.name())).collect();
         bail!("unknown export format \"{}\" (expected one of: {})", args.format, names.join(", "));
     };
     if format.is_plaintext() && !args.allow_plaintext {
@@ -78,6 +85,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "exported {} of {} accounts to {} ({format}, verified)",
         exported.count,
         accounts.len(),
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// `--format twofold`: the encrypted backup `backup` writes, with the export password (same prompts as
+/// `aegis`). The core writes it atomically and verifies it.
+fn run_twofold(args: Args) -> anyhow::Result<()> {
+    if args.out.exists() && !args.force {
+        bail!("{} already exists; pass --force to replace it", args.out.display());
+    }
+    let vault = args.vault.unlock()?;
+    let password = super::vault::new_password(args.export_password_file.as_deref(), "Export password: ")?;
+    let info = super::vault::backup::write(&vault, &args.out, &password, super::now()?)?;
+    println!(
+        "exported {} of {} accounts to {} ({TWOFOLD}, verified)",
+        info.account_count,
+        vault.contents().accounts.len(),
         args.out.display()
     );
     Ok(())

@@ -138,10 +138,23 @@ impl Slot {
     /// Derives the key-encryption key from `password` (slow: this is the Argon2 run) and wraps `data_key`.
     pub fn seal(password: &str, kdf: KdfParams, data_key: &DataKey) -> Result<Self, VaultError> {
         let kdf = kdf.check()?;
-        let mut slot = Slot { kdf, salt: [0; 32], nonce: [0; 12], wrapped_key: [0; 48] };
-        random_fill(&mut slot.salt)?;
+        let mut salt = [0u8; 32];
+        random_fill(&mut salt)?;
+        let kek = derive_kek(password, kdf, &salt)?;
+        Self::seal_with_kek(kdf, salt, &kek, data_key)
+    }
+
+    /// Wraps `data_key` under a key-encryption key already derived with [`derive_kek`] from `kdf` and `salt`
+    /// (fresh nonce). Lets a holder of the derived key seal many files without running Argon2 each time
+    /// (automatic backups); the file is the same as with [`Slot::seal`].
+    pub fn seal_with_kek(
+        kdf: KdfParams,
+        salt: [u8; 32],
+        kek: &DataKey,
+        data_key: &DataKey,
+    ) -> Result<Self, VaultError> {
+        let mut slot = Slot { kdf: kdf.check()?, salt, nonce: [0; 12], wrapped_key: [0; 48] };
         random_fill(&mut slot.nonce)?;
-        let kek = derive_kek(password, kdf, &slot.salt)?;
         let wrapped = kek
             .cipher()
             .encrypt(&Nonce::from(slot.nonce), Payload { msg: &data_key.0[..], aad: &slot.aad() })
@@ -157,7 +170,9 @@ impl Slot {
         Ok(self.open_with_kek(&kek))
     }
 
-    fn open_with_kek(&self, kek: &DataKey) -> Option<DataKey> {
+    /// Unwraps the data key with a key-encryption key derived from this slot's `kdf` and `salt`; `None` when
+    /// it does not open this slot.
+    pub fn open_with_kek(&self, kek: &DataKey) -> Option<DataKey> {
         let plain = Zeroizing::new(
             kek.cipher()
                 .decrypt(&Nonce::from(self.nonce), Payload { msg: &self.wrapped_key, aad: &self.aad() })
@@ -186,7 +201,7 @@ impl Slot {
 }
 
 /// Argon2id (version 0x13) over the NFC password bytes, 32 bytes of output, no secret or associated data.
-fn derive_kek(password: &str, kdf: KdfParams, salt: &[u8; 32]) -> Result<DataKey, VaultError> {
+pub fn derive_kek(password: &str, kdf: KdfParams, salt: &[u8; 32]) -> Result<DataKey, VaultError> {
     let kdf = kdf.check()?;
     let params = argon2::Params::new(kdf.memory_kib, kdf.passes, kdf.lanes, Some(32))
         .map_err(|_| VaultError::KdfOutOfRange { memory_kib: kdf.memory_kib, passes: kdf.passes, lanes: kdf.lanes })?;

@@ -109,6 +109,24 @@ impl VaultContents {
         !(self.unknown.top.is_empty() && self.unknown.settings.is_empty() && self.unknown.accounts.is_empty())
     }
 
+    /// A top-level payload field this version keeps aside (not `accounts` or `settings`), e.g. the `backup`
+    /// record of a backup file.
+    pub(crate) fn extra_field(&self, key: &str) -> Option<&Value> {
+        self.unknown.top.get(key)
+    }
+
+    /// Sets a top-level payload field kept aside; written by [`VaultContents::to_json`].
+    pub(crate) fn set_extra_field(&mut self, key: &str, value: Value) {
+        self.unknown.top.insert(key.to_owned(), value);
+    }
+
+    /// Removes a top-level payload field kept aside.
+    pub(crate) fn remove_extra_field(&mut self, key: &str) {
+        if let Some(mut value) = self.unknown.top.remove(key) {
+            scrub(&mut value);
+        }
+    }
+
     /// Serializes to the payload JSON.
     pub fn to_json(&self) -> Result<Zeroizing<Vec<u8>>, VaultError> {
         let mut top = self.unknown.top.clone();

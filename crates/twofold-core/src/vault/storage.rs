@@ -356,7 +356,7 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, VaultError> {
     })
 }
 
-fn create_private(path: &Path) -> io::Result<File> {
+pub(crate) fn create_private(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -368,12 +368,12 @@ fn create_private(path: &Path) -> io::Result<File> {
 }
 
 #[cfg(unix)]
-fn sync_folder(folder: &Path) -> io::Result<()> {
+pub(crate) fn sync_folder(folder: &Path) -> io::Result<()> {
     File::open(folder)?.sync_all()
 }
 
 #[cfg(not(unix))]
-fn sync_folder(_folder: &Path) -> io::Result<()> {
+pub(crate) fn sync_folder(_folder: &Path) -> io::Result<()> {
     // Windows has no folder fsync; NTFS journals the rename itself.
     Ok(())
 }

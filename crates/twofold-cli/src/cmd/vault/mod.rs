@@ -1,5 +1,6 @@
 //! The vault subcommands (`init`, `add`, `list`, `code QUERY`, `show`, `edit`, `remove`, `passwd`,
-//! `recovery-codes`) and what they share: which vault, how the password is read, how an account is found.
+//! `recovery-codes`, `backup`, `backup-check`, `restore`) and what they share: which vault, how the password
+//! is read, how an account is found.
 //!
 //! Passwords come from `--password-file` when given, else from the terminal (no echo) when standard input is
 //! one, else from standard input, one password per line (`passwd` reads the current password, then the new
@@ -7,6 +8,8 @@
 //! `vault file is corrupt or was tampered with`, …), never with a secret.
 
 pub mod add;
+pub mod backup;
+pub mod backup_check;
 pub mod code;
 pub mod edit;
 pub mod init;
@@ -14,6 +17,7 @@ pub mod list;
 pub mod passwd;
 pub mod recovery;
 pub mod remove;
+pub mod restore;
 pub mod show;
 
 use std::io::{BufRead as _, IsTerminal as _};
