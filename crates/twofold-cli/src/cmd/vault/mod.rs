@@ -1,4 +1,4 @@
-//! The vault subcommands (`init`, `add`, `list`, `code QUERY`, `show`, `edit`, `remove`, `passwd`,
+//! The vault subcommands (`init`, `add`, `import`, `list`, `code QUERY`, `show`, `edit`, `remove`, `passwd`,
 //! `recovery-codes`) and what they share: which vault, how the password is read, how an account is found.
 //!
 //! Passwords come from `--password-file` when given, else from the terminal (no echo) when standard input is
@@ -9,6 +9,7 @@
 pub mod add;
 pub mod code;
 pub mod edit;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod passwd;
