@@ -99,7 +99,6 @@ fn error_table() {
         ("otpauth://totp/X".into(), "link has no secret"),
         ("otpauth://totp/X?secret=&issuer=Y".into(), "link has no secret"),
         ("otpauth://totp/X?secret=ZQXW1QXW".into(), "secret is not valid base32 (character 4 is not A-Z or 2-7)"),
-        ("otpauth://totp/X?secret=ZQXWZQ".into(), "secret is not valid base32"),
         (format!("otpauth://totp/X?secret={K}&period=0"), "period must be a number of seconds from 1 to 86400, not `0`"),
         (format!("otpauth://totp/X?secret={K}&period=-30"), "not `-30`"),
         (format!("otpauth://totp/X?secret={K}&period=86401"), "not `86401`"),
@@ -124,6 +123,68 @@ fn error_table() {
         assert_eq!(text, text.trim_end_matches('.'), "no trailing dot");
         assert!(!text.starts_with(char::is_uppercase), "messages start lower-case: {text}");
     }
+    assert!(matches!(uri::parse("otpauth://totp/X?secret=ZQXW1QXW"), Err(LinkError::Secret(_))));
+}
+
+/// Regression, bug "issuer ending in a colon does not round-trip": `Shop: ` was written as
+/// `Shop%3A%20:alice` and read back as issuer `Shop:` and name `:alice`, because the parser split the label on
+/// the first `%3A` rather than on the literal separator.
+#[test]
+fn issuer_ending_in_colon_round_trips() {
+    let secret = Secret::parse_base32(S).unwrap();
+    for (issuer, name, want_issuer) in [
+        ("Shop: ", "alice", "Shop:"),
+        ("Shop:", "alice", "Shop:"),
+        ("Shop:", ":alice", "Shop:"),
+        ("Shop: ", ": alice", "Shop:"),
+        ("Shop%3A ", "alice", "Shop%3A"),
+        (": Shop :", "alice:", ": Shop :"),
+    ] {
+        for otp in [OtpParams::default_totp(), OtpParams::steam()] {
+            let account = Account::new(issuer, name, secret.clone(), otp, 0);
+            let link = uri::format(&account);
+            let p = uri::parse(&link).unwrap();
+            // Surrounding spaces are never kept (the Key URI Format ignores them); everything else is.
+            assert_eq!((p.issuer.as_str(), p.name.as_str()), (want_issuer, name.trim()), "{}", link.as_str());
+            assert!(p.warnings.is_empty(), "{}: {:?}", link.as_str(), p.warnings);
+        }
+    }
+    // Writers that encode the separator itself still split on it.
+    let p = uri::parse(&format!("otpauth://totp/ACME%20Co%3Ajohn@example.com?secret={S}")).unwrap();
+    assert_eq!((p.issuer.as_str(), p.name.as_str()), ("ACME Co", "john@example.com"));
+}
+
+/// Regression, bug "keys of unusual base32 length refused": services and exports contain keys whose base32
+/// length is 1, 3 or 6 past a multiple of 8; Google Authenticator reads them by dropping the trailing bits.
+/// `uri::parse` now does the same with a warning, while `Secret::parse_base32` stays strict.
+#[test]
+fn unusual_key_length_is_read_with_a_warning() {
+    // (base32, the bytes Google Authenticator derives)
+    for (text, bytes) in [
+        ("ZQXWZQ", &[0xCC, 0x2F, 0x6C][..]),
+        ("MZX", &[0x66][..]),
+        ("JBSWY3DPE", &b"Hello"[..]),
+        ("jbsw y3dp ehpk 3pxp a", &[0x48, 0x65, 0x6C, 0x6C, 0x6F, 0x21, 0xDE, 0xAD, 0xBE, 0xEF][..]),
+    ] {
+        assert!(
+            matches!(Secret::parse_base32(text), Err(twofold_core::SecretError::InvalidBase32Length { .. })),
+            "{text} must stay refused by the strict reader"
+        );
+        let link = format!("otpauth://totp/Shop:alice?secret={}&issuer=Shop", text.replace(' ', "%20"));
+        let p = uri::parse(&link).unwrap();
+        assert_eq!(p.secret.as_bytes(), bytes, "{link}");
+        let characters = text.chars().filter(char::is_ascii_alphanumeric).count();
+        assert_eq!(p.warnings, vec![LinkWarning::UnusualKeyLength { characters }], "{link}");
+        let message = p.warnings[0].to_string();
+        assert!(message.contains("unusual") && !message.to_uppercase().contains(&text.to_uppercase()), "{message}");
+        // Written back canonically, the key reads without a warning.
+        let again = uri::parse(&uri::to_link(&p.issuer, &p.name, &p.secret, &p.otp)).unwrap();
+        assert_eq!((again.secret.as_bytes(), again.warnings.as_slice()), (bytes, &[][..]));
+    }
+    let steam = uri::parse("steam://ZQXWZQ").unwrap();
+    assert_eq!(steam.warnings, vec![LinkWarning::UnusualKeyLength { characters: 6 }]);
+    // A single character holds no whole byte: still an error, never an empty key.
+    assert!(matches!(uri::parse("otpauth://totp/X?secret=A"), Err(LinkError::Secret(_))));
     assert!(matches!(uri::parse("otpauth://totp/X?secret=ZQXW1QXW"), Err(LinkError::Secret(_))));
 }
 

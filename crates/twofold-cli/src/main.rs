@@ -32,6 +32,8 @@ enum Command {
     Init(cmd::vault::init::Args),
     /// Add an account from a link (--uri) or field by field, and print its id.
     Add(cmd::vault::add::Args),
+    /// Add the accounts of another app's export or backup (the app is detected), skipping duplicates.
+    Import(cmd::vault::import::Args),
     /// List the accounts (no secrets).
     List(cmd::vault::list::Args),
     /// Show one account; the secret and recovery codes only with --reveal.
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => cmd::scan::run(args),
         Command::Init(args) => cmd::vault::init::run(args),
         Command::Add(args) => cmd::vault::add::run(args),
+        Command::Import(args) => cmd::vault::import::run(args),
         Command::List(args) => cmd::vault::list::run(args),
         Command::Show(args) => cmd::vault::show::run(args),
         Command::Edit(args) => cmd::vault::edit::run(args),

@@ -73,6 +73,11 @@ pub enum LinkWarning {
     DuplicateParameter { name: String },
     #[error("parameter `{name}` is ignored for steam guard accounts")]
     IgnoredForSteam { name: String },
+    #[error(
+        "the key is {characters} base32 characters long, which is unusual: its last bits were dropped, as other apps \
+         do; check that the codes match the service"
+    )]
+    UnusualKeyLength { characters: usize },
 }
 
 /// A link, read: everything needed to build an [`Account`], plus warnings to show the user.
@@ -104,13 +109,14 @@ pub fn parse(link: &str) -> Result<ParsedLink, LinkError> {
     if let Some(rest) = strip_prefix_ignore_case(link, "steam://") {
         let secret_text = rest.split(['?', '#']).next().unwrap_or_default();
         let secret_text = Zeroizing::new(percent_decode(secret_text, false));
-        let secret = Secret::parse_base32(&secret_text)?;
+        let mut warnings = Vec::new();
+        let secret = read_secret(&secret_text, &mut warnings)?;
         return Ok(ParsedLink {
             issuer: "Steam".to_owned(),
             name: String::new(),
             secret,
             otp: OtpParams::steam(),
-            warnings: Vec::new(),
+            warnings,
         });
     }
     if strip_prefix_ignore_case(link, "otpauth-migration:").is_some() {
@@ -150,7 +156,7 @@ pub fn parse(link: &str) -> Result<ParsedLink, LinkError> {
     if secret_text.trim().is_empty() {
         return Err(LinkError::MissingSecret);
     }
-    let secret = Secret::parse_base32(&secret_text)?;
+    let secret = read_secret(&secret_text, &mut warnings)?;
 
     if params.get("encoder").is_some_and(|e| percent_decode(e, true).trim().eq_ignore_ascii_case("steam")) {
         kind = Kind::Steam;
@@ -217,15 +223,28 @@ pub fn parse(link: &str) -> Result<ParsedLink, LinkError> {
     Ok(ParsedLink { issuer, name, secret, otp, warnings })
 }
 
+/// Reads the base32 secret. A length no strict encoder produces (1, 3 or 6 characters past a multiple of 8)
+/// is read as Google Authenticator and real services' exports do, dropping the trailing bits, with a warning.
+fn read_secret(text: &str, warnings: &mut Vec<LinkWarning>) -> Result<Secret, LinkError> {
+    match Secret::parse_base32(text) {
+        Err(SecretError::InvalidBase32Length { len }) => {
+            let secret = Secret::parse_base32_lenient(text)?;
+            warnings.push(LinkWarning::UnusualKeyLength { characters: len });
+            Ok(secret)
+        }
+        other => Ok(other?),
+    }
+}
+
 /// Splits the label into issuer and account name and reconciles the issuer with the `issuer` parameter.
 fn split_label(raw_label: &str, param_issuer: &str, warnings: &mut Vec<LinkWarning>) -> (String, String) {
     // Some writers put a leading slash too many (`otpauth://totp//label`).
     let raw_label = raw_label.trim_start_matches('/');
-    // Split on the first literal or encoded colon before decoding, so that an issuer whose own colon was
-    // encoded as `%3A` by a writer that also uses a literal separator is still split right.
+    // Split before decoding, on a literal colon when there is one, so that an issuer whose own colon was
+    // encoded as `%3A` by a writer that also uses a literal separator (our own) is still split right.
     let decoded_whole = decode_label_part(raw_label);
     // When the parameter names the issuer and the label starts with exactly it, take that prefix: this keeps
-    // issuers that contain a colon intact (our own formatter relies on it).
+    // issuers that contain an unencoded colon intact.
     if !param_issuer.is_empty()
         && let Some(rest) = decoded_whole.strip_prefix(param_issuer)
         && let Some(name) = rest.strip_prefix(':')
@@ -248,8 +267,12 @@ fn split_label(raw_label: &str, param_issuer: &str, warnings: &mut Vec<LinkWarni
     (param_issuer.to_owned(), name)
 }
 
-/// Position and length of the first `:` or `%3A` in a raw label.
+/// Position and length of the separator in a raw label: the first literal `:`, else the first `%3A`. A
+/// literal colon wins so that `%3A` inside an issuer or name (as [`to_link`] writes it) stays content.
 fn find_label_colon(raw: &str) -> Option<(usize, usize)> {
+    if let Some(i) = raw.find(':') {
+        return Some((i, 1));
+    }
     let bytes = raw.as_bytes();
     let mut i = 0;
     while i < bytes.len() {

@@ -178,38 +178,9 @@ pub(crate) fn decode_secret(secret: &SecretText) -> Result<Secret, ProblemKind> 
     }
 }
 
-/// Base32 the way other apps accept it: like [`Secret::parse_base32`] but any length is accepted, trailing
-/// bits that do not fill a byte are dropped.
+/// Base32 the way other apps accept it: any length, trailing bits that do not fill a byte dropped.
 pub(crate) fn lenient_base32(text: &str) -> Result<Secret, SecretError> {
-    let mut bytes = Zeroizing::new(Vec::with_capacity(text.len() * 5 / 8 + 1));
-    let mut buffer: u32 = 0;
-    let mut bits = 0u32;
-    let mut seen = false;
-    for (position, c) in text.chars().enumerate() {
-        let value = match c {
-            ' ' | '\t' | '\n' | '\r' | '-' | '_' | '=' => continue,
-            'a'..='z' => c as u8 - b'a',
-            'A'..='Z' => c as u8 - b'A',
-            '2'..='7' => c as u8 - b'2' + 26,
-            _ => return Err(SecretError::InvalidBase32Char { position }),
-        };
-        seen = true;
-        buffer = (buffer << 5) | u32::from(value);
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            bytes.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    if !seen {
-        return Err(SecretError::Empty);
-    }
-    if bytes.is_empty() {
-        // A single base32 character carries fewer than 8 bits: nothing a code could be made from.
-        return Err(SecretError::InvalidBase32Length { len: 1 });
-    }
-    Secret::from_bytes(std::mem::take(&mut *bytes))
+    Secret::parse_base32_lenient(text)
 }
 
 /// Standard or URL-safe base64, padded or not. `None` when the text is not base64.

@@ -8,14 +8,15 @@
 //!
 //! Kept: everything a link carries; Ente's tags (groups), pinned (favourite) and note. Lost: unknown link
 //! parameters (icons), Ente's usage counters. Secrets whose base32 length a strict decoder refuses (7, 9,
-//! 17 … characters) are read as the apps that wrote them do, dropping the trailing bits.
+//! 17 … characters) are read as the apps that wrote them do, dropping the trailing bits ([`crate::uri::parse`]
+//! does this).
 
 use zeroize::Zeroizing;
 
 use super::common::{Draft, DraftKind, Json, SecretText, label_of, problem};
 use super::{EntryProblem, ImportError, ProblemKind};
 use crate::model::OtpKind;
-use crate::uri::{LinkError, percent_decode, strip_prefix_ignore_case};
+use crate::uri::{percent_decode, strip_prefix_ignore_case};
 
 /// Every line of `text` that is a link; other non-empty, non-comment lines are reported.
 pub(super) fn read_text(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
@@ -76,13 +77,8 @@ fn from_parts(issuer: String, name: String, secret: crate::Secret, otp: crate::O
 
 /// One `otpauth://` or `steam://` link as a draft, with Ente's `codeDisplay` extras.
 pub(super) fn link_draft(link: &str) -> Result<Draft, EntryProblem> {
-    let parsed = match crate::uri::parse(link) {
-        Err(LinkError::Secret(crate::SecretError::InvalidBase32Length { .. })) => {
-            crate::uri::parse(&with_canonical_secret(link).unwrap_or_default())
-        }
-        other => other,
-    };
-    let parsed = parsed.map_err(|e| problem(link_label(link), ProblemKind::Malformed(e.to_string())))?;
+    let parsed =
+        crate::uri::parse(link).map_err(|e| problem(link_label(link), ProblemKind::Malformed(e.to_string())))?;
     let mut d = from_parts(parsed.issuer, parsed.name, parsed.secret, parsed.otp);
     if let Some(display) = query_value(link, "codeDisplay").and_then(|v| serde_json::from_str::<Json>(&v).ok()) {
         d.favorite = display.get("pinned").and_then(Json::as_bool).unwrap_or(false);
@@ -92,33 +88,6 @@ pub(super) fn link_draft(link: &str) -> Result<Draft, EntryProblem> {
         }
     }
     Ok(d)
-}
-
-/// The link with its `secret` parameter decoded leniently and re-encoded canonically, so that keys whose
-/// base32 length a strict reader refuses still import (other apps accept them and drop the extra bits).
-fn with_canonical_secret(link: &str) -> Option<String> {
-    let (head, query) = link.split_once('?')?;
-    let (query, fragment) = match query.split_once('#') {
-        Some((q, f)) => (q, Some(f)),
-        None => (query, None),
-    };
-    let mut parts = Vec::new();
-    for part in query.split('&') {
-        match part.split_once('=') {
-            Some((k, v)) if k.trim().eq_ignore_ascii_case("secret") => {
-                let text = Zeroizing::new(percent_decode(v, false));
-                let secret = super::common::lenient_base32(&text).ok()?;
-                parts.push(format!("secret={}", &*secret.to_base32()));
-            }
-            _ => parts.push(part.to_owned()),
-        }
-    }
-    let mut out = format!("{head}?{}", parts.join("&"));
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
-    }
-    Some(out)
 }
 
 fn query_value(link: &str, name: &str) -> Option<String> {

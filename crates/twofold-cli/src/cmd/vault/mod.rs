@@ -1,4 +1,4 @@
-//! The vault subcommands (`init`, `add`, `list`, `code QUERY`, `show`, `edit`, `remove`, `passwd`,
+//! The vault subcommands (`init`, `add`, `import`, `list`, `code QUERY`, `show`, `edit`, `remove`, `passwd`,
 //! `recovery-codes`, `backup`, `backup-check`, `restore`) and what they share: which vault, how the password
 //! is read, how an account is found.
 //!
@@ -12,6 +12,7 @@ pub mod backup;
 pub mod backup_check;
 pub mod code;
 pub mod edit;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod passwd;
