@@ -335,10 +335,12 @@ fn capture_loop(
                 break;
             }
         };
-        let sequence = shared.captured.fetch_add(1, Ordering::SeqCst) + 1;
+        // A stop that arrived while the frame was being read drops it unseen. Checked before counting, so
+        // that every counted frame is also previewed (a stop after this point still delivers this frame).
         if shared.stop.load(Ordering::SeqCst) {
             break;
         }
+        let sequence = shared.captured.fetch_add(1, Ordering::SeqCst) + 1;
         if let Ok(preview) = frame.preview(sequence) {
             on_preview(preview);
         }
