@@ -1,0 +1,3 @@
+
+
+export type AccountEdit = { issuer: string, name: string, groups: Array<string>, note: string, favorite: boolean, };

@@ -1,0 +1,4 @@
+
+import type { AccountView } from "./AccountView";
+
+export type AccountList = { now: number, accounts: Array<AccountView>, };

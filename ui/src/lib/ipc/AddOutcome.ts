@@ -1,0 +1,3 @@
+
+
+export type AddOutcome = { id: string, warnings: Array<string>, duplicates: Array<string>, };

@@ -1,0 +1,3 @@
+
+
+export type AlgorithmView = "SHA1" | "SHA256" | "SHA512";

@@ -1,0 +1,4 @@
+
+import type { ErrorCode } from "./ErrorCode";
+
+export type ErrorPayload = { code: ErrorCode, message: string, };

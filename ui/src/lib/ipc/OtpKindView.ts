@@ -1,0 +1,3 @@
+
+
+export type OtpKindView = "totp" | "hotp" | "steam";

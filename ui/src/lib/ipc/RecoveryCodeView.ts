@@ -1,0 +1,3 @@
+
+
+export type RecoveryCodeView = { index: number, code: string, used: boolean, };

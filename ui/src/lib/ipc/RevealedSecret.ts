@@ -1,0 +1,3 @@
+
+
+export type RevealedSecret = { secret: string, link: string, };

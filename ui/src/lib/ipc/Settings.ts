@@ -1,0 +1,3 @@
+
+
+export type Settings = { clipboardClearSeconds: number, autoLockMinutes: number, privacyMode: boolean, contentProtection: boolean, };

@@ -1,0 +1,3 @@
+
+
+export type VaultStatus = "no_vault" | "locked" | "unlocked";
