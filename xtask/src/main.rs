@@ -1,7 +1,8 @@
 //! `cargo xtask …`: the developer tasks behind the README's commands.
 //!
 //! `run` builds and opens the app, `test` runs every check CI runs, `bench` prints the benchmark figures,
-//! `setup` installs what a fresh Debian/Ubuntu machine lacks. Plain `std` only, so this builds in seconds.
+//! `fuzz` runs the cargo-fuzz targets, `setup` installs what a fresh Debian/Ubuntu machine lacks. Plain `std`
+//! only, so this builds in seconds.
 
 mod setup;
 mod test;
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
         "run" => test::run_app(rest),
         "test" => test::test_all(rest),
         "bench" => test::bench(rest),
+        "fuzz" => test::fuzz(rest),
         "setup" => setup::setup(setup::Need::all()),
         "help" | "--help" | "-h" => {
             print_help();
@@ -40,6 +42,7 @@ fn print_help() {
          run     build and open Twofold (installs missing system and npm packages)\n\
          test    run every test and check, as CI does\n\
          bench   run the benchmarks and print the figures\n\
+         fuzz    run every cargo-fuzz target for N seconds (default 60; needs nightly and cargo-fuzz)\n\
          setup   install the system packages, npm packages and tools the other tasks need"
     );
 }

@@ -13,6 +13,7 @@ pub mod model;
 pub mod otp;
 pub mod secret;
 pub mod uri;
+pub mod vault;
 
 pub use model::{Account, AccountId, Algorithm, OtpKind, OtpParams};
 pub use secret::{Secret, SecretError};

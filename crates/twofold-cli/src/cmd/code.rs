@@ -1,13 +1,20 @@
 //! `twofold-cli code --uri URI [--time UNIX_SECONDS] [--counter N] [--json]`: print the code of a link.
+//! `twofold-cli code QUERY [--time UNIX_SECONDS] [--json]`: print the code of a vault account
+//! (see `vault::code`).
 
 use anyhow::bail;
 use twofold_core::{OtpKind, otp, uri};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// A vault account: issuer, name, or id (several matches are listed).
+    #[arg(value_name = "QUERY", required_unless_present = "uri", conflicts_with = "uri")]
+    query: Option<String>,
     /// The otpauth:// link, or `-` to read it from standard input.
     #[arg(long, value_name = "URI")]
-    uri: String,
+    uri: Option<String>,
+    #[command(flatten)]
+    vault: super::vault::VaultOpts,
     /// Compute the code at this Unix time instead of now (time-based links).
     #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
     time: Option<i64>,
@@ -20,7 +27,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let link = super::read_link(&args.uri)?;
+    let Some(uri) = &args.uri else {
+        if args.counter.is_some() {
+            bail!("--counter applies to links; a vault hotp account uses its saved counter");
+        }
+        return super::vault::code::run(&args.vault, args.query.as_deref().unwrap_or_default(), args.time, args.json);
+    };
+    let link = super::read_link(uri)?;
     if super::is_migration_link(&link) {
         bail!("a transfer link holds several accounts; use `twofold-cli inspect` to list them");
     }

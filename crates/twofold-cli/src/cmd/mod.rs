@@ -2,6 +2,7 @@
 
 pub mod code;
 pub mod inspect;
+pub mod vault;
 
 use std::io::BufRead as _;
 

@@ -1,0 +1,250 @@
+//! `twofold-cli` over a vault, run as a binary: init, add, list, code, show, edit, remove, passwd,
+//! recovery-codes; passwords from a file and from standard input; the exact one-line errors and exit 2.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use twofold_core::vault::{SaveHook, SaveStep, VaultStore};
+use twofold_core::{OtpParams, Secret, otp};
+
+const GITHUB: &str = "otpauth://totp/GitHub:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    /// A folder with a password file and a fresh vault at the minimum KDF cost (tests stay fast).
+    fn new() -> Self {
+        let env = Env { dir: tempfile::tempdir().unwrap() };
+        std::fs::write(env.pw(), "pässwörd 🔐\n").unwrap();
+        let out = env.run(&["init", "--kdf-memory", "19", "--kdf-passes", "2", "--kdf-lanes", "1"], None);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        env
+    }
+    fn vault(&self) -> PathBuf {
+        self.dir.path().join("cli.vault")
+    }
+    fn pw(&self) -> PathBuf {
+        self.dir.path().join("pw")
+    }
+    /// Runs the CLI with `TWOFOLD_VAULT` and `--password-file` (unless `stdin` is given, which is piped).
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_twofold-cli"));
+        cmd.args(args).env("TWOFOLD_VAULT", self.vault()).env_remove("RUST_BACKTRACE");
+        if stdin.is_none() {
+            cmd.arg("--password-file").arg(self.pw());
+        }
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let mut input = child.stdin.take().unwrap();
+        if let Some(s) = stdin {
+            input.write_all(s.as_bytes()).unwrap();
+        }
+        drop(input);
+        child.wait_with_output().unwrap()
+    }
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args, None);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    }
+    /// Runs a command that must fail, and returns its single stderr line.
+    fn fails(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let out = self.run(args, stdin);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stdout));
+        let err = text(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "not one line: {err}");
+        assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+        err.trim_end().to_owned()
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn expected_totp(base32: &str, t: i64) -> String {
+    otp::code(&Secret::parse_base32(base32).unwrap(), &OtpParams::default_totp(), t).unwrap().code
+}
+
+#[test]
+fn add_list_code_show_edit_remove() {
+    let env = Env::new();
+    let added = env.ok(&["add", "--uri", GITHUB, "--group", "work"]);
+    let id = added.split_whitespace().next().unwrap().to_owned();
+    assert!(added.contains("GitHub (alice@example.com)"));
+    env.ok(&["add", "--secret", "GEZDGNBVGY3TQOJQ", "--issuer", "GitLab", "--name", "alice@example.com"]);
+
+    let list = env.ok(&["list"]);
+    assert!(list.contains("GitHub (alice@example.com)") && list.contains("GitLab (alice@example.com)"), "{list}");
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&["list", "--json"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json[0]["groups"], serde_json::json!(["work"]));
+    assert!(!json.to_string().contains("JBSW"), "list --json must not carry secrets");
+
+    for t in ["59", "1111111109", "2000000000"] {
+        let code = env.ok(&["code", "github", "--time", t]);
+        assert_eq!(code.trim(), expected_totp("JBSWY3DPEHPK3PXP", t.parse().unwrap()));
+    }
+    let code_json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["code", "GitLab", "--json", "--time", "60"])).unwrap();
+    assert_eq!(code_json["code"], expected_totp("GEZDGNBVGY3TQOJQ", 60));
+    assert_eq!(code_json["valid_until"], 90);
+
+    // Several matches: listed, then one error line.
+    let out = env.run(&["code", "alice"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stdout).lines().count(), 2);
+    assert_eq!(text(&out.stderr).trim(), "twofold-cli: 2 accounts match \"alice\"; give more of the name or the id");
+    assert_eq!(env.fails(&["code", "nothing"], None), "twofold-cli: no account matches \"nothing\"");
+
+    let shown = env.ok(&["show", &id]);
+    assert!(shown.contains("issuer: GitHub") && !shown.contains("JBSW"), "{shown}");
+    assert!(env.ok(&["show", &id, "--reveal"]).contains("secret: JBSWY3DPEHPK3PXP"));
+
+    env.ok(&["edit", &id, "--issuer", "GitHub Enterprise", "--note", "work laptop", "--favorite", "true"]);
+    let shown: serde_json::Value = serde_json::from_str(&env.ok(&["show", &id, "--json"])).unwrap();
+    assert_eq!(
+        (shown["issuer"].as_str(), shown["note"].as_str(), shown["favorite"].as_bool()),
+        (Some("GitHub Enterprise"), Some("work laptop"), Some(true))
+    );
+
+    env.ok(&["remove", &id]);
+    assert!(!env.ok(&["list"]).contains("GitHub"));
+    assert_eq!(env.fails(&["show", &id], None), format!("twofold-cli: no account matches \"{id}\""));
+}
+
+#[test]
+fn hotp_counter_is_saved_before_the_code_is_printed() {
+    let env = Env::new();
+    env.ok(&[
+        "add",
+        "--secret",
+        "GEZDGNBVGY3TQOJQ",
+        "--issuer",
+        "Bank",
+        "--type",
+        "hotp",
+        "--counter",
+        "5",
+        "--digits",
+        "8",
+    ]);
+    let first: serde_json::Value = serde_json::from_str(&env.ok(&["code", "bank", "--json"])).unwrap();
+    let second: serde_json::Value = serde_json::from_str(&env.ok(&["code", "bank", "--json"])).unwrap();
+    assert_eq!((first["counter"].as_u64(), second["counter"].as_u64()), (Some(5), Some(6)));
+    let secret = Secret::parse_base32("GEZDGNBVGY3TQOJQ").unwrap();
+    assert_eq!(first["code"], otp::hotp(&secret, twofold_core::Algorithm::Sha1, 8, 5).unwrap());
+    let shown: serde_json::Value = serde_json::from_str(&env.ok(&["show", "bank", "--json"])).unwrap();
+    assert_eq!(shown["counter"], 7);
+    assert_eq!(shown["use_count"], 2);
+}
+
+#[test]
+fn recovery_codes_add_list_and_mark_used() {
+    let env = Env::new();
+    env.ok(&["add", "--uri", GITHUB]);
+    let listed =
+        env.ok(&["recovery-codes", "github", "--add", "aaaa-1111", "--add", "bbbb-2222", "--add", "cccc-3333"]);
+    assert!(listed.contains("3 of 3 recovery codes unused"), "{listed}");
+    env.ok(&["recovery-codes", "github", "--mark-used", "2", "--mark-used", "cccc-3333"]);
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&["recovery-codes", "github", "--json"])).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!([{"code": "aaaa-1111", "used": false}, {"code": "bbbb-2222", "used": true}, {"code": "cccc-3333", "used": true}])
+    );
+    assert_eq!(
+        env.fails(&["recovery-codes", "github", "--mark-used", "zzzz"], None),
+        "twofold-cli: no recovery code zzzz on this account"
+    );
+    // `show` hides them without --reveal.
+    assert!(!env.ok(&["show", "github"]).contains("aaaa-1111"));
+    assert!(env.ok(&["show", "github", "--reveal"]).contains("aaaa-1111"));
+}
+
+#[test]
+fn passwords_from_stdin_and_passwd() {
+    let env = Env::new();
+    // Standard input that is not a terminal: one password per line.
+    let out = env.run(&["list"], Some("pässwörd 🔐\n"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(env.fails(&["list"], Some("wrong\n")), "twofold-cli: wrong password");
+    assert_eq!(env.fails(&["list"], Some("")), "twofold-cli: no password on standard input");
+
+    let out = env.run(&["passwd"], Some("pässwörd 🔐\nnew one\n"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(env.fails(&["list"], None), "twofold-cli: wrong password");
+    assert!(env.run(&["list"], Some("new one\n")).status.success());
+    let new_pw = env.dir.path().join("new");
+    std::fs::write(&new_pw, "third\n").unwrap();
+    let out = env.run(&["passwd", "--rotate-key", "--new-password-file", new_pw.to_str().unwrap()], Some("new one\n"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(env.run(&["list"], Some("third\n")).status.success());
+}
+
+#[test]
+fn vault_errors_are_one_clear_line_with_exit_2() {
+    let env = Env::new();
+    assert_eq!(env.fails(&["init"], None), format!("twofold-cli: a vault already exists at {}", env.vault().display()));
+
+    let mut bytes = std::fs::read(env.vault()).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(env.vault(), &bytes).unwrap();
+    assert_eq!(env.fails(&["list"], None), "twofold-cli: vault file is corrupt or was tampered with");
+
+    // A newer major: the frame's version field with a recomputed checksum.
+    let mut newer = std::fs::read(env.vault()).unwrap();
+    newer[8..10].copy_from_slice(&3u16.to_le_bytes());
+    fix_checksum(&mut newer);
+    std::fs::write(env.vault(), &newer).unwrap();
+    assert_eq!(env.fails(&["list"], None), "twofold-cli: vault was written by a newer Twofold (format 3)");
+
+    std::fs::remove_file(env.vault()).unwrap();
+    assert_eq!(env.fails(&["list"], None), format!("twofold-cli: no vault at {}", env.vault().display()));
+}
+
+#[test]
+fn a_save_while_another_process_saves_names_it() {
+    let env = Env::new();
+    // This test process holds the writer lock in the middle of a save while the CLI tries to add.
+    struct Hold(std::sync::Mutex<(std::sync::mpsc::Sender<()>, std::sync::mpsc::Receiver<()>)>);
+    impl SaveHook for Hold {
+        fn before(&self, step: SaveStep, _: &Path) -> std::io::Result<()> {
+            if step == SaveStep::WriteTemp {
+                let g = self.0.lock().unwrap();
+                g.0.send(()).unwrap();
+                g.1.recv().unwrap();
+            }
+            Ok(())
+        }
+    }
+    let (entered_tx, entered_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel();
+    let store = VaultStore::new(env.vault())
+        .with_save_hook(std::sync::Arc::new(Hold(std::sync::Mutex::new((entered_tx, release_rx)))));
+    let mut vault = store.unlock("pässwörd 🔐").unwrap();
+    let saver = std::thread::spawn(move || {
+        vault.update(|c| -> Result<(), twofold_core::vault::VaultError> {
+            c.settings.hide_codes = true;
+            Ok(())
+        })
+    });
+    entered_rx.recv().unwrap();
+    let err = env.fails(&["add", "--uri", GITHUB], None);
+    assert_eq!(err, format!("twofold-cli: vault is locked by process {}", std::process::id()));
+    release_tx.send(()).unwrap();
+    saver.join().unwrap().unwrap();
+    env.ok(&["add", "--uri", GITHUB]);
+}
+
+fn fix_checksum(file: &mut [u8]) {
+    use sha2::Digest as _;
+    let header_len = u32::from_le_bytes(file[12..16].try_into().unwrap()) as usize;
+    let sum = sha2::Sha256::digest(&file[..header_len]);
+    file[header_len..header_len + 32].copy_from_slice(&sum);
+}

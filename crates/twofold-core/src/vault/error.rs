@@ -1,0 +1,80 @@
+//! The one error type of the vault boundary.
+//!
+//! Messages are single lowercase lines meant for people (the CLI prints them as they are). No variant carries
+//! a password, a key, a secret or decrypted text: only paths, numbers and fixed descriptions.
+
+use std::path::PathBuf;
+
+/// What was wrong with a file that failed the integrity checks. Shown only in `Debug`, for diagnosis; the
+/// user-facing message is the same for all of them, because an attacker's edit and a disk error look alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Corruption {
+    /// The file does not start with the vault magic bytes.
+    BadMagic,
+    /// The file is shorter than its header or its header says it ends elsewhere.
+    BadLength,
+    /// The header is internally inconsistent (slot count, header length, slot type).
+    BadHeader,
+    /// The header checksum does not match.
+    HeaderChecksum,
+    /// The payload failed AES-GCM authentication although the data key was unwrapped.
+    PayloadAuthentication,
+    /// The payload decrypted but is not the JSON document the format describes.
+    PayloadSyntax,
+}
+
+/// Everything that can go wrong opening, reading or saving a vault.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VaultError {
+    #[error("wrong password")]
+    WrongPassword,
+    #[error("password is empty")]
+    EmptyPassword,
+    #[error("{}", match pid { Some(pid) => format!("vault is locked by process {pid}"), None => String::from("vault is locked by another process") })]
+    Locked { pid: Option<u32> },
+    #[error("vault file is corrupt or was tampered with")]
+    Corrupt { what: Corruption },
+    #[error("vault was written by a newer Twofold (format {major})")]
+    NewerFormat { major: u16, minor: u16 },
+    #[error("vault asks for key derivation costs out of range ({memory_kib} KiB, {passes} passes, {lanes} lanes)")]
+    KdfOutOfRange { memory_kib: u32, passes: u32, lanes: u32 },
+    #[error("vault was changed by another program since it was opened (save {found}, expected {expected}); reload it")]
+    Stale { expected: u64, found: u64 },
+    #[error("vault key was changed by another program; unlock the vault again")]
+    KeyChanged,
+    #[error("no vault at {}", path.display())]
+    NotFound { path: PathBuf },
+    #[error("a vault already exists at {}", path.display())]
+    AlreadyExists { path: PathBuf },
+    #[error("no account with id {id}")]
+    UnknownAccount { id: crate::model::AccountId },
+    #[error("account {id} is not an HOTP account")]
+    NotHotp { id: crate::model::AccountId },
+    #[error("vault contents are invalid: {reason}")]
+    InvalidContents { reason: String },
+    #[error("the saved vault could not be read back; the previous vault is unchanged")]
+    ReadBackFailed,
+    #[error("could not {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("could not find the platform data folder for the default vault location")]
+    NoDataDir,
+    #[error("the system random number generator failed")]
+    Random,
+}
+
+impl VaultError {
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        VaultError::Io { action, path: path.into(), source }
+    }
+
+    pub(crate) fn corrupt(what: Corruption) -> Self {
+        VaultError::Corrupt { what }
+    }
+}

@@ -1,0 +1,479 @@
+//! The vault file's bytes: header layout, key derivation, key wrapping and payload sealing.
+//!
+//! The normative description is `docs/vault-format.md`; this module is its only implementation. In short:
+//! a fixed binary header (magic, version, header length, save counter, key id, payload salt and nonce,
+//! payload length, password slots) followed by a SHA-256 checksum of the header, then the payload: the
+//! accounts as JSON, sealed with AES-256-GCM under a per-save subkey of the data key, with the header and its
+//! checksum as associated data. Each slot wraps the data key with AES-256-GCM under an Argon2id key.
+//!
+//! The order of checks when reading is part of the design: magic, lengths and checksum first (cheap, so a
+//! damaged file is reported as damaged and never costs an Argon2 run), then the version, then the KDF ranges
+//! (before anything is allocated for Argon2), and only then the password.
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Key, Nonce};
+use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
+use zeroize::{Zeroize, Zeroizing};
+
+use super::error::{Corruption, VaultError};
+
+/// The first 8 bytes of every vault file.
+pub const MAGIC: [u8; 8] = *b"TWOFOLDV";
+/// The format major version this code writes and reads. A file with a greater major is refused.
+pub const FORMAT_MAJOR: u16 = 1;
+/// The format minor version this code writes. Minor versions only add optional payload fields.
+pub const FORMAT_MINOR: u16 = 0;
+
+/// Bytes before the slots: magic 8, major 2, minor 2, header length 4, counter 8, key id 16, payload salt 32,
+/// payload nonce 12, payload length 8, slot count 1.
+pub const FIXED_HEADER_LEN: usize = 93;
+/// Bytes of one slot: type 1, memory 4, passes 4, lanes 4, salt 32, nonce 12, wrapped key 48.
+pub const SLOT_LEN: usize = 105;
+/// Length of the header checksum that follows the header.
+pub const CHECKSUM_LEN: usize = 32;
+/// The most slots a file may have.
+pub const MAX_SLOTS: usize = 8;
+/// AES-GCM tag length.
+const TAG_LEN: usize = 16;
+/// Largest payload we accept: far beyond 10,000 accounts, small enough to refuse a hostile length early.
+pub const MAX_PAYLOAD_LEN: u64 = 256 * 1024 * 1024;
+/// Slot type of a password slot.
+const SLOT_PASSWORD: u8 = 1;
+/// HKDF info for the per-save payload subkey.
+const PAYLOAD_INFO: &[u8] = b"twofold vault v1 payload key";
+
+/// Argon2id cost parameters of a password slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KdfParams {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Passes over memory (Argon2's `t`).
+    pub passes: u32,
+    /// Lanes (Argon2's `p`), computed in parallel.
+    pub lanes: u32,
+}
+
+impl KdfParams {
+    /// The default: RFC 9106's second recommendation (64 MiB, t = 3, p = 4), also Bitwarden's default.
+    pub const DEFAULT: KdfParams = KdfParams { memory_kib: 64 * 1024, passes: 3, lanes: 4 };
+    /// OWASP's floor: 19 MiB, t = 2, p = 1. Nothing below it is written or read. Tests use it for speed.
+    pub const MINIMUM: KdfParams = KdfParams { memory_kib: 19 * 1024, passes: 2, lanes: 1 };
+    /// Most memory a file may ask for (1 GiB).
+    pub const MAX_MEMORY_KIB: u32 = 1024 * 1024;
+    /// Most passes a file may ask for.
+    pub const MAX_PASSES: u32 = 16;
+    /// Most lanes a file may ask for.
+    pub const MAX_LANES: u32 = 16;
+
+    /// Accepts the parameters if they are within the documented range; checked before any allocation.
+    pub fn check(self) -> Result<Self, VaultError> {
+        let ok = (Self::MINIMUM.memory_kib..=Self::MAX_MEMORY_KIB).contains(&self.memory_kib)
+            && (Self::MINIMUM.passes..=Self::MAX_PASSES).contains(&self.passes)
+            && (1..=Self::MAX_LANES).contains(&self.lanes);
+        if ok {
+            Ok(self)
+        } else {
+            Err(VaultError::KdfOutOfRange { memory_kib: self.memory_kib, passes: self.passes, lanes: self.lanes })
+        }
+    }
+}
+
+impl Default for KdfParams {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// A 256-bit key (the data key, a key-encryption key or a payload subkey). Zeroized on drop, redacted in
+/// `Debug`.
+#[derive(Clone)]
+pub struct DataKey(Zeroizing<[u8; 32]>);
+
+impl DataKey {
+    /// A fresh random key.
+    pub fn random() -> Result<Self, VaultError> {
+        let mut key = Zeroizing::new([0u8; 32]);
+        random_fill(&mut *key)?;
+        Ok(Self(key))
+    }
+
+    /// Wraps raw key bytes (for tools, tests and the fuzz target; the app never needs this).
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(Zeroizing::new(bytes))
+    }
+
+    fn cipher(&self) -> Aes256Gcm {
+        Aes256Gcm::new(&Key::<Aes256Gcm>::from(*self.0))
+    }
+}
+
+impl std::fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DataKey(<redacted>)")
+    }
+}
+
+/// Fills `buf` from the operating system's random generator.
+pub(crate) fn random_fill(buf: &mut [u8]) -> Result<(), VaultError> {
+    getrandom::fill(buf).map_err(|_| VaultError::Random)
+}
+
+/// The password bytes the KDF sees: the UTF-8 of the NFC-normalized string. Fixed forever (see Aegis #95).
+pub fn password_bytes(password: &str) -> Zeroizing<Vec<u8>> {
+    let normalized: Zeroizing<String> = Zeroizing::new(password.nfc().collect());
+    Zeroizing::new(normalized.as_bytes().to_vec())
+}
+
+/// One password slot: KDF parameters, salt, and the data key wrapped under the derived key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub kdf: KdfParams,
+    pub salt: [u8; 32],
+    pub nonce: [u8; 12],
+    pub wrapped_key: [u8; 48],
+}
+
+impl Slot {
+    /// Derives the key-encryption key from `password` (slow: this is the Argon2 run) and wraps `data_key`.
+    pub fn seal(password: &str, kdf: KdfParams, data_key: &DataKey) -> Result<Self, VaultError> {
+        let kdf = kdf.check()?;
+        let mut slot = Slot { kdf, salt: [0; 32], nonce: [0; 12], wrapped_key: [0; 48] };
+        random_fill(&mut slot.salt)?;
+        random_fill(&mut slot.nonce)?;
+        let kek = derive_kek(password, kdf, &slot.salt)?;
+        let wrapped = kek
+            .cipher()
+            .encrypt(&Nonce::from(slot.nonce), Payload { msg: &data_key.0[..], aad: &slot.aad() })
+            .map_err(|_| VaultError::InvalidContents { reason: String::from("key wrapping failed") })?;
+        slot.wrapped_key.copy_from_slice(&wrapped);
+        Ok(slot)
+    }
+
+    /// Derives the key-encryption key from `password` and unwraps the data key; `None` when the password
+    /// does not open this slot.
+    pub fn open(&self, password: &str) -> Result<Option<DataKey>, VaultError> {
+        let kek = derive_kek(password, self.kdf, &self.salt)?;
+        Ok(self.open_with_kek(&kek))
+    }
+
+    fn open_with_kek(&self, kek: &DataKey) -> Option<DataKey> {
+        let plain = Zeroizing::new(
+            kek.cipher()
+                .decrypt(&Nonce::from(self.nonce), Payload { msg: &self.wrapped_key, aad: &self.aad() })
+                .ok()?,
+        );
+        let bytes: [u8; 32] = plain.as_slice().try_into().ok()?;
+        Some(DataKey::from_bytes(bytes))
+    }
+
+    /// The slot's associated data when wrapping: its type, KDF parameters and salt.
+    fn aad(&self) -> [u8; 45] {
+        let mut aad = [0u8; 45];
+        aad[0] = SLOT_PASSWORD;
+        aad[1..5].copy_from_slice(&self.kdf.memory_kib.to_le_bytes());
+        aad[5..9].copy_from_slice(&self.kdf.passes.to_le_bytes());
+        aad[9..13].copy_from_slice(&self.kdf.lanes.to_le_bytes());
+        aad[13..45].copy_from_slice(&self.salt);
+        aad
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.aad());
+        out.extend_from_slice(&self.nonce);
+        out.extend_from_slice(&self.wrapped_key);
+    }
+}
+
+/// Argon2id (version 0x13) over the NFC password bytes, 32 bytes of output, no secret or associated data.
+fn derive_kek(password: &str, kdf: KdfParams, salt: &[u8; 32]) -> Result<DataKey, VaultError> {
+    let kdf = kdf.check()?;
+    let params = argon2::Params::new(kdf.memory_kib, kdf.passes, kdf.lanes, Some(32))
+        .map_err(|_| VaultError::KdfOutOfRange { memory_kib: kdf.memory_kib, passes: kdf.passes, lanes: kdf.lanes })?;
+    let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let pw = password_bytes(password);
+    let mut out = Zeroizing::new([0u8; 32]);
+    argon.hash_password_into(&pw, salt, &mut *out).map_err(|_| VaultError::KdfOutOfRange {
+        memory_kib: kdf.memory_kib,
+        passes: kdf.passes,
+        lanes: kdf.lanes,
+    })?;
+    Ok(DataKey(out))
+}
+
+/// The parsed header of a vault file: everything but the payload. Carries no secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub major: u16,
+    pub minor: u16,
+    /// Incremented by every save; a writer whose copy is older than the file must not overwrite it.
+    pub counter: u64,
+    /// Random id of the data key, changed by a key rotation, so a process holding an old key can tell.
+    pub key_id: [u8; 16],
+    pub payload_salt: [u8; 32],
+    pub payload_nonce: [u8; 12],
+    pub payload_len: u64,
+    pub slots: Vec<Slot>,
+}
+
+impl Header {
+    /// Length of the encoded header, without the checksum.
+    pub fn encoded_len(&self) -> usize {
+        FIXED_HEADER_LEN + SLOT_LEN * self.slots.len()
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len() + CHECKSUM_LEN);
+        out.extend_from_slice(&MAGIC);
+        out.extend_from_slice(&self.major.to_le_bytes());
+        out.extend_from_slice(&self.minor.to_le_bytes());
+        out.extend_from_slice(&(self.encoded_len() as u32).to_le_bytes());
+        out.extend_from_slice(&self.counter.to_le_bytes());
+        out.extend_from_slice(&self.key_id);
+        out.extend_from_slice(&self.payload_salt);
+        out.extend_from_slice(&self.payload_nonce);
+        out.extend_from_slice(&self.payload_len.to_le_bytes());
+        out.push(self.slots.len() as u8);
+        for slot in &self.slots {
+            slot.write(&mut out);
+        }
+        let checksum = Sha256::digest(&out);
+        out.extend_from_slice(&checksum);
+        out
+    }
+
+    /// Reads and checks the header of `file`: magic, lengths, checksum, version, slot layout and KDF ranges.
+    /// Returns the header and the length of the authenticated prefix (header plus checksum).
+    pub fn parse(file: &[u8]) -> Result<(Header, usize), VaultError> {
+        let corrupt = VaultError::corrupt;
+        if file.len() < 16 {
+            return Err(corrupt(if file.starts_with(&MAGIC[..file.len().min(8)]) {
+                Corruption::BadLength
+            } else {
+                Corruption::BadMagic
+            }));
+        }
+        if file[..8] != MAGIC {
+            return Err(corrupt(Corruption::BadMagic));
+        }
+        let mut r = Reader { bytes: file, pos: 8 };
+        let major = r.u16()?;
+        let minor = r.u16()?;
+        let header_len = r.u32()? as usize;
+        // The frame (magic, version, header length, checksum after the header) is the same for every major,
+        // so a damaged file is reported as damaged, not as "newer", and a newer one can be named.
+        if header_len < 16 || (major <= FORMAT_MAJOR && header_len > FIXED_HEADER_LEN + SLOT_LEN * MAX_SLOTS) {
+            return Err(corrupt(Corruption::BadHeader));
+        }
+        let Some(checksum) = file.get(header_len..header_len + CHECKSUM_LEN) else {
+            return Err(corrupt(Corruption::BadLength));
+        };
+        if Sha256::digest(&file[..header_len]).as_slice() != checksum {
+            return Err(corrupt(Corruption::HeaderChecksum));
+        }
+        if major > FORMAT_MAJOR {
+            return Err(VaultError::NewerFormat { major, minor });
+        }
+        if major < FORMAT_MAJOR {
+            return Err(corrupt(Corruption::BadHeader));
+        }
+        let counter = r.u64()?;
+        let key_id = r.array::<16>()?;
+        let payload_salt = r.array::<32>()?;
+        let payload_nonce = r.array::<12>()?;
+        let payload_len = r.u64()?;
+        let slot_count = r.u8()? as usize;
+        if slot_count == 0 || slot_count > MAX_SLOTS || header_len != FIXED_HEADER_LEN + SLOT_LEN * slot_count {
+            return Err(corrupt(Corruption::BadHeader));
+        }
+        let mut slots = Vec::with_capacity(slot_count);
+        for _ in 0..slot_count {
+            if r.u8()? != SLOT_PASSWORD {
+                return Err(corrupt(Corruption::BadHeader));
+            }
+            let kdf = KdfParams { memory_kib: r.u32()?, passes: r.u32()?, lanes: r.u32()? };
+            let salt = r.array::<32>()?;
+            let nonce = r.array::<12>()?;
+            let wrapped_key = r.array::<48>()?;
+            slots.push(Slot { kdf, salt, nonce, wrapped_key });
+        }
+        let prefix = header_len + CHECKSUM_LEN;
+        if payload_len < TAG_LEN as u64 || payload_len > MAX_PAYLOAD_LEN || (file.len() - prefix) as u64 != payload_len
+        {
+            return Err(corrupt(Corruption::BadLength));
+        }
+        for slot in &slots {
+            slot.kdf.check()?;
+        }
+        Ok((Header { major, minor, counter, key_id, payload_salt, payload_nonce, payload_len, slots }, prefix))
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Result<&[u8], VaultError> {
+        let end = self.pos.checked_add(n).ok_or(VaultError::corrupt(Corruption::BadLength))?;
+        let slice = self.bytes.get(self.pos..end).ok_or(VaultError::corrupt(Corruption::BadLength))?;
+        self.pos = end;
+        Ok(slice)
+    }
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], VaultError> {
+        let mut out = [0u8; N];
+        out.copy_from_slice(self.take(N)?);
+        Ok(out)
+    }
+    fn u8(&mut self) -> Result<u8, VaultError> {
+        Ok(self.array::<1>()?[0])
+    }
+    fn u16(&mut self) -> Result<u16, VaultError> {
+        Ok(u16::from_le_bytes(self.array()?))
+    }
+    fn u32(&mut self) -> Result<u32, VaultError> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+    fn u64(&mut self) -> Result<u64, VaultError> {
+        Ok(u64::from_le_bytes(self.array()?))
+    }
+}
+
+/// The per-save payload key: HKDF-SHA256 with the payload salt as salt and the data key as input.
+fn payload_key(data_key: &DataKey, salt: &[u8; 32]) -> DataKey {
+    let hk = hkdf::Hkdf::<Sha256>::new(Some(salt), &data_key.0[..]);
+    let mut out = Zeroizing::new([0u8; 32]);
+    // 32 bytes is far below HKDF-SHA256's 8160-byte limit, so expand cannot fail; map it anyway.
+    if hk.expand(PAYLOAD_INFO, &mut *out).is_err() {
+        out.zeroize();
+    }
+    DataKey(out)
+}
+
+/// What a sealed file needs besides the payload: the key material and header fields that persist across
+/// saves.
+#[derive(Clone)]
+pub struct Sealing {
+    pub data_key: DataKey,
+    pub key_id: [u8; 16],
+    pub slots: Vec<Slot>,
+    pub minor: u16,
+}
+
+impl std::fmt::Debug for Sealing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sealing")
+            .field("data_key", &self.data_key)
+            .field("slots", &self.slots.len())
+            .field("minor", &self.minor)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a complete vault file: header with `counter`, fresh payload salt and nonce, sealed `plaintext`.
+pub fn seal(sealing: &Sealing, counter: u64, plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
+    if sealing.slots.is_empty() || sealing.slots.len() > MAX_SLOTS {
+        return Err(VaultError::InvalidContents { reason: String::from("a vault needs between 1 and 8 slots") });
+    }
+    let mut header = Header {
+        major: FORMAT_MAJOR,
+        // A file of a newer minor keeps its minor: its unknown fields are written back unchanged.
+        #[allow(clippy::unnecessary_min_or_max, reason = "FORMAT_MINOR is 0 today but will grow")]
+        minor: sealing.minor.max(FORMAT_MINOR),
+        counter,
+        key_id: sealing.key_id,
+        payload_salt: [0; 32],
+        payload_nonce: [0; 12],
+        payload_len: (plaintext.len() + TAG_LEN) as u64,
+        slots: sealing.slots.clone(),
+    };
+    random_fill(&mut header.payload_salt)?;
+    random_fill(&mut header.payload_nonce)?;
+    let mut file = header.encode();
+    let key = payload_key(&sealing.data_key, &header.payload_salt);
+    let sealed = key
+        .cipher()
+        .encrypt(&Nonce::from(header.payload_nonce), Payload { msg: plaintext, aad: &file })
+        .map_err(|_| VaultError::InvalidContents { reason: String::from("payload too large to seal") })?;
+    file.extend_from_slice(&sealed);
+    Ok(file)
+}
+
+/// Decrypts a parsed file's payload with the data key. Any failure is corruption: the key is known good.
+pub fn open_payload(
+    file: &[u8],
+    header: &Header,
+    prefix: usize,
+    data_key: &DataKey,
+) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    let key = payload_key(data_key, &header.payload_salt);
+    key.cipher()
+        .decrypt(&Nonce::from(header.payload_nonce), Payload { msg: &file[prefix..], aad: &file[..prefix] })
+        .map(Zeroizing::new)
+        .map_err(|_| VaultError::corrupt(Corruption::PayloadAuthentication))
+}
+
+/// Opens a whole file with a password: parse, then try each slot, then decrypt the payload.
+pub fn open_with_password(file: &[u8], password: &str) -> Result<(Header, Sealing, Zeroizing<Vec<u8>>), VaultError> {
+    let (header, prefix) = Header::parse(file)?;
+    let mut data_key = None;
+    for slot in &header.slots {
+        if let Some(key) = slot.open(password)? {
+            data_key = Some(key);
+            break;
+        }
+    }
+    let data_key = data_key.ok_or(VaultError::WrongPassword)?;
+    let plaintext = open_payload(file, &header, prefix, &data_key)?;
+    let sealing = Sealing { data_key, key_id: header.key_id, slots: header.slots.clone(), minor: header.minor };
+    Ok((header, sealing, plaintext))
+}
+
+/// Opens a whole file with a data key already known (a reload, the read-back check, the fuzz target).
+pub fn open_with_key(file: &[u8], data_key: &DataKey) -> Result<(Header, Zeroizing<Vec<u8>>), VaultError> {
+    let (header, prefix) = Header::parse(file)?;
+    let plaintext = open_payload(file, &header, prefix, data_key)?;
+    Ok((header, plaintext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kdf_ranges() {
+        assert!(KdfParams::DEFAULT.check().is_ok());
+        assert!(KdfParams::MINIMUM.check().is_ok());
+        for bad in [
+            KdfParams { memory_kib: 19 * 1024 - 1, ..KdfParams::MINIMUM },
+            KdfParams { passes: 1, ..KdfParams::MINIMUM },
+            KdfParams { lanes: 0, ..KdfParams::MINIMUM },
+            KdfParams { memory_kib: u32::MAX, ..KdfParams::MINIMUM },
+            KdfParams { passes: u32::MAX, ..KdfParams::MINIMUM },
+            KdfParams { lanes: 17, ..KdfParams::MINIMUM },
+        ] {
+            assert!(matches!(bad.check(), Err(VaultError::KdfOutOfRange { .. })), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn nfc_password_bytes() {
+        assert_eq!(&*password_bytes("e\u{301}"), "\u{e9}".as_bytes());
+        assert_eq!(&*password_bytes("\u{e9}"), "\u{e9}".as_bytes());
+    }
+
+    #[test]
+    fn seal_and_open_round_trip() {
+        let key = DataKey::random().unwrap();
+        let slot = Slot::seal("pw", KdfParams::MINIMUM, &key).unwrap();
+        let sealing = Sealing { data_key: key, key_id: [7; 16], slots: vec![slot], minor: 0 };
+        let file = seal(&sealing, 5, b"{}").unwrap();
+        let (header, sealing2, plain) = open_with_password(&file, "pw").unwrap();
+        assert_eq!(header.counter, 5);
+        assert_eq!(&plain[..], b"{}");
+        assert_eq!(sealing2.key_id, [7; 16]);
+        assert!(matches!(open_with_password(&file, "nope"), Err(VaultError::WrongPassword)));
+        assert_eq!(format!("{:?}", sealing2.data_key), "DataKey(<redacted>)");
+    }
+}

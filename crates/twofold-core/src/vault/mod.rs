@@ -1,0 +1,336 @@
+//! The encrypted vault: one file holding every account, its secret and recovery codes, and the settings.
+//!
+//! The byte format is specified in `docs/vault-format.md` and implemented in [`format`]; what is stored for
+//! an account in [`payload`]; files, the writer lock and the atomic save in [`storage`].
+//!
+//! # Using it
+//!
+//! ```no_run
+//! use twofold_core::vault::{KdfParams, VaultContents, VaultStore};
+//! # fn main() -> Result<(), twofold_core::vault::VaultError> {
+//! let store = VaultStore::new(VaultStore::default_path()?);
+//! let mut vault = if store.exists() {
+//!     store.unlock("correct horse")?          // Argon2: about half a second
+//! } else {
+//!     store.create("correct horse", KdfParams::DEFAULT, &VaultContents::new())?
+//! };
+//! vault.update(|contents| -> Result<(), twofold_core::vault::VaultError> {
+//!     contents.settings.hide_codes = true;
+//!     Ok(())
+//! })?;
+//! vault.lock(); // zeroizes the data key and every secret
+//! # Ok(()) }
+//! ```
+//!
+//! * [`VaultStore`] names a file. It creates ([`VaultStore::create`]) and opens ([`VaultStore::unlock`])
+//!   vaults, reads the header without a password ([`VaultStore::inspect`]: format version, KDF cost), cleans
+//!   temp files left by an interrupted save ([`VaultStore::clean_leftovers`], also done by `unlock`), and
+//!   offers the previous copy when the vault is damaged ([`VaultStore::read_previous`],
+//!   [`VaultStore::restore_previous`]).
+//! * [`Vault`] is an unlocked vault: an owned value holding the data key (zeroized on drop) and the
+//!   decrypted [`VaultContents`]. It does no I/O until asked and holds no file or lock open, so it can sit
+//!   in an app's state for hours. It is `Clone`: a shell keeps it behind its state lock, clones it out for a
+//!   slow operation (a save, a password change), and puts the result back; the save counter (below) makes a
+//!   mistake there a clear error, never a lost update.
+//!
+//! # Two programs, one vault
+//!
+//! The desktop app may hold a vault unlocked for hours while `twofold-cli` edits the same file. Two
+//! mechanisms keep every update:
+//!
+//! * **One writer at a time.** Every save takes an OS lock on `NAME.lock` for the few milliseconds it runs
+//!   and waits for it (up to [`VaultStore::with_lock_wait`], 5 s by default) if another process is saving;
+//!   then [`VaultError::Locked`] names that process. The lock is never held between saves, so an open app
+//!   does not block the CLI. A killed process releases it automatically.
+//! * **The save counter.** Every file carries a counter incremented by each save, and each [`Vault`]
+//!   remembers the counter it last read or wrote. Under the lock, a save first reads the counter on disk:
+//!   - [`Vault::update`] (the usual way to change anything) then *reloads and re-applies*: if another
+//!     program saved meanwhile, it decrypts that newer file with the key it holds, runs the caller's closure
+//!     on the fresh contents, and saves. Two processes calling `update` concurrently therefore lose nothing.
+//!   - [`Vault::save`] (replace everything with these contents) *refuses* with [`VaultError::Stale`]
+//!     instead, because whole contents computed from an old copy would undo the other program's change.
+//!   - If the other program rotated the data key, the held key cannot read the new file:
+//!     [`VaultError::KeyChanged`] asks for the password again.
+//!
+//! # Durability
+//!
+//! A save writes a temp file in the vault's folder, syncs it, reads it back and decrypts it, keeps the
+//! current vault as `NAME.prev`, renames the temp file over the vault and syncs the folder. A crash at any
+//! moment leaves a vault that opens with either the old or the new contents. A failure before the rename
+//! leaves the old vault untouched and returns the error; a failure to sync the folder after the rename
+//! returns the error but the new contents are in place and the handle is up to date.
+//!
+//! # Keys
+//!
+//! [`Vault::change_password`] rewraps the same data key under a new Argon2id slot; [`Vault::rotate_key`]
+//! makes a new data key (other processes holding the old one get [`VaultError::KeyChanged`]). Both run
+//! Argon2 before taking the writer lock. HOTP: [`Vault::advance_hotp`] saves the incremented counter and
+//! only then returns the counter value to compute the code from.
+
+pub mod error;
+pub mod format;
+pub mod payload;
+pub mod storage;
+
+pub use error::{Corruption, VaultError};
+pub use format::{FORMAT_MAJOR, FORMAT_MINOR, KdfParams};
+pub use payload::{Settings, VaultContents};
+pub use storage::{SaveHook, SaveStep, VaultStore};
+
+use crate::model::{AccountId, OtpKind};
+use format::{DataKey, Header, Sealing, Slot};
+use storage::WriterLock;
+
+/// What [`VaultStore::inspect`] tells without a password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultInfo {
+    pub format_major: u16,
+    pub format_minor: u16,
+    /// The number of saves so far.
+    pub save_counter: u64,
+    /// The Argon2id cost of each password slot.
+    pub slots: Vec<KdfParams>,
+}
+
+impl VaultStore {
+    /// Creates a new vault holding `contents`, protected by `password`. Fails if the file exists. Runs
+    /// Argon2 once at cost `kdf` (which must be within [`KdfParams::check`]'s range).
+    pub fn create(&self, password: &str, kdf: KdfParams, contents: &VaultContents) -> Result<Vault, VaultError> {
+        if password.is_empty() {
+            return Err(VaultError::EmptyPassword);
+        }
+        let data_key = DataKey::random()?;
+        let slot = Slot::seal(password, kdf, &data_key)?;
+        let mut key_id = [0u8; 16];
+        format::random_fill(&mut key_id)?;
+        let sealing = Sealing { data_key, key_id, slots: vec![slot], minor: FORMAT_MINOR };
+        let lock = self.lock()?;
+        if self.path().exists() {
+            return Err(VaultError::AlreadyExists { path: self.path().to_path_buf() });
+        }
+        let mut vault =
+            Vault { store: self.clone(), sealing: sealing.clone(), counter: 0, contents: VaultContents::new() };
+        vault.write_locked(&lock, sealing, contents.clone())?;
+        Ok(vault)
+    }
+
+    /// Opens the vault with `password` (runs Argon2, about half a second at the default cost). Removes temp
+    /// files left by an interrupted save first. The returned [`Vault`] holds no file open.
+    pub fn unlock(&self, password: &str) -> Result<Vault, VaultError> {
+        // Best effort: a leftover temp file is harmless, and a folder we cannot list fails the read below.
+        let _ = self.clean_leftovers();
+        let bytes = self.read()?;
+        let (header, sealing, plaintext) = format::open_with_password(&bytes, password)?;
+        let contents = VaultContents::from_json(&plaintext)?;
+        Ok(Vault { store: self.clone(), sealing, counter: header.counter, contents })
+    }
+
+    /// Reads the header: format version, save counter and KDF cost. Needs no password and runs no KDF; it
+    /// fails the same way `unlock` would for a damaged, hostile or newer file.
+    pub fn inspect(&self) -> Result<VaultInfo, VaultError> {
+        let bytes = self.read()?;
+        let (header, _) = Header::parse(&bytes)?;
+        Ok(VaultInfo {
+            format_major: header.major,
+            format_minor: header.minor,
+            save_counter: header.counter,
+            slots: header.slots.iter().map(|s| s.kdf).collect(),
+        })
+    }
+
+    /// Decrypts the previous copy (`NAME.prev`) to show what it holds, e.g. after the vault itself failed
+    /// with [`VaultError::Corrupt`]. To make it the vault again, call [`VaultStore::restore_previous`].
+    pub fn read_previous(&self, password: &str) -> Result<VaultContents, VaultError> {
+        let bytes = storage::read_file(&self.previous_path())?;
+        let (_, _, plaintext) = format::open_with_password(&bytes, password)?;
+        VaultContents::from_json(&plaintext)
+    }
+}
+
+/// An unlocked vault: the data key and the decrypted contents. See the [module docs](self).
+#[derive(Clone)]
+pub struct Vault {
+    store: VaultStore,
+    sealing: Sealing,
+    counter: u64,
+    contents: VaultContents,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("path", &self.store.path())
+            .field("counter", &self.counter)
+            .field("key", &"<redacted>")
+            .field("accounts", &self.contents.accounts.len())
+            .finish()
+    }
+}
+
+impl Vault {
+    /// Where this vault lives.
+    pub fn store(&self) -> &VaultStore {
+        &self.store
+    }
+
+    /// The contents as of the last load or save.
+    pub fn contents(&self) -> &VaultContents {
+        &self.contents
+    }
+
+    /// The save counter of the file this handle last read or wrote.
+    pub fn counter(&self) -> u64 {
+        self.counter
+    }
+
+    /// The Argon2id cost of the password slot(s).
+    pub fn kdf_params(&self) -> Vec<KdfParams> {
+        self.sealing.slots.iter().map(|s| s.kdf).collect()
+    }
+
+    /// Locks the vault: drops the data key and the contents, zeroizing the key, every secret and every
+    /// recovery code.
+    pub fn lock(self) {
+        drop(self);
+    }
+
+    /// Applies `change` to the newest contents and saves: under the writer lock, if another program saved
+    /// since this handle's last load or save, reloads that file first (with the held key), then runs
+    /// `change`, then saves. If `change` returns an error nothing is saved. Returns what `change` returned.
+    pub fn update<R, E: From<VaultError>>(
+        &mut self,
+        change: impl FnOnce(&mut VaultContents) -> Result<R, E>,
+    ) -> Result<R, E> {
+        let lock = self.store.lock()?;
+        self.catch_up()?;
+        let mut contents = self.contents.clone();
+        let result = change(&mut contents)?;
+        let sealing = self.sealing.clone();
+        self.write_locked(&lock, sealing, contents)?;
+        Ok(result)
+    }
+
+    /// Replaces the whole contents and saves. Refuses with [`VaultError::Stale`] if another program saved
+    /// since this handle's last load or save (use [`Vault::update`] to re-apply a change instead).
+    pub fn save(&mut self, contents: VaultContents) -> Result<(), VaultError> {
+        let lock = self.store.lock()?;
+        let header = Header::parse(&self.store.read()?)?.0;
+        if header.counter != self.counter || header.key_id != self.sealing.key_id {
+            return Err(VaultError::Stale { expected: self.counter, found: header.counter });
+        }
+        let sealing = self.sealing.clone();
+        self.write_locked(&lock, sealing, contents)
+    }
+
+    /// Re-reads the file if another program saved it; returns whether anything changed. Runs no KDF.
+    pub fn reload(&mut self) -> Result<bool, VaultError> {
+        let before = self.counter;
+        self.catch_up()?;
+        Ok(self.counter != before)
+    }
+
+    /// Whether `password` opens this vault (runs Argon2): to confirm the current password before a change.
+    pub fn check_password(&self, password: &str) -> Result<bool, VaultError> {
+        for slot in &self.sealing.slots {
+            if slot.open(password)?.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Rewraps the data key under `new_password` at cost `kdf` and saves. Argon2 runs before the writer lock
+    /// is taken. Other programs' handles stay valid (the data key is unchanged).
+    pub fn change_password(&mut self, new_password: &str, kdf: KdfParams) -> Result<(), VaultError> {
+        if new_password.is_empty() {
+            return Err(VaultError::EmptyPassword);
+        }
+        let slot = Slot::seal(new_password, kdf, &self.sealing.data_key)?;
+        let lock = self.store.lock()?;
+        self.catch_up()?;
+        let sealing = Sealing { slots: vec![slot], ..self.sealing.clone() };
+        let contents = self.contents.clone();
+        self.write_locked(&lock, sealing, contents)
+    }
+
+    /// Replaces the data key with a fresh one wrapped under `password` at cost `kdf`, and saves. Other
+    /// programs' handles then get [`VaultError::KeyChanged`] and must unlock again.
+    pub fn rotate_key(&mut self, password: &str, kdf: KdfParams) -> Result<(), VaultError> {
+        if password.is_empty() {
+            return Err(VaultError::EmptyPassword);
+        }
+        let data_key = DataKey::random()?;
+        let slot = Slot::seal(password, kdf, &data_key)?;
+        let mut key_id = [0u8; 16];
+        format::random_fill(&mut key_id)?;
+        let lock = self.store.lock()?;
+        self.catch_up()?;
+        let sealing = Sealing { data_key, key_id, slots: vec![slot], minor: self.sealing.minor };
+        let contents = self.contents.clone();
+        self.write_locked(&lock, sealing, contents)
+    }
+
+    /// For an HOTP account: saves the vault with the counter advanced (and the use recorded at `now`), and
+    /// only then returns the counter value the code to show must be computed from.
+    pub fn advance_hotp(&mut self, id: AccountId, now: i64) -> Result<u64, VaultError> {
+        self.update(|contents| {
+            let account = contents.account_mut(id).ok_or(VaultError::UnknownAccount { id })?;
+            let OtpKind::Hotp { counter } = account.otp.kind else {
+                return Err(VaultError::NotHotp { id });
+            };
+            account.otp.kind = OtpKind::Hotp { counter: counter.saturating_add(1) };
+            account.last_used = Some(now);
+            account.use_count = account.use_count.saturating_add(1);
+            Ok(counter)
+        })
+    }
+
+    /// Under the writer lock: adopts the file on disk if another program saved it.
+    fn catch_up(&mut self) -> Result<(), VaultError> {
+        let bytes = self.store.read()?;
+        let (header, prefix) = Header::parse(&bytes)?;
+        if header.key_id != self.sealing.key_id {
+            return Err(VaultError::KeyChanged);
+        }
+        if header.counter == self.counter {
+            return Ok(());
+        }
+        let plaintext = format::open_payload(&bytes, &header, prefix, &self.sealing.data_key)?;
+        self.contents = VaultContents::from_json(&plaintext)?;
+        self.counter = header.counter;
+        self.sealing.slots = header.slots;
+        self.sealing.minor = header.minor;
+        Ok(())
+    }
+
+    /// Seals and atomically writes `contents` with `sealing` and the next counter; on success (or once the
+    /// rename happened) the handle adopts both.
+    fn write_locked(&mut self, lock: &WriterLock, sealing: Sealing, contents: VaultContents) -> Result<(), VaultError> {
+        let json = contents.to_json()?;
+        let counter = self
+            .counter
+            .checked_add(1)
+            .ok_or(VaultError::InvalidContents { reason: String::from("save counter overflow") })?;
+        let bytes = format::seal(&sealing, counter, &json)?;
+        let result = self.store.write_atomic(lock, &bytes, |back| {
+            let (header, plain) = format::open_with_key(back, &sealing.data_key)?;
+            if header.counter == counter && plain[..] == json[..] { Ok(()) } else { Err(VaultError::ReadBackFailed) }
+        });
+        match result {
+            Ok(()) => {}
+            Err(failure) if !failure.renamed => return Err(failure.error),
+            Err(failure) => {
+                self.adopt(counter, sealing, contents);
+                return Err(failure.error);
+            }
+        }
+        self.adopt(counter, sealing, contents);
+        Ok(())
+    }
+
+    fn adopt(&mut self, counter: u64, sealing: Sealing, contents: VaultContents) {
+        self.counter = counter;
+        self.sealing = sealing;
+        self.contents = contents;
+    }
+}
