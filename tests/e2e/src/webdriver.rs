@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 pub type Result<T> = std::result::Result<T, String>;
 
 /// WebDriver's key for element references in JSON.
-const ELEMENT_KEY: &str = "element-6066-11e4-a52f-4a4b6b0d0d14";
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 pub struct Session {
     agent: ureq::Agent,
@@ -101,10 +101,9 @@ impl Session {
     pub fn wait_xpath(&self, what: &str, xpath: &str, timeout: Duration) -> Result<Element> {
         let start = Instant::now();
         loop {
-            for element in self.find_all_xpath(xpath)? {
-                if self.is_displayed(&element).unwrap_or(false) {
-                    return Ok(element);
-                }
+            // The UI renders views conditionally (nothing is kept hidden by CSS), so present means shown.
+            if let Some(element) = self.find_all_xpath(xpath)?.into_iter().next() {
+                return Ok(element);
             }
             if start.elapsed() > timeout {
                 return Err(format!("{what} did not appear within {timeout:?}"));
@@ -171,11 +170,6 @@ impl Session {
     pub fn text(&self, element: &Element) -> Result<String> {
         let v = self.request("GET", &format!("/element/{}/text", element.0), None)?;
         Ok(v.as_str().unwrap_or_default().to_string())
-    }
-
-    pub fn is_displayed(&self, element: &Element) -> Result<bool> {
-        let v = self.request("GET", &format!("/element/{}/displayed", element.0), None)?;
-        Ok(v.as_bool().unwrap_or(false))
     }
 
     /// Runs synchronous JavaScript in the page (only to measure, never to drive the app).
