@@ -146,3 +146,28 @@ fn typed_accounts_are_range_checked_with_the_cores_limits() {
     assert!(crate::commands::account_from_input(&input(6, 0, "GEZDGNBV"), 0).is_err());
     assert!(crate::commands::account_from_input(&input(6, 30, "not base32!"), 0).is_err());
 }
+
+#[test]
+fn create_add_by_link_list_lock_and_unlock_through_ipc() {
+    let h = harness("roundtrip");
+    let password = json!({"password": "correct horse battery"});
+    assert_eq!(h.invoke("create_vault", password.clone()), Ok(Value::Null));
+    assert_eq!(h.invoke("vault_status", json!({})), Ok(json!("unlocked")));
+    let link = "otpauth://totp/Example:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example";
+    let added = h.invoke("add_account_link", json!({"link": link})).unwrap();
+    assert_eq!(added["duplicates"], json!([]));
+    let again = h.invoke("add_account_link", json!({"link": link})).unwrap();
+    assert_eq!(again["duplicates"], json!(["Example (alice)"]));
+    let list = h.invoke("list_accounts", json!({})).unwrap();
+    let first = &list["accounts"][0];
+    assert_eq!((first["issuer"].clone(), first["digits"].clone()), (json!("Example"), json!(6)));
+    assert_eq!(first["code"].as_str().map(str::len), Some(6));
+    assert!(first.get("secret").is_none(), "a key crossed IPC: {first}");
+    assert_eq!(h.invoke("lock_vault", json!({})), Ok(Value::Null));
+    assert_eq!(
+        h.invoke("unlock_vault", json!({"password": "not it"})),
+        Err(json!({"code": "wrong_password", "message": "wrong password"}))
+    );
+    assert_eq!(h.invoke("unlock_vault", password), Ok(Value::Null));
+    assert_eq!(h.invoke("list_accounts", json!({})).unwrap()["accounts"].as_array().map(Vec::len), Some(2));
+}
