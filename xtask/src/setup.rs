@@ -44,6 +44,8 @@ const TEST_TOOLS: &[&str] = &[
     // libfuzzer-sys compiles libFuzzer (C++) when `test` checks that the fuzz crate builds.
     "g++",
 ];
+/// Node.js for the UI build, when the machine has none (the UI needs Node 20 or newer).
+const NODE: &[&str] = &["nodejs", "npm"];
 const CAMERA_BUILD: &[&str] = &["libclang-dev", "clang", "libv4l-dev"];
 
 pub fn setup(need: Need) -> Result<(), String> {
@@ -102,6 +104,62 @@ fn privileged(root: bool, program: &str) -> Command {
         c.arg(program);
         c
     }
+}
+
+/// Installs Node.js from the distribution when `node` is missing, then checks it is new enough for Vite.
+pub fn ensure_node() -> Result<(), String> {
+    if Command::new("node").arg("--version").output().is_err() {
+        install_debian_packages(NODE)?;
+    }
+    let out = Command::new("node").arg("--version").output().map_err(|e| format!("cannot run node: {e}"))?;
+    let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let major: u32 = version.trim_start_matches('v').split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0);
+    if major < 20 {
+        return Err(format!(
+            "Node.js {version} is too old for the UI build (Vite needs 20 or newer); install Node.js 20+ \
+             (for example from NodeSource) and run this again"
+        ));
+    }
+    Ok(())
+}
+
+/// `npm ci` in `ui/` when `node_modules` is missing or older than `package-lock.json` (reproducible installs).
+pub fn npm_ci() -> Result<(), String> {
+    ensure_node()?;
+    let ui = workspace_root().join("ui");
+    let lock = ui.join("package-lock.json");
+    let installed = ui.join("node_modules").join(".package-lock.json");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let fresh = match (modified(&installed), modified(&lock)) {
+        (Some(installed), Some(lock)) => installed >= lock,
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    eprintln!("xtask: installing the UI's npm packages (npm ci)");
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&ui))
+}
+
+/// Runs an npm script in `ui/`.
+pub fn npm_run(script: &str) -> Result<(), String> {
+    run(Command::new("npm").args(["run", "--silent", script]).current_dir(workspace_root().join("ui")))
+}
+
+/// Finds `tauri-driver`, installing it with cargo when missing.
+pub fn ensure_tauri_driver() -> Result<(), String> {
+    if Command::new("tauri-driver").arg("--help").output().is_ok() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing tauri-driver (cargo install tauri-driver --locked)");
+    // Its own target folder: the workspace's build cache must not be invalidated by an unrelated install.
+    run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args([
+        "install",
+        "tauri-driver",
+        "--locked",
+        "--version",
+        "^2",
+    ]))
 }
 
 /// Runs a command, turning a non-zero exit into an error that names it.

@@ -1,25 +1,70 @@
 //! `cargo xtask run`, `test` and `bench`.
 
-use crate::setup::{self, Need, cargo, run};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
-/// Builds and opens the app.
+use crate::setup::{self, Need, cargo, run, workspace_root};
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"))
+}
+
+fn has_display() -> bool {
+    std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
+}
+
+/// Builds the UI and the app (debug).
+fn build_app() -> Result<PathBuf, String> {
+    setup::npm_ci()?;
+    setup::npm_run("build")?;
+    run(cargo().args(["build", "--package", "twofold"]))?;
+    Ok(target_dir().join("debug").join("twofold"))
+}
+
+/// Builds and opens the app, installing what a fresh Debian/Ubuntu machine lacks.
 pub fn run_app(args: &[String]) -> Result<(), String> {
-    setup::setup(Need { app_build: false, test_tools: false, camera_build: false })?;
-    let mut c = cargo();
-    c.args(["run", "--quiet", "--package", "twofold-cli", "--", "--help"]).args(args);
-    run(&mut c)
+    setup::setup(Need { app_build: true, test_tools: false, camera_build: false })?;
+    let app = build_app()?;
+    if !has_display() {
+        return Err(format!(
+            "Twofold is built ({}) but there is no display to open its window on: run `cargo xtask run` from a \
+             desktop session (DISPLAY or WAYLAND_DISPLAY must be set), or use `twofold-cli` in a terminal",
+            app.display()
+        ));
+    }
+    run(Command::new(&app).args(args))
 }
 
 /// Every check CI runs, in the order that fails fastest.
 pub fn test_all(_args: &[String]) -> Result<(), String> {
-    setup::setup(Need { app_build: false, test_tools: true, camera_build: true })?;
+    let started = Instant::now();
+    setup::setup(Need { app_build: true, test_tools: true, camera_build: true })?;
     run(cargo().args(["fmt", "--all", "--check"]))?;
+    // The app embeds the built UI, so the UI is built before anything compiles the shell.
+    setup::npm_ci()?;
+    setup::npm_run("build")?;
     run(cargo().args(["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]))?;
-    run(cargo().args(["test", "--workspace"]))?;
+
+    // The shell's tests also export the IPC types; write them aside and compare, so stale ones fail.
+    let exported = target_dir().join("ipc-check");
+    let _ = std::fs::remove_dir_all(&exported);
+    run(cargo().args(["test", "--workspace"]).env("TS_RS_EXPORT_DIR", &exported))?;
+    check_ipc_types(&exported, &workspace_root().join("ui/src/lib/ipc"))?;
+
+    setup::npm_run("check")?;
+    setup::npm_run("lint")?;
+    setup::npm_run("test")?;
+
     // The cargo-fuzz crate is its own workspace (nightly only to run); keep it compiling and formatted on
     // stable. The bounded fuzz run of the normal test command is the proptest one in `cargo test`.
     run(cargo().args(["fmt", "--manifest-path", "fuzz/Cargo.toml", "--check"]))?;
     run(cargo().args(["check", "--quiet", "--manifest-path", "fuzz/Cargo.toml"]))?;
+
+    run(cargo().args(["build", "--package", "twofold", "--package", "twofold-cli", "--package", "twofold-e2e"]))?;
+    setup::ensure_tauri_driver()?;
+    with_xvfb(|display| run(&mut e2e_command(display, &[])))?;
+    eprintln!("xtask: all checks passed in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 
@@ -54,7 +99,95 @@ fn rustup_cargo() -> std::process::Command {
     c
 }
 
-/// Benchmarks: prints figures, asserts nothing about speed.
+/// The end-to-end runner, inside a private D-Bus session when one can be made (the single-instance plugin
+/// talks D-Bus on Linux).
+fn e2e_command(display: &str, extra: &[&str]) -> Command {
+    let e2e = target_dir().join("debug").join("twofold-e2e");
+    let app = target_dir().join("debug").join("twofold");
+    let mut c = if Command::new("dbus-run-session").arg("--version").output().is_ok() {
+        let mut c = Command::new("dbus-run-session");
+        c.arg("--").arg(e2e);
+        c
+    } else {
+        Command::new(e2e)
+    };
+    c.arg("--app").arg(app).args(extra).env("DISPLAY", display).current_dir(workspace_root());
+    c
+}
+
+/// Fails when the committed TypeScript IPC types differ from what the Rust types export now.
+fn check_ipc_types(fresh: &Path, committed: &Path) -> Result<(), String> {
+    let list = |dir: &Path| -> Result<Vec<(String, String)>, String> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.extension().is_some_and(|e| e == "ts") {
+                let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                files.push((name, text));
+            }
+        }
+        files.sort();
+        Ok(files)
+    };
+    if list(fresh)? != list(committed)? {
+        return Err(format!(
+            "the TypeScript IPC types in {} are stale: run `cargo test -p twofold` and commit the result",
+            committed.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Runs `f` with a private Xvfb display, stopped afterwards whatever happens.
+fn with_xvfb(f: impl FnOnce(&str) -> Result<(), String>) -> Result<(), String> {
+    let number = (99..140)
+        .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+        .ok_or("no free X display number between :99 and :139")?;
+    let display = format!(":{number}");
+    let mut xvfb = XvfbGuard(
+        Command::new("Xvfb")
+            .args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start Xvfb: {e}"))?,
+    );
+    let socket = format!("/tmp/.X11-unix/X{number}");
+    let start = Instant::now();
+    while !Path::new(&socket).exists() {
+        if let Ok(Some(status)) = xvfb.0.try_wait() {
+            return Err(format!("Xvfb {display} exited at start ({status})"));
+        }
+        if start.elapsed() > Duration::from_secs(15) {
+            return Err(format!("Xvfb {display} did not start within 15 s"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let result = f(&display);
+    drop(xvfb);
+    result
+}
+
+struct XvfbGuard(Child);
+
+impl Drop for XvfbGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Benchmarks: prints figures, asserts nothing about speed. `cargo xtask bench app` runs only the app
+/// benchmark (start-up, unlock, 1,000 accounts, memory) and refreshes `docs/screenshots/`.
 pub fn bench(args: &[String]) -> Result<(), String> {
-    run(cargo().args(["bench", "--workspace"]).args(args))
+    let app_only = args.first().is_some_and(|a| a == "app");
+    if !app_only {
+        run(cargo().args(["bench", "--workspace"]).args(args))?;
+    }
+    setup::setup(Need { app_build: true, test_tools: true, camera_build: true })?;
+    build_app()?;
+    run(cargo().args(["build", "--package", "twofold-cli", "--package", "twofold-e2e"]))?;
+    setup::ensure_tauri_driver()?;
+    with_xvfb(|display| run(&mut e2e_command(display, &["--bench"])))
 }

@@ -1,0 +1,31 @@
+//! Declares our commands to Tauri's ACL so the capability file can grant exactly them.
+
+const COMMANDS: &[&str] = &[
+    "vault_status",
+    "create_vault",
+    "unlock_vault",
+    "lock_vault",
+    "list_accounts",
+    "add_account",
+    "preview_link",
+    "add_account_link",
+    "update_account",
+    "delete_account",
+    "move_account",
+    "next_hotp_code",
+    "copy_code",
+    "list_recovery_codes",
+    "add_recovery_codes",
+    "mark_recovery_code",
+    "reveal_secret",
+    "get_settings",
+    "update_settings",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        // A build script reports failure by exiting non-zero with a message.
+        println!("cargo::error={error:#}");
+    }
+}

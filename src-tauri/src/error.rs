@@ -1,0 +1,137 @@
+//! The shell's one error type and the `{ code, message }` shape every rejected command sends to the UI.
+//!
+//! Messages are lowercase without a trailing dot and never contain key material: they name what failed
+//! (an account id, a file path), not the secret that was involved.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// A stable, machine-readable reason the UI can branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    /// The password does not open the vault.
+    WrongPassword,
+    /// The command needs an unlocked vault.
+    Locked,
+    /// There is no vault yet: create one first.
+    NoVault,
+    /// A vault already exists where one would be created.
+    VaultExists,
+    /// No account with that id.
+    NotFound,
+    /// The user's input cannot be used as given (a bad key, an empty password, a broken link).
+    InvalidInput,
+    /// Reading or writing a file failed.
+    Io,
+    /// The vault file could not be read or saved (damaged, newer format, changed or locked by another program).
+    Vault,
+    /// The clipboard could not be read or written.
+    Clipboard,
+    /// This build does not have the core feature the command needs yet.
+    NotAvailable,
+}
+
+/// The error a command returns; serialized as [`ErrorPayload`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ShellError {
+    #[error("wrong password")]
+    WrongPassword,
+    #[error("the vault is locked")]
+    Locked,
+    #[error("there is no vault yet")]
+    NoVault,
+    #[error("a vault already exists at {0}")]
+    VaultExists(String),
+    #[error("no account with id {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("{0}")]
+    Io(String),
+    #[error("{0}")]
+    Vault(String),
+    #[error("clipboard: {0}")]
+    Clipboard(String),
+    #[error("{0} is not available in this build yet")]
+    NotAvailable(&'static str),
+}
+
+impl ShellError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ShellError::WrongPassword => ErrorCode::WrongPassword,
+            ShellError::Locked => ErrorCode::Locked,
+            ShellError::NoVault => ErrorCode::NoVault,
+            ShellError::VaultExists(_) => ErrorCode::VaultExists,
+            ShellError::NotFound(_) => ErrorCode::NotFound,
+            ShellError::InvalidInput(_) => ErrorCode::InvalidInput,
+            ShellError::Io(_) => ErrorCode::Io,
+            ShellError::Vault(_) => ErrorCode::Vault,
+            ShellError::Clipboard(_) => ErrorCode::Clipboard,
+            ShellError::NotAvailable(_) => ErrorCode::NotAvailable,
+        }
+    }
+
+    pub fn payload(&self) -> ErrorPayload {
+        ErrorPayload { code: self.code(), message: self.to_string() }
+    }
+}
+
+/// What the UI receives when a command fails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ErrorPayload {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl Serialize for ShellError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.payload().serialize(serializer)
+    }
+}
+
+pub type ShellResult<T> = Result<T, ShellError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn errors_serialize_as_code_and_message() {
+        let cases = [
+            (ShellError::WrongPassword, json!({"code": "wrong_password", "message": "wrong password"})),
+            (ShellError::Locked, json!({"code": "locked", "message": "the vault is locked"})),
+            (ShellError::NoVault, json!({"code": "no_vault", "message": "there is no vault yet"})),
+            (
+                ShellError::VaultExists("/v".into()),
+                json!({"code": "vault_exists", "message": "a vault already exists at /v"}),
+            ),
+            (ShellError::NotFound("x".into()), json!({"code": "not_found", "message": "no account with id x"})),
+            (
+                ShellError::InvalidInput("the key is empty".into()),
+                json!({"code": "invalid_input", "message": "the key is empty"}),
+            ),
+            (ShellError::Io("disk full".into()), json!({"code": "io", "message": "disk full"})),
+            (
+                ShellError::Vault("vault file is corrupt or was tampered with".into()),
+                json!({"code": "vault", "message": "vault file is corrupt or was tampered with"}),
+            ),
+            (
+                ShellError::Clipboard("no display".into()),
+                json!({"code": "clipboard", "message": "clipboard: no display"}),
+            ),
+            (
+                ShellError::NotAvailable("the vault"),
+                json!({"code": "not_available", "message": "the vault is not available in this build yet"}),
+            ),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(serde_json::to_value(&error).unwrap(), expected, "{error:?}");
+        }
+    }
+}

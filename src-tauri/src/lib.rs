@@ -1,0 +1,112 @@
+//! Twofold's desktop shell: a thin Tauri 2 layer between the web UI (`ui/`) and `twofold-core`.
+//!
+//! [`commands`] are the only things the webview can call; [`ipc`] holds the types they exchange (exported to
+//! TypeScript); [`state`] holds the vault behind one lock; [`backend`] is the single seam to the core.
+
+pub mod backend;
+pub mod commands;
+pub mod error;
+pub mod ipc;
+pub mod state;
+
+use tauri::{Emitter, Manager, Runtime};
+
+use crate::state::{AppState, Paths, VaultState};
+
+/// Every command the webview may call. The capability file (`capabilities/default.json`) grants exactly these.
+#[macro_export]
+macro_rules! twofold_handler {
+    () => {
+        tauri::generate_handler![
+            $crate::commands::vault_status,
+            $crate::commands::create_vault,
+            $crate::commands::unlock_vault,
+            $crate::commands::lock_vault,
+            $crate::commands::list_accounts,
+            $crate::commands::add_account,
+            $crate::commands::preview_link,
+            $crate::commands::add_account_link,
+            $crate::commands::update_account,
+            $crate::commands::delete_account,
+            $crate::commands::move_account,
+            $crate::commands::next_hotp_code,
+            $crate::commands::copy_code,
+            $crate::commands::list_recovery_codes,
+            $crate::commands::add_recovery_codes,
+            $crate::commands::mark_recovery_code,
+            $crate::commands::reveal_secret,
+            $crate::commands::get_settings,
+            $crate::commands::update_settings,
+        ]
+    };
+}
+
+/// Registers the state and the commands; plugins that need a real desktop are added by [`run`].
+pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::Builder<R> {
+    builder.manage(AppState::new(paths)).invoke_handler(twofold_handler!())
+}
+
+/// Locks the vault and clears our code from the clipboard; used on quit.
+fn lock_on_exit<R: Runtime>(app: &tauri::AppHandle<R>) {
+    let state = app.state::<AppState>();
+    *state.vault() = VaultState::Locked;
+    commands::clear_clipboard_if_ours(app, &state, None);
+}
+
+/// `--data-dir DIR` (or `--data-dir=DIR`): keep the vault and settings in `DIR` (tests, portable use).
+pub fn data_dir_arg(mut args: impl Iterator<Item = String>) -> Result<Option<std::path::PathBuf>, String> {
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            return args.next().map(|d| Some(d.into())).ok_or_else(|| "--data-dir needs a folder".to_string());
+        }
+        if let Some(dir) = arg.strip_prefix("--data-dir=") {
+            return Ok(Some(dir.into()));
+        }
+    }
+    Ok(None)
+}
+
+/// Starts the app. Returns an error (instead of panicking) when there is no display to open a window on.
+pub fn run() -> Result<(), String> {
+    if cfg!(target_os = "linux")
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+    {
+        return Err("no display found (neither DISPLAY nor WAYLAND_DISPLAY is set): Twofold needs a desktop \
+                    session; from a terminal without one, use `twofold-cli`"
+            .into());
+    }
+    let paths = match data_dir_arg(std::env::args().skip(1))? {
+        Some(dir) => Paths::in_dir(&dir),
+        None => Paths::from_env().map_err(|e| e.to_string())?,
+    };
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            let protect = app.state::<AppState>().settings().content_protection;
+            commands::apply_content_protection(app.handle(), protect);
+            Ok(())
+        });
+    let app = configure(builder, paths)
+        .build(tauri::generate_context!())
+        .map_err(|e| format!("cannot start the window: {e}"))?;
+    app.run(|handle, event| {
+        if let tauri::RunEvent::ExitRequested { .. } | tauri::RunEvent::Exit = event {
+            lock_on_exit(handle);
+            let _ = handle.emit(ipc::EVENT_VAULT_LOCKED, ());
+        }
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

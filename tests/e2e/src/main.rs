@@ -1,0 +1,490 @@
+//! End-to-end tests (and, with `--bench`, the app benchmark) of the real Twofold window.
+//!
+//! Needs a display (`cargo xtask test` starts Xvfb), `tauri-driver` and Debian's `WebKitWebDriver`, `xclip`,
+//! and a debug build of the app. Each scenario drives the window like a person (labels, roles, clicks, typing),
+//! saves a screenshot when it fails, and the run ends with `e2e: N passed, M failed`.
+//!
+//! Usage: `twofold-e2e [--app PATH] [--bench] [--screenshots DIR]`
+
+mod oracle;
+mod webdriver;
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use webdriver::{Result, Session};
+
+const DRIVER: &str = "http://127.0.0.1:4444";
+const PASSWORD: &str = "correct horse battery staple";
+const ISSUER: &str = "Example";
+const NAME: &str = "alice@example.com";
+/// RFC 6238's SHA-1 test key, as a link.
+const LINK: &str = "otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example";
+/// The clipboard delay the tests configure, so waiting for the clearing stays short.
+const CLEAR_SECONDS: u64 = 3;
+
+struct Options {
+    app: PathBuf,
+    bench: bool,
+    screenshots: PathBuf,
+    artifacts: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let options = match parse_args() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("twofold-e2e: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if std::env::var_os("DISPLAY").is_none() {
+        eprintln!("twofold-e2e: no DISPLAY; run through `cargo xtask test`, which starts Xvfb");
+        return ExitCode::FAILURE;
+    }
+    let driver = match Driver::start() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("twofold-e2e: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let ok = if options.bench { bench(&options) } else { run_tests(&options) };
+    drop(driver);
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn parse_args() -> Result<Options> {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target"));
+    let mut options = Options {
+        app: target.join("debug").join("twofold"),
+        bench: false,
+        screenshots: PathBuf::from("docs/screenshots"),
+        artifacts: target.join("e2e"),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--app" => options.app = args.next().ok_or("--app needs a path")?.into(),
+            "--bench" => options.bench = true,
+            "--screenshots" => options.screenshots = args.next().ok_or("--screenshots needs a folder")?.into(),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    options.app = std::fs::canonicalize(&options.app)
+        .map_err(|e| format!("app binary {}: {e} (build it with `cargo build -p twofold`)", options.app.display()))?;
+    Ok(options)
+}
+
+/// `tauri-driver` for the duration of the run; killed on drop.
+struct Driver(Child);
+
+impl Driver {
+    fn start() -> Result<Self> {
+        let child = Command::new("tauri-driver")
+            .args(["--port", "4444", "--native-port", "4445"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start tauri-driver ({e}); `cargo xtask test` installs it"))?;
+        let driver = Driver(child);
+        // tauri-driver listens on 4444 before the WebKitWebDriver it starts listens on 4445: wait for both.
+        let start = Instant::now();
+        while !(port_open(4444) && port_open(4445)) {
+            if start.elapsed() > Duration::from_secs(30) {
+                return Err("tauri-driver did not open ports 4444 and 4445 within 30 s".into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(driver)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn port_open(port: u16) -> bool {
+    TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(200)).is_ok()
+}
+
+fn now_s() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// A fresh data folder with test settings (short clipboard delay, no auto-lock).
+fn data_dir(name: &str) -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("twofold-e2e-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let settings = format!(
+        r#"{{"clipboardClearSeconds": {CLEAR_SECONDS}, "autoLockMinutes": 0, "privacyMode": false, "contentProtection": true}}"#
+    );
+    std::fs::write(dir.join("settings.json"), settings).map_err(|e| e.to_string())?;
+    Ok(dir)
+}
+
+fn open(options: &Options, dir: &Path) -> Result<Session> {
+    let args = vec!["--data-dir".to_string(), dir.display().to_string()];
+    Session::start(DRIVER, &options.app.display().to_string(), &args)
+}
+
+fn read_clipboard() -> Result<String> {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .map_err(|e| format!("cannot run xclip: {e}"))?;
+    // An empty clipboard makes xclip exit non-zero; that is "nothing", not an error.
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn card_name(issuer: &str, name: &str) -> String {
+    format!("Copy code for {issuer} ({name})")
+}
+
+/// The code shown on a card, without the grouping spaces.
+fn card_code(session: &Session, issuer: &str, name: &str) -> Result<String> {
+    let q = card_name(issuer, name);
+    let element = session.wait_xpath(
+        &format!("the code on card `{q}`"),
+        &format!("//li[.//button[@aria-label='{q}']]//*[@data-code]"),
+        Duration::from_secs(10),
+    )?;
+    Ok(session.text(&element)?.chars().filter(|c| !c.is_whitespace()).collect())
+}
+
+type Scenario = fn(&Options, &mut Option<Session>) -> Result<()>;
+
+fn run_tests(options: &Options) -> bool {
+    let scenarios: &[(&str, Scenario)] = &[
+        ("create_add_copy_lock_unlock", create_add_copy_lock_unlock),
+        ("thousand_accounts_stay_usable", thousand_accounts_stay_usable),
+    ];
+    let (mut passed, mut failed) = (0, 0);
+    for (name, scenario) in scenarios {
+        let started = Instant::now();
+        let mut session = None;
+        let result = scenario(options, &mut session);
+        match &result {
+            Ok(()) => {
+                passed += 1;
+                println!("test {name} ... ok ({:.1} s)", started.elapsed().as_secs_f64());
+            }
+            Err(e) => {
+                failed += 1;
+                println!("test {name} ... FAILED: {e}");
+                if let Some(s) = &session {
+                    save_failure_screenshot(options, name, s);
+                }
+            }
+        }
+        if let Some(s) = session {
+            let _ = s.quit();
+        }
+    }
+    println!("e2e: {passed} passed, {failed} failed");
+    failed == 0
+}
+
+fn save_failure_screenshot(options: &Options, name: &str, session: &Session) {
+    let path = options.artifacts.join(format!("{name}.png"));
+    let saved = std::fs::create_dir_all(&options.artifacts)
+        .map_err(|e| e.to_string())
+        .and_then(|()| session.screenshot())
+        .and_then(|png| std::fs::write(&path, png).map_err(|e| e.to_string()));
+    match saved {
+        Ok(()) => println!("    screenshot: {}", path.display()),
+        Err(e) => println!("    (no screenshot: {e})"),
+    }
+}
+
+fn create_add_copy_lock_unlock(options: &Options, slot: &mut Option<Session>) -> Result<()> {
+    let dir = data_dir("flow")?;
+    let s: &Session = slot.insert(open(options, &dir)?);
+
+    // First run: create the vault.
+    s.heading("Create your vault", Duration::from_secs(30))?;
+    s.type_text(&s.field("Password")?, PASSWORD)?;
+    s.type_text(&s.field("Repeat password")?, PASSWORD)?;
+    s.click(&s.field("I understand that a lost password cannot be recovered")?)?;
+    s.click(&s.button("Create vault")?)?;
+
+    // Add an account by pasting its link.
+    s.wait_xpath("the empty list", "//h2[normalize-space(.)='No accounts yet']", Duration::from_secs(30))?;
+    s.click(&s.button("Add account")?)?;
+    s.type_text(&s.field("otpauth:// link")?, LINK)?;
+    s.click(&s.button("Add")?)?;
+
+    // The code on the card is the core's code for now.
+    let before = now_s();
+    let shown = card_code(s, ISSUER, NAME)?;
+    let expected = oracle::codes_around(LINK, before)?;
+    if !expected.contains(&shown) {
+        return Err(format!("card shows {shown}, the core says one of {expected:?}"));
+    }
+
+    // Click the card: the same code is on the system clipboard, then cleared.
+    s.click(&s.button(&card_name(ISSUER, NAME))?)?;
+    s.wait_xpath(
+        "the Copied toast",
+        "//*[@role='status'][contains(., 'Copied code for Example')]",
+        Duration::from_secs(5),
+    )?;
+    let copied = read_clipboard()?;
+    let now_expected = oracle::codes_around(LINK, now_s())?;
+    if !now_expected.contains(&copied) {
+        return Err(format!("clipboard holds `{copied}`, the core says one of {now_expected:?}"));
+    }
+    let copied_at = Instant::now();
+    loop {
+        if read_clipboard()? != copied {
+            break;
+        }
+        if copied_at.elapsed() > Duration::from_secs(CLEAR_SECONDS + 10) {
+            return Err(format!("clipboard still holds the code {CLEAR_SECONDS} s + 10 s after copying"));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // Lock, a wrong password is refused, the right one opens the list again.
+    s.click(&s.button("Lock")?)?;
+    s.heading("Unlock Twofold", Duration::from_secs(10))?;
+    let field = s.field("Password")?;
+    s.type_text(&field, "not the password")?;
+    s.click(&s.button("Unlock")?)?;
+    s.alert("Wrong password", Duration::from_secs(30))?;
+    s.clear(&field)?;
+    s.type_text(&field, PASSWORD)?;
+    s.click(&s.button("Unlock")?)?;
+    card_code(s, ISSUER, NAME).map(drop)?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+const MANY: usize = 1000;
+
+/// Opens a vault of `MANY` accounts and returns the session at the unlocked, fully rendered list, with timings.
+fn open_many(options: &Options, slot: &mut Option<Session>, dir: &Path) -> Result<ManyTimings> {
+    let started = Instant::now();
+    let s: &Session = slot.insert(open(options, dir)?);
+    s.heading("Unlock Twofold", Duration::from_secs(30))?;
+    let to_unlock_screen = started.elapsed();
+    s.type_text(&s.field("Password")?, PASSWORD)?;
+    let unlock_clicked = Instant::now();
+    s.click(&s.button("Unlock")?)?;
+    s.wait_xpath("a code", "//*[@data-code]", Duration::from_secs(60))?;
+    let to_first_code = unlock_clicked.elapsed();
+    wait_count(s, MANY, Duration::from_secs(60))?;
+    let to_all_cards = unlock_clicked.elapsed();
+    Ok(ManyTimings { to_unlock_screen, to_first_code, to_all_cards })
+}
+
+struct ManyTimings {
+    to_unlock_screen: Duration,
+    to_first_code: Duration,
+    to_all_cards: Duration,
+}
+
+fn card_count(s: &Session) -> Result<usize> {
+    let v = s.execute("return document.querySelectorAll('li[data-id]').length;")?;
+    Ok(v.as_u64().unwrap_or(0) as usize)
+}
+
+fn wait_count(s: &Session, want: usize, timeout: Duration) -> Result<Duration> {
+    let start = Instant::now();
+    loop {
+        let n = card_count(s)?;
+        if n == want {
+            return Ok(start.elapsed());
+        }
+        if start.elapsed() > timeout {
+            return Err(format!("expected {want} cards, found {n} after {timeout:?}"));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Types `query` one key at a time into the search field and returns how long each keystroke took to filter.
+fn type_search(s: &Session, query: &str, counts: &[usize]) -> Result<Vec<Duration>> {
+    let field = s.field("Search accounts")?;
+    let mut times = Vec::new();
+    for (key, want) in query.chars().zip(counts) {
+        let start = Instant::now();
+        s.type_text(&field, &key.to_string())?;
+        wait_count(s, *want, Duration::from_secs(30))?;
+        times.push(start.elapsed());
+    }
+    Ok(times)
+}
+
+/// How many generated accounts (`Service NNNN`) contain each prefix of `query`.
+fn expected_counts(query: &str) -> Vec<usize> {
+    let names: Vec<String> = (0..MANY).map(|i| format!("service {i:04} user{i}@example.com")).collect();
+    (1..=query.len()).map(|n| names.iter().filter(|name| name.contains(&query[..n])).count()).collect()
+}
+
+const SEARCH: &str = "0042";
+
+fn thousand_accounts_stay_usable(options: &Options, slot: &mut Option<Session>) -> Result<()> {
+    let dir = data_dir("many")?;
+    let vault = oracle::write_vault_with_accounts(&dir, PASSWORD, MANY - 1, now_s())?;
+    // The last one goes in through the CLI, as a user would script it.
+    cli_add(
+        options,
+        &dir,
+        &vault,
+        "otpauth://totp/Service%200999:user999@example.com?secret=KRUGKIDROVUWG2ZAMJZG653OEBTG66BAON2W24DT&issuer=Service%200999",
+    )?;
+    let t = open_many(options, slot, &dir)?;
+    let s = slot.as_ref().ok_or("no session")?;
+    let times = type_search(s, SEARCH, &expected_counts(SEARCH))?;
+    card_code(s, "Service 0042", "user42@example.com").map(drop)?;
+    println!(
+        "    measured: unlock screen {:.0} ms, first code {:.0} ms after unlock, {MANY} cards {:.0} ms, \
+         filter per keystroke {}",
+        ms(t.to_unlock_screen),
+        ms(t.to_first_code),
+        ms(t.to_all_cards),
+        times.iter().map(|d| format!("{:.0} ms", ms(*d))).collect::<Vec<_>>().join(", ")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// `twofold-cli add --uri LINK` on the test vault (the CLI sits next to the app binary).
+fn cli_add(options: &Options, dir: &Path, vault: &Path, link: &str) -> Result<()> {
+    let cli = options.app.with_file_name("twofold-cli");
+    let password_file = dir.join("password.txt");
+    std::fs::write(&password_file, PASSWORD).map_err(|e| e.to_string())?;
+    let out = Command::new(&cli)
+        .arg("add")
+        .arg("--vault")
+        .arg(vault)
+        .arg("--password-file")
+        .arg(&password_file)
+        .arg("--uri")
+        .arg(link)
+        .output()
+        .map_err(|e| format!("cannot run {} ({e}); build it with `cargo build -p twofold-cli`", cli.display()))?;
+    let _ = std::fs::remove_file(&password_file);
+    if !out.status.success() {
+        return Err(format!("twofold-cli add failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Resident memory of the app and every process under it (WebKit's web and network processes), in KiB.
+fn app_rss_kib(app: &Path) -> u64 {
+    let name: String = app.file_name().map(|n| n.to_string_lossy().chars().take(15).collect()).unwrap_or_default();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return 0 };
+    let mut procs: Vec<(u32, u32, String, u64)> = Vec::new();
+    for entry in entries.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(status) = std::fs::read_to_string(entry.path().join("status")) else { continue };
+        let field = |key: &str| {
+            status.lines().find_map(|l| l.strip_prefix(key)).map(|v| v.trim().to_string()).unwrap_or_default()
+        };
+        let ppid = field("PPid:").parse().unwrap_or(0);
+        let rss = field("VmRSS:").trim_end_matches("kB").trim().parse().unwrap_or(0);
+        procs.push((pid, ppid, field("Name:"), rss));
+    }
+    let mut members: Vec<u32> = procs.iter().filter(|p| p.2 == name).map(|p| p.0).collect();
+    let mut i = 0;
+    while i < members.len() {
+        let parent = members[i];
+        for p in &procs {
+            if p.1 == parent && !members.contains(&p.0) {
+                members.push(p.0);
+            }
+        }
+        i += 1;
+    }
+    procs.iter().filter(|p| members.contains(&p.0)).map(|p| p.3).sum()
+}
+
+fn shot(options: &Options, s: &Session, name: &str) -> Result<()> {
+    std::fs::create_dir_all(&options.screenshots).map_err(|e| e.to_string())?;
+    let path = options.screenshots.join(format!("{name}.png"));
+    std::fs::write(&path, s.screenshot()?).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("screenshot {}", path.display());
+    Ok(())
+}
+
+/// The benchmark: prints figures and saves screenshots of the main screens; asserts nothing about speed.
+fn bench(options: &Options) -> bool {
+    match run_bench(options) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("bench failed: {e}");
+            false
+        }
+    }
+}
+
+fn run_bench(options: &Options) -> Result<()> {
+    // First-run screen.
+    let fresh = data_dir("bench-fresh")?;
+    let s = open(options, &fresh)?;
+    s.heading("Create your vault", Duration::from_secs(30))?;
+    shot(options, &s, "create-vault")?;
+    s.quit()?;
+
+    let dir = data_dir("bench-many")?;
+    oracle::write_vault_with_accounts(&dir, PASSWORD, MANY, now_s())?;
+    let mut runs = Vec::new();
+    for round in 0..3 {
+        let mut slot = None;
+        let t = open_many(options, &mut slot, &dir)?;
+        let s = slot.ok_or("no session")?;
+        std::thread::sleep(Duration::from_secs(1));
+        let rss = app_rss_kib(&options.app);
+        if round == 0 {
+            shot(options, &s, "accounts")?;
+        }
+        let keys = type_search(&s, SEARCH, &expected_counts(SEARCH))?;
+        if round == 0 {
+            shot(options, &s, "search")?;
+            s.click(&s.button("Settings")?)?;
+            s.heading("Settings", Duration::from_secs(5))?;
+            shot(options, &s, "settings")?;
+            s.click(&s.button("Back to accounts")?)?;
+            s.click(&s.button("Add account")?)?;
+            s.type_text(&s.field("otpauth:// link")?, LINK)?;
+            std::thread::sleep(Duration::from_millis(500));
+            shot(options, &s, "add-account")?;
+            s.click(&s.button("Cancel")?)?;
+            s.click(&s.button("Lock")?)?;
+            s.heading("Unlock Twofold", Duration::from_secs(5))?;
+            shot(options, &s, "unlock")?;
+        }
+        s.quit()?;
+        runs.push((t, keys, rss));
+    }
+    println!("app benchmark ({MANY} accounts, {} rounds, debug build under Xvfb):", runs.len());
+    for (i, (t, keys, rss)) in runs.iter().enumerate() {
+        let mean = keys.iter().map(|d| ms(*d)).sum::<f64>() / keys.len().max(1) as f64;
+        println!(
+            "  round {}: start to unlock screen {:.0} ms | unlock to first code {:.0} ms | all {MANY} cards {:.0} ms | \
+             filter per keystroke mean {:.0} ms (max {:.0} ms) | RSS of app processes {:.0} MiB",
+            i + 1,
+            ms(t.to_unlock_screen),
+            ms(t.to_first_code),
+            ms(t.to_all_cards),
+            mean,
+            keys.iter().map(|d| ms(*d)).fold(0.0, f64::max),
+            *rss as f64 / 1024.0
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&fresh);
+    Ok(())
+}

@@ -1,0 +1,37 @@
+import type { AccountView } from "./ipc/AccountView";
+
+/** Lowercase without accents, so `zurich` finds `Zürich`. */
+export function fold(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+/** Favourites first, then the user's manual order, then by name for ties. */
+export function sortAccounts(accounts: readonly AccountView[]): AccountView[] {
+  return [...accounts].sort(
+    (a, b) =>
+      Number(b.favorite) - Number(a.favorite) ||
+      a.order - b.order ||
+      a.issuer.localeCompare(b.issuer) ||
+      a.name.localeCompare(b.name),
+  );
+}
+
+/** Every group used by some account, sorted. */
+export function allGroups(accounts: readonly AccountView[]): string[] {
+  return [...new Set(accounts.flatMap((a) => a.groups))].sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * Accounts matching every word of `query` (in issuer, name or groups) and in `group` when one is chosen,
+ * sorted for display.
+ */
+export function filterAccounts(accounts: readonly AccountView[], query: string, group: string | null): AccountView[] {
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  const matches = accounts.filter((a) => {
+    if (group !== null && !a.groups.includes(group)) return false;
+    if (words.length === 0) return true;
+    const haystack = fold([a.issuer, a.name, ...a.groups].join(" "));
+    return words.every((w) => haystack.includes(w));
+  });
+  return sortAccounts(matches);
+}

@@ -1,0 +1,26 @@
+import type { AccountView } from "./ipc/AccountView";
+
+/** An account view for tests, with overridable fields. */
+export function fakeAccount(overrides: Partial<AccountView> = {}): AccountView {
+  return {
+    id: "00000000-0000-4000-8000-000000000001",
+    issuer: "Example",
+    name: "alice@example.com",
+    groups: [],
+    favorite: false,
+    order: 0,
+    kind: "totp",
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+    counter: null,
+    code: "123456",
+    validFrom: 1_700_000_010_000,
+    validUntil: 1_700_000_040_000,
+    nextCode: "654321",
+    recoveryTotal: 0,
+    recoveryUnused: 0,
+    note: "",
+    ...overrides,
+  };
+}
