@@ -137,8 +137,12 @@ pub fn npm_ci() -> Result<(), String> {
     if fresh {
         return Ok(());
     }
-    eprintln!("xtask: installing the UI's npm packages (npm ci)");
-    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&ui))
+    // `npm install --no-save` installs exactly the versions in the committed lock and leaves it untouched.
+    // Not `npm ci`: npm 11 writes locks without the other platforms' optional packages (rollup's and the
+    // Tauri CLI's per-platform binaries), and then `npm ci` refuses its own lock as "out of sync" on a fresh
+    // clone.
+    eprintln!("xtask: installing the UI's npm packages (npm install from package-lock.json)");
+    run(Command::new("npm").args(["install", "--no-save", "--no-audit", "--no-fund"]).current_dir(&ui))
 }
 
 /// Runs an npm script in `ui/`.
