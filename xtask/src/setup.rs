@@ -123,7 +123,7 @@ pub fn ensure_node() -> Result<(), String> {
     Ok(())
 }
 
-/// `npm ci` in `ui/` when `node_modules` is missing or older than `package-lock.json` (reproducible installs).
+/// Installs the UI's npm packages from `package-lock.json` when `node_modules` is missing or older than the lock.
 pub fn npm_ci() -> Result<(), String> {
     ensure_node()?;
     let ui = workspace_root().join("ui");
