@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::BackupError;
 use super::file::{BACKUP_EXTENSION, BackupInfo, BackupKey, write_backup};
-use super::time::{compact_utc, format_utc};
+use crate::time::{compact_utc, format_utc};
 use crate::vault::VaultContents;
 use crate::vault::storage::{create_private, sync_folder};
 

@@ -24,9 +24,8 @@ pub mod auto;
 mod error;
 mod file;
 pub mod restore;
-mod time;
 
+pub use crate::time::format_utc;
 pub use error::BackupError;
 pub use file::{BACKUP_EXTENSION, BackupInfo, BackupKey, OpenedBackup, check_backup, open_backup, write_backup};
 pub use restore::{PlanItem, RestoreMode, RestorePlan, RestoreStatus, RestoreSummary, apply, preview, restore_into};
-pub use time::format_utc;

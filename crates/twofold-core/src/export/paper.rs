@@ -44,7 +44,7 @@ pub(super) fn page(accounts: &[Account], now: i64) -> Result<Zeroizing<Vec<u8>>,
          <p><strong>Anyone who sees or photographs this page can make your one-time codes.</strong> Keep it \
          somewhere locked, never in a shared folder or e-mail, and destroy old copies. To restore an account, \
          scan its code with any authenticator app or type its key.</p></header>\n",
-        date(now),
+        crate::time::date_utc(now),
         accounts.len(),
         if accounts.len() == 1 { "" } else { "s" }
     ));
@@ -62,7 +62,7 @@ pub(super) fn page(accounts: &[Account], now: i64) -> Result<Zeroizing<Vec<u8>>,
         html.push_str(&grouped(&account.secret));
         html.push_str("</code></p>");
         html.push_str(&format!("<p class=\"meta\">{}</p>", html_escape(&parameters(account))));
-        html.push_str(&format!("<p class=\"meta\">Added {}</p>", date(account.created)));
+        html.push_str(&format!("<p class=\"meta\">Added {}</p>", crate::time::date_utc(account.created)));
         html.push_str("</div></section>\n");
     }
     html.push_str("</body></html>\n");
@@ -132,21 +132,6 @@ fn parameters(account: &Account) -> String {
     }
 }
 
-/// `YYYY-MM-DD` (UTC) of Unix seconds, by Howard Hinnant's `civil_from_days`.
-pub(super) fn date(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
 fn verify_error(reason: impl Into<String>) -> ExportError {
     ExportError::Verification { reason: reason.into() }
 }
@@ -154,14 +139,6 @@ fn verify_error(reason: impl Into<String>) -> ExportError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(date(0), "1970-01-01");
-        assert_eq!(date(951_782_400), "2000-02-29");
-        assert_eq!(date(1_700_000_000), "2023-11-14");
-        assert_eq!(date(-86_400), "1969-12-31");
-    }
 
     #[test]
     fn keys_are_grouped_in_fours() {

@@ -1,9 +1,16 @@
-//! Unix seconds as UTC calendar text, for messages and backup file names (no time-zone database needed).
+//! Unix seconds as UTC calendar text, for messages, backup file names and printed pages (no time-zone
+//! database needed). The one place the core turns a time into a date.
 
 /// `2026-11-22 22:45:01 UTC`.
 pub fn format_utc(unix: i64) -> String {
     let (y, mo, d, h, mi, s) = civil(unix);
     format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} UTC")
+}
+
+/// `2026-11-22`.
+pub fn date_utc(unix: i64) -> String {
+    let (y, mo, d, ..) = civil(unix);
+    format!("{y:04}-{mo:02}-{d:02}")
 }
 
 /// `20261122-224501`: sorts like the time it names (for years 0 to 9999).
@@ -41,6 +48,8 @@ mod tests {
         assert_eq!(format_utc(1_700_000_000), "2023-11-14 22:13:20 UTC");
         assert_eq!(format_utc(-1), "1969-12-31 23:59:59 UTC");
         assert_eq!(compact_utc(1_700_000_000), "20231114-221320");
+        assert_eq!(date_utc(951_782_400), "2000-02-29");
+        assert_eq!(date_utc(-86_400), "1969-12-31");
         // A hostile backup may name any time: extremes format without overflow.
         assert!(format_utc(i64::MAX).ends_with(" UTC"));
         assert!(format_utc(i64::MIN).ends_with(" UTC"));
