@@ -52,41 +52,15 @@ impl Secret {
     /// with or without `=` padding (too much padding too). Trailing bits that do not fill a byte are dropped,
     /// as Google Authenticator does, so texts such as `MYSECRET` that are not a whole number of bytes work.
     pub fn parse_base32(text: &str) -> Result<Self, SecretError> {
-        let mut clean = Zeroizing::new(Vec::with_capacity(text.len()));
-        for (position, c) in text.chars().enumerate() {
-            match c {
-                ' ' | '\t' | '\n' | '\r' | '-' | '_' | '=' => {}
-                'a'..='z' => clean.push(c.to_ascii_uppercase() as u8),
-                'A'..='Z' | '2'..='7' => clean.push(c as u8),
-                _ => return Err(SecretError::InvalidBase32Char { position }),
-            }
-        }
-        if clean.is_empty() {
-            return Err(SecretError::Empty);
-        }
+        let secret = Self::parse_base32_lenient(text)?;
         // A base32 text of n characters carries 5n bits; lengths whose remainder mod 8 is 1, 3 or 6 cannot
-        // end a valid encoding and always mean a character was lost, so refuse rather than guess.
-        if matches!(clean.len() % 8, 1 | 3 | 6) {
-            return Err(SecretError::InvalidBase32Length { len: clean.len() });
+        // end a valid encoding and always mean a character was lost, so refuse rather than guess. (The
+        // lenient reader has already refused anything but base32 characters and separators.)
+        let len = text.chars().filter(char::is_ascii_alphanumeric).count();
+        if matches!(len % 8, 1 | 3 | 6) {
+            return Err(SecretError::InvalidBase32Length { len });
         }
-        let mut bytes = Zeroizing::new(Vec::with_capacity(clean.len() * 5 / 8));
-        let mut buffer: u32 = 0;
-        let mut bits = 0u32;
-        for &c in clean.iter() {
-            let value = match c {
-                b'A'..=b'Z' => c - b'A',
-                _ => c - b'2' + 26,
-            };
-            buffer = (buffer << 5) | u32::from(value);
-            bits += 5;
-            if bits >= 8 {
-                bits -= 8;
-                bytes.push((buffer >> bits) as u8);
-                buffer &= (1 << bits) - 1;
-            }
-        }
-        buffer.zeroize();
-        Self::from_bytes(std::mem::take(&mut *bytes))
+        Ok(secret)
     }
 
     /// Base32 the way other apps accept it: like [`Secret::parse_base32`], but any length is accepted and the
