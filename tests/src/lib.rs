@@ -5,6 +5,7 @@
 //! folder is a failure; elsewhere the tests that need it print `skipped: …` and return.
 
 pub mod qr_corpus;
+pub mod reference;
 
 use std::path::{Path, PathBuf};
 

@@ -1,60 +1,14 @@
 //! Code vectors asserted by other apps' tests (`peers/expected.json` `otp_code_vectors`), and property tests
 //! that our codes agree with an independent implementation written here.
 //!
-//! The independent implementation builds HMAC (RFC 2104) by hand from the `sha1`/`sha2` digests, so it
-//! shares neither the `hmac` crate nor any truncation or formatting code with `twofold-core`. It is itself
-//! checked against the HMAC-SHA1 values printed in RFC 4226 Appendix D.
+//! The independent implementation (`twofold_tests::reference`) builds HMAC (RFC 2104) by hand from the
+//! `sha1`/`sha2` digests, so it shares neither the `hmac` crate nor any truncation or formatting code with
+//! `twofold-core`. It is itself checked here against the HMAC-SHA1 values printed in RFC 4226 Appendix D.
 
 use proptest::prelude::*;
 use twofold_core::{Algorithm, OtpKind, OtpParams, Secret, otp};
+use twofold_tests::reference::{hotp as reference_hotp, mac as reference_mac, steam as reference_steam};
 use twofold_tests::{fixtures_dir, read_json};
-
-/// HMAC per RFC 2104: H((K ^ opad) || H((K ^ ipad) || m)), with keys longer than a block hashed first.
-fn hmac<D: sha1::Digest + Default>(block: usize, key: &[u8], message: &[u8]) -> Vec<u8> {
-    let mut k = if key.len() > block { D::digest(key).to_vec() } else { key.to_vec() };
-    k.resize(block, 0);
-    let mut inner = D::default();
-    inner.update(k.iter().map(|b| b ^ 0x36).collect::<Vec<u8>>());
-    inner.update(message);
-    let inner = inner.finalize();
-    let mut outer = D::default();
-    outer.update(k.iter().map(|b| b ^ 0x5c).collect::<Vec<u8>>());
-    outer.update(inner);
-    outer.finalize().to_vec()
-}
-
-fn reference_mac(algorithm: Algorithm, key: &[u8], counter: u64) -> Vec<u8> {
-    let m = counter.to_be_bytes();
-    match algorithm {
-        Algorithm::Sha1 => hmac::<sha1::Sha1>(64, key, &m),
-        Algorithm::Sha256 => hmac::<sha2::Sha256>(64, key, &m),
-        Algorithm::Sha512 => hmac::<sha2::Sha512>(128, key, &m),
-    }
-}
-
-fn reference_truncated(algorithm: Algorithm, key: &[u8], counter: u64) -> u64 {
-    let h = reference_mac(algorithm, key, counter);
-    let o = (h[h.len() - 1] & 0x0f) as usize;
-    (u64::from(h[o] & 0x7f) << 24) | (u64::from(h[o + 1]) << 16) | (u64::from(h[o + 2]) << 8) | u64::from(h[o + 3])
-}
-
-fn reference_hotp(algorithm: Algorithm, key: &[u8], digits: u32, counter: u64) -> String {
-    let value = reference_truncated(algorithm, key, counter) % 10u64.pow(digits);
-    let s = value.to_string();
-    "0".repeat(digits as usize - s.len()) + &s
-}
-
-fn reference_steam(key: &[u8], counter: u64) -> String {
-    let alphabet: Vec<char> = "23456789BCDFGHJKMNPQRTVWXY".chars().collect();
-    let mut v = reference_truncated(Algorithm::Sha1, key, counter);
-    (0..5)
-        .map(|_| {
-            let c = alphabet[(v % 26) as usize];
-            v /= 26;
-            c
-        })
-        .collect()
-}
 
 #[test]
 fn reference_hmac_matches_rfc4226_appendix_d() {

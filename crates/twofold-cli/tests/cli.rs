@@ -5,6 +5,7 @@ use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
 use proptest::prelude::*;
+use twofold_core::Algorithm;
 use twofold_tests::{fixtures_dir, read_json};
 
 #[allow(clippy::unwrap_used)]
@@ -209,30 +210,14 @@ fn bad_input_exits_2_with_one_line_and_no_secret() {
     }
 }
 
-/// HMAC per RFC 2104 from a digest, independent of the `hmac` crate the core uses.
-fn hmac<D: sha1::Digest + Default>(block: usize, key: &[u8], message: &[u8]) -> Vec<u8> {
-    let mut k = if key.len() > block { D::digest(key).to_vec() } else { key.to_vec() };
-    k.resize(block, 0);
-    let mut inner = D::default();
-    inner.update(k.iter().map(|b| b ^ 0x36).collect::<Vec<u8>>());
-    inner.update(message);
-    let inner = inner.finalize();
-    let mut outer = D::default();
-    outer.update(k.iter().map(|b| b ^ 0x5c).collect::<Vec<u8>>());
-    outer.update(inner);
-    outer.finalize().to_vec()
-}
-
+/// The code an independent implementation (`twofold_tests::reference`) computes for these parameters.
 fn reference_code(algorithm: &str, key: &[u8], digits: u32, counter: u64) -> String {
-    let m = counter.to_be_bytes();
-    let h = match algorithm {
-        "SHA1" => hmac::<sha1::Sha1>(64, key, &m),
-        "SHA256" => hmac::<sha2::Sha256>(64, key, &m),
-        _ => hmac::<sha2::Sha512>(128, key, &m),
+    let algorithm = match algorithm {
+        "SHA1" => Algorithm::Sha1,
+        "SHA256" => Algorithm::Sha256,
+        _ => Algorithm::Sha512,
     };
-    let o = (h[h.len() - 1] & 0x0f) as usize;
-    let v = u64::from(u32::from_be_bytes([h[o], h[o + 1], h[o + 2], h[o + 3]]) & 0x7fff_ffff);
-    format!("{:0width$}", v % 10u64.pow(digits), width = digits as usize)
+    twofold_tests::reference::hotp(algorithm, key, digits, counter)
 }
 
 fn base32(bytes: &[u8]) -> String {
