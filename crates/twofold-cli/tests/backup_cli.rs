@@ -4,9 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use std::io::Write as _;
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 const GITHUB: &str = "otpauth://totp/GitHub:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
 const GITLAB: &str = "otpauth://totp/GitLab:bob?secret=GEZDGNBVGY3TQOJQ&issuer=GitLab";
@@ -22,7 +23,7 @@ impl Env {
         let env = Env { dir: tempfile::tempdir().unwrap() };
         std::fs::write(env.path("pw"), "vault pässwörd 🔐\n").unwrap();
         std::fs::write(env.path("backup-pw"), "backup password\n").unwrap();
-        env.ok(&["init", "--kdf-memory", "19", "--kdf-passes", "2", "--kdf-lanes", "1"]);
+        env.ok(&common::INIT_MIN_KDF);
         env.ok(&["add", "--uri", GITHUB]);
         env.ok(&["add", "--uri", GITLAB]);
         env
@@ -35,33 +36,15 @@ impl Env {
     }
     /// Runs the CLI on the test vault; `--password-file` is added for vault commands unless `stdin` is given.
     fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_twofold-cli"));
-        cmd.args(args).env("TWOFOLD_VAULT", self.path("cli.vault")).env_remove("RUST_BACKTRACE");
-        if stdin.is_none() && args[0] != "backup-check" {
-            cmd.arg("--password-file").arg(self.path("pw"));
-        }
-        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        let mut input = child.stdin.take().unwrap();
-        if let Some(s) = stdin {
-            input.write_all(s.as_bytes()).unwrap();
-        }
-        drop(input);
-        child.wait_with_output().unwrap()
+        let password_file = (stdin.is_none() && args[0] != "backup-check").then(|| self.path("pw"));
+        common::run(&self.path("cli.vault"), args, password_file.as_deref(), stdin)
     }
     fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args, None);
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
+        common::expect_ok(args, &self.run(args, None))
     }
     /// Runs a command that must fail; returns its single stderr line.
     fn fails(&self, args: &[&str], stdin: Option<&str>) -> String {
-        let out = self.run(args, stdin);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stdout));
-        let err = text(&out.stderr);
-        assert_eq!(err.lines().count(), 1, "not one line: {err}");
-        assert!(!err.contains("panicked"), "{err}");
-        err.trim_end().to_owned()
+        common::expect_one_line_error(args, &self.run(args, stdin))
     }
     fn names(&self) -> Vec<String> {
         let list: serde_json::Value = serde_json::from_str(&self.ok(&["list", "--json"])).unwrap();
@@ -72,9 +55,7 @@ impl Env {
     }
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::text;
 
 #[test]
 fn backup_then_check_with_the_vault_password_and_with_its_own() {

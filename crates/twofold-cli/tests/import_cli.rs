@@ -5,10 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
@@ -27,7 +28,7 @@ impl Env {
         let env = Env { dir: tempfile::tempdir().unwrap(), fixtures };
         std::fs::write(env.pw(), format!("{VAULT_PASSWORD}\n")).unwrap();
         std::fs::write(env.file_pw(), "test\n").unwrap();
-        env.ok(&["init", "--kdf-memory", "19", "--kdf-passes", "2", "--kdf-lanes", "1"]);
+        env.ok(&common::INIT_MIN_KDF);
         Some(env)
     }
     fn vault(&self) -> PathBuf {
@@ -44,33 +45,14 @@ impl Env {
     }
     /// Runs the CLI with `TWOFOLD_VAULT`, and `--password-file` unless `stdin` is given (then piped).
     fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_twofold-cli"));
-        cmd.args(args).env("TWOFOLD_VAULT", self.vault()).env_remove("RUST_BACKTRACE");
-        if stdin.is_none() {
-            cmd.arg("--password-file").arg(self.pw());
-        }
-        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        let mut input = child.stdin.take().unwrap();
-        if let Some(s) = stdin {
-            input.write_all(s.as_bytes()).unwrap();
-        }
-        drop(input);
-        child.wait_with_output().unwrap()
+        common::run(&self.vault(), args, stdin.is_none().then(|| self.pw()).as_deref(), stdin)
     }
     fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args, None);
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
+        common::expect_ok(args, &self.run(args, None))
     }
     /// Runs a command that must fail and returns its single stderr line.
     fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args, None);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stdout));
-        let err = text(&out.stderr);
-        assert_eq!(err.lines().count(), 1, "not one line: {err}");
-        assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
-        err.trim_end().to_owned()
+        common::expect_one_line_error(args, &self.run(args, None))
     }
     /// `(issuer, name)` of every account in the vault.
     fn accounts(&self) -> BTreeSet<(String, String)> {
@@ -83,9 +65,7 @@ impl Env {
     }
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::text;
 
 /// The expected entries of a fixture, from `expected.json`.
 fn expected(fixtures: &Path, rel: &str) -> Vec<Value> {

@@ -3,9 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use std::io::Write as _;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use twofold_core::vault::{SaveHook, SaveStep, VaultStore};
 use twofold_core::{OtpParams, Secret, otp};
@@ -21,8 +22,7 @@ impl Env {
     fn new() -> Self {
         let env = Env { dir: tempfile::tempdir().unwrap() };
         std::fs::write(env.pw(), "pässwörd 🔐\n").unwrap();
-        let out = env.run(&["init", "--kdf-memory", "19", "--kdf-passes", "2", "--kdf-lanes", "1"], None);
-        assert!(out.status.success(), "{}", text(&out.stderr));
+        env.ok(&common::INIT_MIN_KDF);
         env
     }
     fn vault(&self) -> PathBuf {
@@ -33,39 +33,18 @@ impl Env {
     }
     /// Runs the CLI with `TWOFOLD_VAULT` and `--password-file` (unless `stdin` is given, which is piped).
     fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_twofold-cli"));
-        cmd.args(args).env("TWOFOLD_VAULT", self.vault()).env_remove("RUST_BACKTRACE");
-        if stdin.is_none() {
-            cmd.arg("--password-file").arg(self.pw());
-        }
-        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        let mut input = child.stdin.take().unwrap();
-        if let Some(s) = stdin {
-            input.write_all(s.as_bytes()).unwrap();
-        }
-        drop(input);
-        child.wait_with_output().unwrap()
+        common::run(&self.vault(), args, stdin.is_none().then(|| self.pw()).as_deref(), stdin)
     }
     fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args, None);
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
+        common::expect_ok(args, &self.run(args, None))
     }
     /// Runs a command that must fail, and returns its single stderr line.
     fn fails(&self, args: &[&str], stdin: Option<&str>) -> String {
-        let out = self.run(args, stdin);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stdout));
-        let err = text(&out.stderr);
-        assert_eq!(err.lines().count(), 1, "not one line: {err}");
-        assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
-        err.trim_end().to_owned()
+        common::expect_one_line_error(args, &self.run(args, stdin))
     }
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::text;
 
 fn expected_totp(base32: &str, t: i64) -> String {
     otp::code(&Secret::parse_base32(base32).unwrap(), &OtpParams::default_totp(), t).unwrap().code
