@@ -48,7 +48,9 @@ mod tests {
         assert_eq!(format_utc(1_700_000_000), "2023-11-14 22:13:20 UTC");
         assert_eq!(format_utc(-1), "1969-12-31 23:59:59 UTC");
         assert_eq!(compact_utc(1_700_000_000), "20231114-221320");
+        assert_eq!(date_utc(0), "1970-01-01");
         assert_eq!(date_utc(951_782_400), "2000-02-29");
+        assert_eq!(date_utc(1_700_000_000), "2023-11-14");
         assert_eq!(date_utc(-86_400), "1969-12-31");
         // A hostile backup may name any time: extremes format without overflow.
         assert!(format_utc(i64::MAX).ends_with(" UTC"));
