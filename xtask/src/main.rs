@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         "run" => test::run_app(rest),
         "test" => test::test_all(rest),
         "bench" => test::bench(rest),
+        "e2e" => test::e2e(rest),
         "fuzz" => test::fuzz(rest),
         "setup" => setup::setup(setup::Need::all()),
         "help" | "--help" | "-h" => {
@@ -42,6 +43,7 @@ fn print_help() {
          run     build and open Twofold (installs missing system and npm packages)\n\
          test    run every test and check, as CI does\n\
          bench   run the benchmarks and print the figures\n\
+         e2e     run the end-to-end tests of the real window under Xvfb (`--only NAME` for some)\n\
          fuzz    run every cargo-fuzz target for N seconds (default 60; needs nightly and cargo-fuzz)\n\
          setup   install the system packages, npm packages and tools the other tasks need"
     );

@@ -68,6 +68,18 @@ pub fn test_all(_args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// `cargo xtask e2e [--only NAME]`: builds the UI, the app, the CLI and the runner, then runs the end-to-end
+/// scenarios (all, or those whose name contains NAME) under Xvfb. The same run as the end of `test`.
+pub fn e2e(args: &[String]) -> Result<(), String> {
+    setup::setup(Need { app_build: true, test_tools: true, camera_build: true })?;
+    setup::npm_ci()?;
+    setup::npm_run("build")?;
+    run(cargo().args(["build", "--package", "twofold", "--package", "twofold-cli", "--package", "twofold-e2e"]))?;
+    setup::ensure_tauri_driver()?;
+    let extra: Vec<&str> = args.iter().map(String::as_str).collect();
+    with_xvfb(|display| run(&mut e2e_command(display, &extra)))
+}
+
 /// `cargo xtask fuzz [SECONDS]`: runs every cargo-fuzz target for SECONDS (default 60) each. Needs the
 /// nightly toolchain and `cargo install cargo-fuzz`; not part of `test`.
 pub fn fuzz(args: &[String]) -> Result<(), String> {

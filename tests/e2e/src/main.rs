@@ -4,7 +4,7 @@
 //! and a debug build of the app. Each scenario drives the window like a person (labels, roles, clicks, typing),
 //! saves a screenshot when it fails, and the run ends with `e2e: N passed, M failed`.
 //!
-//! Usage: `twofold-e2e [--app PATH] [--bench] [--screenshots DIR]`
+//! Usage: `twofold-e2e [--app PATH] [--bench] [--screenshots DIR] [--only NAME]`
 
 mod oracle;
 mod webdriver;
@@ -30,6 +30,8 @@ struct Options {
     bench: bool,
     screenshots: PathBuf,
     artifacts: PathBuf,
+    /// Run only the scenarios whose name contains this.
+    only: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -63,6 +65,7 @@ fn parse_args() -> Result<Options> {
         bench: false,
         screenshots: PathBuf::from("docs/screenshots"),
         artifacts: target.join("e2e"),
+        only: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -70,6 +73,7 @@ fn parse_args() -> Result<Options> {
             "--app" => options.app = args.next().ok_or("--app needs a path")?.into(),
             "--bench" => options.bench = true,
             "--screenshots" => options.screenshots = args.next().ok_or("--screenshots needs a folder")?.into(),
+            "--only" => options.only = Some(args.next().ok_or("--only needs a scenario name")?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -166,7 +170,8 @@ fn run_tests(options: &Options) -> bool {
         ("thousand_accounts_stay_usable", thousand_accounts_stay_usable),
     ];
     let (mut passed, mut failed) = (0, 0);
-    for (name, scenario) in scenarios {
+    let chosen = |name: &str| options.only.as_deref().is_none_or(|only| name.contains(only));
+    for (name, scenario) in scenarios.iter().filter(|(name, _)| chosen(name)) {
         let started = Instant::now();
         let mut session = None;
         let result = scenario(options, &mut session);
