@@ -508,6 +508,9 @@ fn run_bench(options: &Options) -> Result<()> {
             // painted frame: let it paint the last keystroke, or the picture shows one letter less.
             std::thread::sleep(Duration::from_millis(500));
             shot(options, &s, "search")?;
+            session_qr::show_qr(&s, "Service 0042")?;
+            shot(options, &s, "account-qr")?;
+            s.click(&s.button("Back to accounts")?)?;
             s.click(&s.button("Settings")?)?;
             s.heading("Settings", Duration::from_secs(5))?;
             shot(options, &s, "settings")?;

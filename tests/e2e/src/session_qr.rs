@@ -3,9 +3,10 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::webdriver::{Result, Session};
+use super::webdriver::{Element, Result, Session};
 use super::{ISSUER, LINK, NAME, Options, PASSWORD, card_name, data_dir, open, read_clipboard};
 
+const QR_SUMMARY: &str = "//summary[normalize-space(.)='Show QR code']";
 const QR_PASSWORD: &str = "//details[summary[normalize-space(.)='Show QR code']]//input[@type='password']";
 
 /// Creates a vault and adds the test account by its link; returns at the list showing it.
@@ -72,35 +73,42 @@ pub fn screensaver_locks_the_vault(options: &Options, slot: &mut Option<Session>
     Ok(())
 }
 
+/// Opens the edit view of the account titled `title`, asks for its QR code with the password and returns the
+/// image. A wrong password first must be refused.
+pub fn show_qr(s: &Session, title: &str) -> Result<Element> {
+    s.click(&s.button(&format!("Edit {title}"))?)?;
+    s.click(&s.wait_xpath("the QR section", QR_SUMMARY, Duration::from_secs(5))?)?;
+    // Two sections ask for the vault password (the key and the QR code): take the QR section's field.
+    let field = s.wait_xpath("the QR password field", QR_PASSWORD, Duration::from_secs(5))?;
+    s.type_text(&field, "not the password")?;
+    s.click(&s.button("Show QR code")?)?;
+    s.alert("wrong password", Duration::from_secs(30))?;
+    s.type_text(&field, PASSWORD)?;
+    s.click(&s.button("Show QR code")?)?;
+    let image =
+        s.wait_xpath("the QR code image", &format!("//img[@alt='QR code for {title}']"), Duration::from_secs(30))?;
+    s.wait_xpath("the secret warning", "//*[contains(., 'carries the secret key')]", Duration::from_secs(5))?;
+    // Let the image decode and paint (and the view scroll to it) before anyone takes its picture.
+    std::thread::sleep(Duration::from_millis(500));
+    Ok(image)
+}
+
 /// "Show QR code" in the edit view asks for the password and shows a QR code that the core reads back as the
 /// same account; it is gone after leaving the view.
 pub fn account_qr_code_shows_the_account(options: &Options, slot: &mut Option<Session>) -> Result<()> {
     let dir = data_dir("qr")?;
     let s: &Session = slot.insert(open(options, &dir)?);
     create_vault_with_account(s)?;
-    s.click(&s.button(&format!("Edit {ISSUER}"))?)?;
-    s.click(&s.wait_xpath(
-        "the QR section",
-        "//summary[normalize-space(.)='Show QR code']",
-        Duration::from_secs(5),
-    )?)?;
-
-    // Two sections ask for the vault password (the key and the QR code): take the QR section's field.
-    let qr_field = s.wait_xpath("the QR password field", QR_PASSWORD, Duration::from_secs(5))?;
-    s.type_text(&qr_field, "not the password")?;
-    s.click(&s.button("Show QR code")?)?;
-    s.alert("wrong password", Duration::from_secs(30))?;
-    s.type_text(&qr_field, PASSWORD)?;
-    s.click(&s.button("Show QR code")?)?;
-    let image =
-        s.wait_xpath("the QR code image", &format!("//img[@alt='QR code for {ISSUER}']"), Duration::from_secs(30))?;
-    s.wait_xpath("the secret warning", "//*[contains(., 'carries the secret key')]", Duration::from_secs(5))?;
-    // Let the image decode and paint before taking its picture.
-    s.execute("return document.querySelector('img[alt^=\"QR code\"]').complete;")?;
-    std::thread::sleep(Duration::from_millis(300));
-    let png = s.element_screenshot(&image)?;
-    let payloads = twofold_core::qr::decode_image_bytes(&png).map_err(|e| format!("the QR screenshot: {e}"))?;
-    let text = payloads.first().ok_or("no QR code found in the screenshot")?.as_str().to_string();
+    show_qr(s, ISSUER)?;
+    // A picture of the window, as a phone would see the screen. (WebKitWebDriver's element screenshot is
+    // offset when the view has scrolled inside the page: it cut the code off, so the window is used.)
+    let png = s.screenshot()?;
+    let decoded = twofold_core::qr::decode_image_bytes(&png);
+    let Some(text) = decoded.iter().flatten().next().map(|p| p.as_str().to_string()) else {
+        let path = options.artifacts.join("account_qr_window.png");
+        let _ = std::fs::create_dir_all(&options.artifacts).and_then(|()| std::fs::write(&path, &png));
+        return Err(format!("no QR code found in the window ({decoded:?}; saved to {})", path.display()));
+    };
     let shown = twofold_core::uri::parse(&text).map_err(|e| format!("the QR code holds no account link: {e}"))?;
     let added = twofold_core::uri::parse(LINK).map_err(|e| e.to_string())?;
     if (shown.issuer.as_str(), shown.name.as_str()) != (ISSUER, NAME)
@@ -113,14 +121,10 @@ pub fn account_qr_code_shows_the_account(options: &Options, slot: &mut Option<Se
     // Leaving the view drops the image: coming back asks for the password again.
     s.click(&s.button("Back to accounts")?)?;
     s.click(&s.button(&format!("Edit {ISSUER}"))?)?;
-    s.click(&s.wait_xpath(
-        "the QR section",
-        "//summary[normalize-space(.)='Show QR code']",
-        Duration::from_secs(5),
-    )?)?;
+    s.click(&s.wait_xpath("the QR section", QR_SUMMARY, Duration::from_secs(5))?)?;
     s.wait_xpath("the QR password field", QR_PASSWORD, Duration::from_secs(5))?;
-    if !s.execute("return document.querySelectorAll('img[alt^=\"QR code\"]').length;")?.as_u64().is_some_and(|n| n == 0)
-    {
+    let shown = s.execute("return document.querySelectorAll('img[alt^=\"QR code\"]').length;")?;
+    if shown.as_u64() != Some(0) {
         return Err("the QR code is still shown after leaving the view".into());
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -183,13 +183,6 @@ impl Session {
         let b64 = v.as_str().ok_or("screenshot was not a string")?;
         decode_base64(b64)
     }
-
-    /// A PNG of one element (WebDriver's element screenshot).
-    pub fn element_screenshot(&self, element: &Element) -> Result<Vec<u8>> {
-        let v = self.request("GET", &format!("/element/{}/screenshot", element.0), None)?;
-        let b64 = v.as_str().ok_or("element screenshot was not a string")?;
-        decode_base64(b64)
-    }
 }
 
 fn decode_base64(text: &str) -> Result<Vec<u8>> {
