@@ -464,6 +464,9 @@ fn app_rss_kib(app: &Path) -> u64 {
 }
 
 fn shot(options: &Options, s: &Session, name: &str) -> Result<()> {
+    // What the caller waited for is in the DOM, but WebKit's screenshot shows the last painted frame: let it
+    // paint, or the search picture lacks its last letter and the first-run picture shows "Loading…".
+    std::thread::sleep(Duration::from_millis(500));
     std::fs::create_dir_all(&options.screenshots).map_err(|e| e.to_string())?;
     let path = options.screenshots.join(format!("{name}.png"));
     std::fs::write(&path, s.screenshot()?).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -504,9 +507,6 @@ fn run_bench(options: &Options) -> Result<()> {
         }
         let keys = type_search(&s, SEARCH, &expected_counts(SEARCH))?;
         if round == 0 {
-            // The filtered count is reached (type_search waited for it), but WebKit's screenshot shows the last
-            // painted frame: let it paint the last keystroke, or the picture shows one letter less.
-            std::thread::sleep(Duration::from_millis(500));
             shot(options, &s, "search")?;
             session_qr::show_qr(&s, "Service 0042")?;
             shot(options, &s, "account-qr")?;
