@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "reveal_secret",
     "get_settings",
     "update_settings",
+    "show_account_qr",
 ];
 
 fn main() {

@@ -118,3 +118,11 @@ pub fn format_link(account: &Account) -> Zeroizing<String> {
 pub fn validate_params(params: &OtpParams) -> ShellResult<()> {
     params.validate().map_err(|e| ShellError::InvalidInput(e.to_string()))
 }
+
+/// The QR code of an account's `otpauth://` link as a greyscale PNG, `scale` pixels per module (it contains the
+/// key: only for `show_account_qr`).
+pub fn link_qr_png(account: &Account, scale: u32) -> ShellResult<Zeroizing<Vec<u8>>> {
+    let link = uri::format(account);
+    let qr = twofold_core::export::qr::QrMatrix::encode(&link).map_err(|e| ShellError::InvalidInput(e.to_string()))?;
+    qr.to_png(scale).map_err(|e| ShellError::Io(e.to_string()))
+}

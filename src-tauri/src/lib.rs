@@ -3,10 +3,12 @@
 //! [`commands`] are the only things the webview can call; [`ipc`] holds the types they exchange (exported to
 //! TypeScript); [`state`] holds the vault behind one lock; [`backend`] is the single seam to the core.
 
+pub mod account_qr;
 pub mod backend;
 pub mod commands;
 pub mod error;
 pub mod ipc;
+pub mod session;
 pub mod state;
 
 use tauri::{Emitter, Manager, Runtime};
@@ -37,6 +39,7 @@ macro_rules! twofold_handler {
             $crate::commands::reveal_secret,
             $crate::commands::get_settings,
             $crate::commands::update_settings,
+            $crate::account_qr::show_account_qr,
         ]
     };
 }
@@ -94,6 +97,7 @@ pub fn run() -> Result<(), String> {
         .setup(|app| {
             let protect = app.state::<AppState>().settings().content_protection;
             commands::apply_content_protection(app.handle(), protect);
+            session::watch(app.handle());
             Ok(())
         });
     let app = configure(builder, paths)

@@ -171,3 +171,39 @@ fn create_add_by_link_list_lock_and_unlock_through_ipc() {
     assert_eq!(h.invoke("unlock_vault", password), Ok(Value::Null));
     assert_eq!(h.invoke("list_accounts", json!({})).unwrap()["accounts"].as_array().map(Vec::len), Some(2));
 }
+
+#[test]
+fn an_accounts_qr_code_needs_the_password_and_decodes_to_its_link() {
+    use data_encoding::BASE64;
+    let h = harness("qr");
+    let password = "correct horse battery";
+    assert_eq!(h.invoke("create_vault", json!({"password": password})), Ok(Value::Null));
+    let link = "otpauth://totp/Example:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example";
+    let id = h.invoke("add_account_link", json!({"link": link})).unwrap()["id"].as_str().unwrap().to_string();
+
+    assert_eq!(
+        h.invoke("show_account_qr", json!({"id": id, "password": "not it"})),
+        Err(json!({"code": "wrong_password", "message": "wrong password"}))
+    );
+    assert_eq!(
+        h.invoke("show_account_qr", json!({"id": id, "password": ""})),
+        Err(json!({"code": "invalid_input", "message": "the password is empty"}))
+    );
+
+    let qr = h.invoke("show_account_qr", json!({"id": id, "password": password})).unwrap();
+    assert_eq!(qr.as_object().map(|o| o.len()), Some(2), "only the image and its size cross IPC: {qr:?}");
+    let png = BASE64.decode(qr["image"].as_str().unwrap().strip_prefix("data:image/png;base64,").unwrap().as_bytes());
+    let payloads = twofold_core::qr::decode_image_bytes(&png.unwrap()).unwrap();
+    let revealed = h.invoke("reveal_secret", json!({"id": id, "password": password})).unwrap();
+    assert_eq!(payloads.len(), 1);
+    assert_eq!(payloads[0].as_str(), revealed["link"].as_str().unwrap());
+    let decoded = twofold_core::uri::parse(payloads[0].as_str()).unwrap();
+    assert_eq!((decoded.issuer.as_str(), decoded.name.as_str()), ("Example", "alice"));
+    assert!(qr["size"].as_u64().unwrap() >= 200, "a QR code big enough to scan: {}", qr["size"]);
+
+    assert_eq!(h.invoke("lock_vault", json!({})), Ok(Value::Null));
+    assert_eq!(
+        h.invoke("show_account_qr", json!({"id": id, "password": password})),
+        Err(json!({"code": "locked", "message": "the vault is locked"}))
+    );
+}

@@ -1,6 +1,8 @@
 /** The typed front door to the shell: one `invoke` wrapper, one-line wrappers grouped by domain. */
 import { invoke as tauriInvoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import type { AccountEdit } from "./ipc/AccountEdit";
+import type { AccountQr } from "./ipc/AccountQr";
 import type { AccountList } from "./ipc/AccountList";
 import type { AddOutcome } from "./ipc/AddOutcome";
 import type { ErrorPayload } from "./ipc/ErrorPayload";
@@ -59,6 +61,7 @@ export const api = {
     nextHotp: (id: string) => invoke<string>("next_hotp_code", { id }),
     copyCode: (id: string) => invoke<void>("copy_code", { id }),
     revealSecret: (id: string, password: string) => invoke<RevealedSecret>("reveal_secret", { id, password }),
+    showQr: (id: string, password: string) => invoke<AccountQr>("show_account_qr", { id, password }),
   },
   recovery: {
     list: (id: string) => invoke<RecoveryCodeView[]>("list_recovery_codes", { id }),
@@ -69,6 +72,12 @@ export const api = {
     get: () => invoke<Settings>("get_settings"),
     update: (settings: Settings) => invoke<void>("update_settings", { settings }),
   },
+};
+
+/** Events the shell sends on its own (names as in `src-tauri/src/ipc.rs`). */
+export const events = {
+  /** The shell locked the vault (session locked, machine going to sleep, quit). Resolves to an unsubscribe. */
+  onVaultLocked: (handler: () => void) => listen("vault-locked", handler),
 };
 
 /** A message for the user from any thrown value. */

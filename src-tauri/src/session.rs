@@ -1,0 +1,246 @@
+//! Locks the vault when the desktop session locks or the machine is about to sleep, where the platform tells us.
+//!
+//! **Linux:** we listen on D-Bus for
+//! - `org.freedesktop.login1.Manager.PrepareForSleep(true)` (system bus: the machine is about to suspend),
+//! - `org.freedesktop.login1.Session.Lock` on *our* logind session (system bus: `loginctl lock-session`,
+//!   most desktops' lock screens),
+//! - `org.freedesktop.ScreenSaver.ActiveChanged(true)` and GNOME's `org.gnome.ScreenSaver.ActiveChanged(true)`
+//!   (session bus: the screen locker or screensaver came on).
+//!
+//! On any of them the vault is locked, our code is cleared from the clipboard and the UI is told
+//! ([`crate::ipc::EVENT_VAULT_LOCKED`]) so it shows the unlock screen. A missing bus (a minimal window manager,
+//! a container) is not an error: it is noted once at debug level and the idle auto-lock still applies.
+//!
+//! **Other platforms:** nothing yet (a documented no-op). Windows' `WTS_SESSION_LOCK` and macOS'
+//! `com.apple.screenIsLocked` are the places to hook in.
+
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+
+use crate::commands;
+use crate::ipc::EVENT_VAULT_LOCKED;
+use crate::state::{AppState, VaultState};
+
+/// Why the platform asked us to lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockReason {
+    /// The machine is about to suspend or hibernate.
+    Sleep,
+    /// Our login session was locked.
+    SessionLocked,
+    /// The screensaver or screen locker came on.
+    ScreenSaver,
+}
+
+/// A D-Bus signal, reduced to what decides whether to lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signal<'a> {
+    pub interface: &'a str,
+    pub member: &'a str,
+    pub path: &'a str,
+    /// The signal's first argument when it is a boolean (`PrepareForSleep`, `ActiveChanged`).
+    pub active: Option<bool>,
+}
+
+/// Whether `signal` means "lock now". `our_session` is our logind session's object path, when known: another
+/// user's session locking (fast user switching) is not a reason to lock ours.
+pub fn lock_reason(signal: &Signal<'_>, our_session: Option<&str>) -> Option<LockReason> {
+    match (signal.interface, signal.member) {
+        ("org.freedesktop.login1.Manager", "PrepareForSleep") if signal.active == Some(true) => Some(LockReason::Sleep),
+        ("org.freedesktop.login1.Session", "Lock") if our_session == Some(signal.path) => {
+            Some(LockReason::SessionLocked)
+        }
+        ("org.freedesktop.ScreenSaver" | "org.gnome.ScreenSaver", "ActiveChanged") if signal.active == Some(true) => {
+            Some(LockReason::ScreenSaver)
+        }
+        _ => None,
+    }
+}
+
+/// Locks the vault, clears our code from the clipboard and tells the UI.
+pub fn lock_now<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    *state.vault() = VaultState::Locked;
+    commands::clear_clipboard_if_ours(app, &state, None);
+    let _ = app.emit(EVENT_VAULT_LOCKED, ());
+}
+
+/// Starts listening for the platform's lock and sleep signals (background threads; returns at once).
+pub fn watch<R: Runtime>(app: &AppHandle<R>) {
+    #[cfg(target_os = "linux")]
+    linux::watch(app);
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
+}
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use tauri::{AppHandle, Runtime};
+    use zbus::blocking::{Connection, MessageIterator};
+    use zbus::message::Type;
+    use zbus::zvariant::OwnedObjectPath;
+    use zbus::{MatchRule, Message};
+
+    use super::{Signal, lock_now, lock_reason};
+
+    const LOGIND: &str = "org.freedesktop.login1";
+    const LOGIND_PATH: &str = "/org/freedesktop/login1";
+
+    pub fn watch<R: Runtime>(app: &AppHandle<R>) {
+        spawn("twofold-session-bus", app.clone(), listen_session);
+        spawn("twofold-system-bus", app.clone(), listen_system);
+    }
+
+    fn spawn<R: Runtime>(name: &str, app: AppHandle<R>, listen: fn(&AppHandle<R>) -> zbus::Result<()>) {
+        let bus = name.to_string();
+        let started = std::thread::Builder::new().name(bus.clone()).spawn(move || {
+            if let Err(e) = listen(&app) {
+                log::debug!("{bus}: not watching for session lock or sleep ({e})");
+            }
+        });
+        if let Err(e) = started {
+            log::debug!("{name}: cannot start the listener thread ({e})");
+        }
+    }
+
+    /// The screensaver signals on the session bus.
+    fn listen_session<R: Runtime>(app: &AppHandle<R>) -> zbus::Result<()> {
+        let connection = Connection::session()?;
+        let rule = MatchRule::builder().msg_type(Type::Signal).member("ActiveChanged")?.build();
+        for message in MessageIterator::for_match_rule(rule, &connection, Some(16))? {
+            handle(app, &message?, None);
+        }
+        Ok(())
+    }
+
+    /// logind's sleep signal and our session's `Lock` on the system bus.
+    fn listen_system<R: Runtime>(app: &AppHandle<R>) -> zbus::Result<()> {
+        let connection = Connection::system()?;
+        let session = our_session(&connection);
+        if session.is_none() {
+            log::debug!("logind knows no session for this process: only sleep and the screensaver lock the vault");
+        }
+        let rule = MatchRule::builder().msg_type(Type::Signal).sender(LOGIND)?.path_namespace(LOGIND_PATH)?.build();
+        for message in MessageIterator::for_match_rule(rule, &connection, Some(16))? {
+            handle(app, &message?, session.as_deref());
+        }
+        Ok(())
+    }
+
+    /// Our logind session's object path: `XDG_SESSION_ID` if set, else the session of this process.
+    fn our_session(connection: &Connection) -> Option<String> {
+        let reply = match std::env::var("XDG_SESSION_ID") {
+            Ok(id) => connection.call_method(Some(LOGIND), LOGIND_PATH, Some(MANAGER), "GetSession", &(id,)),
+            Err(_) => connection.call_method(
+                Some(LOGIND),
+                LOGIND_PATH,
+                Some(MANAGER),
+                "GetSessionByPID",
+                &(std::process::id(),),
+            ),
+        };
+        let path: OwnedObjectPath = reply.ok()?.body().deserialize().ok()?;
+        Some(path.as_str().to_string())
+    }
+
+    const MANAGER: &str = "org.freedesktop.login1.Manager";
+
+    fn handle<R: Runtime>(app: &AppHandle<R>, message: &Message, our_session: Option<&str>) {
+        let header = message.header();
+        let (Some(interface), Some(member), Some(path)) = (header.interface(), header.member(), header.path()) else {
+            return;
+        };
+        let signal = Signal {
+            interface: interface.as_str(),
+            member: member.as_str(),
+            path: path.as_str(),
+            active: message.body().deserialize::<bool>().ok(),
+        };
+        if let Some(reason) = lock_reason(&signal, our_session) {
+            log::debug!("locking the vault: {reason:?}");
+            lock_now(app);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OURS: &str = "/org/freedesktop/login1/session/_32";
+
+    fn signal<'a>(interface: &'a str, member: &'a str, path: &'a str, active: Option<bool>) -> Signal<'a> {
+        Signal { interface, member, path, active }
+    }
+
+    #[test]
+    fn sleep_locks_and_waking_does_not() {
+        let sleep = signal("org.freedesktop.login1.Manager", "PrepareForSleep", "/org/freedesktop/login1", Some(true));
+        assert_eq!(lock_reason(&sleep, Some(OURS)), Some(LockReason::Sleep));
+        assert_eq!(lock_reason(&sleep, None), Some(LockReason::Sleep));
+        let wake = Signal { active: Some(false), ..sleep };
+        assert_eq!(lock_reason(&wake, Some(OURS)), None);
+    }
+
+    #[test]
+    fn only_our_sessions_lock_signal_locks() {
+        let lock = signal("org.freedesktop.login1.Session", "Lock", OURS, None);
+        assert_eq!(lock_reason(&lock, Some(OURS)), Some(LockReason::SessionLocked));
+        let other = signal("org.freedesktop.login1.Session", "Lock", "/org/freedesktop/login1/session/c7", None);
+        assert_eq!(lock_reason(&other, Some(OURS)), None);
+        assert_eq!(lock_reason(&lock, None), None, "an unknown session must not be taken for ours");
+        let unlock = signal("org.freedesktop.login1.Session", "Unlock", OURS, None);
+        assert_eq!(lock_reason(&unlock, Some(OURS)), None);
+    }
+
+    #[test]
+    fn the_screensaver_coming_on_locks_and_going_off_does_not() {
+        for interface in ["org.freedesktop.ScreenSaver", "org.gnome.ScreenSaver"] {
+            let on = signal(interface, "ActiveChanged", "/org/freedesktop/ScreenSaver", Some(true));
+            assert_eq!(lock_reason(&on, None), Some(LockReason::ScreenSaver), "{interface}");
+            let off = Signal { active: Some(false), ..on };
+            assert_eq!(lock_reason(&off, None), None, "{interface}");
+            let no_argument = Signal { active: None, ..on };
+            assert_eq!(lock_reason(&no_argument, None), None, "{interface}");
+        }
+    }
+
+    #[test]
+    fn locking_closes_the_vault_and_tells_the_ui() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tauri::Listener;
+        use tauri::test::{mock_builder, mock_context, noop_assets};
+
+        let dir = std::env::temp_dir().join(format!("twofold-session-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let app = crate::configure(mock_builder(), crate::state::Paths::in_dir(&dir))
+            .build(mock_context(noop_assets()))
+            .unwrap();
+        let heard = Arc::new(AtomicUsize::new(0));
+        let counter = heard.clone();
+        app.listen(EVENT_VAULT_LOCKED, move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let state = app.state::<AppState>();
+        let password = zeroize::Zeroizing::new("correct horse battery".to_string());
+        let vault = crate::backend::create(&state.paths.vault, &password).unwrap();
+        *state.vault() =
+            VaultState::Unlocked(Box::new(crate::state::Unlocked { vault, hotp_shown: Default::default() }));
+        assert_eq!(state.status(), crate::ipc::VaultStatus::Unlocked);
+
+        lock_now(app.handle());
+
+        assert_eq!(state.status(), crate::ipc::VaultStatus::Locked);
+        assert_eq!(heard.load(Ordering::SeqCst), 1);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn unrelated_signals_are_ignored() {
+        let other = signal("org.example.ScreenSaver", "ActiveChanged", "/org/example", Some(true));
+        assert_eq!(lock_reason(&other, Some(OURS)), None);
+        let props = signal("org.freedesktop.DBus.Properties", "PropertiesChanged", OURS, None);
+        assert_eq!(lock_reason(&props, Some(OURS)), None);
+    }
+}
