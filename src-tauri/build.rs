@@ -20,6 +20,10 @@ const COMMANDS: &[&str] = &[
     "reveal_secret",
     "get_settings",
     "update_settings",
+    "choose_import_file",
+    "unlock_import_file",
+    "import_accounts",
+    "cancel_import",
 ];
 
 fn main() {

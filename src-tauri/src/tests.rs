@@ -171,3 +171,5 @@ fn create_add_by_link_list_lock_and_unlock_through_ipc() {
     assert_eq!(h.invoke("unlock_vault", password), Ok(Value::Null));
     assert_eq!(h.invoke("list_accounts", json!({})).unwrap()["accounts"].as_array().map(Vec::len), Some(2));
 }
+
+mod import;
