@@ -21,6 +21,10 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "update_settings",
     "show_account_qr",
+    "choose_import_file",
+    "unlock_import_file",
+    "import_accounts",
+    "cancel_import",
 ];
 
 fn main() {

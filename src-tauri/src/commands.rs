@@ -21,12 +21,12 @@ fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
-fn now_s() -> i64 {
+pub(crate) fn now_s() -> i64 {
     now_ms().div_euclid(1000)
 }
 
 /// Runs slow work on a blocking thread.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> ShellResult<T> + Send + 'static) -> ShellResult<T> {
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> ShellResult<T> + Send + 'static) -> ShellResult<T> {
     tauri::async_runtime::spawn_blocking(f).await.map_err(|e| ShellError::Io(format!("background task failed: {e}")))?
 }
 
@@ -52,7 +52,7 @@ fn password(text: String) -> ShellResult<Zeroizing<String>> {
 
 /// Applies `change` to the accounts and saves the vault. The lock is held only to clone the open vault out
 /// and to put the saved one back; the save itself (encryption, file I/O) runs on a blocking thread.
-async fn mutate_and_save<T: Send + 'static>(
+pub(crate) async fn mutate_and_save<T: Send + 'static>(
     state: &AppState,
     change: impl FnMut(&mut Vec<Account>) -> ShellResult<T> + Send + 'static,
 ) -> ShellResult<T> {
@@ -73,7 +73,7 @@ async fn mutate_and_save<T: Send + 'static>(
 
 // ---- conversions -------------------------------------------------------------------------------------------
 
-fn kind_view(kind: &OtpKind) -> OtpKindView {
+pub(crate) fn kind_view(kind: &OtpKind) -> OtpKindView {
     match kind {
         OtpKind::Hotp { .. } => OtpKindView::Hotp,
         OtpKind::Steam { .. } => OtpKindView::Steam,
@@ -209,7 +209,7 @@ pub async fn create_vault(state: State<'_, AppState>, password: String) -> Shell
         return Err(ShellError::VaultExists(path.display().to_string()));
     }
     let vault = blocking(move || backend::create(&path, &password)).await?;
-    *state.vault() = VaultState::Unlocked(Box::new(Unlocked { vault, hotp_shown: Default::default() }));
+    *state.vault() = VaultState::Unlocked(Box::new(Unlocked::new(vault)));
     Ok(())
 }
 
@@ -221,7 +221,7 @@ pub async fn unlock_vault(state: State<'_, AppState>, password: String) -> Shell
         return Err(ShellError::NoVault);
     }
     let vault = blocking(move || backend::unlock(&path, &password)).await?;
-    *state.vault() = VaultState::Unlocked(Box::new(Unlocked { vault, hotp_shown: Default::default() }));
+    *state.vault() = VaultState::Unlocked(Box::new(Unlocked::new(vault)));
     Ok(())
 }
 

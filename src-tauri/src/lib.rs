@@ -7,6 +7,7 @@ pub mod account_qr;
 pub mod backend;
 pub mod commands;
 pub mod error;
+pub mod import;
 pub mod ipc;
 pub mod session;
 pub mod state;
@@ -40,13 +41,17 @@ macro_rules! twofold_handler {
             $crate::commands::get_settings,
             $crate::commands::update_settings,
             $crate::account_qr::show_account_qr,
+            $crate::import::choose_import_file,
+            $crate::import::unlock_import_file,
+            $crate::import::import_accounts,
+            $crate::import::cancel_import,
         ]
     };
 }
 
 /// Registers the state and the commands; plugins that need a real desktop are added by [`run`].
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::Builder<R> {
-    builder.manage(AppState::new(paths)).invoke_handler(twofold_handler!())
+    builder.manage(AppState::new(paths)).invoke_handler(twofold_handler!()).on_window_event(import::on_window_event)
 }
 
 /// Locks the vault and clears our code from the clipboard; used on quit.

@@ -25,6 +25,14 @@ pub struct Unlocked {
     pub vault: OpenVault,
     /// The HOTP code last shown per account (the counter has already moved past it).
     pub hotp_shown: HashMap<AccountId, Zeroizing<String>>,
+    /// The file being imported and what was read from it; dropped (zeroized) with the open vault on lock.
+    pub import: Option<crate::import::PendingImport>,
+}
+
+impl Unlocked {
+    pub fn new(vault: OpenVault) -> Self {
+        Self { vault, hotp_shown: HashMap::new(), import: None }
+    }
 }
 
 /// Where the shell keeps its files.

@@ -228,3 +228,25 @@ fn unknown_format_lists_the_valid_ones() {
     let out = env.ok(&["import", &file, "--format", "2FAS"]);
     assert!(out.trim_end().ends_with("added 4, skipped 0 duplicates, could not read 0"), "{out}");
 }
+
+/// Regression, bug "link warnings dropped on import": keys of unusual base32 length in a list of links are
+/// imported, and the warning the same link gives when added by hand is printed.
+#[test]
+fn link_warnings_are_printed_for_the_accounts_they_concern() {
+    let Some(env) = Env::new("link_warnings_are_printed_for_the_accounts_they_concern") else { return };
+    let rel = "ente_auth/proton/plain_with_hotp.txt";
+    let out = env.ok(&["import", &env.fixture(rel)]);
+    let warnings: Vec<&str> = out.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: account: the key is 14 base32 characters long, which is unusual: its last bits were dropped, \
+             as other apps do; check that the codes match the service",
+            "warning: title no issuer: the key is 17 base32 characters long, which is unusual: its last bits were \
+             dropped, as other apps do; check that the codes match the service",
+        ],
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with("added 5, skipped 0 duplicates, could not read 1"), "{out}");
+    no_secrets(&out, &expected(&env.fixtures, rel));
+}

@@ -6,6 +6,9 @@ import type { AccountQr } from "./ipc/AccountQr";
 import type { AccountList } from "./ipc/AccountList";
 import type { AddOutcome } from "./ipc/AddOutcome";
 import type { ErrorPayload } from "./ipc/ErrorPayload";
+import type { ImportDrop } from "./ipc/ImportDrop";
+import type { ImportFileView } from "./ipc/ImportFileView";
+import type { ImportOutcome } from "./ipc/ImportOutcome";
 import type { LinkPreview } from "./ipc/LinkPreview";
 import type { NewAccount } from "./ipc/NewAccount";
 import type { RecoveryCodeView } from "./ipc/RecoveryCodeView";
@@ -71,6 +74,16 @@ export const api = {
   settings: {
     get: () => invoke<Settings>("get_settings"),
     update: (settings: Settings) => invoke<void>("update_settings", { settings }),
+  },
+  import: {
+    /** Without `path` the shell opens the native file dialog; `null` when the user cancels it. */
+    choose: (path?: string) => invoke<ImportFileView | null>("choose_import_file", { path: path ?? null }),
+    unlock: (password: string) => invoke<ImportFileView>("unlock_import_file", { password }),
+    run: (indices: number[]) => invoke<ImportOutcome>("import_accounts", { indices }),
+    cancel: () => invoke<void>("cancel_import"),
+    /** A non-image file dropped on the window while the vault is open. */
+    onFileDropped: (handler: (path: string) => void) =>
+      listen<ImportDrop>("import-file-dropped", (event) => handler(event.payload.path)),
   },
 };
 

@@ -81,6 +81,7 @@ describe("AccountList", () => {
       refreshKey: 0,
       onToast: vi.fn(),
       onAdd: vi.fn(),
+      onImport: vi.fn(),
       onEdit: vi.fn(),
       onSettings: vi.fn(),
       onLock: vi.fn(),

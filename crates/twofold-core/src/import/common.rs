@@ -3,9 +3,10 @@
 
 use zeroize::Zeroizing;
 
-use super::{EntryProblem, ImportError, ProblemKind};
+use super::{EntryProblem, EntryWarning, ImportError, ProblemKind};
 use crate::model::{Account, Algorithm, OtpKind, OtpParams};
 use crate::secret::{Secret, SecretError};
+use crate::uri::LinkWarning;
 
 /// How a format stores the secret key.
 pub(crate) enum SecretText {
@@ -48,6 +49,8 @@ pub(crate) struct Draft {
     pub groups: Vec<String>,
     pub note: String,
     pub favorite: bool,
+    /// Remarks from reading the entry's link (an unusual key length), kept for the report.
+    pub warnings: Vec<LinkWarning>,
 }
 
 impl Draft {
@@ -64,6 +67,7 @@ impl Draft {
             groups: Vec::new(),
             note: String::new(),
             favorite: false,
+            warnings: Vec::new(),
         }
     }
 
@@ -200,16 +204,41 @@ pub(crate) fn decode_hex(text: &str) -> Option<Zeroizing<Vec<u8>>> {
 }
 
 /// Runs the per-entry conversion, keeping every failure as a problem.
-pub(crate) fn finish_all(drafts: Vec<Result<Draft, EntryProblem>>, now: i64) -> (Vec<Account>, Vec<EntryProblem>) {
-    let mut accounts = Vec::with_capacity(drafts.len());
-    let mut problems = Vec::new();
+/// Finishes every draft: the accounts in file order, the entries that could not be read, and the warnings
+/// of the accounts that were read (pointing into the accounts by index).
+pub(crate) fn finish_all(drafts: Vec<Result<Draft, EntryProblem>>, now: i64) -> Finished {
+    let mut done = Finished { accounts: Vec::with_capacity(drafts.len()), problems: Vec::new(), warnings: Vec::new() };
     for (i, draft) in drafts.into_iter().enumerate() {
-        match draft.and_then(|d| d.finish(i, now)) {
-            Ok(a) => accounts.push(a),
-            Err(p) => problems.push(p),
+        let draft = match draft {
+            Ok(d) => d,
+            Err(p) => {
+                done.problems.push(p);
+                continue;
+            }
+        };
+        let label = draft.label();
+        let warnings = draft.warnings.clone();
+        match draft.finish(i, now) {
+            Ok(a) => {
+                let index = done.accounts.len();
+                done.warnings.extend(warnings.into_iter().map(|warning| EntryWarning {
+                    index,
+                    label: label.clone(),
+                    warning,
+                }));
+                done.accounts.push(a);
+            }
+            Err(p) => done.problems.push(p),
         }
     }
-    (accounts, problems)
+    done
+}
+
+/// What [`finish_all`] returns.
+pub(crate) struct Finished {
+    pub accounts: Vec<Account>,
+    pub problems: Vec<EntryProblem>,
+    pub warnings: Vec<EntryWarning>,
 }
 
 // ---- JSON helpers -------------------------------------------------------------------------------------

@@ -80,6 +80,7 @@ pub(super) fn link_draft(link: &str) -> Result<Draft, EntryProblem> {
     let parsed =
         crate::uri::parse(link).map_err(|e| problem(link_label(link), ProblemKind::Malformed(e.to_string())))?;
     let mut d = from_parts(parsed.issuer, parsed.name, parsed.secret, parsed.otp);
+    d.warnings = parsed.warnings;
     if let Some(display) = query_value(link, "codeDisplay").and_then(|v| serde_json::from_str::<Json>(&v).ok()) {
         d.favorite = display.get("pinned").and_then(Json::as_bool).unwrap_or(false);
         d.note = super::common::s(&display, "note");

@@ -14,6 +14,7 @@
 
 use crate::model::Account;
 use crate::secret::SecretError;
+use crate::uri::LinkWarning;
 
 mod aegis;
 mod andotp;
@@ -273,13 +274,27 @@ pub struct EntryProblem {
     pub kind: ProblemKind,
 }
 
-/// The result of reading a file: accounts ready to add, and the entries that could not be read.
+/// A remark about an account that was read (for example an unusual key length in its link): the account is
+/// imported, but the user should check its codes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{label}: {warning}")]
+pub struct EntryWarning {
+    /// Index into [`ImportReport::accounts`].
+    pub index: usize,
+    /// `Issuer (name)` as the file has it.
+    pub label: String,
+    pub warning: LinkWarning,
+}
+
+/// The result of reading a file: accounts ready to add, the entries that could not be read, and remarks
+/// about accounts that were read.
 #[derive(Debug, Clone)]
 pub struct ImportReport {
     pub format: Format,
     /// In file order; `order` is the position in the file.
     pub accounts: Vec<Account>,
     pub problems: Vec<EntryProblem>,
+    pub warnings: Vec<EntryWarning>,
 }
 
 impl ImportReport {
@@ -467,8 +482,8 @@ pub fn import(bytes: &[u8], format: Format, password: Option<&str>, now: i64) ->
         Format::GoogleAuthenticatorDb => sqlite_apps::read_google(bytes)?,
         Format::MicrosoftAuthenticatorDb => sqlite_apps::read_microsoft(bytes)?,
     };
-    let (accounts, problems) = common::finish_all(drafts, now);
-    Ok(ImportReport { format, accounts, problems })
+    let finished = common::finish_all(drafts, now);
+    Ok(ImportReport { format, accounts: finished.accounts, problems: finished.problems, warnings: finished.warnings })
 }
 
 /// WinAuth and Authenticator Plus: every text file of the archive is a list of links.

@@ -128,3 +128,27 @@ fn hostile_kdf_parameters_are_refused_before_deriving() {
     let bw = br#"{"encrypted":true,"passwordProtected":true,"salt":"s","kdfType":1,"kdfIterations":3,"kdfMemory":4096,"kdfParallelism":4,"data":"2.AA==|AA==|AA=="}"#;
     assert!(matches!(import(bw, Format::Bitwarden, Some("x"), 0), Err(ImportError::KdfOutOfRange { .. })));
 }
+
+/// Regression, bug "link warnings dropped on import": an otpauth list whose key has an unusual base32 length
+/// was imported without the warning the same link gives when added by hand.
+#[test]
+fn link_warnings_reach_the_report_with_the_account_they_concern() {
+    let file = b"otpauth://totp/Plain:bob?secret=JBSWY3DPEHPK3PXP\n\
+                 otpauth://totp/Odd:carol?secret=JBSWY3DPE&issuer=Odd\n\
+                 otpauth://mystery/x?secret=JBSWY3DP\n";
+    let report = import(file, Format::OtpauthList, None, 0).unwrap();
+    assert_eq!(report.accounts.len(), 2);
+    assert_eq!(report.problems.len(), 1);
+    assert_eq!(
+        report.warnings,
+        vec![EntryWarning {
+            index: 1,
+            label: "Odd (carol)".into(),
+            warning: crate::uri::LinkWarning::UnusualKeyLength { characters: 9 },
+        }]
+    );
+    assert_eq!(report.accounts[report.warnings[0].index].name, "carol");
+    let message = report.warnings[0].to_string();
+    assert!(message.starts_with("Odd (carol): the key is 9 base32 characters long"), "{message}");
+    assert!(!message.contains("JBSWY3DPE"), "{message}");
+}

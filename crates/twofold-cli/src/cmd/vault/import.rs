@@ -7,7 +7,8 @@
 //! (`--import-password-file`, else the terminal, else the next line of standard input). Accounts are added
 //! through [`Vault::update`](twofold_core::vault::Vault::update), so a concurrent writer loses nothing.
 //! Exact duplicates (of the vault or of an earlier entry of the file) are skipped. The report on standard
-//! output names every account added, skipped and not read (with the reason), never a secret. `--dry-run`
+//! output names every account added, skipped and not read (with the reason), and warnings about accounts that
+//! were read (an unusual key length: check the codes), never a secret. `--dry-run`
 //! prints the same report and saves nothing. Entries that could not be read do not change the exit status;
 //! a whole-file failure (wrong password, damaged file, unknown format) exits 2 with one line.
 
@@ -154,6 +155,9 @@ fn print_report(file: &str, format: Format, encrypted: bool, report: &ImportRepo
     }
     for problem in &report.problems {
         println!("not read: {problem}");
+    }
+    for warning in &report.warnings {
+        println!("warning: {warning}");
     }
     println!(
         "{verb} {}, skipped {} duplicate{}, could not read {}{}",

@@ -1,0 +1,169 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { setInvoker } from "./api";
+import ImportPage from "./components/ImportPage.svelte";
+import type { ImportFileView } from "./ipc/ImportFileView";
+import type { ImportOutcome } from "./ipc/ImportOutcome";
+
+type Handler = (args?: Record<string, unknown>) => unknown;
+
+/** Replaces the IPC transport with handlers per command; unknown commands reject like the shell would. */
+function mockIpc(handlers: Record<string, Handler>) {
+  const calls: Array<{ cmd: string; args?: Record<string, unknown> }> = [];
+  setInvoker(async (cmd, args) => {
+    calls.push({ cmd, args });
+    const handler = handlers[cmd];
+    if (!handler) throw { code: "not_available", message: `no mock for ${cmd}` };
+    return handler(args);
+  });
+  return calls;
+}
+
+afterEach(() => cleanup());
+
+const locked: ImportFileView = {
+  fileName: "aegis-export.json",
+  app: "Aegis",
+  format: "aegis",
+  encrypted: true,
+  preview: null,
+};
+
+const opened: ImportFileView = {
+  ...locked,
+  preview: {
+    entries: [
+      { index: 0, issuer: "Deno", name: "Mason", kind: "totp", duplicate: false, warnings: [] },
+      { index: 1, issuer: "SPDX", name: "James", kind: "totp", duplicate: true, warnings: [] },
+      {
+        index: 2,
+        issuer: "Boeing",
+        name: "Sophia",
+        kind: "steam",
+        duplicate: false,
+        warnings: ["the key is 7 base32 characters long, which is unusual"],
+      },
+    ],
+    problems: [{ label: "Motp (Motp)", reason: "mOTP entries are not supported" }],
+  },
+};
+
+const outcome: ImportOutcome = {
+  added: ["Deno (Mason)", "Boeing (Sophia)"],
+  skippedDuplicates: ["SPDX (James)"],
+  leftOut: 0,
+  problems: [{ label: "Motp (Motp)", reason: "mOTP entries are not supported" }],
+  warnings: ["Boeing (Sophia): the key is 7 base32 characters long, which is unusual"],
+};
+
+function props() {
+  return { onDone: vi.fn(), onCancel: vi.fn() };
+}
+
+describe("ImportPage", () => {
+  it("opens a typed path, retries a wrong password, previews, imports the checked entries and reports", async () => {
+    let tries = 0;
+    const calls = mockIpc({
+      choose_import_file: () => locked,
+      unlock_import_file: () => {
+        tries++;
+        if (tries === 1) throw { code: "wrong_password", message: "wrong password" };
+        return opened;
+      },
+      import_accounts: () => outcome,
+    });
+    const p = props();
+    render(ImportPage, p);
+
+    await fireEvent.input(screen.getByLabelText("File path"), { target: { value: " /tmp/aegis-export.json " } });
+    await fireEvent.click(screen.getByRole("button", { name: "Open" }));
+    const password = await screen.findByLabelText("File password");
+    expect(screen.getByText("Aegis")).toBeTruthy();
+    expect(screen.getByText("Encrypted")).toBeTruthy();
+    expect(screen.getByText("aegis-export.json")).toBeTruthy();
+
+    await fireEvent.input(password, { target: { value: "nope" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Decrypt" }));
+    expect((await screen.findByRole("alert")).textContent).toBe("Wrong password. Check it and try again.");
+
+    await fireEvent.input(screen.getByLabelText("File password"), { target: { value: "test" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Decrypt" }));
+    const list = await screen.findByRole("list", { name: "Accounts in the file" });
+    const boxes = within(list).getAllByRole("checkbox") as HTMLInputElement[];
+    expect(boxes.map((b) => [b.getAttribute("aria-label"), b.checked])).toEqual([
+      ["Import Deno (Mason)", true],
+      ["Import SPDX (James)", false],
+      ["Import Boeing (Sophia)", true],
+    ]);
+    expect(within(list).getByText("Already in vault")).toBeTruthy();
+    expect(within(list).getByText("Steam")).toBeTruthy();
+    expect(within(list).getByText(/7 base32 characters/)).toBeTruthy();
+    expect(screen.getByText("3 accounts found, 1 already in your vault")).toBeTruthy();
+    expect(screen.getByRole("note").textContent).toContain("Motp (Motp): mOTP entries are not supported");
+
+    await fireEvent.click(screen.getByRole("button", { name: "Import 2 accounts" }));
+    expect(await screen.findByRole("heading", { name: "Import finished" })).toBeTruthy();
+    expect(screen.getByText("Skipped: already in your vault")).toBeTruthy();
+    expect(screen.getByText("SPDX (James)")).toBeTruthy();
+    expect(screen.getByText("Could not read")).toBeTruthy();
+    expect(screen.getByText(/Boeing \(Sophia\): the key is 7/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Done" }));
+    expect(p.onDone).toHaveBeenCalledWith("Imported 2 accounts");
+
+    expect(calls).toEqual([
+      { cmd: "choose_import_file", args: { path: "/tmp/aegis-export.json" } },
+      { cmd: "unlock_import_file", args: { password: "nope" } },
+      { cmd: "unlock_import_file", args: { password: "test" } },
+      { cmd: "import_accounts", args: { indices: [0, 2] } },
+    ]);
+  });
+
+  it("lets the user check a duplicate and uncheck everything", async () => {
+    const calls = mockIpc({ choose_import_file: () => ({ ...opened, encrypted: false }), import_accounts: () => outcome });
+    render(ImportPage, { ...props(), path: "/drop/aegis.json" });
+    await screen.findByRole("list", { name: "Accounts in the file" });
+    expect(screen.getByText("Not encrypted")).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "None" }));
+    const button = screen.getByRole("button", { name: "Import 0 accounts" }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    await fireEvent.click(screen.getByLabelText("Import SPDX (James)"));
+    await fireEvent.click(screen.getByRole("button", { name: "Import 1 account" }));
+    await screen.findByRole("heading", { name: "Import finished" });
+    expect(calls).toEqual([
+      { cmd: "choose_import_file", args: { path: "/drop/aegis.json" } },
+      { cmd: "import_accounts", args: { indices: [1] } },
+    ]);
+  });
+
+  it("opens the native chooser, and a cancelled chooser changes nothing", async () => {
+    const calls = mockIpc({ choose_import_file: () => null });
+    render(ImportPage, props());
+    await fireEvent.click(screen.getByRole("button", { name: "Choose file…" }));
+    await waitFor(() => expect(calls).toEqual([{ cmd: "choose_import_file", args: { path: null } }]));
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(screen.getByRole("button", { name: "Choose file…" })).toBeTruthy();
+  });
+
+  it("shows why a file cannot be imported", async () => {
+    mockIpc({
+      choose_import_file: () => {
+        throw { code: "invalid_input", message: "notes.txt: this file is not an export of any app we can import from" };
+      },
+    });
+    render(ImportPage, { ...props(), path: "/tmp/notes.txt" });
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "notes.txt: this file is not an export of any app we can import from",
+    );
+  });
+
+  it("forgets the file in the shell when the page is left", async () => {
+    const calls = mockIpc({ choose_import_file: () => locked, cancel_import: () => null });
+    const p = props();
+    const view = render(ImportPage, { ...p, path: "/tmp/aegis-export.json" });
+    await screen.findByLabelText("File password");
+    await fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(p.onCancel).toHaveBeenCalled();
+    view.unmount();
+    await waitFor(() => expect(calls.at(-1)).toEqual({ cmd: "cancel_import", args: undefined }));
+  });
+});
