@@ -225,8 +225,7 @@ mod tests {
         let state = app.state::<AppState>();
         let password = zeroize::Zeroizing::new("correct horse battery".to_string());
         let vault = crate::backend::create(&state.paths.vault, &password).unwrap();
-        *state.vault() =
-            VaultState::Unlocked(Box::new(crate::state::Unlocked { vault, hotp_shown: Default::default() }));
+        *state.vault() = VaultState::Unlocked(Box::new(crate::state::Unlocked::new(vault)));
         assert_eq!(state.status(), crate::ipc::VaultStatus::Unlocked);
 
         lock_now(app.handle());
