@@ -16,6 +16,12 @@
 //!   code wins. One exception to the order: a frame measured as grainy (sensor noise) starts with the
 //!   blurred and half-size passes, because the plain threshold turns grain into thousands of false finder
 //!   patterns that are slow to reject and never read;
+//! - every binarised pass also looks for finder patterns itself ([`finder`]): rqrr drops a code whose
+//!   bottom-right alignment pattern its flood fill misses (blur) and misreads dense codes through its
+//!   one-perspective grid, so finder triples that rqrr did not read are located again (alignment patterns
+//!   found on the grey frame by template, homography refitted to all of them) and the sampled modules are
+//!   handed to rqrr's decoder. Finders inside a code already read are skipped, so a frame rqrr reads fully
+//!   costs one finder scan more;
 //! - when a pass reads some codes but also finds grids it cannot read (codes close together whose finder
 //!   patterns rqrr paired wrongly), it reads the frame again in overlapping tiles;
 //! - several codes in one frame are all returned, in reading order (rows top to bottom, left to right in a
@@ -31,6 +37,8 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
+
+mod finder;
 
 /// The largest frame decoded, in pixels (64 megapixels: a 48 MP phone photo fits).
 pub const MAX_PIXELS: usize = 64 * 1024 * 1024;
@@ -369,19 +377,28 @@ const EVEN: (u64, u64) = (100, 100);
 
 fn run_pass(grey: &Grey, pass: Pass) -> Vec<Found> {
     match pass {
-        Pass::Plain => detect_all(thresholded(grey, STRICT, false), 1.0),
-        Pass::Inverted => detect_all(thresholded(grey, STRICT, true), 1.0),
-        Pass::Blurred => detect_all(thresholded(&blurred(grey), EVEN, false), 1.0),
-        Pass::BlurredInverted => detect_all(thresholded(&blurred(grey), EVEN, true), 1.0),
+        Pass::Plain => detect_all(grey, thresholded(grey, STRICT, false), false, 1.0),
+        Pass::Inverted => detect_all(grey, thresholded(grey, STRICT, true), true, 1.0),
+        Pass::Blurred => {
+            let b = blurred(grey);
+            detect_all(&b, thresholded(&b, EVEN, false), false, 1.0)
+        }
+        Pass::BlurredInverted => {
+            let b = blurred(grey);
+            detect_all(&b, thresholded(&b, EVEN, true), true, 1.0)
+        }
         Pass::Half => match halved(grey) {
-            Some(h) => detect_all(thresholded(&h, EVEN, false), 2.0),
+            Some(h) => detect_all(&h, thresholded(&h, EVEN, false), false, 2.0),
             None => Vec::new(),
         },
         Pass::HalfInverted => match halved(grey) {
-            Some(h) => detect_all(thresholded(&h, EVEN, true), 2.0),
+            Some(h) => detect_all(&h, thresholded(&h, EVEN, true), true, 2.0),
             None => Vec::new(),
         },
-        Pass::Sharpened => detect_all(thresholded(&sharpened(grey, 2), EVEN, false), 1.0),
+        Pass::Sharpened => {
+            let s = sharpened(grey, 2);
+            detect_all(&s, thresholded(&s, EVEN, false), false, 1.0)
+        }
         Pass::Stretched => match stretched(grey) {
             Some(s) => detect(Input::Grey(&s), 1.0).0,
             None => Vec::new(),
@@ -435,8 +452,10 @@ fn detect(input: Input<'_>, scale: f64) -> (Vec<Found>, usize) {
 /// to read it: with several codes close together it can pair patterns of neighbouring codes and lose them.
 /// When one run reads some codes but also finds grids it cannot read, the frame is read again in tiles
 /// twice the size of the largest code read, overlapping by half, so each code sits alone in some tile.
-fn detect_all(bits: Bits, scale: f64) -> Vec<Found> {
+fn detect_all(grey: &Grey, bits: Bits, invert: bool, scale: f64) -> Vec<Found> {
     let (mut found, unread) = detect(Input::Bits(&bits), scale);
+    let more = finder::decode(grey, &bits, invert, scale, &found);
+    found.extend(more);
     if found.is_empty() || unread == 0 {
         return found;
     }

@@ -1,0 +1,511 @@
+//! A second way to locate codes, for the frames where rqrr finds finder patterns but cannot build a grid
+//! from them, or builds one it cannot read.
+//!
+//! rqrr (a port of quirc) gives up on a code when its flood fill cannot find the bottom-right alignment
+//! pattern (common once blur merges that pattern's centre with its ring), and it samples large codes
+//! through a perspective fitted to the three finder corners and that one pattern, which drifts by a module
+//! or more across a dense version-25 code. Neither step can be tuned from outside, so this module does
+//! them again its own way and hands the sampled modules back to rqrr's decoder (format, error correction
+//! and payload stay rqrr's):
+//!
+//! 1. finder patterns are found as runs of dark–light–dark–light–dark in the ratio 1:1:3:1:1 along a row,
+//!    confirmed by the same ratio down the column through their centre and again along the row;
+//! 2. three patterns of a similar module size forming a right angle with legs of similar length make a
+//!    candidate code; its size in modules follows from the distance between them;
+//! 3. the bottom-right alignment pattern is searched for on the grey frame with a template, around where
+//!    the three finders put it, and a homography is fitted to the four points; on codes with more
+//!    alignment patterns each one is then searched for near its predicted place and the homography is
+//!    refitted to all of them by least squares;
+//! 4. each module is read at its centre against the local mean of the grey frame, and the grid goes to
+//!    rqrr; a size one version off either way is tried too (the finder distance is an estimate).
+
+use rqrr::BitGrid;
+use zeroize::Zeroizing;
+
+use super::{Bits, Found, Grey};
+
+/// A finder pattern: centre in pixels, module size in pixels, and how many scan lines confirmed it.
+#[derive(Clone, Copy, Debug)]
+struct Finder {
+    x: f64,
+    y: f64,
+    module: f64,
+    count: u32,
+}
+
+/// At most this many finder patterns are combined into candidate codes (the best confirmed first).
+const MAX_FINDERS: usize = 12;
+
+/// Reads the codes whose finder patterns lie outside the areas of `known` codes. `bits` is the binarised
+/// `grey` with `true` for the code's dark modules (so already inverted for light-on-dark codes, and
+/// `invert` says so); positions in the result are scaled by `scale`, like the pass's own results.
+pub(super) fn decode(grey: &Grey, bits: &Bits, invert: bool, scale: f64, known: &[Found]) -> Vec<Found> {
+    let mut finders = find_finders(bits);
+    let inside_known = |f: &Finder| {
+        let (x, y) = (f.x * scale, f.y * scale);
+        known.iter().any(|k| x >= k.left && x <= k.right && y >= k.top && y <= k.bottom)
+    };
+    finders.retain(|f| !inside_known(f));
+    if finders.len() < 3 {
+        return Vec::new();
+    }
+    finders.sort_by_key(|f| std::cmp::Reverse(f.count));
+    finders.truncate(MAX_FINDERS);
+    let means = LocalMean::new(grey);
+    let mut used = vec![false; finders.len()];
+    let mut found: Vec<Found> = Vec::new();
+    let n = finders.len();
+    for i in 0..n {
+        for j in i + 1..n {
+            for k in j + 1..n {
+                if used[i] || used[j] || used[k] {
+                    continue;
+                }
+                let Some(triple) = arrange([finders[i], finders[j], finders[k]]) else { continue };
+                if let Some(code) = read_triple(grey, &means, &triple, invert, scale)
+                    && !found.iter().any(|f| f.bytes == code.bytes)
+                {
+                    used[i] = true;
+                    used[j] = true;
+                    used[k] = true;
+                    found.push(code);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Whether five run lengths are in the ratio 1:1:3:1:1 (each within half a module, the centre within 1.5).
+fn ratio_ok(runs: [usize; 5]) -> bool {
+    let total: usize = runs.iter().sum();
+    if total < 7 {
+        return false;
+    }
+    let module = total as f64 / 7.0;
+    let tolerance = module * 0.6;
+    let near = |run: usize, modules: f64| (run as f64 - module * modules).abs() < tolerance * modules;
+    near(runs[0], 1.0) && near(runs[1], 1.0) && near(runs[2], 3.0) && near(runs[3], 1.0) && near(runs[4], 1.0)
+}
+
+/// The five runs through `(x, y)` (which must be dark, in the centre run) along a column or a row: returns
+/// the centre of the middle run and the total length, when the runs are in finder ratio and no run is
+/// longer than `limit`.
+fn cross(bits: &Bits, x: usize, y: usize, vertical: bool, limit: usize) -> Option<(f64, usize)> {
+    let (len, pos) = if vertical { (bits.height, y) } else { (bits.width, x) };
+    let at = |i: usize| if vertical { bits.dark[i * bits.width + x] } else { bits.dark[y * bits.width + i] };
+    if !at(pos) {
+        return None;
+    }
+    let mut runs = [0usize; 5];
+    // Backwards: the rest of the centre run, then light, then dark.
+    let mut i = pos;
+    let mut centre_start = pos;
+    for (slot, dark) in [(2, true), (1, false), (0, true)] {
+        while i > 0 && at(i - 1) == dark && runs[slot] <= limit {
+            runs[slot] += 1;
+            i -= 1;
+        }
+        if slot == 2 {
+            centre_start = i;
+        }
+    }
+    runs[2] += 1;
+    let mut j = pos + 1;
+    let mut centre_end = j;
+    for (slot, dark) in [(2, true), (3, false), (4, true)] {
+        while j < len && at(j) == dark && runs[slot] <= limit {
+            runs[slot] += 1;
+            j += 1;
+        }
+        if slot == 2 {
+            centre_end = j;
+        }
+    }
+    if runs.iter().any(|&r| r == 0 || r > limit) || !ratio_ok(runs) {
+        return None;
+    }
+    Some(((centre_start + centre_end) as f64 / 2.0, runs.iter().sum()))
+}
+
+/// Every finder pattern in the frame, each confirmed along a row, a column and the row again.
+fn find_finders(bits: &Bits) -> Vec<Finder> {
+    let (w, h) = (bits.width, bits.height);
+    let mut finders: Vec<Finder> = Vec::new();
+    let mut runs: Vec<(usize, usize)> = Vec::with_capacity(w);
+    for y in 0..h {
+        let row = &bits.dark[y * w..(y + 1) * w];
+        runs.clear();
+        let mut start = 0;
+        for x in 1..=w {
+            if x == w || row[x] != row[start] {
+                runs.push((start, x - start));
+                start = x;
+            }
+        }
+        for window in runs.windows(5) {
+            if !row[window[0].0] {
+                continue;
+            }
+            let lengths = [window[0].1, window[1].1, window[2].1, window[3].1, window[4].1];
+            if !ratio_ok(lengths) {
+                continue;
+            }
+            let total: usize = lengths.iter().sum();
+            let cx = window[2].0 + window[2].1 / 2;
+            let Some((cy, v_total)) = cross(bits, cx, y, true, total * 2) else { continue };
+            let Some((cx, h_total)) = cross(bits, cx, cy as usize, false, total * 2) else { continue };
+            if v_total * 2 < h_total || h_total * 2 < v_total {
+                continue;
+            }
+            let module = (h_total + v_total) as f64 / 14.0;
+            match finders.iter_mut().find(|f| {
+                (f.x - cx).abs() < f.module.max(module) * 2.0
+                    && (f.y - cy).abs() < f.module.max(module) * 2.0
+                    && f.module.max(module) < f.module.min(module) * 1.5
+            }) {
+                Some(f) => {
+                    let n = f64::from(f.count);
+                    f.x = (f.x * n + cx) / (n + 1.0);
+                    f.y = (f.y * n + cy) / (n + 1.0);
+                    f.module = (f.module * n + module) / (n + 1.0);
+                    f.count += 1;
+                }
+                None => finders.push(Finder { x: cx, y: cy, module, count: 1 }),
+            }
+        }
+    }
+    finders.retain(|f| f.count >= 2);
+    finders
+}
+
+/// Three finders as (top-left, top-right, bottom-left) of a code, when they can be one.
+fn arrange(f: [Finder; 3]) -> Option<[Finder; 3]> {
+    let small = f.iter().map(|p| p.module).fold(f64::INFINITY, f64::min);
+    let large = f.iter().map(|p| p.module).fold(0.0, f64::max);
+    if large > small * 1.6 {
+        return None;
+    }
+    let d = |a: &Finder, b: &Finder| ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
+    // The corner is the finder opposite the longest side.
+    let sides = [d(&f[1], &f[2]), d(&f[0], &f[2]), d(&f[0], &f[1])];
+    let corner = (0..3).max_by(|&a, &b| sides[a].total_cmp(&sides[b]))?;
+    let tl = f[corner];
+    let (mut tr, mut bl) = (f[(corner + 1) % 3], f[(corner + 2) % 3]);
+    let (ax, ay, bx, by) = (tr.x - tl.x, tr.y - tl.y, bl.x - tl.x, bl.y - tl.y);
+    let (la, lb) = ((ax * ax + ay * ay).sqrt(), (bx * bx + by * by).sqrt());
+    if la < small * 14.0 || lb < small * 14.0 || la > lb * 1.45 || lb > la * 1.45 {
+        return None;
+    }
+    let cos = (ax * bx + ay * by) / (la * lb);
+    if cos.abs() > 0.4 {
+        return None;
+    }
+    // Clockwise in image coordinates (y down): top-right then bottom-left.
+    if ax * by - ay * bx < 0.0 {
+        std::mem::swap(&mut tr, &mut bl);
+    }
+    Some([tl, tr, bl])
+}
+
+/// Local means of the grey frame from an integral image.
+struct LocalMean {
+    width: usize,
+    height: usize,
+    sums: Vec<u64>,
+}
+
+impl LocalMean {
+    fn new(grey: &Grey) -> Self {
+        let (w, h) = (grey.width, grey.height);
+        let mut sums = vec![0u64; (w + 1) * (h + 1)];
+        for y in 0..h {
+            let mut row = 0u64;
+            for x in 0..w {
+                row += u64::from(grey.pixels[y * w + x]);
+                sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + row;
+            }
+        }
+        Self { width: w, height: h, sums }
+    }
+
+    /// Mean over the square of half-side `r` around `(x, y)`, clamped to the frame.
+    fn at(&self, x: usize, y: usize, r: usize) -> f64 {
+        let (x0, y0) = (x.saturating_sub(r), y.saturating_sub(r));
+        let (x1, y1) = ((x + r + 1).min(self.width), (y + r + 1).min(self.height));
+        let s = |x: usize, y: usize| self.sums[y * (self.width + 1) + x];
+        let total = s(x1, y1) + s(x0, y0) - s(x0, y1) - s(x1, y0);
+        total as f64 / ((x1 - x0) * (y1 - y0)) as f64
+    }
+}
+
+/// A point in module coordinates and where it is in the frame, in pixels.
+type Pair = ((f64, f64), (f64, f64));
+
+/// A projective map from module coordinates to pixels.
+#[derive(Clone, Copy)]
+struct Homography([f64; 8]);
+
+impl Homography {
+    fn map(&self, u: f64, v: f64) -> (f64, f64) {
+        let m = &self.0;
+        let w = m[6] * u + m[7] * v + 1.0;
+        ((m[0] * u + m[1] * v + m[2]) / w, (m[3] * u + m[4] * v + m[5]) / w)
+    }
+
+    /// The least-squares fit (exact for four points) mapping each `(u, v)` to its `(x, y)`.
+    fn fit(pairs: &[Pair]) -> Option<Self> {
+        let mut ata = [[0f64; 8]; 8];
+        let mut atb = [0f64; 8];
+        for &((u, v), (x, y)) in pairs {
+            let rows =
+                [([u, v, 1.0, 0.0, 0.0, 0.0, -u * x, -v * x], x), ([0.0, 0.0, 0.0, u, v, 1.0, -u * y, -v * y], y)];
+            for (row, b) in rows {
+                for i in 0..8 {
+                    for j in 0..8 {
+                        ata[i][j] += row[i] * row[j];
+                    }
+                    atb[i] += row[i] * b;
+                }
+            }
+        }
+        solve(ata, atb).map(Self)
+    }
+}
+
+/// Gaussian elimination with partial pivoting.
+fn solve(mut a: [[f64; 8]; 8], mut b: [f64; 8]) -> Option<[f64; 8]> {
+    for col in 0..8 {
+        let pivot = (col..8).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        if a[pivot][col].abs() < 1e-12 {
+            return None;
+        }
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        let pivot_row = a[col];
+        for row in col + 1..8 {
+            let factor = a[row][col] / pivot_row[col];
+            for (cell, p) in a[row].iter_mut().zip(pivot_row).skip(col) {
+                *cell -= factor * p;
+            }
+            b[row] -= factor * b[col];
+        }
+    }
+    let mut x = [0f64; 8];
+    for row in (0..8).rev() {
+        let rest: f64 = (row + 1..8).map(|k| a[row][k] * x[k]).sum();
+        x[row] = (b[row] - rest) / a[row][row];
+    }
+    x.iter().all(|v| v.is_finite()).then_some(x)
+}
+
+/// Alignment pattern centres (in modules, 0-based) of a code of `size` modules (ISO 18004 table E.1).
+fn alignment_positions(size: usize) -> Vec<usize> {
+    let version = (size - 17) / 4;
+    if version < 2 {
+        return Vec::new();
+    }
+    let count = version / 7 + 2;
+    let step = if version == 32 { 26 } else { (version * 4 + count * 2 + 1) / (count * 2 - 2) * 2 };
+    let mut positions: Vec<usize> = (0..count - 1).map(|i| size - 7 - i * step).collect();
+    positions.push(6);
+    positions.reverse();
+    positions
+}
+
+/// Grey level at a point (nearest pixel), or `None` outside the frame.
+fn grey_at(grey: &Grey, x: f64, y: f64) -> Option<u8> {
+    if x < 0.0 || y < 0.0 {
+        return None;
+    }
+    let (xi, yi) = (x as usize, y as usize);
+    (xi < grey.width && yi < grey.height).then(|| grey.pixels[yi * grey.width + xi])
+}
+
+/// How well a 5×5-module alignment pattern centred at `(x, y)` fits, with module steps `ex`, `ey` in
+/// pixels: dark centre and outer ring, light inner ring, measured against `mean`.
+fn alignment_score(grey: &Grey, x: f64, y: f64, ex: (f64, f64), ey: (f64, f64), mean: f64, invert: bool) -> f64 {
+    let mut score = 0.0;
+    for j in -2i32..=2 {
+        for i in -2i32..=2 {
+            let (fi, fj) = (f64::from(i), f64::from(j));
+            let Some(g) = grey_at(grey, x + fi * ex.0 + fj * ey.0, y + fi * ex.1 + fj * ey.1) else {
+                return f64::NEG_INFINITY;
+            };
+            let ring = i.abs().max(j.abs());
+            let darkness = if invert { f64::from(g) - mean } else { mean - f64::from(g) };
+            // The inner ring's eight cells weigh as much as the centre and the outer ring's sixteen.
+            score += match ring {
+                0 => darkness * 4.0,
+                1 => -darkness,
+                _ => darkness * 0.25,
+            };
+        }
+    }
+    score
+}
+
+/// The best alignment-pattern centre within `radius` pixels of `(x, y)`, with its score.
+#[allow(clippy::too_many_arguments)]
+fn search_alignment(
+    grey: &Grey,
+    means: &LocalMean,
+    x: f64,
+    y: f64,
+    ex: (f64, f64),
+    ey: (f64, f64),
+    radius: f64,
+    invert: bool,
+) -> Option<((f64, f64), f64)> {
+    let module = ((ex.0 * ex.0 + ex.1 * ex.1).sqrt() + (ey.0 * ey.0 + ey.1 * ey.1).sqrt()) / 2.0;
+    if x < 0.0 || y < 0.0 || x >= grey.width as f64 || y >= grey.height as f64 {
+        return None;
+    }
+    let mean = means.at(x as usize, y as usize, (module * 3.0) as usize + 1);
+    let r = radius.ceil() as i32;
+    let mut best: Option<((f64, f64), f64)> = None;
+    for dy in -r..=r {
+        for dx in -r..=r {
+            let (px, py) = (x + f64::from(dx), y + f64::from(dy));
+            let score = alignment_score(grey, px, py, ex, ey, mean, invert);
+            if best.is_none_or(|(_, s)| score > s) {
+                best = Some(((px, py), score));
+            }
+        }
+    }
+    // Half-pixel refinement around the best whole-pixel position.
+    let ((bx, by), _) = best?;
+    for dy in [-0.5, 0.0, 0.5] {
+        for dx in [-0.5, 0.0, 0.5] {
+            let score = alignment_score(grey, bx + dx, by + dy, ex, ey, mean, invert);
+            if best.is_none_or(|(_, s)| score > s) {
+                best = Some(((bx + dx, by + dy), score));
+            }
+        }
+    }
+    best.filter(|(_, s)| *s > 0.0)
+}
+
+/// The modules of a code read from the frame.
+struct Sampled {
+    size: usize,
+    dark: Vec<bool>,
+}
+
+impl BitGrid for Sampled {
+    fn size(&self) -> usize {
+        self.size
+    }
+
+    fn bit(&self, y: usize, x: usize) -> bool {
+        self.dark[y * self.size + x]
+    }
+}
+
+/// Tries the sizes the finder distance allows for one arranged triple; the first that decodes wins.
+fn read_triple(grey: &Grey, means: &LocalMean, f: &[Finder; 3], invert: bool, scale: f64) -> Option<Found> {
+    let [tl, tr, bl] = *f;
+    let module = (tl.module + tr.module + bl.module) / 3.0;
+    let across = ((tr.x - tl.x).hypot(tr.y - tl.y) + (bl.x - tl.x).hypot(bl.y - tl.y)) / 2.0 / module + 7.0;
+    let estimate = ((across - 17.0) / 4.0).round().max(1.0) as usize * 4 + 17;
+    for size in [estimate, estimate + 4, estimate.saturating_sub(4)] {
+        if !(21..=177).contains(&size) {
+            continue;
+        }
+        if let Some(found) = read_at_size(grey, means, f, size, invert, scale) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+fn read_at_size(
+    grey: &Grey,
+    means: &LocalMean,
+    f: &[Finder; 3],
+    size: usize,
+    invert: bool,
+    scale: f64,
+) -> Option<Found> {
+    let [tl, tr, bl] = *f;
+    let s = size as f64;
+    let span = s - 7.0;
+    let ex = ((tr.x - tl.x) / span, (tr.y - tl.y) / span);
+    let ey = ((bl.x - tl.x) / span, (bl.y - tl.y) / span);
+    let module = (ex.0.hypot(ex.1) + ey.0.hypot(ey.1)) / 2.0;
+    let mut pairs = vec![((3.5, 3.5), (tl.x, tl.y)), ((s - 3.5, 3.5), (tr.x, tr.y)), ((3.5, s - 3.5), (bl.x, bl.y))];
+    let positions = alignment_positions(size);
+    let homography = if let Some(&last) = positions.last() {
+        // Where the three finders put the bottom-right alignment pattern, if the code is a parallelogram.
+        let a = last as f64 + 0.5 - 3.5;
+        let (px, py) = (tl.x + (ex.0 + ey.0) * a, tl.y + (ex.1 + ey.1) * a);
+        let ((ax, ay), _) = search_alignment(grey, means, px, py, ex, ey, module * 6.0, invert)?;
+        pairs.push(((last as f64 + 0.5, last as f64 + 0.5), (ax, ay)));
+        let first = Homography::fit(&pairs)?;
+        if positions.len() > 2 { refine(grey, means, first, &positions, &mut pairs, invert) } else { first }
+    } else {
+        // Version 1: no alignment pattern, the code is taken as a parallelogram.
+        let corner = (tr.x + bl.x - tl.x, tr.y + bl.y - tl.y);
+        pairs.push(((s - 3.5, s - 3.5), corner));
+        Homography::fit(&pairs)?
+    };
+    let grid = sample(grey, means, &homography, size, module, invert)?;
+    let mut bytes = Zeroizing::new(Vec::new());
+    rqrr::Grid::new(grid).decode_to(&mut *bytes).ok()?;
+    let corners = [(0.0, 0.0), (s, 0.0), (s, s), (0.0, s)].map(|(u, v)| homography.map(u, v));
+    let xs = corners.map(|c| c.0 * scale);
+    let ys = corners.map(|c| c.1 * scale);
+    Some(Found {
+        bytes,
+        top: ys.iter().copied().fold(f64::INFINITY, f64::min),
+        bottom: ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        left: xs.iter().copied().fold(f64::INFINITY, f64::min),
+        right: xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    })
+}
+
+/// Searches each alignment pattern near where `first` puts it and refits to all that were found.
+fn refine(
+    grey: &Grey,
+    means: &LocalMean,
+    first: Homography,
+    positions: &[usize],
+    pairs: &mut Vec<Pair>,
+    invert: bool,
+) -> Homography {
+    let last = positions.len() - 1;
+    for (j, &ay) in positions.iter().enumerate() {
+        for (i, &ax) in positions.iter().enumerate() {
+            // The three finder corners hold no alignment pattern; the bottom-right one is already placed.
+            if (i == 0 || i == last) && (j == 0 || j == last) {
+                continue;
+            }
+            let (u, v) = (ax as f64 + 0.5, ay as f64 + 0.5);
+            let (x, y) = first.map(u, v);
+            let (x1, y1) = first.map(u + 1.0, v);
+            let (x2, y2) = first.map(u, v + 1.0);
+            let (ex, ey) = ((x1 - x, y1 - y), (x2 - x, y2 - y));
+            let module = (ex.0.hypot(ex.1) + ey.0.hypot(ey.1)) / 2.0;
+            if let Some((p, _)) = search_alignment(grey, means, x, y, ex, ey, module * 1.5, invert) {
+                pairs.push(((u, v), p));
+            }
+        }
+    }
+    Homography::fit(pairs).unwrap_or(first)
+}
+
+/// Reads every module at its centre: dark when darker than the mean of the square about seven modules
+/// wide around it (lighter, for inverted codes).
+fn sample(grey: &Grey, means: &LocalMean, h: &Homography, size: usize, module: f64, invert: bool) -> Option<Sampled> {
+    let r = ((module * 3.0) as usize).max(3);
+    let mut dark = Vec::with_capacity(size * size);
+    for y in 0..size {
+        for x in 0..size {
+            let (px, py) = h.map(x as f64 + 0.5, y as f64 + 0.5);
+            let g = f64::from(grey_at(grey, px, py)?);
+            let mean = means.at(px as usize, py as usize, r);
+            dark.push(if invert { g > mean } else { g < mean });
+        }
+    }
+    Some(Sampled { size, dark })
+}
