@@ -33,6 +33,9 @@ struct Finder {
     count: u32,
 }
 
+/// The side of the cells that index finders while the frame is scanned, in pixels.
+const CELL: f64 = 32.0;
+
 /// At most this many finder patterns are combined into candidate codes (the best confirmed first).
 const MAX_FINDERS: usize = 12;
 
@@ -65,6 +68,11 @@ pub(super) fn decode(grey: &Grey, bits: &Bits, invert: bool, scale: f64, known: 
                 if let Some(code) = read_triple(grey, &means, &triple, invert, scale)
                     && !found.iter().any(|f| f.bytes == code.bytes)
                 {
+                    // Its own finders, and the chance ones in its data, are done with.
+                    for (u, f) in used.iter_mut().zip(&finders) {
+                        let (x, y) = (f.x * scale, f.y * scale);
+                        *u |= x >= code.left && x <= code.right && y >= code.top && y <= code.bottom;
+                    }
                     used[i] = true;
                     used[j] = true;
                     used[k] = true;
@@ -132,6 +140,9 @@ fn cross(bits: &Bits, x: usize, y: usize, vertical: bool, limit: usize) -> Optio
 fn find_finders(bits: &Bits) -> Vec<Finder> {
     let (w, h) = (bits.width, bits.height);
     let mut finders: Vec<Finder> = Vec::new();
+    // Finders by the cell of the frame where they were first seen, so merging a new sighting looks only
+    // at its neighbourhood; a finder's centre moves by less than a cell while rows confirm it.
+    let mut cells: std::collections::HashMap<(i64, i64), Vec<usize>> = std::collections::HashMap::new();
     let mut runs: Vec<(usize, usize)> = Vec::with_capacity(w);
     for y in 0..h {
         let row = &bits.dark[y * w..(y + 1) * w];
@@ -159,19 +170,32 @@ fn find_finders(bits: &Bits) -> Vec<Finder> {
                 continue;
             }
             let module = (h_total + v_total) as f64 / 14.0;
-            match finders.iter_mut().find(|f| {
+            let (gx, gy) = ((cx / CELL) as i64, (cy / CELL) as i64);
+            let same = |f: &Finder| {
                 (f.x - cx).abs() < f.module.max(module) * 2.0
                     && (f.y - cy).abs() < f.module.max(module) * 2.0
                     && f.module.max(module) < f.module.min(module) * 1.5
-            }) {
-                Some(f) => {
+            };
+            let reach = (module * 3.0 / CELL).ceil() as i64;
+            let near = (gy - reach..=gy + reach)
+                .flat_map(|y| (gx - reach..=gx + reach).map(move |x| (x, y)))
+                .filter_map(|key| cells.get(&key))
+                .flatten()
+                .copied()
+                .find(|&i| same(&finders[i]));
+            match near {
+                Some(i) => {
+                    let f = &mut finders[i];
                     let n = f64::from(f.count);
                     f.x = (f.x * n + cx) / (n + 1.0);
                     f.y = (f.y * n + cy) / (n + 1.0);
                     f.module = (f.module * n + module) / (n + 1.0);
                     f.count += 1;
                 }
-                None => finders.push(Finder { x: cx, y: cy, module, count: 1 }),
+                None => {
+                    cells.entry((gx, gy)).or_default().push(finders.len());
+                    finders.push(Finder { x: cx, y: cy, module, count: 1 });
+                }
             }
         }
     }
@@ -402,21 +426,145 @@ impl BitGrid for Sampled {
     }
 }
 
-/// Tries the sizes the finder distance allows for one arranged triple; the first that decodes wins.
+/// Tries the sizes the finder distance allows for one arranged triple. A size is read only when the
+/// format information beside the finders is a valid code word (which rejects most chance triples before
+/// the costly steps), and from version 7 on the version information fixes the size exactly.
 fn read_triple(grey: &Grey, means: &LocalMean, f: &[Finder; 3], invert: bool, scale: f64) -> Option<Found> {
     let [tl, tr, bl] = *f;
     let module = (tl.module + tr.module + bl.module) / 3.0;
     let across = ((tr.x - tl.x).hypot(tr.y - tl.y) + (bl.x - tl.x).hypot(bl.y - tl.y)) / 2.0 / module + 7.0;
     let estimate = ((across - 17.0) / 4.0).round().max(1.0) as usize * 4 + 17;
-    for size in [estimate, estimate + 4, estimate.saturating_sub(4)] {
+    let mut tried: Vec<usize> = Vec::new();
+    for size in [estimate, estimate + 4, estimate.saturating_sub(4), estimate + 8, estimate.saturating_sub(8)] {
         if !(21..=177).contains(&size) {
             continue;
         }
+        let near = Near::new(grey, means, f, size, invert);
+        if !near.format_ok() {
+            continue;
+        }
+        let size = if size >= 45 { near.version().map_or(size, |v| v * 4 + 17) } else { size };
+        if tried.contains(&size) {
+            continue;
+        }
+        tried.push(size);
         if let Some(found) = read_at_size(grey, means, f, size, invert, scale) {
             return Some(found);
         }
     }
     None
+}
+
+/// Reads single modules close to the finders, each from the nearest finder's centre and module steps
+/// taken from the distances between finders (good for the few modules around a finder, whatever the
+/// perspective).
+struct Near<'a> {
+    grey: &'a Grey,
+    means: &'a LocalMean,
+    finders: [Finder; 3],
+    ex: (f64, f64),
+    ey: (f64, f64),
+    radius: usize,
+    invert: bool,
+}
+
+impl<'a> Near<'a> {
+    fn new(grey: &'a Grey, means: &'a LocalMean, f: &[Finder; 3], size: usize, invert: bool) -> Self {
+        let [tl, tr, bl] = *f;
+        let span = size as f64 - 7.0;
+        let ex = ((tr.x - tl.x) / span, (tr.y - tl.y) / span);
+        let ey = ((bl.x - tl.x) / span, (bl.y - tl.y) / span);
+        let module = (ex.0.hypot(ex.1) + ey.0.hypot(ey.1)) / 2.0;
+        Self { grey, means, finders: *f, ex, ey, radius: ((module * 3.0) as usize).max(3), invert }
+    }
+
+    /// Whether the module `du`, `dv` modules from finder `which`'s centre is dark (`None` off the frame).
+    fn dark(&self, which: usize, du: f64, dv: f64) -> Option<bool> {
+        let c = self.finders[which];
+        let (x, y) = (c.x + du * self.ex.0 + dv * self.ey.0, c.y + du * self.ex.1 + dv * self.ey.1);
+        let g = f64::from(grey_at(self.grey, x, y)?);
+        let mean = self.means.at(x as usize, y as usize, self.radius);
+        Some(if self.invert { g > mean } else { g < mean })
+    }
+
+    /// Bits read at the given offsets, bit `i` from `offsets[i]`.
+    fn word(&self, offsets: impl Iterator<Item = (usize, f64, f64)>) -> Option<u32> {
+        let mut word = 0;
+        for (i, (which, du, dv)) in offsets.enumerate() {
+            if self.dark(which, du, dv)? {
+                word |= 1 << i;
+            }
+        }
+        Some(word)
+    }
+
+    /// Whether the two copies of the format information read as the same valid word (each within three
+    /// bits of it), or one copy within one bit of a valid word.
+    fn format_ok(&self) -> bool {
+        // First copy around the top-left finder (centre at module 3.5, 3.5): ISO 18004 figure 25.
+        let first = self.word((0..15).map(|i: i32| {
+            let (x, y) = match i {
+                0..=5 => (8, i),
+                6 => (8, 7),
+                7 => (8, 8),
+                8 => (7, 8),
+                _ => (14 - i, 8),
+            };
+            (0, f64::from(x) - 3.0, f64::from(y) - 3.0)
+        }));
+        // Second copy: bits 0–7 along row 8 under the top-right finder, 8–14 down column 8 beside the
+        // bottom-left one.
+        let second = self
+            .word((0..15).map(|i: i32| if i < 8 { (1, f64::from(3 - i), 5.0) } else { (2, 5.0, f64::from(i - 11)) }));
+        let (Some(first), Some(second)) = (first, second) else { return false };
+        FORMAT_WORDS.iter().any(|&w| {
+            let (a, b) = ((first ^ w).count_ones(), (second ^ w).count_ones());
+            (a <= 3 && b <= 3) || a <= 1 || b <= 1
+        })
+    }
+
+    /// The version from either copy of the version information (versions 7 to 40), when one is within
+    /// three bits of a valid word.
+    fn version(&self) -> Option<usize> {
+        // Top-right block: bit i at column size − 11 + i % 3, row i / 3; the bottom-left block transposed.
+        let top = self.word((0..18).map(|i: i32| (1, f64::from(i % 3 - 7), f64::from(i / 3 - 3))))?;
+        let left = self.word((0..18).map(|i: i32| (2, f64::from(i / 3 - 3), f64::from(i % 3 - 7))))?;
+        let mut best: Option<(u32, usize)> = None;
+        for version in 7..=40 {
+            let word = version_word(version as u32);
+            let distance = (top ^ word).count_ones().min((left ^ word).count_ones());
+            if distance <= 3 && best.is_none_or(|(d, _)| distance < d) {
+                best = Some((distance, version));
+            }
+        }
+        best.map(|(_, v)| v)
+    }
+}
+
+/// The 32 valid format words (error-correction level and mask, BCH(15,5), XOR 0x5412).
+const FORMAT_WORDS: [u32; 32] = {
+    let mut words = [0u32; 32];
+    let mut data = 0;
+    while data < 32 {
+        let mut rem = data;
+        let mut i = 0;
+        while i < 10 {
+            rem = (rem << 1) ^ ((rem >> 9) * 0x537);
+            i += 1;
+        }
+        words[data as usize] = ((data << 10) | (rem & 0x3FF)) ^ 0x5412;
+        data += 1;
+    }
+    words
+};
+
+/// The version information word of `version` (BCH(18,6), generator 0x1F25).
+fn version_word(version: u32) -> u32 {
+    let mut rem = version;
+    for _ in 0..12 {
+        rem = (rem << 1) ^ ((rem >> 11) * 0x1F25);
+    }
+    (version << 12) | (rem & 0xFFF)
 }
 
 fn read_at_size(
