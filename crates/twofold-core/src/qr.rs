@@ -14,16 +14,19 @@
 //!   a half-size copy and its inverse (blur and noise average out), a contrast stretch with rqrr's own
 //!   binarisation (dim, washed-out frames), and the blurred frame inverted. The first pass that finds a
 //!   code wins. One exception to the order: a frame measured as grainy (sensor noise) starts with the
-//!   blurred and half-size passes, because the plain threshold turns grain into thousands of false finder
-//!   patterns that are slow to reject and never read;
+//!   blurred and half-size passes (half-size first on frames 600 pixels high and more), because the plain
+//!   threshold turns grain into thousands of false finder patterns that are slow to reject and never
+//!   read; and a frame whose plain threshold shows only the finder patterns of a light-on-dark code skips
+//!   straight to the inverted pass;
 //! - every binarised pass also looks for finder patterns itself ([`finder`]): rqrr drops a code whose
 //!   bottom-right alignment pattern its flood fill misses (blur) and misreads dense codes through its
 //!   one-perspective grid, so finder triples that rqrr did not read are located again (alignment patterns
 //!   found on the grey frame by template, homography refitted to all of them) and the sampled modules are
 //!   handed to rqrr's decoder. Finders inside a code already read are skipped, so a frame rqrr reads fully
 //!   costs one finder scan more;
-//! - when a pass reads some codes but also finds grids it cannot read (codes close together whose finder
-//!   patterns rqrr paired wrongly), it reads the frame again in overlapping tiles;
+//! - when a pass reads some codes but rqrr also finds grids it cannot read (codes close together whose
+//!   finder patterns it paired wrongly) and the finder scan read nothing more, it reads the frame again in
+//!   overlapping tiles;
 //! - several codes in one frame are all returned, in reading order (rows top to bottom, left to right in a
 //!   row), the same payload only once;
 //! - payloads are bytes in a QR code. They are returned as text: bytes that are not UTF-8 are replaced with
@@ -338,12 +341,35 @@ const NOISY_PASSES: [Pass; 8] = [
     Pass::Stretched,
 ];
 
+/// The same for frames whose short side is at least [`LARGE`]: the half-size copy comes first, because
+/// halving averages the grain away and leaves codes large enough to read, and rqrr runs on a quarter of
+/// the pixels.
+const NOISY_LARGE_PASSES: [Pass; 8] = [
+    Pass::Half,
+    Pass::Blurred,
+    Pass::HalfInverted,
+    Pass::BlurredInverted,
+    Pass::Plain,
+    Pass::Inverted,
+    Pass::Sharpened,
+    Pass::Stretched,
+];
+
+/// The short side from which a noisy frame starts at half size.
+const LARGE: usize = 600;
+
 /// Mean absolute second difference along rows above which a frame counts as noisy. Sharp, clean frames
 /// measure 2–15 (module edges included); Gaussian sensor noise of σ adds about 1.8σ.
 const NOISY: u64 = 30;
 
 fn decode_grey(grey: &Grey) -> Vec<Payload> {
-    let passes = if noise_level(grey) > NOISY { NOISY_PASSES } else { PASSES };
+    let passes = if noise_level(grey) <= NOISY {
+        PASSES
+    } else if grey.width.min(grey.height) >= LARGE {
+        NOISY_LARGE_PASSES
+    } else {
+        NOISY_PASSES
+    };
     for pass in passes {
         let found = run_pass(grey, pass);
         if !found.is_empty() {
@@ -377,7 +403,16 @@ const EVEN: (u64, u64) = (100, 100);
 
 fn run_pass(grey: &Grey, pass: Pass) -> Vec<Found> {
     match pass {
-        Pass::Plain => detect_all(grey, thresholded(grey, STRICT, false), false, 1.0),
+        Pass::Plain => {
+            let bits = thresholded(grey, STRICT, false);
+            let [finders, inverted] = finder::scan(&bits);
+            // Finder patterns of a light-on-dark code and none of a dark-on-light one: this pass would
+            // find nothing, the inverted one comes next.
+            if finders.len() < 3 && inverted.len() >= 3 {
+                return Vec::new();
+            }
+            detect_all_with(grey, bits, false, 1.0, finders)
+        }
         Pass::Inverted => detect_all(grey, thresholded(grey, STRICT, true), true, 1.0),
         Pass::Blurred => {
             let b = blurred(grey);
@@ -414,8 +449,9 @@ enum Input<'a> {
     Bits(&'a Bits),
 }
 
-/// Runs rqrr once; returns the codes read and how many grids it found but could not read.
-fn detect(input: Input<'_>, scale: f64) -> (Vec<Found>, usize) {
+/// Runs rqrr once; returns the codes read and the centres (in original frame coordinates) of the grids it
+/// found but could not read.
+fn detect(input: Input<'_>, scale: f64) -> (Vec<Found>, Vec<(f64, f64)>) {
     // Both constructors return the same (unnameable) buffer type, so one match builds either.
     let mut prepared = match input {
         Input::Grey(grey) => {
@@ -428,11 +464,12 @@ fn detect(input: Input<'_>, scale: f64) -> (Vec<Found>, usize) {
         }
     };
     let mut found = Vec::new();
-    let mut unread = 0;
+    let mut unread = Vec::new();
     for grid in prepared.detect_grids() {
         let mut bytes = Zeroizing::new(Vec::new());
         if grid.decode_to(&mut *bytes).is_err() {
-            unread += 1;
+            let (x, y) = grid.bounds.iter().fold((0.0, 0.0), |(x, y), p| (x + f64::from(p.x), y + f64::from(p.y)));
+            unread.push((x / 4.0 * scale, y / 4.0 * scale));
             continue;
         }
         let ys = grid.bounds.map(|p| f64::from(p.y) * scale);
@@ -453,10 +490,18 @@ fn detect(input: Input<'_>, scale: f64) -> (Vec<Found>, usize) {
 /// When one run reads some codes but also finds grids it cannot read, the frame is read again in tiles
 /// twice the size of the largest code read, overlapping by half, so each code sits alone in some tile.
 fn detect_all(grey: &Grey, bits: Bits, invert: bool, scale: f64) -> Vec<Found> {
+    let [finders, _] = finder::scan(&bits);
+    detect_all_with(grey, bits, invert, scale, finders)
+}
+
+/// [`detect_all`] with the finder patterns of `bits` already scanned.
+fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: Vec<finder::Finder>) -> Vec<Found> {
     let (mut found, unread) = detect(Input::Bits(&bits), scale);
-    let more = finder::decode(grey, &bits, invert, scale, &found);
+    let more = finder::decode(grey, finders, invert, scale, &found);
+    // When the finder scan read codes rqrr missed, it has done what the tiles are for.
+    let settled = !more.is_empty();
     found.extend(more);
-    if found.is_empty() || unread == 0 {
+    if found.is_empty() || unread.is_empty() || settled {
         return found;
     }
     let side = found.iter().map(|f| (f.right - f.left).max(f.bottom - f.top)).fold(0.0, f64::max) / scale;

@@ -26,7 +26,7 @@ use super::{Bits, Found, Grey};
 
 /// A finder pattern: centre in pixels, module size in pixels, and how many scan lines confirmed it.
 #[derive(Clone, Copy, Debug)]
-struct Finder {
+pub(super) struct Finder {
     x: f64,
     y: f64,
     module: f64,
@@ -39,11 +39,11 @@ const CELL: f64 = 32.0;
 /// At most this many finder patterns are combined into candidate codes (the best confirmed first).
 const MAX_FINDERS: usize = 12;
 
-/// Reads the codes whose finder patterns lie outside the areas of `known` codes. `bits` is the binarised
-/// `grey` with `true` for the code's dark modules (so already inverted for light-on-dark codes, and
-/// `invert` says so); positions in the result are scaled by `scale`, like the pass's own results.
-pub(super) fn decode(grey: &Grey, bits: &Bits, invert: bool, scale: f64, known: &[Found]) -> Vec<Found> {
-    let mut finders = find_finders(bits);
+/// Reads the codes whose finder patterns (from [`scan`] on `bits`) lie outside the areas of `known`
+/// codes. `bits` is the binarised `grey` with `true` for the code's dark modules (so already inverted for
+/// light-on-dark codes, and `invert` says so); positions in the result are scaled by `scale`, like the
+/// pass's own results.
+pub(super) fn decode(grey: &Grey, mut finders: Vec<Finder>, invert: bool, scale: f64, known: &[Found]) -> Vec<Found> {
     let inside_known = |f: &Finder| {
         let (x, y) = (f.x * scale, f.y * scale);
         known.iter().any(|k| x >= k.left && x <= k.right && y >= k.top && y <= k.bottom)
@@ -99,9 +99,10 @@ fn ratio_ok(runs: [usize; 5]) -> bool {
 /// The five runs through `(x, y)` (which must be dark, in the centre run) along a column or a row: returns
 /// the centre of the middle run and the total length, when the runs are in finder ratio and no run is
 /// longer than `limit`.
-fn cross(bits: &Bits, x: usize, y: usize, vertical: bool, limit: usize) -> Option<(f64, usize)> {
+fn cross(bits: &Bits, x: usize, y: usize, vertical: bool, limit: usize, polarity: bool) -> Option<(f64, usize)> {
     let (len, pos) = if vertical { (bits.height, y) } else { (bits.width, x) };
-    let at = |i: usize| if vertical { bits.dark[i * bits.width + x] } else { bits.dark[y * bits.width + i] };
+    let at =
+        |i: usize| polarity == if vertical { bits.dark[i * bits.width + x] } else { bits.dark[y * bits.width + i] };
     if !at(pos) {
         return None;
     }
@@ -136,13 +137,16 @@ fn cross(bits: &Bits, x: usize, y: usize, vertical: bool, limit: usize) -> Optio
     Some(((centre_start + centre_end) as f64 / 2.0, runs.iter().sum()))
 }
 
-/// Every finder pattern in the frame, each confirmed along a row, a column and the row again.
-fn find_finders(bits: &Bits) -> Vec<Finder> {
+/// Every finder pattern in the frame, each confirmed along a row, a column and the row again, and on
+/// at least three rows and as many as it has pixels per module (which a real pattern, three modules tall in the
+/// middle, always is and chance patterns of noise are not). Returns the patterns drawn in `true` bits
+/// (the codes this pass reads) and those drawn in `false` bits (codes of the other polarity).
+pub(super) fn scan(bits: &Bits) -> [Vec<Finder>; 2] {
     let (w, h) = (bits.width, bits.height);
-    let mut finders: Vec<Finder> = Vec::new();
+    let mut found: [Vec<Finder>; 2] = [Vec::new(), Vec::new()];
     // Finders by the cell of the frame where they were first seen, so merging a new sighting looks only
     // at its neighbourhood; a finder's centre moves by less than a cell while rows confirm it.
-    let mut cells: std::collections::HashMap<(i64, i64), Vec<usize>> = std::collections::HashMap::new();
+    let mut indexes: [std::collections::HashMap<(i64, i64), Vec<usize>>; 2] = Default::default();
     let mut runs: Vec<(usize, usize)> = Vec::with_capacity(w);
     for y in 0..h {
         let row = &bits.dark[y * w..(y + 1) * w];
@@ -155,17 +159,17 @@ fn find_finders(bits: &Bits) -> Vec<Finder> {
             }
         }
         for window in runs.windows(5) {
-            if !row[window[0].0] {
-                continue;
-            }
+            let polarity = row[window[0].0];
+            let side = usize::from(!polarity);
+            let (finders, cells) = (&mut found[side], &mut indexes[side]);
             let lengths = [window[0].1, window[1].1, window[2].1, window[3].1, window[4].1];
             if !ratio_ok(lengths) {
                 continue;
             }
             let total: usize = lengths.iter().sum();
             let cx = window[2].0 + window[2].1 / 2;
-            let Some((cy, v_total)) = cross(bits, cx, y, true, total * 2) else { continue };
-            let Some((cx, h_total)) = cross(bits, cx, cy as usize, false, total * 2) else { continue };
+            let Some((cy, v_total)) = cross(bits, cx, y, true, total * 2, polarity) else { continue };
+            let Some((cx, h_total)) = cross(bits, cx, cy as usize, false, total * 2, polarity) else { continue };
             if v_total * 2 < h_total || h_total * 2 < v_total {
                 continue;
             }
@@ -199,8 +203,10 @@ fn find_finders(bits: &Bits) -> Vec<Finder> {
             }
         }
     }
-    finders.retain(|f| f.count >= 2);
-    finders
+    for finders in &mut found {
+        finders.retain(|f| f.count >= 3 && f64::from(f.count) >= f.module);
+    }
+    found
 }
 
 /// Three finders as (top-left, top-right, bottom-left) of a code, when they can be one.
