@@ -24,6 +24,11 @@
 //!   found on the grey frame by template, homography refitted to all of them) and the sampled modules are
 //!   handed to rqrr's decoder. Finders inside a code already read are skipped, so a frame rqrr reads fully
 //!   costs one finder scan more;
+//! - each binarised pass first reads by region of interest: rqrr runs on the area of each code the finder
+//!   scan outlines, alone, and the whole frame goes to rqrr only when finder patterns that could still
+//!   make a code are left over (or the scan outlines nothing);
+//! - a margin of a few grey levels beyond the local-mean threshold keeps flat noisy areas (dark
+//!   backgrounds above all) from turning into speckle;
 //! - when a pass reads some codes but rqrr also finds grids it cannot read (codes close together whose
 //!   finder patterns it paired wrongly) and the finder scan read nothing more, it reads the frame again in
 //!   overlapping tiles;
@@ -396,6 +401,11 @@ fn noise_level(grey: &Grey) -> u64 {
     sum.checked_div(count).unwrap_or(0)
 }
 
+/// Grey levels a pixel must also lie beyond the threshold to count: flat areas with sensor noise (a dark
+/// background above all, where 5% of the mean is only a few levels) otherwise turn into speckle that rqrr
+/// examines region by region.
+const MARGIN: u64 = 4;
+
 /// Dark when below 95% of the local mean (rqrr's own rule), or above 105% of it for inverted codes.
 const STRICT: (u64, u64) = (95, 105);
 /// Dark when below the local mean, or above it for inverted codes.
@@ -496,6 +506,9 @@ fn detect_all(grey: &Grey, bits: Bits, invert: bool, scale: f64) -> Vec<Found> {
 
 /// [`detect_all`] with the finder patterns of `bits` already scanned.
 fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: Vec<finder::Finder>) -> Vec<Found> {
+    if let Some(found) = detect_regions(grey, &bits, invert, scale, &finders) {
+        return found;
+    }
     let (mut found, unread) = detect(Input::Bits(&bits), scale);
     let more = finder::decode(grey, finders, invert, scale, &found);
     // When the finder scan read codes rqrr missed, it has done what the tiles are for.
@@ -523,17 +536,7 @@ fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: V
     for y0 in starts(bits.height) {
         for x0 in starts(bits.width) {
             let (w, h) = (tile.min(bits.width - x0), tile.min(bits.height - y0));
-            let mut dark = Vec::with_capacity(w * h);
-            for y in y0..y0 + h {
-                dark.extend_from_slice(&bits.dark[y * bits.width + x0..y * bits.width + x0 + w]);
-            }
-            let (codes, _) = detect(Input::Bits(&Bits { width: w, height: h, dark }), scale);
-            let (dx, dy) = (x0 as f64 * scale, y0 as f64 * scale);
-            for mut code in codes {
-                code.left += dx;
-                code.right += dx;
-                code.top += dy;
-                code.bottom += dy;
+            for code in detect_crop(&bits, [x0, y0, x0 + w, y0 + h], scale) {
                 if !found.iter().any(|f| f.bytes == code.bytes) {
                     found.push(code);
                 }
@@ -541,6 +544,58 @@ fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: V
         }
     }
     found
+}
+
+/// Runs rqrr on the part `[x0, y0, x1, y1)` of a binarised frame; positions in frame coordinates.
+fn detect_crop(bits: &Bits, [x0, y0, x1, y1]: [usize; 4], scale: f64) -> Vec<Found> {
+    let (w, h) = (x1 - x0, y1 - y0);
+    let mut dark = Vec::with_capacity(w * h);
+    for y in y0..y1 {
+        dark.extend_from_slice(&bits.dark[y * bits.width + x0..y * bits.width + x1]);
+    }
+    let (mut codes, _) = detect(Input::Bits(&Bits { width: w, height: h, dark }), scale);
+    let (dx, dy) = (x0 as f64 * scale, y0 as f64 * scale);
+    for code in &mut codes {
+        code.left += dx;
+        code.right += dx;
+        code.top += dy;
+        code.bottom += dy;
+    }
+    codes
+}
+
+/// Region-of-interest reading: rqrr on the area of each code the finder scan outlines, alone, then the
+/// finder scan's own reading for what rqrr missed there. Cheaper than rqrr on the whole frame (no
+/// pairing of finder patterns across neighbouring codes, a smaller image to flood-fill) and `None` unless
+/// no three finder patterns left outside the codes read could still make a code, so the whole-frame run
+/// is skipped only when it has nothing left to find.
+fn detect_regions(
+    grey: &Grey,
+    bits: &Bits,
+    invert: bool,
+    scale: f64,
+    finders: &[finder::Finder],
+) -> Option<Vec<Found>> {
+    let regions = finder::regions(finders, bits.width, bits.height);
+    if regions.is_empty() {
+        return None;
+    }
+    let mut found: Vec<Found> = Vec::new();
+    for region in regions {
+        for code in detect_crop(bits, region, scale) {
+            if !found.iter().any(|f| f.bytes == code.bytes) {
+                found.push(code);
+            }
+        }
+    }
+    for code in finder::decode(grey, finders.to_vec(), invert, scale, &found) {
+        if !found.iter().any(|f| f.bytes == code.bytes) {
+            found.push(code);
+        }
+    }
+    let inside = |(x, y): (f64, f64)| found.iter().any(|f| x >= f.left && x <= f.right && y >= f.top && y <= f.bottom);
+    let outside: Vec<finder::Finder> = finders.iter().copied().filter(|f| !inside(f.centre(scale))).collect();
+    (!found.is_empty() && finder::regions(&outside, bits.width, bits.height).is_empty()).then_some(found)
 }
 
 /// Rows top to bottom (a code joins the row it vertically overlaps by its centre), left to right within a
@@ -743,9 +798,11 @@ fn thresholded(grey: &Grey, percent: (u64, u64), invert: bool) -> Bits {
         let rows = ((y + r + 1).min(h) - y.saturating_sub(r)) as u64;
         let pixels = &grey.pixels[y * w..(y + 1) * w];
         for x in 0..w {
-            let scaled = u64::from(pixels[x]) * widths[x] * rows * 100;
+            let area = widths[x] * rows * 100;
+            let scaled = u64::from(pixels[x]) * area;
             let sum = u64::from(column[x]);
-            dark.push(if invert { scaled > sum * percent.1 } else { scaled < sum * percent.0 });
+            let margin = MARGIN * area;
+            dark.push(if invert { scaled > sum * percent.1 + margin } else { scaled + margin < sum * percent.0 });
         }
     }
     Bits { width: w, height: h, dark }

@@ -84,6 +84,53 @@ pub(super) fn decode(grey: &Grey, mut finders: Vec<Finder>, invert: bool, scale:
     found
 }
 
+impl Finder {
+    /// The centre in the original frame's coordinates.
+    pub(super) fn centre(&self, scale: f64) -> (f64, f64) {
+        (self.x * scale, self.y * scale)
+    }
+}
+
+/// The areas `[x0, y0, x1, y1)` of the codes the finders outline: triples taken greedily, the most
+/// confirmed finders first, each area the triple's parallelogram grown by eight modules (half a finder,
+/// the quiet zone and some slack for perspective); finders inside an area are not used again.
+pub(super) fn regions(finders: &[Finder], width: usize, height: usize) -> Vec<[usize; 4]> {
+    let mut finders = finders.to_vec();
+    finders.sort_by_key(|f| std::cmp::Reverse(f.count));
+    finders.truncate(MAX_FINDERS);
+    let n = finders.len();
+    let mut used = vec![false; n];
+    let mut regions = Vec::new();
+    for i in 0..n {
+        for j in i + 1..n {
+            for k in j + 1..n {
+                if used[i] || used[j] || used[k] {
+                    continue;
+                }
+                let Some([tl, tr, bl]) = arrange([finders[i], finders[j], finders[k]]) else { continue };
+                let module = (tl.module + tr.module + bl.module) / 3.0;
+                let xs = [tl.x, tr.x, bl.x, tr.x + bl.x - tl.x];
+                let ys = [tl.y, tr.y, bl.y, tr.y + bl.y - tl.y];
+                let grow = module * 8.0;
+                let x0 = (xs.iter().copied().fold(f64::INFINITY, f64::min) - grow).max(0.0);
+                let y0 = (ys.iter().copied().fold(f64::INFINITY, f64::min) - grow).max(0.0);
+                let x1 = (xs.iter().copied().fold(f64::NEG_INFINITY, f64::max) + grow).min(width as f64);
+                let y1 = (ys.iter().copied().fold(f64::NEG_INFINITY, f64::max) + grow).min(height as f64);
+                for (u, f) in used.iter_mut().zip(&finders) {
+                    *u |= f.x >= x0 && f.x <= x1 && f.y >= y0 && f.y <= y1;
+                }
+                regions.push([
+                    x0 as usize,
+                    y0 as usize,
+                    (x1 as usize).max(x0 as usize + 1),
+                    (y1 as usize).max(y0 as usize + 1),
+                ]);
+            }
+        }
+    }
+    regions
+}
+
 /// Whether five run lengths are in the ratio 1:1:3:1:1 (each within half a module, the centre within 1.5).
 fn ratio_ok(runs: [usize; 5]) -> bool {
     let total: usize = runs.iter().sum();
