@@ -14,10 +14,24 @@
 //!   a half-size copy and its inverse (blur and noise average out), a contrast stretch with rqrr's own
 //!   binarisation (dim, washed-out frames), and the blurred frame inverted. The first pass that finds a
 //!   code wins. One exception to the order: a frame measured as grainy (sensor noise) starts with the
-//!   blurred and half-size passes, because the plain threshold turns grain into thousands of false finder
-//!   patterns that are slow to reject and never read;
-//! - when a pass reads some codes but also finds grids it cannot read (codes close together whose finder
-//!   patterns rqrr paired wrongly), it reads the frame again in overlapping tiles;
+//!   blurred and half-size passes (half-size first on frames 600 pixels high and more), because the plain
+//!   threshold turns grain into thousands of false finder patterns that are slow to reject and never
+//!   read; and a frame whose plain threshold shows only the finder patterns of a light-on-dark code skips
+//!   straight to the inverted pass;
+//! - every binarised pass also looks for finder patterns itself ([`finder`]): rqrr drops a code whose
+//!   bottom-right alignment pattern its flood fill misses (blur) and misreads dense codes through its
+//!   one-perspective grid, so finder triples that rqrr did not read are located again (alignment patterns
+//!   found on the grey frame by template, homography refitted to all of them) and the sampled modules are
+//!   handed to rqrr's decoder. Finders inside a code already read are skipped, so a frame rqrr reads fully
+//!   costs one finder scan more;
+//! - each binarised pass first reads by region of interest: rqrr runs on the area of each code the finder
+//!   scan outlines, alone, and the whole frame goes to rqrr only when finder patterns that could still
+//!   make a code are left over (or the scan outlines nothing);
+//! - a margin of a few grey levels beyond the local-mean threshold keeps flat noisy areas (dark
+//!   backgrounds above all) from turning into speckle;
+//! - when a pass reads some codes but rqrr also finds grids it cannot read (codes close together whose
+//!   finder patterns it paired wrongly) and the finder scan read nothing more, it reads the frame again in
+//!   overlapping tiles;
 //! - several codes in one frame are all returned, in reading order (rows top to bottom, left to right in a
 //!   row), the same payload only once;
 //! - payloads are bytes in a QR code. They are returned as text: bytes that are not UTF-8 are replaced with
@@ -31,6 +45,8 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
+
+mod finder;
 
 /// The largest frame decoded, in pixels (64 megapixels: a 48 MP phone photo fits).
 pub const MAX_PIXELS: usize = 64 * 1024 * 1024;
@@ -330,12 +346,35 @@ const NOISY_PASSES: [Pass; 8] = [
     Pass::Stretched,
 ];
 
+/// The same for frames whose short side is at least [`LARGE`]: the half-size copy comes first, because
+/// halving averages the grain away and leaves codes large enough to read, and rqrr runs on a quarter of
+/// the pixels.
+const NOISY_LARGE_PASSES: [Pass; 8] = [
+    Pass::Half,
+    Pass::Blurred,
+    Pass::HalfInverted,
+    Pass::BlurredInverted,
+    Pass::Plain,
+    Pass::Inverted,
+    Pass::Sharpened,
+    Pass::Stretched,
+];
+
+/// The short side from which a noisy frame starts at half size.
+const LARGE: usize = 600;
+
 /// Mean absolute second difference along rows above which a frame counts as noisy. Sharp, clean frames
 /// measure 2–15 (module edges included); Gaussian sensor noise of σ adds about 1.8σ.
 const NOISY: u64 = 30;
 
 fn decode_grey(grey: &Grey) -> Vec<Payload> {
-    let passes = if noise_level(grey) > NOISY { NOISY_PASSES } else { PASSES };
+    let passes = if noise_level(grey) <= NOISY {
+        PASSES
+    } else if grey.width.min(grey.height) >= LARGE {
+        NOISY_LARGE_PASSES
+    } else {
+        NOISY_PASSES
+    };
     for pass in passes {
         let found = run_pass(grey, pass);
         if !found.is_empty() {
@@ -362,6 +401,11 @@ fn noise_level(grey: &Grey) -> u64 {
     sum.checked_div(count).unwrap_or(0)
 }
 
+/// Grey levels a pixel must also lie beyond the threshold to count: flat areas with sensor noise (a dark
+/// background above all, where 5% of the mean is only a few levels) otherwise turn into speckle that rqrr
+/// examines region by region.
+const MARGIN: u64 = 4;
+
 /// Dark when below 95% of the local mean (rqrr's own rule), or above 105% of it for inverted codes.
 const STRICT: (u64, u64) = (95, 105);
 /// Dark when below the local mean, or above it for inverted codes.
@@ -369,19 +413,37 @@ const EVEN: (u64, u64) = (100, 100);
 
 fn run_pass(grey: &Grey, pass: Pass) -> Vec<Found> {
     match pass {
-        Pass::Plain => detect_all(thresholded(grey, STRICT, false), 1.0),
-        Pass::Inverted => detect_all(thresholded(grey, STRICT, true), 1.0),
-        Pass::Blurred => detect_all(thresholded(&blurred(grey), EVEN, false), 1.0),
-        Pass::BlurredInverted => detect_all(thresholded(&blurred(grey), EVEN, true), 1.0),
+        Pass::Plain => {
+            let bits = thresholded(grey, STRICT, false);
+            let [finders, inverted] = finder::scan(&bits);
+            // Finder patterns of a light-on-dark code and none of a dark-on-light one: this pass would
+            // find nothing, the inverted one comes next.
+            if finders.len() < 3 && inverted.len() >= 3 {
+                return Vec::new();
+            }
+            detect_all_with(grey, bits, false, 1.0, finders)
+        }
+        Pass::Inverted => detect_all(grey, thresholded(grey, STRICT, true), true, 1.0),
+        Pass::Blurred => {
+            let b = blurred(grey);
+            detect_all(&b, thresholded(&b, EVEN, false), false, 1.0)
+        }
+        Pass::BlurredInverted => {
+            let b = blurred(grey);
+            detect_all(&b, thresholded(&b, EVEN, true), true, 1.0)
+        }
         Pass::Half => match halved(grey) {
-            Some(h) => detect_all(thresholded(&h, EVEN, false), 2.0),
+            Some(h) => detect_all(&h, thresholded(&h, EVEN, false), false, 2.0),
             None => Vec::new(),
         },
         Pass::HalfInverted => match halved(grey) {
-            Some(h) => detect_all(thresholded(&h, EVEN, true), 2.0),
+            Some(h) => detect_all(&h, thresholded(&h, EVEN, true), true, 2.0),
             None => Vec::new(),
         },
-        Pass::Sharpened => detect_all(thresholded(&sharpened(grey, 2), EVEN, false), 1.0),
+        Pass::Sharpened => {
+            let s = sharpened(grey, 2);
+            detect_all(&s, thresholded(&s, EVEN, false), false, 1.0)
+        }
         Pass::Stretched => match stretched(grey) {
             Some(s) => detect(Input::Grey(&s), 1.0).0,
             None => Vec::new(),
@@ -397,8 +459,9 @@ enum Input<'a> {
     Bits(&'a Bits),
 }
 
-/// Runs rqrr once; returns the codes read and how many grids it found but could not read.
-fn detect(input: Input<'_>, scale: f64) -> (Vec<Found>, usize) {
+/// Runs rqrr once; returns the codes read and the centres (in original frame coordinates) of the grids it
+/// found but could not read.
+fn detect(input: Input<'_>, scale: f64) -> (Vec<Found>, Vec<(f64, f64)>) {
     // Both constructors return the same (unnameable) buffer type, so one match builds either.
     let mut prepared = match input {
         Input::Grey(grey) => {
@@ -411,11 +474,12 @@ fn detect(input: Input<'_>, scale: f64) -> (Vec<Found>, usize) {
         }
     };
     let mut found = Vec::new();
-    let mut unread = 0;
+    let mut unread = Vec::new();
     for grid in prepared.detect_grids() {
         let mut bytes = Zeroizing::new(Vec::new());
         if grid.decode_to(&mut *bytes).is_err() {
-            unread += 1;
+            let (x, y) = grid.bounds.iter().fold((0.0, 0.0), |(x, y), p| (x + f64::from(p.x), y + f64::from(p.y)));
+            unread.push((x / 4.0 * scale, y / 4.0 * scale));
             continue;
         }
         let ys = grid.bounds.map(|p| f64::from(p.y) * scale);
@@ -435,9 +499,22 @@ fn detect(input: Input<'_>, scale: f64) -> (Vec<Found>, usize) {
 /// to read it: with several codes close together it can pair patterns of neighbouring codes and lose them.
 /// When one run reads some codes but also finds grids it cannot read, the frame is read again in tiles
 /// twice the size of the largest code read, overlapping by half, so each code sits alone in some tile.
-fn detect_all(bits: Bits, scale: f64) -> Vec<Found> {
+fn detect_all(grey: &Grey, bits: Bits, invert: bool, scale: f64) -> Vec<Found> {
+    let [finders, _] = finder::scan(&bits);
+    detect_all_with(grey, bits, invert, scale, finders)
+}
+
+/// [`detect_all`] with the finder patterns of `bits` already scanned.
+fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: Vec<finder::Finder>) -> Vec<Found> {
+    if let Some(found) = detect_regions(grey, &bits, invert, scale, &finders) {
+        return found;
+    }
     let (mut found, unread) = detect(Input::Bits(&bits), scale);
-    if found.is_empty() || unread == 0 {
+    let more = finder::decode(grey, finders, invert, scale, &found);
+    // When the finder scan read codes rqrr missed, it has done what the tiles are for.
+    let settled = !more.is_empty();
+    found.extend(more);
+    if found.is_empty() || unread.is_empty() || settled {
         return found;
     }
     let side = found.iter().map(|f| (f.right - f.left).max(f.bottom - f.top)).fold(0.0, f64::max) / scale;
@@ -459,17 +536,7 @@ fn detect_all(bits: Bits, scale: f64) -> Vec<Found> {
     for y0 in starts(bits.height) {
         for x0 in starts(bits.width) {
             let (w, h) = (tile.min(bits.width - x0), tile.min(bits.height - y0));
-            let mut dark = Vec::with_capacity(w * h);
-            for y in y0..y0 + h {
-                dark.extend_from_slice(&bits.dark[y * bits.width + x0..y * bits.width + x0 + w]);
-            }
-            let (codes, _) = detect(Input::Bits(&Bits { width: w, height: h, dark }), scale);
-            let (dx, dy) = (x0 as f64 * scale, y0 as f64 * scale);
-            for mut code in codes {
-                code.left += dx;
-                code.right += dx;
-                code.top += dy;
-                code.bottom += dy;
+            for code in detect_crop(&bits, [x0, y0, x0 + w, y0 + h], scale) {
                 if !found.iter().any(|f| f.bytes == code.bytes) {
                     found.push(code);
                 }
@@ -477,6 +544,58 @@ fn detect_all(bits: Bits, scale: f64) -> Vec<Found> {
         }
     }
     found
+}
+
+/// Runs rqrr on the part `[x0, y0, x1, y1)` of a binarised frame; positions in frame coordinates.
+fn detect_crop(bits: &Bits, [x0, y0, x1, y1]: [usize; 4], scale: f64) -> Vec<Found> {
+    let (w, h) = (x1 - x0, y1 - y0);
+    let mut dark = Vec::with_capacity(w * h);
+    for y in y0..y1 {
+        dark.extend_from_slice(&bits.dark[y * bits.width + x0..y * bits.width + x1]);
+    }
+    let (mut codes, _) = detect(Input::Bits(&Bits { width: w, height: h, dark }), scale);
+    let (dx, dy) = (x0 as f64 * scale, y0 as f64 * scale);
+    for code in &mut codes {
+        code.left += dx;
+        code.right += dx;
+        code.top += dy;
+        code.bottom += dy;
+    }
+    codes
+}
+
+/// Region-of-interest reading: rqrr on the area of each code the finder scan outlines, alone, then the
+/// finder scan's own reading for what rqrr missed there. Cheaper than rqrr on the whole frame (no
+/// pairing of finder patterns across neighbouring codes, a smaller image to flood-fill) and `None` unless
+/// no three finder patterns left outside the codes read could still make a code, so the whole-frame run
+/// is skipped only when it has nothing left to find.
+fn detect_regions(
+    grey: &Grey,
+    bits: &Bits,
+    invert: bool,
+    scale: f64,
+    finders: &[finder::Finder],
+) -> Option<Vec<Found>> {
+    let regions = finder::regions(finders, bits.width, bits.height);
+    if regions.is_empty() {
+        return None;
+    }
+    let mut found: Vec<Found> = Vec::new();
+    for region in regions {
+        for code in detect_crop(bits, region, scale) {
+            if !found.iter().any(|f| f.bytes == code.bytes) {
+                found.push(code);
+            }
+        }
+    }
+    for code in finder::decode(grey, finders.to_vec(), invert, scale, &found) {
+        if !found.iter().any(|f| f.bytes == code.bytes) {
+            found.push(code);
+        }
+    }
+    let inside = |(x, y): (f64, f64)| found.iter().any(|f| x >= f.left && x <= f.right && y >= f.top && y <= f.bottom);
+    let outside: Vec<finder::Finder> = finders.iter().copied().filter(|f| !inside(f.centre(scale))).collect();
+    (!found.is_empty() && finder::regions(&outside, bits.width, bits.height).is_empty()).then_some(found)
 }
 
 /// Rows top to bottom (a code joins the row it vertically overlaps by its centre), left to right within a
@@ -679,9 +798,11 @@ fn thresholded(grey: &Grey, percent: (u64, u64), invert: bool) -> Bits {
         let rows = ((y + r + 1).min(h) - y.saturating_sub(r)) as u64;
         let pixels = &grey.pixels[y * w..(y + 1) * w];
         for x in 0..w {
-            let scaled = u64::from(pixels[x]) * widths[x] * rows * 100;
+            let area = widths[x] * rows * 100;
+            let scaled = u64::from(pixels[x]) * area;
             let sum = u64::from(column[x]);
-            dark.push(if invert { scaled > sum * percent.1 } else { scaled < sum * percent.0 });
+            let margin = MARGIN * area;
+            dark.push(if invert { scaled > sum * percent.1 + margin } else { scaled + margin < sum * percent.0 });
         }
     }
     Bits { width: w, height: h, dark }
