@@ -20,6 +20,15 @@ const COMMANDS: &[&str] = &[
     "reveal_secret",
     "get_settings",
     "update_settings",
+    "choose_backup_folder",
+    "backup_now",
+    "check_backup_file",
+    "preview_restore",
+    "restore_backup",
+    "export_accounts",
+    "show_transfer_codes",
+    "backup_status",
+    "set_auto_backup",
 ];
 
 fn main() {

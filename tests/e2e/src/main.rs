@@ -6,6 +6,7 @@
 //!
 //! Usage: `twofold-e2e [--app PATH] [--bench] [--screenshots DIR] [--only NAME]`
 
+mod backup;
 mod oracle;
 mod webdriver;
 
@@ -168,6 +169,7 @@ fn run_tests(options: &Options) -> bool {
     let scenarios: &[(&str, Scenario)] = &[
         ("create_add_copy_lock_unlock", create_add_copy_lock_unlock),
         ("thousand_accounts_stay_usable", thousand_accounts_stay_usable),
+        ("backup_wipe_restore", backup::backup_wipe_restore),
     ];
     let (mut passed, mut failed) = (0, 0);
     let chosen = |name: &str| options.only.as_deref().is_none_or(|only| name.contains(only));
