@@ -25,6 +25,15 @@ const COMMANDS: &[&str] = &[
     "unlock_import_file",
     "import_accounts",
     "cancel_import",
+    "choose_backup_folder",
+    "backup_now",
+    "check_backup_file",
+    "preview_restore",
+    "restore_backup",
+    "export_accounts",
+    "show_transfer_codes",
+    "backup_status",
+    "set_auto_backup",
 ];
 
 fn main() {

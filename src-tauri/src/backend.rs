@@ -5,21 +5,49 @@
 //! and never while holding the state lock.
 
 use std::path::Path;
+use std::sync::Arc;
 
+use twofold_core::backup::{self, RestoreMode, RestoreSummary};
 use twofold_core::vault::{KdfParams, Vault, VaultContents, VaultError, VaultStore};
 use twofold_core::{Account, AccountId, OtpParams, otp, uri};
 use zeroize::Zeroizing;
 
 use crate::error::{ShellError, ShellResult};
 
+/// Called with the saved contents after every successful save (automatic backups hang here).
+pub type SaveHook = Arc<dyn Fn(&VaultContents) + Send + Sync>;
+
 /// An unlocked vault. The core's [`Vault`] is `Clone` by design: the shell clones it out of the state lock for
 /// a slow save and puts the saved one back.
 #[derive(Clone)]
-pub struct OpenVault(Vault);
+pub struct OpenVault {
+    vault: Vault,
+    on_save: Option<SaveHook>,
+}
 
 impl OpenVault {
+    fn new(vault: Vault) -> Self {
+        Self { vault, on_save: None }
+    }
+
     pub fn accounts(&self) -> &[Account] {
-        &self.0.contents().accounts
+        &self.vault.contents().accounts
+    }
+
+    pub fn contents(&self) -> &VaultContents {
+        self.vault.contents()
+    }
+
+    /// Every later save of this vault (and of its clones) calls `hook` with the saved contents.
+    pub fn set_on_save(&mut self, hook: SaveHook) {
+        self.on_save = Some(hook);
+    }
+
+    /// The one place that hears of every save.
+    fn saved(&self) {
+        if let Some(hook) = &self.on_save {
+            hook(self.vault.contents());
+        }
     }
 }
 
@@ -46,28 +74,44 @@ pub fn create(path: &Path, password: &Zeroizing<String>) -> ShellResult<OpenVaul
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| ShellError::Io(format!("cannot create {}: {e}", dir.display())))?;
     }
-    Ok(OpenVault(VaultStore::new(path).create(password, KdfParams::DEFAULT, &VaultContents::new())?))
+    Ok(OpenVault::new(VaultStore::new(path).create(password, KdfParams::DEFAULT, &VaultContents::new())?))
 }
 
 /// Opens the vault at `path`. *Slow.*
 pub fn unlock(path: &Path, password: &Zeroizing<String>) -> ShellResult<OpenVault> {
-    Ok(OpenVault(VaultStore::new(path).unlock(password)?))
+    Ok(OpenVault::new(VaultStore::new(path).unlock(password)?))
 }
 
 /// Checks `password` against the open vault (for revealing a key). *Slow.*
 pub fn check_password(vault: &OpenVault, password: &Zeroizing<String>) -> ShellResult<()> {
-    if vault.0.check_password(password)? { Ok(()) } else { Err(ShellError::WrongPassword) }
+    if vault.vault.check_password(password)? { Ok(()) } else { Err(ShellError::WrongPassword) }
 }
 
 /// Applies `change` to the accounts and saves the vault (the core reloads first if another program saved
 /// meanwhile, so nothing is lost). Nothing is saved when `change` fails. *Slow.*
 pub fn update<T>(vault: &mut OpenVault, mut change: impl FnMut(&mut Vec<Account>) -> ShellResult<T>) -> ShellResult<T> {
-    vault.0.update(|contents: &mut VaultContents| change(&mut contents.accounts))
+    let value = vault.vault.update(|contents: &mut VaultContents| change(&mut contents.accounts))?;
+    vault.saved();
+    Ok(value)
+}
+
+/// Restores a backup's accounts into the vault with `mode` (the core re-reads the file first). A merge that
+/// adds nothing saves nothing. *Slow.*
+pub fn restore(vault: &mut OpenVault, backup: &VaultContents, mode: RestoreMode) -> ShellResult<RestoreSummary> {
+    let summary = backup::restore_into(&mut vault.vault, backup, mode).map_err(|e| match e {
+        backup::BackupError::Vault(error) => ShellError::from(error),
+        other => ShellError::Vault(other.to_string()),
+    })?;
+    if summary.added + summary.replaced + summary.removed > 0 {
+        vault.saved();
+    }
+    Ok(summary)
 }
 
 /// Advances an HOTP account's counter, saves, and returns the code for the counter that was current. *Slow.*
 pub fn next_hotp(vault: &mut OpenVault, id: AccountId, now: i64) -> ShellResult<String> {
-    let counter = vault.0.advance_hotp(id, now)?;
+    let counter = vault.vault.advance_hotp(id, now)?;
+    vault.saved();
     let account = vault.accounts().iter().find(|a| a.id == id).ok_or_else(|| ShellError::NotFound(id.to_string()))?;
     let code = otp::code_at_counter(&account.secret, &account.otp, counter)
         .map_err(|e| ShellError::InvalidInput(e.to_string()))?;

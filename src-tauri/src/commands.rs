@@ -208,7 +208,9 @@ pub async fn create_vault(state: State<'_, AppState>, password: String) -> Shell
     if backend::vault_exists(&path) {
         return Err(ShellError::VaultExists(path.display().to_string()));
     }
-    let vault = blocking(move || backend::create(&path, &password)).await?;
+    let for_backups = password.clone();
+    let mut vault = blocking(move || backend::create(&path, &password)).await?;
+    state.backups.attach(&mut vault, &for_backups);
     *state.vault() = VaultState::Unlocked(Box::new(Unlocked::new(vault)));
     Ok(())
 }
@@ -220,7 +222,9 @@ pub async fn unlock_vault(state: State<'_, AppState>, password: String) -> Shell
     if !backend::vault_exists(&path) {
         return Err(ShellError::NoVault);
     }
-    let vault = blocking(move || backend::unlock(&path, &password)).await?;
+    let for_backups = password.clone();
+    let mut vault = blocking(move || backend::unlock(&path, &password)).await?;
+    state.backups.attach(&mut vault, &for_backups);
     *state.vault() = VaultState::Unlocked(Box::new(Unlocked::new(vault)));
     Ok(())
 }
@@ -228,6 +232,7 @@ pub async fn unlock_vault(state: State<'_, AppState>, password: String) -> Shell
 #[tauri::command]
 pub fn lock_vault<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
     *state.vault() = VaultState::Locked;
+    state.backups.vault_locked();
     clear_clipboard_if_ours(&app, &state, None);
 }
 

@@ -190,17 +190,33 @@ pub struct Settings {
     pub privacy_mode: bool,
     /// Ask the platform to keep the window out of screen captures.
     pub content_protection: bool,
+    /// Write a verified backup after changes (at most one a minute), sealed with the vault password.
+    pub auto_backup: bool,
+    /// The folder automatic backups go to (empty until one is chosen).
+    pub auto_backup_folder: String,
+    /// How many automatic backups to keep in that folder.
+    pub auto_backup_keep: u32,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { clipboard_clear_seconds: 30, auto_lock_minutes: 5, privacy_mode: false, content_protection: true }
+        Self {
+            clipboard_clear_seconds: 30,
+            auto_lock_minutes: 5,
+            privacy_mode: false,
+            content_protection: true,
+            auto_backup: false,
+            auto_backup_folder: String::new(),
+            auto_backup_keep: Self::DEFAULT_AUTO_BACKUP_KEEP,
+        }
     }
 }
 
 impl Settings {
     pub const MAX_CLIPBOARD_CLEAR_SECONDS: u32 = 3600;
     pub const MAX_AUTO_LOCK_MINUTES: u32 = 24 * 60;
+    pub const DEFAULT_AUTO_BACKUP_KEEP: u32 = twofold_core::backup::auto::DEFAULT_KEEP as u32;
+    pub const MAX_AUTO_BACKUP_KEEP: u32 = 1000;
 
     /// Rejects values outside the ranges the settings page offers.
     pub fn validate(&self) -> Result<(), String> {
@@ -209,6 +225,12 @@ impl Settings {
         }
         if self.auto_lock_minutes > Self::MAX_AUTO_LOCK_MINUTES {
             return Err(format!("auto-lock delay must be at most {} minutes", Self::MAX_AUTO_LOCK_MINUTES));
+        }
+        if !(1..=Self::MAX_AUTO_BACKUP_KEEP).contains(&self.auto_backup_keep) {
+            return Err(format!("keep between 1 and {} automatic backups", Self::MAX_AUTO_BACKUP_KEEP));
+        }
+        if self.auto_backup && self.auto_backup_folder.trim().is_empty() {
+            return Err("choose a folder for automatic backups".into());
         }
         Ok(())
     }

@@ -5,6 +5,7 @@
 
 pub mod account_qr;
 pub mod backend;
+pub mod backups;
 pub mod commands;
 pub mod error;
 pub mod import;
@@ -45,6 +46,15 @@ macro_rules! twofold_handler {
             $crate::import::unlock_import_file,
             $crate::import::import_accounts,
             $crate::import::cancel_import,
+            $crate::backups::choose_backup_folder,
+            $crate::backups::backup_now,
+            $crate::backups::check_backup_file,
+            $crate::backups::preview_restore,
+            $crate::backups::restore_backup,
+            $crate::backups::export_accounts,
+            $crate::backups::show_transfer_codes,
+            $crate::backups::backup_status,
+            $crate::backups::set_auto_backup,
         ]
     };
 }
@@ -58,6 +68,10 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri:
 fn lock_on_exit<R: Runtime>(app: &tauri::AppHandle<R>) {
     let state = app.state::<AppState>();
     *state.vault() = VaultState::Locked;
+    state.backups.vault_locked();
+    // A change waiting for its automatic backup is written now rather than lost with the process.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    state.backups.run_pending(now, true);
     commands::clear_clipboard_if_ours(app, &state, None);
 }
 

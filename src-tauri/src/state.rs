@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use twofold_core::AccountId;
 use zeroize::Zeroizing;
@@ -77,12 +77,16 @@ pub struct AppState {
     pub save_order: tauri::async_runtime::Mutex<()>,
     pub settings: Mutex<Settings>,
     pub clipboard: Mutex<ClipboardMark>,
+    /// Automatic backups (the Backups page's status line reads it).
+    pub backups: Arc<crate::backups::AutoBackups>,
 }
 
 impl AppState {
     pub fn new(paths: Paths) -> Self {
         let settings = load_settings(&paths.settings);
+        let backups = crate::backups::AutoBackups::start(&paths.vault, &settings);
         Self {
+            backups,
             paths,
             vault: Mutex::new(VaultState::Locked),
             save_order: tauri::async_runtime::Mutex::new(()),

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 
 use crate::state::Paths;
 
@@ -96,10 +96,11 @@ fn settings_round_trip_through_ipc_and_disk() {
     let h = harness("settings");
     assert_eq!(
         h.invoke("get_settings", json!({})),
-        Ok(json!({"clipboardClearSeconds": 30, "autoLockMinutes": 5, "privacyMode": false, "contentProtection": true}))
+        Ok(json!({"clipboardClearSeconds": 30, "autoLockMinutes": 5, "privacyMode": false, "contentProtection": true,
+                  "autoBackup": false, "autoBackupFolder": "", "autoBackupKeep": 10}))
     );
-    let changed =
-        json!({"clipboardClearSeconds": 5, "autoLockMinutes": 1, "privacyMode": true, "contentProtection": false});
+    let changed = json!({"clipboardClearSeconds": 5, "autoLockMinutes": 1, "privacyMode": true, "contentProtection": false,
+                         "autoBackup": false, "autoBackupFolder": "/b", "autoBackupKeep": 3});
     assert_eq!(h.invoke("update_settings", json!({"settings": changed})), Ok(Value::Null));
     assert_eq!(h.invoke("get_settings", json!({})), Ok(changed.clone()));
     let on_disk: Value = serde_json::from_slice(&std::fs::read(h.dir.join("settings.json")).unwrap()).unwrap();
@@ -111,6 +112,7 @@ fn out_of_range_settings_are_refused() {
     let h = harness("badsettings");
     let bad =
         json!({"clipboardClearSeconds": 100000, "autoLockMinutes": 1, "privacyMode": false, "contentProtection": true});
+    // An old settings file without the backup fields: serde fills in the defaults (keep 10, off).
     assert_eq!(
         h.invoke("update_settings", json!({"settings": bad})),
         Err(json!({"code": "invalid_input", "message": "clipboard delay must be at most 3600 seconds"}))
@@ -208,3 +210,175 @@ fn an_accounts_qr_code_needs_the_password_and_decodes_to_its_link() {
     );
 }
 mod import;
+
+fn old_settings_files_get_the_backup_defaults() {
+    let old =
+        json!({"clipboardClearSeconds": 5, "autoLockMinutes": 1, "privacyMode": true, "contentProtection": false});
+    let settings: crate::ipc::Settings = serde_json::from_value(old).unwrap();
+    assert_eq!(
+        (settings.auto_backup, settings.auto_backup_folder.as_str(), settings.auto_backup_keep),
+        (false, "", 10)
+    );
+}
+
+#[test]
+fn back_up_test_preview_and_restore_through_ipc() {
+    let h = harness("backups");
+    let password = "correct horse battery";
+    assert_eq!(h.invoke("create_vault", json!({"password": password})), Ok(Value::Null));
+    for (issuer, key) in [("Alpha", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"), ("Beta", "JBSWY3DPEHPK3PXP")] {
+        let link = format!("otpauth://totp/{issuer}:me?secret={key}&issuer={issuer}");
+        h.invoke("add_account_link", json!({"link": link})).unwrap();
+    }
+    let file = h.dir.join("my.twofold-backup").display().to_string();
+
+    // The vault's password, checked first; a wrong one writes nothing.
+    assert_eq!(
+        h.invoke("backup_now", json!({"path": file, "password": "nope", "ownPassword": false})),
+        Err(json!({"code": "wrong_password", "message": "wrong password"}))
+    );
+    assert!(!std::path::Path::new(&file).exists());
+    assert_eq!(
+        h.invoke("backup_now", json!({"path": file, "password": "short", "ownPassword": true})),
+        Err(json!({"code": "invalid_input", "message": "the backup password must have at least 8 characters"}))
+    );
+    let done = h.invoke("backup_now", json!({"path": file, "password": "backup pass 1", "ownPassword": true})).unwrap();
+    assert_eq!((done["path"].clone(), done["accountCount"].clone()), (json!(file), json!(2)));
+
+    // Testing it touches nothing; a wrong password and a missing file are clear errors.
+    let info = h.invoke("check_backup_file", json!({"path": file, "password": "backup pass 1"})).unwrap();
+    assert_eq!(info["accountCount"], json!(2));
+    assert_eq!(info["created"], done["created"]);
+    assert_eq!(
+        h.invoke("check_backup_file", json!({"path": file, "password": password})),
+        Err(json!({"code": "wrong_password", "message": "wrong password"}))
+    );
+    let missing = h.dir.join("missing").display().to_string();
+    assert_eq!(
+        h.invoke("check_backup_file", json!({"path": missing, "password": "x"})),
+        Err(json!({"code": "io", "message": format!("no backup at {missing}")}))
+    );
+    let vault_file = h.dir.join("twofold.vault").display().to_string();
+    assert_eq!(
+        h.invoke("check_backup_file", json!({"path": vault_file, "password": password})),
+        Err(json!({"code": "vault", "message": format!("{vault_file} is a Twofold vault, not a backup")}))
+    );
+
+    // Delete one account, then preview: one duplicate left, one new; a merge adds it back.
+    let list = h.invoke("list_accounts", json!({})).unwrap();
+    let beta = list["accounts"].as_array().unwrap().iter().find(|a| a["issuer"] == "Beta").unwrap()["id"].clone();
+    h.invoke("delete_account", json!({"id": beta})).unwrap();
+    h.invoke("add_account_link", json!({"link": "otpauth://totp/Gamma:me?secret=MFRGGZDFMZTWQ2LK&issuer=Gamma"}))
+        .unwrap();
+    let preview = h.invoke("preview_restore", json!({"path": file, "password": "backup pass 1"})).unwrap();
+    assert_eq!(
+        preview["items"],
+        json!([{"name": "Alpha (me)", "status": "duplicate"}, {"name": "Beta (me)", "status": "new"}])
+    );
+    assert_eq!(preview["merge"], json!({"added": 1, "skipped": 1, "replaced": 0, "removed": 0}));
+    assert_eq!(preview["replace"], json!({"added": 1, "skipped": 0, "replaced": 1, "removed": 1}));
+    let merged = h.invoke("restore_backup", json!({"path": file, "password": "backup pass 1", "mode": "merge"}));
+    assert_eq!(merged, Ok(json!({"added": 1, "skipped": 1, "replaced": 0, "removed": 0})));
+    let names = |h: &Harness| {
+        let list = h.invoke("list_accounts", json!({})).unwrap();
+        let mut names: Vec<String> =
+            list["accounts"].as_array().unwrap().iter().map(|a| a["issuer"].as_str().unwrap().to_string()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&h), ["Alpha", "Beta", "Gamma"]);
+    let replaced = h.invoke("restore_backup", json!({"path": file, "password": "backup pass 1", "mode": "replace"}));
+    assert_eq!(replaced, Ok(json!({"added": 0, "skipped": 0, "replaced": 2, "removed": 1})));
+    assert_eq!(names(&h), ["Alpha", "Beta"]);
+}
+
+#[test]
+fn exports_and_transfer_codes_through_ipc() {
+    let h = harness("exports");
+    let password = "correct horse battery";
+    h.invoke("create_vault", json!({"password": password})).unwrap();
+    h.invoke("add_account_link", json!({"link": "otpauth://totp/Alpha:me?secret=JBSWY3DPEHPK3PXP&issuer=Alpha"}))
+        .unwrap();
+    let out = |name: &str| h.dir.join(name).display().to_string();
+
+    // Plain formats need the acknowledgement; encrypted ones a password.
+    assert_eq!(
+        h.invoke("export_accounts", json!({"path": out("a.txt"), "format": "otpauth", "acknowledged": false})),
+        Err(json!({"code": "invalid_input",
+                   "message": "this export holds every key in the clear: confirm that you understand first"}))
+    );
+    assert_eq!(
+        h.invoke("export_accounts", json!({"path": out("a.json"), "format": "aegis", "acknowledged": false})),
+        Err(json!({"code": "invalid_input", "message": "an encrypted export needs a password"}))
+    );
+    for (file, format, password) in [
+        ("a.txt", "otpauth", None),
+        ("p.json", "aegis-plain", None),
+        ("e.json", "aegis", Some("export pass")),
+        ("paper.html", "paper", None),
+    ] {
+        let done = h
+            .invoke(
+                "export_accounts",
+                json!({"path": out(file), "format": format, "password": password, "acknowledged": password.is_none()}),
+            )
+            .unwrap();
+        assert_eq!(done["path"], json!(out(file)), "{format}");
+        assert!(done["count"].as_u64().unwrap() >= 1, "{format}: {done}");
+        assert!(std::fs::metadata(out(file)).unwrap().len() > 0);
+    }
+    let text = std::fs::read_to_string(out("a.txt")).unwrap();
+    assert!(text.contains("secret=JBSWY3DPEHPK3PXP"));
+
+    // Transfer codes: the vault password again, and only images come back.
+    assert_eq!(
+        h.invoke("show_transfer_codes", json!({"password": "nope"})),
+        Err(json!({"code": "wrong_password", "message": "wrong password"}))
+    );
+    let transfer = h.invoke("show_transfer_codes", json!({"password": password})).unwrap();
+    let codes = transfer["codes"].as_array().unwrap();
+    assert_eq!(codes.len(), 1);
+    assert_eq!(codes[0]["names"], json!(["Alpha (me)"]));
+    let body = transfer.to_string();
+    assert!(!body.contains("JBSWY3DPEHPK3PXP") && !body.contains("otpauth"), "a secret crossed IPC: {body}");
+    let image = codes[0]["image"].as_str().unwrap();
+    let png = data_encoding::BASE64.decode(image.strip_prefix("data:image/png;base64,").unwrap().as_bytes()).unwrap();
+    let decoded = twofold_core::qr::decode_image_bytes(&png).unwrap();
+    let link = decoded[0].as_str();
+    let accounts = twofold_core::migration::decode(link).unwrap().accounts;
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].secret, twofold_core::Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap());
+}
+
+#[test]
+fn automatic_backups_are_turned_on_with_the_vault_password_and_report_failures() {
+    let h = harness("autobackup");
+    let password = "correct horse battery";
+    h.invoke("create_vault", json!({"password": password})).unwrap();
+    let status = h.invoke("backup_status", json!({})).unwrap();
+    assert_eq!(status["enabled"], json!(false));
+    assert_eq!(status["warning"], json!(false));
+    assert_eq!(
+        h.invoke("set_auto_backup", json!({"enabled": true, "folder": "", "keep": 10, "password": password})),
+        Err(json!({"code": "invalid_input", "message": "choose a folder for automatic backups"}))
+    );
+    std::fs::write(h.dir.join("a-file"), b"x").unwrap();
+    let bad = h.dir.join("a-file").join("backups").display().to_string();
+    assert_eq!(
+        h.invoke("set_auto_backup", json!({"enabled": true, "folder": bad, "keep": 10, "password": "nope"})),
+        Err(json!({"code": "wrong_password", "message": "wrong password"}))
+    );
+    let settings =
+        h.invoke("set_auto_backup", json!({"enabled": true, "folder": bad, "keep": 10, "password": password})).unwrap();
+    assert_eq!((settings["autoBackup"].clone(), settings["autoBackupFolder"].clone()), (json!(true), json!(bad)));
+    h.invoke("add_account_link", json!({"link": "otpauth://totp/Alpha:me?secret=JBSWY3DPEHPK3PXP&issuer=Alpha"}))
+        .unwrap();
+    // Whether the background thread got there first or not, the attempt has been made after this.
+    let state = h.window.state::<crate::state::AppState>();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    state.backups.run_pending(now, true);
+    let status = h.invoke("backup_status", json!({})).unwrap();
+    assert_eq!(status["warning"], json!(true), "{status}");
+    assert!(status["message"].as_str().unwrap().starts_with("Backup failed"), "{status}");
+    assert!(status["failure"].as_str().unwrap().contains("could not create the backup folder"), "{status}");
+}

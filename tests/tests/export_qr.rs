@@ -1,8 +1,9 @@
 //! Exports made of QR codes: Google Authenticator transfer codes and the paper backup.
 //!
 //! Every code is decoded here the way a camera would see it: drawn into a greyscale image (the PNG we emit,
-//! or the page's SVG rasterised by a small parser written in this test) and found and decoded by `rqrr`'s
-//! full detector. The decoded text is then read back by our link or transfer-link parser.
+//! or the page's SVG rasterised by a small parser written in this test) and found and decoded by **our own
+//! decoder** (`twofold_core::qr`, the one the app's camera and image import use), not by the matrix the
+//! export drew. The decoded text is then read back by our link or transfer-link parser.
 
 use twofold_core::export::{self, ExportError, Format, PlaintextAck, Protection, google_transfer};
 use twofold_core::{Account, Algorithm, OtpKind, OtpParams, Secret, migration, uri};
@@ -11,23 +12,20 @@ fn ack() -> PlaintextAck {
     PlaintextAck::user_accepted_unencrypted_secrets()
 }
 
-/// Finds and decodes the single QR code in a greyscale image.
+/// Finds and decodes the single QR code in a greyscale image with our decoder.
 #[allow(clippy::unwrap_used)]
-fn rqrr_decode(width: usize, height: usize, pixels: &[u8]) -> String {
-    let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| pixels[y * width + x]);
-    let grids = image.detect_grids();
-    assert_eq!(grids.len(), 1, "one QR code in the image");
-    grids[0].decode().unwrap().1
+fn decode_grey(width: usize, height: usize, pixels: &[u8]) -> String {
+    let codes = twofold_core::qr::decode_luma(width, height, width, pixels).unwrap();
+    assert_eq!(codes.len(), 1, "one QR code in the image");
+    codes[0].as_str().to_string()
 }
 
+/// Decodes the PNG bytes we emit with our decoder's image path (the one image import uses).
 #[allow(clippy::unwrap_used)]
 fn decode_png(png_bytes: &[u8]) -> String {
-    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0u8; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    assert_eq!(info.color_type, png::ColorType::Grayscale);
-    rqrr_decode(info.width as usize, info.height as usize, &buf[..info.buffer_size()])
+    let codes = twofold_core::qr::decode_image_bytes(png_bytes).unwrap();
+    assert_eq!(codes.len(), 1, "one QR code in the image");
+    codes[0].as_str().to_string()
 }
 
 /// Rasterises one of our SVG codes (a viewBox in modules, `M x y h w v1 h-w z` runs) at 4 px per module.
@@ -49,7 +47,7 @@ fn decode_svg(svg: &str) -> String {
             }
         }
     }
-    rqrr_decode(w, w, &pixels)
+    decode_grey(w, w, &pixels)
 }
 
 /// Every `<svg …>…</svg>` in a page, in order.

@@ -6,6 +6,7 @@
 //!
 //! Usage: `twofold-e2e [--app PATH] [--bench] [--screenshots DIR] [--only NAME]`
 
+mod backup;
 mod import;
 mod oracle;
 mod session_qr;
@@ -173,6 +174,7 @@ fn run_tests(options: &Options) -> bool {
         ("screensaver_locks_the_vault", session_qr::screensaver_locks_the_vault),
         ("account_qr_code_shows_the_account", session_qr::account_qr_code_shows_the_account),
         ("import_encrypted_aegis_file", import::encrypted_aegis_file),
+        ("backup_wipe_restore", backup::backup_wipe_restore),
     ];
     let (mut passed, mut failed) = (0, 0);
     let chosen = |name: &str| options.only.as_deref().is_none_or(|only| name.contains(only));

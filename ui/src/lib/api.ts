@@ -5,6 +5,15 @@ import type { AccountEdit } from "./ipc/AccountEdit";
 import type { AccountQr } from "./ipc/AccountQr";
 import type { AccountList } from "./ipc/AccountList";
 import type { AddOutcome } from "./ipc/AddOutcome";
+import type { BackupDone } from "./ipc/BackupDone";
+import type { BackupInfoView } from "./ipc/BackupInfoView";
+import type { BackupStatusView } from "./ipc/BackupStatusView";
+import type { ExportDone } from "./ipc/ExportDone";
+import type { ExportFormatView } from "./ipc/ExportFormatView";
+import type { RestoreCounts } from "./ipc/RestoreCounts";
+import type { RestoreModeView } from "./ipc/RestoreModeView";
+import type { RestorePreview } from "./ipc/RestorePreview";
+import type { TransferView } from "./ipc/TransferView";
 import type { ErrorPayload } from "./ipc/ErrorPayload";
 import type { ImportDrop } from "./ipc/ImportDrop";
 import type { ImportFileView } from "./ipc/ImportFileView";
@@ -84,6 +93,23 @@ export const api = {
     /** A non-image file dropped on the window while the vault is open. */
     onFileDropped: (handler: (path: string) => void) =>
       listen<ImportDrop>("import-file-dropped", (event) => handler(event.payload.path)),
+  },
+  // A `path` of null opens the system's file chooser in the shell; a cancelled chooser resolves to null.
+  backups: {
+    backUpNow: (path: string | null, password: string, ownPassword: boolean) =>
+      invoke<BackupDone | null>("backup_now", { path, password, ownPassword }),
+    check: (path: string | null, password: string) => invoke<BackupInfoView | null>("check_backup_file", { path, password }),
+    previewRestore: (path: string | null, password: string) =>
+      invoke<RestorePreview | null>("preview_restore", { path, password }),
+    restore: (path: string, password: string, mode: RestoreModeView) =>
+      invoke<RestoreCounts>("restore_backup", { path, password, mode }),
+    export: (path: string | null, format: ExportFormatView, password: string | null, acknowledged: boolean) =>
+      invoke<ExportDone | null>("export_accounts", { path, format, password, acknowledged }),
+    transferCodes: (password: string) => invoke<TransferView>("show_transfer_codes", { password }),
+    status: () => invoke<BackupStatusView>("backup_status"),
+    chooseFolder: () => invoke<string | null>("choose_backup_folder"),
+    setAuto: (enabled: boolean, folder: string, keep: number, password: string | null) =>
+      invoke<Settings>("set_auto_backup", { enabled, folder, keep, password }),
   },
 };
 

@@ -85,6 +85,7 @@ describe("AccountList", () => {
       onEdit: vi.fn(),
       onSettings: vi.fn(),
       onLock: vi.fn(),
+      onBackups: vi.fn(),
     };
   }
 

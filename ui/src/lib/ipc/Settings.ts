@@ -19,4 +19,16 @@ privacyMode: boolean,
 /**
  * Ask the platform to keep the window out of screen captures.
  */
-contentProtection: boolean, };
+contentProtection: boolean, 
+/**
+ * Write a verified backup after changes (at most one a minute), sealed with the vault password.
+ */
+autoBackup: boolean, 
+/**
+ * The folder automatic backups go to (empty until one is chosen).
+ */
+autoBackupFolder: string, 
+/**
+ * How many automatic backups to keep in that folder.
+ */
+autoBackupKeep: number, };
