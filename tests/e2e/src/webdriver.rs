@@ -35,7 +35,9 @@ impl Session {
     pub fn start(base: &str, application: &str, args: &[String]) -> Result<Self> {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
+            // Starting a debug build of the app under WebKitWebDriver can take over a minute on a loaded
+            // 2-core machine; every other request is quick.
+            .timeout_global(Some(Duration::from_secs(180)))
             .build()
             .into();
         let capabilities = json!({
@@ -155,8 +157,18 @@ impl Session {
         )
     }
 
+    /// Clicks `element`. An element that is momentarily not interactable (a view still settling on a loaded
+    /// machine) is tried again for up to 5 s, as a person would wait for it; any other error is returned.
     pub fn click(&self, element: &Element) -> Result<()> {
-        self.request("POST", &format!("/element/{}/click", element.0), None).map(drop)
+        let start = std::time::Instant::now();
+        loop {
+            match self.request("POST", &format!("/element/{}/click", element.0), None) {
+                Err(e) if e.contains("not interactable") && start.elapsed() < Duration::from_secs(5) => {
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                result => return result.map(drop),
+            }
+        }
     }
 
     pub fn type_text(&self, element: &Element, text: &str) -> Result<()> {
