@@ -20,6 +20,8 @@ const COMMANDS: &[&str] = &[
     "reveal_secret",
     "get_settings",
     "update_settings",
+    "take_pending_link",
+    "check_clock",
 ];
 
 fn main() {

@@ -190,17 +190,30 @@ pub struct Settings {
     pub privacy_mode: bool,
     /// Ask the platform to keep the window out of screen captures.
     pub content_protection: bool,
+    /// Compare the system clock with an SNTP server at unlock and hourly, and warn when it is off (off by
+    /// default: it sends a packet to that server).
+    pub clock_check: bool,
+    /// The SNTP server the clock check asks: a host name or address, with an optional `:port`.
+    pub clock_server: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { clipboard_clear_seconds: 30, auto_lock_minutes: 5, privacy_mode: false, content_protection: true }
+        Self {
+            clipboard_clear_seconds: 30,
+            auto_lock_minutes: 5,
+            privacy_mode: false,
+            content_protection: true,
+            clock_check: false,
+            clock_server: Self::DEFAULT_CLOCK_SERVER.into(),
+        }
     }
 }
 
 impl Settings {
     pub const MAX_CLIPBOARD_CLEAR_SECONDS: u32 = 3600;
     pub const MAX_AUTO_LOCK_MINUTES: u32 = 24 * 60;
+    pub const DEFAULT_CLOCK_SERVER: &str = "pool.ntp.org";
 
     /// Rejects values outside the ranges the settings page offers.
     pub fn validate(&self) -> Result<(), String> {
@@ -209,6 +222,13 @@ impl Settings {
         }
         if self.auto_lock_minutes > Self::MAX_AUTO_LOCK_MINUTES {
             return Err(format!("auto-lock delay must be at most {} minutes", Self::MAX_AUTO_LOCK_MINUTES));
+        }
+        let server = self.clock_server.trim();
+        if server.len() > 255 || server.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/') {
+            return Err("the time server must be a host name or address, like pool.ntp.org".into());
+        }
+        if self.clock_check && server.is_empty() {
+            return Err("the clock check needs a time server, like pool.ntp.org".into());
         }
         Ok(())
     }

@@ -4,7 +4,9 @@
 //! TypeScript); [`state`] holds the vault behind one lock; [`backend`] is the single seam to the core.
 
 pub mod backend;
+pub mod clock;
 pub mod commands;
+pub mod deeplink;
 pub mod error;
 pub mod ipc;
 pub mod state;
@@ -37,13 +39,15 @@ macro_rules! twofold_handler {
             $crate::commands::reveal_secret,
             $crate::commands::get_settings,
             $crate::commands::update_settings,
+            $crate::deeplink::take_pending_link,
+            $crate::clock::check_clock,
         ]
     };
 }
 
 /// Registers the state and the commands; plugins that need a real desktop are added by [`run`].
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::Builder<R> {
-    builder.manage(AppState::new(paths)).invoke_handler(twofold_handler!())
+    builder.manage(AppState::new(paths)).manage(deeplink::PendingLinks::default()).invoke_handler(twofold_handler!())
 }
 
 /// Locks the vault and clears our code from the clipboard; used on quit.
@@ -88,12 +92,15 @@ pub fn run() -> Result<(), String> {
                 let _ = window.set_focus();
             }
         }))
+        .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let protect = app.state::<AppState>().settings().content_protection;
             commands::apply_content_protection(app.handle(), protect);
+            deeplink::listen(app.handle());
+            clock::schedule(app.handle().clone());
             Ok(())
         });
     let app = configure(builder, paths)

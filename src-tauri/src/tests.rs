@@ -96,10 +96,11 @@ fn settings_round_trip_through_ipc_and_disk() {
     let h = harness("settings");
     assert_eq!(
         h.invoke("get_settings", json!({})),
-        Ok(json!({"clipboardClearSeconds": 30, "autoLockMinutes": 5, "privacyMode": false, "contentProtection": true}))
+        Ok(json!({"clipboardClearSeconds": 30, "autoLockMinutes": 5, "privacyMode": false, "contentProtection": true,
+                  "clockCheck": false, "clockServer": "pool.ntp.org"}))
     );
-    let changed =
-        json!({"clipboardClearSeconds": 5, "autoLockMinutes": 1, "privacyMode": true, "contentProtection": false});
+    let changed = json!({"clipboardClearSeconds": 5, "autoLockMinutes": 1, "privacyMode": true, "contentProtection": false,
+                         "clockCheck": true, "clockServer": "time.example.org:123"});
     assert_eq!(h.invoke("update_settings", json!({"settings": changed})), Ok(Value::Null));
     assert_eq!(h.invoke("get_settings", json!({})), Ok(changed.clone()));
     let on_disk: Value = serde_json::from_slice(&std::fs::read(h.dir.join("settings.json")).unwrap()).unwrap();
@@ -170,4 +171,23 @@ fn create_add_by_link_list_lock_and_unlock_through_ipc() {
     );
     assert_eq!(h.invoke("unlock_vault", password), Ok(Value::Null));
     assert_eq!(h.invoke("list_accounts", json!({})).unwrap()["accounts"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn a_link_received_while_locked_waits_for_the_unlock() {
+    use tauri::Manager;
+    let h = harness("deeplink");
+    let link = "otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQ&issuer=Example";
+    crate::deeplink::receive(h.window.app_handle(), [link.to_string(), "https://example.com/".to_string()]);
+    // No vault yet, then locked: nothing is handed to the webview, and the link is kept.
+    assert_eq!(h.invoke("take_pending_link", json!({})), Ok(Value::Null));
+    assert_eq!(h.invoke("create_vault", json!({"password": "correct horse"})), Ok(Value::Null));
+    assert_eq!(h.invoke("lock_vault", json!({})), Ok(Value::Null));
+    assert_eq!(h.invoke("take_pending_link", json!({})), Ok(Value::Null));
+    assert_eq!(h.window.state::<crate::deeplink::PendingLinks>().len(), 1);
+    // Open: the link comes out once; saving it is the add dialog's job (the user confirms there).
+    assert_eq!(h.invoke("unlock_vault", json!({"password": "correct horse"})), Ok(Value::Null));
+    assert_eq!(h.invoke("take_pending_link", json!({})), Ok(json!(link)));
+    assert_eq!(h.invoke("take_pending_link", json!({})), Ok(Value::Null));
+    assert_eq!(h.invoke("list_accounts", json!({})).unwrap()["accounts"], json!([]));
 }

@@ -6,6 +6,7 @@
 //!
 //! Usage: `twofold-e2e [--app PATH] [--bench] [--screenshots DIR] [--only NAME]`
 
+mod desktop;
 mod oracle;
 mod webdriver;
 
@@ -168,6 +169,9 @@ fn run_tests(options: &Options) -> bool {
     let scenarios: &[(&str, Scenario)] = &[
         ("create_add_copy_lock_unlock", create_add_copy_lock_unlock),
         ("thousand_accounts_stay_usable", thousand_accounts_stay_usable),
+        ("opens_to_create_screen", desktop::opens_to_create_screen),
+        ("deeplink_opens_prefilled_add_dialog", desktop::deeplink_opens_prefilled_add_dialog),
+        ("clock_warning_banner", desktop::clock_warning_banner),
     ];
     let (mut passed, mut failed) = (0, 0);
     let chosen = |name: &str| options.only.as_deref().is_none_or(|only| name.contains(only));

@@ -1,8 +1,10 @@
 /** The typed front door to the shell: one `invoke` wrapper, one-line wrappers grouped by domain. */
 import { invoke as tauriInvoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import type { AccountEdit } from "./ipc/AccountEdit";
 import type { AccountList } from "./ipc/AccountList";
 import type { AddOutcome } from "./ipc/AddOutcome";
+import type { ClockCheck } from "./ipc/ClockCheck";
 import type { ErrorPayload } from "./ipc/ErrorPayload";
 import type { LinkPreview } from "./ipc/LinkPreview";
 import type { NewAccount } from "./ipc/NewAccount";
@@ -68,6 +70,19 @@ export const api = {
   settings: {
     get: () => invoke<Settings>("get_settings"),
     update: (settings: Settings) => invoke<void>("update_settings", { settings }),
+  },
+  links: {
+    /** The oldest otpauth:// link opened with Twofold and not yet shown; null while locked or when none. */
+    takePending: () => invoke<string | null>("take_pending_link"),
+    /** Calls `handler` when a link arrives while the vault is open; resolves to the unsubscribe function. */
+    onReceived: (handler: () => void) => listen("link-received", handler),
+  },
+  clock: {
+    /** Compares the system clock with the configured SNTP server (null when the check is off). */
+    check: () => invoke<ClockCheck | null>("check_clock"),
+    /** The hourly check's results; resolves to the unsubscribe function. */
+    onChecked: (handler: (check: ClockCheck) => void) =>
+      listen<ClockCheck>("clock-checked", (event) => handler(event.payload)),
   },
 };
 

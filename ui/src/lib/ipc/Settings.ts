@@ -19,4 +19,13 @@ privacyMode: boolean,
 /**
  * Ask the platform to keep the window out of screen captures.
  */
-contentProtection: boolean, };
+contentProtection: boolean, 
+/**
+ * Compare the system clock with an SNTP server at unlock and hourly, and warn when it is off (off by
+ * default: it sends a packet to that server).
+ */
+clockCheck: boolean, 
+/**
+ * The SNTP server the clock check asks: a host name or address, with an optional `:port`.
+ */
+clockServer: string, };
