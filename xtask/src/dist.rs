@@ -108,9 +108,15 @@ fn find_deb(profile_dir: &Path) -> Result<PathBuf, String> {
         .ok_or_else(|| format!("the bundler made no .deb in {}", dir.display()))
 }
 
-/// `cargo xtask icons`: regenerates the committed PNG, ICO and ICNS icons from `icons/twofold.svg`.
-pub fn icons(_args: &[String]) -> Result<(), String> {
+/// `cargo xtask icons`: regenerates the committed PNG, ICO and ICNS icons from `icons/twofold.svg`;
+/// `--check` only compares (as `test` does).
+pub fn icons(args: &[String]) -> Result<(), String> {
     setup::npm_ci()?;
+    match args {
+        [] => {}
+        [flag] if flag == "--check" => return check_icons(),
+        _ => return Err("usage: cargo xtask icons [--check]".into()),
+    }
     let fresh = generate_icons()?;
     let icons = workspace_root().join("icons");
     for name in ICONS {
@@ -129,11 +135,12 @@ fn generate_icons() -> Result<PathBuf, String> {
     Ok(out)
 }
 
-/// Fails when the committed icons differ from what `tauri icon` makes of the SVG now.
+/// Fails when the committed icons differ from what `tauri icon` makes of the SVG now. The ICNS file is left
+/// out: `tauri icon` writes it differently on every run (the PNGs and the ICO are byte-for-byte stable).
 pub fn check_icons() -> Result<(), String> {
     let fresh = generate_icons()?;
     let icons = workspace_root().join("icons");
-    for name in ICONS {
+    for name in ICONS.iter().filter(|n| !n.ends_with(".icns")) {
         let read = |dir: &Path| std::fs::read(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()));
         if read(&fresh)? != read(&icons)? {
             return Err(format!("icons/{name} is stale: run `cargo xtask icons` and commit the result"));

@@ -49,8 +49,8 @@ fn print_help() {
          bench   run the benchmarks and print the figures\n\
          e2e     run the end-to-end tests of the real window under Xvfb (`--only NAME` for some)\n\
          fuzz    run every cargo-fuzz target for N seconds (default 60; needs nightly and cargo-fuzz)\n\
-         dist    build the .deb package (release; `--debug` packages the debug build)\n\
-         icons   regenerate the PNG/ICO/ICNS icons from icons/twofold.svg\n\
+         dist    build the .deb package (release; `--debug` packages the debug build; `--check` tests it)\n\
+         icons   regenerate the PNG/ICO/ICNS icons from icons/twofold.svg (`--check`: compare only)\n\
          setup   install the system packages, npm packages and tools the other tasks need"
     );
 }
