@@ -81,15 +81,15 @@ pub fn receive<R: Runtime>(app: &AppHandle<R>, links: impl IntoIterator<Item = S
     }
 }
 
-/// Wires the deep-link plugin (registered by `run`) to [`receive`]: links opened while running, and the
-/// link this launch was started with.
-pub fn listen<R: Runtime>(app: &AppHandle<R>) {
+/// Wires the deep-link plugin (registered by `run`) to [`receive`] for links opened while running, and
+/// receives the links this launch was started with.
+pub fn listen<R: Runtime>(app: &AppHandle<R>, launch_args: impl IntoIterator<Item = String>) {
     use tauri_plugin_deep_link::DeepLinkExt;
     let handle = app.clone();
     app.deep_link().on_open_url(move |event| receive(&handle, event.urls().iter().map(|u| u.to_string())));
-    if let Ok(Some(urls)) = app.deep_link().get_current() {
-        receive(app, urls.iter().map(|u| u.to_string()));
-    }
+    // Our own scan rather than the plugin's `get_current`, which only sees a link given as the sole argument:
+    // `twofold --data-dir DIR 'otpauth://…'` counts too. `receive` ignores everything but otpauth:// links.
+    receive(app, launch_args);
 }
 
 /// The oldest link waiting to be added, or nothing. While the vault is locked the link stays here (and

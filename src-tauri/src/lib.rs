@@ -99,7 +99,7 @@ pub fn run() -> Result<(), String> {
         .setup(|app| {
             let protect = app.state::<AppState>().settings().content_protection;
             commands::apply_content_protection(app.handle(), protect);
-            deeplink::listen(app.handle());
+            deeplink::listen(app.handle(), std::env::args().skip(1));
             clock::schedule(app.handle().clone());
             Ok(())
         });

@@ -56,6 +56,41 @@ pub fn deeplink_opens_prefilled_add_dialog(options: &Options, slot: &mut Option<
     Ok(())
 }
 
+/// The app started with a link while its vault is locked: the unlock screen shows no trace of it, and once
+/// unlocked the add dialog opens with it prefilled; Cancel saves nothing.
+pub fn deeplink_first_launch_waits_for_unlock(options: &Options, slot: &mut Option<Session>) -> Result<()> {
+    const LATER: &str = "otpauth://totp/Later:bob@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Later";
+    let dir = data_dir("deeplink-first")?;
+    oracle::write_vault_with_accounts(&dir, PASSWORD, 1, now_s())?;
+    let args = vec!["--data-dir".to_string(), dir.display().to_string(), LATER.to_string()];
+    let s: &Session = slot.insert(Session::start(crate::DRIVER, &options.app.display().to_string(), &args)?);
+    s.heading("Unlock Twofold", Duration::from_secs(30))?;
+    let page = s.execute("return document.body.innerText;")?;
+    if page.as_str().is_some_and(|text| text.contains("otpauth") || text.contains("Later")) {
+        return Err(format!("the locked window shows the link: {page}"));
+    }
+    s.type_text(&s.field("Password")?, PASSWORD)?;
+    s.click(&s.button("Unlock")?)?;
+    s.heading("Add account", Duration::from_secs(30))?;
+    let value = s.execute("return document.getElementById('link').value;")?;
+    if value.as_str() != Some(LATER) {
+        return Err(format!("the link field holds {value}, expected the link the app was started with"));
+    }
+    s.wait_xpath(
+        "the preview",
+        "//*[@aria-live='polite']//strong[normalize-space(.)='Later']",
+        Duration::from_secs(10),
+    )?;
+    s.click(&s.button("Cancel")?)?;
+    // Back on the list: only the account that was there before.
+    crate::wait_count(s, 1, Duration::from_secs(10))?;
+    if s.execute("return document.body.innerText.includes('bob@example.com');")?.as_bool() != Some(false) {
+        return Err("the cancelled link was saved anyway".into());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
 /// Runs the app again with `link` as its only argument and waits for it to hand the link over and exit.
 fn second_launch(options: &Options, link: &str) -> Result<()> {
     let mut child = Command::new(&options.app)

@@ -171,6 +171,7 @@ fn run_tests(options: &Options) -> bool {
         ("thousand_accounts_stay_usable", thousand_accounts_stay_usable),
         ("opens_to_create_screen", desktop::opens_to_create_screen),
         ("deeplink_opens_prefilled_add_dialog", desktop::deeplink_opens_prefilled_add_dialog),
+        ("deeplink_first_launch_waits_for_unlock", desktop::deeplink_first_launch_waits_for_unlock),
         ("clock_warning_banner", desktop::clock_warning_banner),
     ];
     let (mut passed, mut failed) = (0, 0);
