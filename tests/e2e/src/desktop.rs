@@ -141,6 +141,20 @@ pub fn clock_warning_banner(options: &Options, slot: &mut Option<Session>) -> Re
         Duration::from_secs(20),
     )?;
     screenshot(options, s, "clock-warning")?;
+    // The settings page shows the check on, with the server it asked.
+    s.click(&s.button("Settings")?)?;
+    s.heading("Settings", Duration::from_secs(10))?;
+    let on = s.execute(
+        "const box = [...document.querySelectorAll('label')].find(l => l.textContent.includes('Warn me when my clock is wrong'))?.querySelector('input'); return box ? box.checked : null;",
+    )?;
+    if on.as_bool() != Some(true) {
+        return Err(format!("the clock check box is {on}, expected checked"));
+    }
+    let shown = s.execute("return document.getElementById('clock-server')?.value ?? null;")?;
+    if shown.as_str() != Some(server.as_str()) {
+        return Err(format!("the time server field holds {shown}, expected {server}"));
+    }
+    screenshot(options, s, "settings-clock")?;
     drop(responder);
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
