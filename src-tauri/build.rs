@@ -34,6 +34,8 @@ const COMMANDS: &[&str] = &[
     "show_transfer_codes",
     "backup_status",
     "set_auto_backup",
+    "take_pending_link",
+    "check_clock",
 ];
 
 fn main() {

@@ -196,6 +196,11 @@ pub struct Settings {
     pub auto_backup_folder: String,
     /// How many automatic backups to keep in that folder.
     pub auto_backup_keep: u32,
+    /// Compare the system clock with an SNTP server at unlock and hourly, and warn when it is off (off by
+    /// default: it sends a packet to that server).
+    pub clock_check: bool,
+    /// The SNTP server the clock check asks: a host name or address, with an optional `:port`.
+    pub clock_server: String,
 }
 
 impl Default for Settings {
@@ -208,6 +213,8 @@ impl Default for Settings {
             auto_backup: false,
             auto_backup_folder: String::new(),
             auto_backup_keep: Self::DEFAULT_AUTO_BACKUP_KEEP,
+            clock_check: false,
+            clock_server: Self::DEFAULT_CLOCK_SERVER.into(),
         }
     }
 }
@@ -217,6 +224,7 @@ impl Settings {
     pub const MAX_AUTO_LOCK_MINUTES: u32 = 24 * 60;
     pub const DEFAULT_AUTO_BACKUP_KEEP: u32 = twofold_core::backup::auto::DEFAULT_KEEP as u32;
     pub const MAX_AUTO_BACKUP_KEEP: u32 = 1000;
+    pub const DEFAULT_CLOCK_SERVER: &str = "pool.ntp.org";
 
     /// Rejects values outside the ranges the settings page offers.
     pub fn validate(&self) -> Result<(), String> {
@@ -232,9 +240,17 @@ impl Settings {
         if self.auto_backup && self.auto_backup_folder.trim().is_empty() {
             return Err("choose a folder for automatic backups".into());
         }
+        let server = self.clock_server.trim();
+        if server.len() > 255 || server.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/') {
+            return Err("the time server must be a host name or address, like pool.ntp.org".into());
+        }
+        if self.clock_check && server.is_empty() {
+            return Err("the clock check needs a time server, like pool.ntp.org".into());
+        }
         Ok(())
     }
 }
 
-/// Sent to the webview as the `vault-locked` event when the shell locks on its own (quit, second instance).
+/// Sent to the webview as the `vault-locked` event when the shell locks on its own (quit, session
+/// locked, machine going to sleep).
 pub const EVENT_VAULT_LOCKED: &str = "vault-locked";

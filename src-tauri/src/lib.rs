@@ -6,7 +6,9 @@
 pub mod account_qr;
 pub mod backend;
 pub mod backups;
+pub mod clock;
 pub mod commands;
+pub mod deeplink;
 pub mod error;
 pub mod import;
 pub mod ipc;
@@ -55,13 +57,19 @@ macro_rules! twofold_handler {
             $crate::backups::show_transfer_codes,
             $crate::backups::backup_status,
             $crate::backups::set_auto_backup,
+            $crate::deeplink::take_pending_link,
+            $crate::clock::check_clock,
         ]
     };
 }
 
 /// Registers the state and the commands; plugins that need a real desktop are added by [`run`].
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::Builder<R> {
-    builder.manage(AppState::new(paths)).invoke_handler(twofold_handler!()).on_window_event(import::on_window_event)
+    builder
+        .manage(AppState::new(paths))
+        .manage(deeplink::PendingLinks::default())
+        .invoke_handler(twofold_handler!())
+        .on_window_event(import::on_window_event)
 }
 
 /// Locks the vault and clears our code from the clipboard; used on quit.
@@ -110,6 +118,7 @@ pub fn run() -> Result<(), String> {
                 let _ = window.set_focus();
             }
         }))
+        .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
@@ -117,6 +126,8 @@ pub fn run() -> Result<(), String> {
             let protect = app.state::<AppState>().settings().content_protection;
             commands::apply_content_protection(app.handle(), protect);
             session::watch(app.handle());
+            deeplink::listen(app.handle(), std::env::args().skip(1));
+            clock::schedule(app.handle().clone());
             Ok(())
         });
     let app = configure(builder, paths)

@@ -97,10 +97,12 @@ fn settings_round_trip_through_ipc_and_disk() {
     assert_eq!(
         h.invoke("get_settings", json!({})),
         Ok(json!({"clipboardClearSeconds": 30, "autoLockMinutes": 5, "privacyMode": false, "contentProtection": true,
-                  "autoBackup": false, "autoBackupFolder": "", "autoBackupKeep": 10}))
+                  "autoBackup": false, "autoBackupFolder": "", "autoBackupKeep": 10,
+                  "clockCheck": false, "clockServer": "pool.ntp.org"}))
     );
     let changed = json!({"clipboardClearSeconds": 5, "autoLockMinutes": 1, "privacyMode": true, "contentProtection": false,
-                         "autoBackup": false, "autoBackupFolder": "/b", "autoBackupKeep": 3});
+                         "autoBackup": false, "autoBackupFolder": "/b", "autoBackupKeep": 3,
+                         "clockCheck": true, "clockServer": "time.example.org:123"});
     assert_eq!(h.invoke("update_settings", json!({"settings": changed})), Ok(Value::Null));
     assert_eq!(h.invoke("get_settings", json!({})), Ok(changed.clone()));
     let on_disk: Value = serde_json::from_slice(&std::fs::read(h.dir.join("settings.json")).unwrap()).unwrap();
@@ -211,6 +213,7 @@ fn an_accounts_qr_code_needs_the_password_and_decodes_to_its_link() {
 }
 mod import;
 
+#[test]
 fn old_settings_files_get_the_backup_defaults() {
     let old =
         json!({"clipboardClearSeconds": 5, "autoLockMinutes": 1, "privacyMode": true, "contentProtection": false});
@@ -381,4 +384,23 @@ fn automatic_backups_are_turned_on_with_the_vault_password_and_report_failures()
     assert_eq!(status["warning"], json!(true), "{status}");
     assert!(status["message"].as_str().unwrap().starts_with("Backup failed"), "{status}");
     assert!(status["failure"].as_str().unwrap().contains("could not create the backup folder"), "{status}");
+}
+
+#[test]
+fn a_link_received_while_locked_waits_for_the_unlock() {
+    use tauri::Manager;
+    let h = harness("deeplink");
+    let link = "otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQ&issuer=Example";
+    crate::deeplink::receive(h.window.app_handle(), [link.to_string(), "https://example.com/".to_string()]);
+    // No vault yet, then locked: nothing is handed to the webview, and the link is kept.
+    assert_eq!(h.invoke("take_pending_link", json!({})), Ok(Value::Null));
+    assert_eq!(h.invoke("create_vault", json!({"password": "correct horse"})), Ok(Value::Null));
+    assert_eq!(h.invoke("lock_vault", json!({})), Ok(Value::Null));
+    assert_eq!(h.invoke("take_pending_link", json!({})), Ok(Value::Null));
+    assert_eq!(h.window.state::<crate::deeplink::PendingLinks>().len(), 1);
+    // Open: the link comes out once; saving it is the add dialog's job (the user confirms there).
+    assert_eq!(h.invoke("unlock_vault", json!({"password": "correct horse"})), Ok(Value::Null));
+    assert_eq!(h.invoke("take_pending_link", json!({})), Ok(json!(link)));
+    assert_eq!(h.invoke("take_pending_link", json!({})), Ok(Value::Null));
+    assert_eq!(h.invoke("list_accounts", json!({})).unwrap()["accounts"], json!([]));
 }

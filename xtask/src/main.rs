@@ -1,9 +1,11 @@
 //! `cargo xtask …`: the developer tasks behind the README's commands.
 //!
 //! `run` builds and opens the app, `test` runs every check CI runs, `bench` prints the benchmark figures,
-//! `fuzz` runs the cargo-fuzz targets, `setup` installs what a fresh Debian/Ubuntu machine lacks. Plain `std`
+//! `fuzz` runs the cargo-fuzz targets, `dist`
+//! builds the `.deb`, `icons` regenerates the icons, `setup` installs what a fresh Debian/Ubuntu machine lacks. Plain `std`
 //! only, so this builds in seconds.
 
+mod dist;
 mod setup;
 mod test;
 
@@ -21,6 +23,8 @@ fn main() -> ExitCode {
         "bench" => test::bench(rest),
         "e2e" => test::e2e(rest),
         "fuzz" => test::fuzz(rest),
+        "dist" => dist::dist(rest),
+        "icons" => dist::icons(rest),
         "setup" => setup::setup(setup::Need::all()),
         "help" | "--help" | "-h" => {
             print_help();
@@ -45,6 +49,8 @@ fn print_help() {
          bench   run the benchmarks and print the figures\n\
          e2e     run the end-to-end tests of the real window under Xvfb (`--only NAME` for some)\n\
          fuzz    run every cargo-fuzz target for N seconds (default 60; needs nightly and cargo-fuzz)\n\
+         dist    build the .deb package (release; `--debug` packages the debug build; `--check` tests it)\n\
+         icons   regenerate the PNG/ICO/ICNS icons from icons/twofold.svg (`--check`: compare only)\n\
          setup   install the system packages, npm packages and tools the other tasks need"
     );
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::setup::{self, Need, cargo, run, workspace_root};
 
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"))
 }
 
@@ -63,9 +63,22 @@ pub fn test_all(_args: &[String]) -> Result<(), String> {
 
     run(cargo().args(["build", "--package", "twofold", "--package", "twofold-cli", "--package", "twofold-e2e"]))?;
     setup::ensure_tauri_driver()?;
-    with_xvfb(|display| run(&mut e2e_command(display, &[])))?;
+    with_xvfb(|display| run(&mut e2e_command(display, &debug_app(), &[])))?;
+
+    // The package: the icons match the SVG, and the debug build bundled into a .deb, unpacked, has everything
+    // in place and its installed app opens (the shortest scenario, on the installed binary).
+    crate::dist::check_icons()?;
+    check_installed_deb(&crate::dist::bundle_debug()?)?;
     eprintln!("xtask: all checks passed in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// Unpacks the `.deb`, checks what it installs, and opens the installed app under Xvfb (the shortest
+/// end-to-end scenario, on that binary).
+pub fn check_installed_deb(deb: &Path) -> Result<(), String> {
+    setup::ensure_tauri_driver()?;
+    let installed = crate::dist::check_deb(deb)?;
+    with_xvfb(|display| run(&mut e2e_command(display, &installed, &["--only", "opens_to_create_screen"])))
 }
 
 /// `cargo xtask e2e [--only NAME]`: builds the UI, the app, the CLI and the runner, then runs the end-to-end
@@ -77,7 +90,7 @@ pub fn e2e(args: &[String]) -> Result<(), String> {
     run(cargo().args(["build", "--package", "twofold", "--package", "twofold-cli", "--package", "twofold-e2e"]))?;
     setup::ensure_tauri_driver()?;
     let extra: Vec<&str> = args.iter().map(String::as_str).collect();
-    with_xvfb(|display| run(&mut e2e_command(display, &extra)))
+    with_xvfb(|display| run(&mut e2e_command(display, &debug_app(), &extra)))
 }
 
 /// `cargo xtask fuzz [SECONDS]`: runs every cargo-fuzz target for SECONDS (default 60) each. Needs the
@@ -111,11 +124,15 @@ fn rustup_cargo() -> std::process::Command {
     c
 }
 
-/// The end-to-end runner, inside a private D-Bus session when one can be made (the single-instance plugin
+/// The app the end-to-end runner drives by default: the debug build.
+fn debug_app() -> PathBuf {
+    target_dir().join("debug").join("twofold")
+}
+
+/// The end-to-end runner on `app`, inside a private D-Bus session when one can be made (the single-instance plugin
 /// talks D-Bus on Linux).
-fn e2e_command(display: &str, extra: &[&str]) -> Command {
+fn e2e_command(display: &str, app: &Path, extra: &[&str]) -> Command {
     let e2e = target_dir().join("debug").join("twofold-e2e");
-    let app = target_dir().join("debug").join("twofold");
     let mut c = if Command::new("dbus-run-session").arg("--version").output().is_ok() {
         let mut c = Command::new("dbus-run-session");
         c.arg("--").arg(e2e);
@@ -201,5 +218,5 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     build_app()?;
     run(cargo().args(["build", "--package", "twofold-cli", "--package", "twofold-e2e"]))?;
     setup::ensure_tauri_driver()?;
-    with_xvfb(|display| run(&mut e2e_command(display, &["--bench"])))
+    with_xvfb(|display| run(&mut e2e_command(display, &debug_app(), &["--bench"])))
 }

@@ -7,6 +7,7 @@
 //! Usage: `twofold-e2e [--app PATH] [--bench] [--screenshots DIR] [--only NAME]`
 
 mod backup;
+mod desktop;
 mod import;
 mod oracle;
 mod session_qr;
@@ -175,6 +176,10 @@ fn run_tests(options: &Options) -> bool {
         ("account_qr_code_shows_the_account", session_qr::account_qr_code_shows_the_account),
         ("import_encrypted_aegis_file", import::encrypted_aegis_file),
         ("backup_wipe_restore", backup::backup_wipe_restore),
+        ("opens_to_create_screen", desktop::opens_to_create_screen),
+        ("deeplink_opens_prefilled_add_dialog", desktop::deeplink_opens_prefilled_add_dialog),
+        ("deeplink_first_launch_waits_for_unlock", desktop::deeplink_first_launch_waits_for_unlock),
+        ("clock_warning_banner", desktop::clock_warning_banner),
     ];
     let (mut passed, mut failed) = (0, 0);
     let chosen = |name: &str| options.only.as_deref().is_none_or(|only| name.contains(only));

@@ -14,6 +14,7 @@ import type { RestoreCounts } from "./ipc/RestoreCounts";
 import type { RestoreModeView } from "./ipc/RestoreModeView";
 import type { RestorePreview } from "./ipc/RestorePreview";
 import type { TransferView } from "./ipc/TransferView";
+import type { ClockCheck } from "./ipc/ClockCheck";
 import type { ErrorPayload } from "./ipc/ErrorPayload";
 import type { ImportDrop } from "./ipc/ImportDrop";
 import type { ImportFileView } from "./ipc/ImportFileView";
@@ -110,6 +111,19 @@ export const api = {
     chooseFolder: () => invoke<string | null>("choose_backup_folder"),
     setAuto: (enabled: boolean, folder: string, keep: number, password: string | null) =>
       invoke<Settings>("set_auto_backup", { enabled, folder, keep, password }),
+  },
+  links: {
+    /** The oldest otpauth:// link opened with Twofold and not yet shown; null while locked or when none. */
+    takePending: () => invoke<string | null>("take_pending_link"),
+    /** Calls `handler` when a link arrives while the vault is open; resolves to the unsubscribe function. */
+    onReceived: (handler: () => void) => listen("link-received", handler),
+  },
+  clock: {
+    /** Compares the system clock with the configured SNTP server (null when the check is off). */
+    check: () => invoke<ClockCheck | null>("check_clock"),
+    /** The hourly check's results; resolves to the unsubscribe function. */
+    onChecked: (handler: (check: ClockCheck) => void) =>
+      listen<ClockCheck>("clock-checked", (event) => handler(event.payload)),
   },
 };
 

@@ -27,6 +27,8 @@ const settings: Settings = {
   autoBackup: false,
   autoBackupFolder: "",
   autoBackupKeep: 10,
+  clockCheck: false,
+  clockServer: "pool.ntp.org",
 };
 const off = { enabled: false, warning: false, message: "Automatic backups are off", lastSuccess: null, failure: null };
 

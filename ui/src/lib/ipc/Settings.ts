@@ -31,4 +31,13 @@ autoBackupFolder: string,
 /**
  * How many automatic backups to keep in that folder.
  */
-autoBackupKeep: number, };
+autoBackupKeep: number, 
+/**
+ * Compare the system clock with an SNTP server at unlock and hourly, and warn when it is off (off by
+ * default: it sends a packet to that server).
+ */
+clockCheck: boolean, 
+/**
+ * The SNTP server the clock check asks: a host name or address, with an optional `:port`.
+ */
+clockServer: string, };

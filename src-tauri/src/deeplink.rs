@@ -1,0 +1,134 @@
+//! `otpauth://` links opened with Twofold (a link clicked in a browser, `xdg-open otpauth://…`).
+//!
+//! The desktop entry registers `x-scheme-handler/otpauth` with `Exec=twofold %u` (the bundler writes it from
+//! `plugins.deep-link` in `tauri.conf.json`). A second launch hands its argument to the running instance
+//! through the single-instance plugin's `deep-link` feature; the deep-link plugin reports it (and a link
+//! given to the first launch) here. Links wait in [`PendingLinks`] until the vault is open: the webview
+//! takes them with [`take_pending_link`] and shows the add dialog prefilled, which saves nothing until the
+//! user confirms. While the vault is locked, a link stays in Rust only.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use zeroize::Zeroizing;
+
+use crate::ipc::VaultStatus;
+use crate::state::AppState;
+
+/// Sent to the webview (no payload) when a link arrived while the vault is open; it then calls
+/// [`take_pending_link`].
+pub const EVENT_LINK_RECEIVED: &str = "link-received";
+
+/// How many links wait at most; older ones are dropped (nobody clicks more links than this before unlocking).
+const MAX_PENDING: usize = 8;
+
+/// Links received and not yet shown, oldest first. They hold secrets: zeroized when dropped.
+#[derive(Default)]
+pub struct PendingLinks(Mutex<VecDeque<Zeroizing<String>>>);
+
+impl PendingLinks {
+    /// Keeps `link` if it is an `otpauth://` link; returns whether it was kept.
+    pub fn push(&self, link: String) -> bool {
+        let link = Zeroizing::new(link);
+        if !is_otpauth(&link) {
+            return false;
+        }
+        let mut queue = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if queue.len() == MAX_PENDING {
+            queue.pop_front();
+        }
+        queue.push_back(link);
+        true
+    }
+
+    /// The oldest waiting link.
+    pub fn pop(&self) -> Option<Zeroizing<String>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).pop_front()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// `otpauth://…`, the scheme in any case. Everything else handed to us as a link is ignored.
+pub fn is_otpauth(link: &str) -> bool {
+    link.get(..10).is_some_and(|scheme| scheme.eq_ignore_ascii_case("otpauth://"))
+}
+
+/// Keeps the links, brings the window forward and, when the vault is open, tells the webview.
+pub fn receive<R: Runtime>(app: &AppHandle<R>, links: impl IntoIterator<Item = String>) {
+    let pending = app.state::<PendingLinks>();
+    let mut kept = false;
+    for link in links {
+        kept |= pending.push(link);
+    }
+    if !kept {
+        return;
+    }
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    if app.state::<AppState>().status() == VaultStatus::Unlocked {
+        let _ = app.emit(EVENT_LINK_RECEIVED, ());
+    }
+}
+
+/// Wires the deep-link plugin (registered by `run`) to [`receive`] for links opened while running, and
+/// receives the links this launch was started with.
+pub fn listen<R: Runtime>(app: &AppHandle<R>, launch_args: impl IntoIterator<Item = String>) {
+    use tauri_plugin_deep_link::DeepLinkExt;
+    let handle = app.clone();
+    app.deep_link().on_open_url(move |event| receive(&handle, event.urls().iter().map(|u| u.to_string())));
+    // Our own scan rather than the plugin's `get_current`, which only sees a link given as the sole argument:
+    // `twofold --data-dir DIR 'otpauth://…'` counts too. `receive` ignores everything but otpauth:// links.
+    receive(app, launch_args);
+}
+
+/// The oldest link waiting to be added, or nothing. While the vault is locked the link stays here (and
+/// nothing is returned), so it never shows on the unlock screen.
+#[tauri::command]
+pub fn take_pending_link(state: State<'_, AppState>, pending: State<'_, PendingLinks>) -> Option<String> {
+    if state.status() != VaultStatus::Unlocked {
+        return None;
+    }
+    pending.pop().map(|link| link.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINK: &str = "otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQ&issuer=Example";
+
+    #[test]
+    fn only_otpauth_links_are_kept() {
+        let pending = PendingLinks::default();
+        assert!(pending.push(LINK.into()));
+        assert!(pending.push("OTPAUTH://hotp/x?secret=GEZDGNBV&counter=1".into()));
+        assert!(!pending.push("https://example.com/".into()));
+        assert!(!pending.push("otpauth-migration://offline?data=AA".into()));
+        assert!(!pending.push("--data-dir".into()));
+        assert!(!pending.push("otpauth:".into()));
+        assert!(!pending.push("ötpauth://totp/x".into()));
+        assert_eq!(pending.len(), 2);
+        assert_eq!(pending.pop().as_deref().map(String::as_str), Some(LINK));
+    }
+
+    #[test]
+    fn the_queue_keeps_the_newest_links() {
+        let pending = PendingLinks::default();
+        for i in 0..MAX_PENDING + 3 {
+            pending.push(format!("otpauth://totp/n{i}?secret=GEZDGNBV"));
+        }
+        assert_eq!(pending.len(), MAX_PENDING);
+        assert_eq!(pending.pop().as_deref().map(String::as_str), Some("otpauth://totp/n3?secret=GEZDGNBV"));
+    }
+}

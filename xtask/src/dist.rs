@@ -1,0 +1,255 @@
+//! `cargo xtask dist [--debug]` (the `.deb` package), `cargo xtask icons` (the PNGs from `icons/twofold.svg`),
+//! and the check of the package that `cargo xtask test` runs.
+//!
+//! The package is made by Tauri's bundler (`@tauri-apps/cli`, a devDependency of `ui/`, a prebuilt binary):
+//! `tauri build` for release, `tauri bundle --debug` over the debug build the tests already made. The CLI
+//! binary goes in through `bundle.linux.deb.files`, given on the command line because its path depends on
+//! `CARGO_TARGET_DIR`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::setup::{self, Need, cargo, run, workspace_root};
+use crate::test::target_dir;
+
+/// The icon files we commit (what the bundler and the window use); `tauri icon` also writes Windows Store,
+/// Android and iOS icons, which we do not ship.
+const ICONS: &[&str] =
+    &["32x32.png", "64x64.png", "128x128.png", "128x128@2x.png", "icon.png", "icon.icns", "icon.ico"];
+
+/// `cargo xtask dist [--debug] [--check]`: builds the UI, the app and the CLI, then the `.deb`; prints its
+/// path. `--check` then does what `cargo xtask test` does with it: unpack, inspect, launch under Xvfb.
+pub fn dist(args: &[String]) -> Result<(), String> {
+    let (mut debug, mut check) = (false, false);
+    for arg in args {
+        match arg.as_str() {
+            "--debug" => debug = true,
+            "--check" => check = true,
+            _ => return Err("usage: cargo xtask dist [--debug] [--check]".into()),
+        }
+    }
+    setup::setup(Need { app_build: true, test_tools: false, camera_build: false })?;
+    setup::npm_ci()?;
+    setup::npm_run("build")?;
+    let deb = if debug {
+        run(cargo().args(["build", "--package", "twofold", "--package", "twofold-cli"]))?;
+        bundle_debug()?
+    } else {
+        run(cargo().args(["build", "--release", "--package", "twofold-cli"]))?;
+        let out = target_dir().join("release");
+        // `tauri build` compiles the app in release with `tauri/custom-protocol` (assets served from the binary).
+        run(tauri()
+            .args(["build", "--ci", "--no-sign", "--bundles", "deb", "--config"])
+            .arg(files_config(&out.join("twofold-cli"))))?;
+        find_deb(&out)?
+    };
+    println!("{}", deb.display());
+    if check {
+        // The same packages as `test` builds together, so features unify the same way and nothing rebuilds.
+        run(cargo().args(["build", "--package", "twofold", "--package", "twofold-cli", "--package", "twofold-e2e"]))?;
+        crate::test::check_installed_deb(&deb)?;
+    }
+    Ok(())
+}
+
+/// Bundles the debug build (`target/debug/twofold` and `twofold-cli`, already built) into a `.deb`.
+pub fn bundle_debug() -> Result<PathBuf, String> {
+    let out = target_dir().join("debug");
+    for binary in ["twofold", "twofold-cli"] {
+        if !out.join(binary).is_file() {
+            return Err(format!("{} is missing: build it first", out.join(binary).display()));
+        }
+    }
+    // `--no-binary-patching`: the bundler would otherwise rewrite the debug binary in place (a marker for
+    // Tauri's updater, which we do not use), under the feet of the e2e run that uses the same file.
+    run(tauri()
+        .args(["bundle", "--debug", "--ci", "--no-sign", "--no-binary-patching", "--bundles", "deb", "--config"])
+        .arg(files_config(&out.join("twofold-cli"))))?;
+    find_deb(&out)
+}
+
+/// The Tauri CLI from `ui/node_modules`, run in `src-tauri/` so it finds `tauri.conf.json` there.
+fn tauri() -> Command {
+    let root = workspace_root();
+    let mut c = Command::new(root.join("ui/node_modules/.bin/tauri"));
+    c.current_dir(root.join("src-tauri")).env("CARGO_TARGET_DIR", target_dir());
+    c
+}
+
+/// Extra bundler configuration: install `cli` as `/usr/bin/twofold-cli`.
+fn files_config(cli: &Path) -> String {
+    let files = json_string(&cli.display().to_string());
+    format!(r#"{{"bundle":{{"linux":{{"deb":{{"files":{{"/usr/bin/twofold-cli":{files}}}}}}}}}}}"#)
+}
+
+/// A JSON string literal (xtask is plain `std`: no serde).
+fn json_string(s: &str) -> String {
+    let mut out = String::from('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The newest `.deb` under `PROFILE_DIR/bundle/deb/`.
+fn find_deb(profile_dir: &Path) -> Result<PathBuf, String> {
+    let dir = profile_dir.join("bundle").join("deb");
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "deb"))
+        .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .ok_or_else(|| format!("the bundler made no .deb in {}", dir.display()))
+}
+
+/// `cargo xtask icons`: regenerates the committed PNG, ICO and ICNS icons from `icons/twofold.svg`;
+/// `--check` only compares (as `test` does).
+pub fn icons(args: &[String]) -> Result<(), String> {
+    setup::npm_ci()?;
+    match args {
+        [] => {}
+        [flag] if flag == "--check" => return check_icons(),
+        _ => return Err("usage: cargo xtask icons [--check]".into()),
+    }
+    let fresh = generate_icons()?;
+    let icons = workspace_root().join("icons");
+    for name in ICONS {
+        std::fs::copy(fresh.join(name), icons.join(name)).map_err(|e| format!("{name}: {e}"))?;
+    }
+    let _ = std::fs::remove_dir_all(&fresh);
+    eprintln!("xtask: icons/ regenerated from icons/twofold.svg");
+    Ok(())
+}
+
+/// Runs `tauri icon` on the SVG into a scratch folder and returns it.
+fn generate_icons() -> Result<PathBuf, String> {
+    let out = target_dir().join("icons-fresh");
+    let _ = std::fs::remove_dir_all(&out);
+    run(tauri().arg("icon").arg(workspace_root().join("icons/twofold.svg")).arg("--output").arg(&out))?;
+    Ok(out)
+}
+
+/// Fails when the committed icons differ from what `tauri icon` makes of the SVG now. The ICNS file is left
+/// out: `tauri icon` writes it differently on every run (the PNGs and the ICO are byte-for-byte stable).
+pub fn check_icons() -> Result<(), String> {
+    let fresh = generate_icons()?;
+    let icons = workspace_root().join("icons");
+    for name in ICONS.iter().filter(|n| !n.ends_with(".icns")) {
+        let read = |dir: &Path| std::fs::read(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()));
+        if read(&fresh)? != read(&icons)? {
+            return Err(format!("icons/{name} is stale: run `cargo xtask icons` and commit the result"));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&fresh);
+    Ok(())
+}
+
+/// Unpacks `deb` into a fresh folder (`dpkg -x`, no root needed) and checks what an install puts in place:
+/// both programs on the PATH, the desktop entry (with the `otpauth` link handler) and the icons. Returns
+/// the installed app binary, for the caller to launch.
+pub fn check_deb(deb: &Path) -> Result<PathBuf, String> {
+    let root = target_dir().join("deb-root");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).map_err(|e| format!("{}: {e}", root.display()))?;
+    run(Command::new("dpkg").arg("-x").arg(deb).arg(&root))?;
+
+    let applications = root.join("usr/share/applications");
+    let entries: Vec<PathBuf> = std::fs::read_dir(&applications)
+        .map_err(|e| format!("{}: {e} (no desktop entry in the package)", applications.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "desktop"))
+        .collect();
+    let [entry_path] = entries.as_slice() else {
+        return Err(format!("expected one desktop entry in {}, found {entries:?}", applications.display()));
+    };
+    let entry = std::fs::read_to_string(entry_path).map_err(|e| format!("{}: {e}", entry_path.display()))?;
+    check_desktop_entry(&entry)?;
+
+    for (dir, size) in [("32x32", 32), ("128x128", 128), ("256x256@2", 256)] {
+        let path = root.join(format!("usr/share/icons/hicolor/{dir}/apps/twofold.png"));
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        match png_size(&bytes) {
+            Some((w, h)) if w == size && h == size => {}
+            other => return Err(format!("{}: expected a {size}×{size} PNG, found {other:?}", path.display())),
+        }
+    }
+
+    let cli = root.join("usr/bin/twofold-cli");
+    let out = Command::new(&cli).arg("--version").output().map_err(|e| format!("{}: {e}", cli.display()))?;
+    let version = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() || !version.starts_with("twofold-cli ") {
+        return Err(format!("`{} --version` printed `{}` ({})", cli.display(), version.trim(), out.status));
+    }
+    let app = root.join("usr/bin/twofold");
+    if !app.is_file() {
+        return Err(format!("{} is missing from the package", app.display()));
+    }
+    Ok(app)
+}
+
+/// The desktop entry starts `twofold` with the link (`%u`), shows our icon and handles `otpauth://` links.
+fn check_desktop_entry(entry: &str) -> Result<(), String> {
+    let key =
+        |name: &str| entry.lines().find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix('='))).map(str::trim);
+    let fail = |what: &str| Err(format!("desktop entry: {what}; the entry is:\n{entry}"));
+    if key("Exec") != Some("twofold %u") {
+        return fail("Exec is not `twofold %u`");
+    }
+    if key("Icon") != Some("twofold") {
+        return fail("Icon is not `twofold`");
+    }
+    if !key("MimeType").is_some_and(|m| m.split(';').any(|t| t == "x-scheme-handler/otpauth")) {
+        return fail("MimeType does not list x-scheme-handler/otpauth");
+    }
+    Ok(())
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.get(..8)? != b"\x89PNG\r\n\x1a\n" || bytes.get(12..16)? != b"IHDR" {
+        return None;
+    }
+    let be = |at: usize| bytes.get(at..at + 4).and_then(|b| b.try_into().ok()).map(u32::from_be_bytes);
+    Some((be(16)?, be(20)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn desktop_entry_needs_link_handler() {
+        let good = "[Desktop Entry]\nExec=twofold %u\nIcon=twofold\nMimeType=x-scheme-handler/otpauth\n";
+        assert_eq!(check_desktop_entry(good), Ok(()));
+        let no_mime = "[Desktop Entry]\nExec=twofold %u\nIcon=twofold\n";
+        assert!(check_desktop_entry(no_mime).is_err_and(|e| e.contains("MimeType")));
+        let no_arg = "[Desktop Entry]\nExec=twofold\nIcon=twofold\nMimeType=x-scheme-handler/otpauth;\n";
+        assert!(check_desktop_entry(no_arg).is_err_and(|e| e.contains("Exec")));
+        let other = "Exec=twofold %u\nIcon=twofold\nMimeType=x-scheme-handler/otpauthx;\n";
+        assert!(check_desktop_entry(other).is_err());
+    }
+
+    #[test]
+    fn png_size_reads_ihdr() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend(32u32.to_be_bytes());
+        png.extend(16u32.to_be_bytes());
+        assert_eq!(png_size(&png), Some((32, 16)));
+        assert_eq!(png_size(b"GIF89a"), None);
+        assert_eq!(png_size(&png[..18]), None);
+    }
+
+    #[test]
+    fn files_config_is_json_with_escapes() {
+        assert_eq!(
+            files_config(Path::new("/t/a\"b\\c")),
+            r#"{"bundle":{"linux":{"deb":{"files":{"/usr/bin/twofold-cli":"/t/a\"b\\c"}}}}}"#
+        );
+    }
+}
