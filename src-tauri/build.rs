@@ -20,6 +20,14 @@ const COMMANDS: &[&str] = &[
     "reveal_secret",
     "get_settings",
     "update_settings",
+    "list_cameras",
+    "start_camera",
+    "stop_camera",
+    "scan_image",
+    "scan_clipboard",
+    "scan_screen",
+    "add_pending",
+    "discard_pending",
 ];
 
 fn main() {

@@ -21,12 +21,12 @@ fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
-fn now_s() -> i64 {
+pub(crate) fn now_s() -> i64 {
     now_ms().div_euclid(1000)
 }
 
 /// Runs slow work on a blocking thread.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> ShellResult<T> + Send + 'static) -> ShellResult<T> {
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> ShellResult<T> + Send + 'static) -> ShellResult<T> {
     tauri::async_runtime::spawn_blocking(f).await.map_err(|e| ShellError::Io(format!("background task failed: {e}")))?
 }
 
@@ -52,7 +52,7 @@ fn password(text: String) -> ShellResult<Zeroizing<String>> {
 
 /// Applies `change` to the accounts and saves the vault. The lock is held only to clone the open vault out
 /// and to put the saved one back; the save itself (encryption, file I/O) runs on a blocking thread.
-async fn mutate_and_save<T: Send + 'static>(
+pub(crate) async fn mutate_and_save<T: Send + 'static>(
     state: &AppState,
     change: impl FnMut(&mut Vec<Account>) -> ShellResult<T> + Send + 'static,
 ) -> ShellResult<T> {
@@ -73,7 +73,7 @@ async fn mutate_and_save<T: Send + 'static>(
 
 // ---- conversions -------------------------------------------------------------------------------------------
 
-fn kind_view(kind: &OtpKind) -> OtpKindView {
+pub(crate) fn kind_view(kind: &OtpKind) -> OtpKindView {
     match kind {
         OtpKind::Hotp { .. } => OtpKindView::Hotp,
         OtpKind::Steam { .. } => OtpKindView::Steam,
@@ -81,7 +81,7 @@ fn kind_view(kind: &OtpKind) -> OtpKindView {
     }
 }
 
-fn algorithm_view(a: Algorithm) -> AlgorithmView {
+pub(crate) fn algorithm_view(a: Algorithm) -> AlgorithmView {
     match a {
         Algorithm::Sha1 => AlgorithmView::Sha1,
         Algorithm::Sha256 => AlgorithmView::Sha256,
@@ -163,11 +163,11 @@ fn clean_groups(groups: &[String]) -> Vec<String> {
     out
 }
 
-fn duplicates_of(accounts: &[Account], account: &Account) -> Vec<String> {
+pub(crate) fn duplicates_of(accounts: &[Account], account: &Account) -> Vec<String> {
     accounts.iter().filter(|a| a.same_key_as(account)).map(Account::display_name).collect()
 }
 
-fn insert_account(accounts: &mut Vec<Account>, mut account: Account, warnings: Vec<String>) -> AddOutcome {
+pub(crate) fn insert_account(accounts: &mut Vec<Account>, mut account: Account, warnings: Vec<String>) -> AddOutcome {
     let duplicates = duplicates_of(accounts, &account);
     account.order = accounts.iter().map(|a| a.order).max().map_or(0, |m| m.saturating_add(1));
     let id = account.id.to_string();
@@ -228,6 +228,7 @@ pub async fn unlock_vault(state: State<'_, AppState>, password: String) -> Shell
 #[tauri::command]
 pub fn lock_vault<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
     *state.vault() = VaultState::Locked;
+    crate::scan::forget(&app);
     clear_clipboard_if_ours(&app, &state, None);
 }
 

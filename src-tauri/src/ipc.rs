@@ -190,11 +190,21 @@ pub struct Settings {
     pub privacy_mode: bool,
     /// Ask the platform to keep the window out of screen captures.
     pub content_protection: bool,
+    /// The camera last chosen in the *Add account* dialog (`device:N` or `fake:PATH`); none yet = the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub camera: Option<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { clipboard_clear_seconds: 30, auto_lock_minutes: 5, privacy_mode: false, content_protection: true }
+        Self {
+            clipboard_clear_seconds: 30,
+            auto_lock_minutes: 5,
+            privacy_mode: false,
+            content_protection: true,
+            camera: None,
+        }
     }
 }
 

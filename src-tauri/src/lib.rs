@@ -7,6 +7,7 @@ pub mod backend;
 pub mod commands;
 pub mod error;
 pub mod ipc;
+pub mod scan;
 pub mod state;
 
 use tauri::{Emitter, Manager, Runtime};
@@ -37,19 +38,28 @@ macro_rules! twofold_handler {
             $crate::commands::reveal_secret,
             $crate::commands::get_settings,
             $crate::commands::update_settings,
+            $crate::scan::list_cameras,
+            $crate::scan::start_camera,
+            $crate::scan::stop_camera,
+            $crate::scan::scan_image,
+            $crate::scan::scan_clipboard,
+            $crate::scan::scan_screen,
+            $crate::scan::add_pending,
+            $crate::scan::discard_pending,
         ]
     };
 }
 
 /// Registers the state and the commands; plugins that need a real desktop are added by [`run`].
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::Builder<R> {
-    builder.manage(AppState::new(paths)).invoke_handler(twofold_handler!())
+    builder.manage(AppState::new(paths)).manage(scan::ScanState::default()).invoke_handler(twofold_handler!())
 }
 
 /// Locks the vault and clears our code from the clipboard; used on quit.
 fn lock_on_exit<R: Runtime>(app: &tauri::AppHandle<R>) {
     let state = app.state::<AppState>();
     *state.vault() = VaultState::Locked;
+    scan::forget(app);
     commands::clear_clipboard_if_ours(app, &state, None);
 }
 
@@ -80,6 +90,7 @@ pub fn run() -> Result<(), String> {
         Some(dir) => Paths::in_dir(&dir),
         None => Paths::from_env().map_err(|e| e.to_string())?,
     };
+    let fake_camera = scan::fake_camera_arg(std::env::args().skip(1))?;
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
@@ -91,7 +102,10 @@ pub fn run() -> Result<(), String> {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
+        .setup(move |app| {
+            if let Some(path) = fake_camera {
+                app.state::<scan::ScanState>().set_fake_camera(path);
+            }
             let protect = app.state::<AppState>().settings().content_protection;
             commands::apply_content_protection(app.handle(), protect);
             Ok(())

@@ -29,6 +29,8 @@ const APP_BUILD: &[&str] = &[
     "libayatana-appindicator3-dev",
     "librsvg2-dev",
     "pkg-config",
+    // xcap (screen capture in the Add account dialog) links PipeWire for Wayland capture.
+    "libpipewire-0.3-dev",
 ];
 const TEST_TOOLS: &[&str] = &[
     "xvfb",

@@ -7,6 +7,7 @@
 //! Usage: `twofold-e2e [--app PATH] [--bench] [--screenshots DIR] [--only NAME]`
 
 mod oracle;
+mod scan;
 mod webdriver;
 
 use std::net::TcpStream;
@@ -168,6 +169,10 @@ fn run_tests(options: &Options) -> bool {
     let scenarios: &[(&str, Scenario)] = &[
         ("create_add_copy_lock_unlock", create_add_copy_lock_unlock),
         ("thousand_accounts_stay_usable", thousand_accounts_stay_usable),
+        ("scan_camera_preview", scan::scan_camera_preview),
+        ("scan_camera_adds_account", scan::scan_camera_adds_account),
+        ("scan_image_drop_adds_account", scan::scan_image_drop_adds_account),
+        ("scan_screen_adds_account", scan::scan_screen_adds_account),
     ];
     let (mut passed, mut failed) = (0, 0);
     let chosen = |name: &str| options.only.as_deref().is_none_or(|only| name.contains(only));
