@@ -366,7 +366,9 @@ fn stage_payloads(app: &AppState, scan: &ScanState, payloads: &[Payload], what: 
 }
 
 fn is_image_path(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 /// Reads the QR codes of an image file and stages them. *Slow.*
@@ -427,10 +429,9 @@ pub async fn scan_clipboard<R: Runtime>(app: AppHandle<R>) -> ShellResult<ScanFo
                 let payloads = decode_rgba(image.width() as usize, image.height() as usize, image.rgba())?;
                 stage_payloads(&state, &scan, &payloads, "the image on the clipboard")
             }
-            Err(_) if text.as_deref().is_some_and(|t| !t.trim().is_empty()) => Err(scan_error(
-                ErrorCode::NotAuthenticator,
-                "the clipboard holds text that is not an otpauth:// link",
-            )),
+            Err(_) if text.as_deref().is_some_and(|t| !t.trim().is_empty()) => {
+                Err(scan_error(ErrorCode::NotAuthenticator, "the clipboard holds text that is not an otpauth:// link"))
+            }
             Err(_) => Err(scan_error(
                 ErrorCode::NoQrCode,
                 "the clipboard holds neither an image nor an otpauth:// link: copy a QR code image or a link first",
@@ -521,8 +522,10 @@ pub async fn add_pending(
     if accounts.is_empty() {
         return Err(ShellError::InvalidInput("no account chosen".into()));
     }
-    mutate_and_save(&state, move |list| Ok(accounts.iter().map(|a| insert_account(list, a.clone(), Vec::new())).collect()))
-        .await
+    mutate_and_save(&state, move |list| {
+        Ok(accounts.iter().map(|a| insert_account(list, a.clone(), Vec::new())).collect())
+    })
+    .await
 }
 
 /// Forgets the pending accounts and any partly scanned transfer export (the dialog closed or started over).
@@ -544,9 +547,8 @@ pub async fn list_cameras<R: Runtime>(app: AppHandle<R>) -> ShellResult<CameraLi
             .map(|c| CameraView { id: c.id.to_string(), name: c.name })
             .collect();
         let remembered = handle.state::<AppState>().settings().camera;
-        let selected = remembered
-            .filter(|r| cameras.iter().any(|c| &c.id == r))
-            .or_else(|| cameras.first().map(|c| c.id.clone()));
+        let selected =
+            remembered.filter(|r| cameras.iter().any(|c| &c.id == r)).or_else(|| cameras.first().map(|c| c.id.clone()));
         Ok(CameraList { cameras, selected })
     })
     .await

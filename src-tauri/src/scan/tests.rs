@@ -50,10 +50,7 @@ fn an_image_without_a_code_and_a_code_that_is_not_a_link_get_their_own_messages(
     let h = unlocked("scan-nocode");
     let blank = h.dir.join("blank.png");
     write_png(&blank, 64, 48, &[255u8; 64 * 48]);
-    assert_eq!(
-        scan_image(&h, &blank),
-        Err(json!({"code": "no_qr_code", "message": "no QR code found in blank.png"}))
-    );
+    assert_eq!(scan_image(&h, &blank), Err(json!({"code": "no_qr_code", "message": "no QR code found in blank.png"})));
     let menu = qr_png(&h.dir, "menu.png", "https://example.com/menu");
     assert_eq!(
         scan_image(&h, &menu),
@@ -152,7 +149,7 @@ fn locking_forgets_what_was_scanned() {
 }
 
 #[test]
-fn the_camera_list_offers_the_fake_camera_and_remembers_the_choice() {
+fn the_camera_list_offers_the_fake_camera_first() {
     let h = unlocked("scan-cameras");
     let state = h._app.state::<ScanState>();
     state.set_fake_camera(h.dir.join("frames.y4m"));
@@ -160,11 +157,7 @@ fn the_camera_list_offers_the_fake_camera_and_remembers_the_choice() {
     let id = format!("fake:{}", h.dir.join("frames.y4m").display());
     assert_eq!(list["cameras"][0], json!({"id": id, "name": "Fake camera (frames.y4m)"}));
     assert_eq!(list["selected"], json!(id));
-    assert_eq!(
-        h.invoke("stop_camera", json!({})),
-        Ok(Value::Null),
-        "stopping without a running camera is harmless"
-    );
+    assert_eq!(h.invoke("stop_camera", json!({})), Ok(Value::Null), "stopping without a running camera is harmless");
 }
 
 #[test]
@@ -235,7 +228,8 @@ fn the_camera_adds_exactly_one_account_after_blank_frames_and_stops() {
         matches!(&events[0], CameraEvent::Notice { code: crate::error::ErrorCode::NotAuthenticator, .. }),
         "the web address was reported: {events:?}"
     );
-    let found = events.iter().find_map(|e| if let CameraEvent::Found { found } = e { Some(found.clone()) } else { None });
+    let found =
+        events.iter().find_map(|e| if let CameraEvent::Found { found } = e { Some(found.clone()) } else { None });
     let found = found.unwrap();
     assert_eq!(found.accounts.len(), 1);
     assert_eq!((found.accounts[0].issuer.as_str(), found.accounts[0].name.as_str()), ("Example", "alice"));

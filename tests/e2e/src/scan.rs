@@ -90,7 +90,9 @@ fn holders_of(path: &Path) -> Vec<u32> {
         .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
         .filter(|pid| {
             std::fs::read_dir(format!("/proc/{pid}/fd"))
-                .map(|fds| fds.filter_map(|fd| fd.ok()).any(|fd| std::fs::read_link(fd.path()).is_ok_and(|l| l == path)))
+                .map(|fds| {
+                    fds.filter_map(|fd| fd.ok()).any(|fd| std::fs::read_link(fd.path()).is_ok_and(|l| l == path))
+                })
                 .unwrap_or(false)
         })
         .collect()
@@ -125,7 +127,11 @@ pub fn scan_camera_preview(options: &Options, slot: &mut Option<Session>) -> Res
     std::thread::sleep(Duration::from_secs(3));
     let (elapsed, last) = (start.elapsed(), frames_shown(s)?);
     let fps = (last - first) as f64 / elapsed.as_secs_f64();
-    println!("    camera preview: {} frames in {:.2} s = {fps:.1} fps at {W}x{H} (fake camera at {FPS} fps)", last - first, elapsed.as_secs_f64());
+    println!(
+        "    camera preview: {} frames in {:.2} s = {fps:.1} fps at {W}x{H} (fake camera at {FPS} fps)",
+        last - first,
+        elapsed.as_secs_f64()
+    );
     if last <= first {
         return Err("the preview shows no new frames".into());
     }

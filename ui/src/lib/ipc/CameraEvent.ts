@@ -2,4 +2,7 @@
 import type { ErrorCode } from "./ErrorCode";
 import type { ScanFound } from "./ScanFound";
 
+/**
+ * What the camera tells the dialog besides preview frames (those go over their own channel, as JPEG bytes).
+ */
 export type CameraEvent = { "kind": "notice", code: ErrorCode, message: string, } | { "kind": "progress", received: number, total: number, } | { "kind": "found", found: ScanFound, } | { "kind": "failed", code: ErrorCode, message: string, };

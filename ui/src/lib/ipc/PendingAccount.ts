@@ -2,4 +2,15 @@
 import type { AlgorithmView } from "./AlgorithmView";
 import type { OtpKindView } from "./OtpKindView";
 
-export type PendingAccount = { index: number, issuer: string, name: string, kind: OtpKindView, algorithm: AlgorithmView, digits: number, period: number | null, duplicates: Array<string>, };
+/**
+ * An account found in a QR code, waiting for the user's confirmation. Its key stays in the shell.
+ */
+export type PendingAccount = { 
+/**
+ * What `add_pending` takes to add this one.
+ */
+index: number, issuer: string, name: string, kind: OtpKindView, algorithm: AlgorithmView, digits: number, period: number | null, 
+/**
+ * Names of existing accounts with the same key and parameters (the UI leaves these unchecked).
+ */
+duplicates: Array<string>, };

@@ -2,4 +2,16 @@
 import type { BatchView } from "./BatchView";
 import type { PendingAccount } from "./PendingAccount";
 
-export type ScanFound = { accounts: Array<PendingAccount>, batch: BatchView | null, notes: Array<string>, };
+/**
+ * What a scan found. With `batch` set and incomplete, `accounts` is empty: show the next code.
+ */
+export type ScanFound = { accounts: Array<PendingAccount>, 
+/**
+ * Set when the codes were a Google Authenticator transfer export.
+ */
+batch: BatchView | null, 
+/**
+ * Remarks for the user: link warnings, transfer entries that cannot be imported, codes that were not
+ * authenticator links.
+ */
+notes: Array<string>, };

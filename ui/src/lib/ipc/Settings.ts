@@ -19,4 +19,8 @@ privacyMode: boolean,
 /**
  * Ask the platform to keep the window out of screen captures.
  */
-contentProtection: boolean, };
+contentProtection: boolean, 
+/**
+ * The camera last chosen in the *Add account* dialog (`device:N` or `fake:PATH`); none yet = the first.
+ */
+camera?: string, };
