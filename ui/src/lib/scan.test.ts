@@ -115,9 +115,10 @@ describe("Add account: image, clipboard and screen", () => {
     const boxes = screen.getAllByRole("checkbox") as HTMLInputElement[];
     expect(boxes.map((b) => b.checked)).toEqual([true, false, true]);
     expect(screen.getByText("Already added")).toBeTruthy();
-    await fireEvent.click(boxes[1]);
+    const duplicate = boxes[1] as HTMLInputElement;
+    await fireEvent.click(duplicate);
     expect(screen.getByRole("button", { name: "Add 3 accounts" })).toBeTruthy();
-    await fireEvent.click(boxes[1]);
+    await fireEvent.click(duplicate);
     await fireEvent.click(screen.getByRole("button", { name: "Add 2 accounts" }));
     await waitFor(() => expect(onDone).toHaveBeenCalledWith("2 accounts added"));
     expect(calls.find((c) => c.cmd === "add_pending")?.args).toEqual({ indices: [0, 2] });
