@@ -170,7 +170,7 @@ pub fn scan_camera_adds_account(options: &Options, slot: &mut Option<Session>) -
     s.click(&s.button("Camera")?)?;
     s.wait_xpath("the confirmation", "//h3[normalize-space(.)='Add this account?']", Duration::from_secs(30))?;
     s.wait_xpath("the issuer", "//*[normalize-space(.)='Example']", Duration::from_secs(5))?;
-    if s.find_all_xpath("//*[@aria-label='Camera preview']")?.len() != 0 {
+    if !s.find_all_xpath("//*[@aria-label='Camera preview']")?.is_empty() {
         return Err("the preview is still shown after the code was found".into());
     }
     wait_released(&camera)?;
