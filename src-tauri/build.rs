@@ -36,6 +36,14 @@ const COMMANDS: &[&str] = &[
     "set_auto_backup",
     "take_pending_link",
     "check_clock",
+    "list_cameras",
+    "start_camera",
+    "stop_camera",
+    "scan_image",
+    "scan_clipboard",
+    "scan_screen",
+    "add_pending",
+    "discard_pending",
 ];
 
 fn main() {

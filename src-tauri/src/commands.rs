@@ -81,7 +81,7 @@ pub(crate) fn kind_view(kind: &OtpKind) -> OtpKindView {
     }
 }
 
-fn algorithm_view(a: Algorithm) -> AlgorithmView {
+pub(crate) fn algorithm_view(a: Algorithm) -> AlgorithmView {
     match a {
         Algorithm::Sha1 => AlgorithmView::Sha1,
         Algorithm::Sha256 => AlgorithmView::Sha256,
@@ -163,11 +163,11 @@ fn clean_groups(groups: &[String]) -> Vec<String> {
     out
 }
 
-fn duplicates_of(accounts: &[Account], account: &Account) -> Vec<String> {
+pub(crate) fn duplicates_of(accounts: &[Account], account: &Account) -> Vec<String> {
     accounts.iter().filter(|a| a.same_key_as(account)).map(Account::display_name).collect()
 }
 
-fn insert_account(accounts: &mut Vec<Account>, mut account: Account, warnings: Vec<String>) -> AddOutcome {
+pub(crate) fn insert_account(accounts: &mut Vec<Account>, mut account: Account, warnings: Vec<String>) -> AddOutcome {
     let duplicates = duplicates_of(accounts, &account);
     account.order = accounts.iter().map(|a| a.order).max().map_or(0, |m| m.saturating_add(1));
     let id = account.id.to_string();
@@ -233,6 +233,7 @@ pub async fn unlock_vault(state: State<'_, AppState>, password: String) -> Shell
 pub fn lock_vault<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
     *state.vault() = VaultState::Locked;
     state.backups.vault_locked();
+    crate::scan::forget(&app);
     clear_clipboard_if_ours(&app, &state, None);
 }
 

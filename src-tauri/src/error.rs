@@ -31,6 +31,18 @@ pub enum ErrorCode {
     Clipboard,
     /// This build does not have the core feature the command needs yet.
     NotAvailable,
+    /// No camera is connected (or the chosen one has gone).
+    NoCamera,
+    /// Another program is using the camera.
+    CameraBusy,
+    /// The system refused access to the camera.
+    CameraDenied,
+    /// The image, clipboard or screen holds no readable QR code.
+    NoQrCode,
+    /// A QR code was read, but it is not an `otpauth://` or Google Authenticator transfer link.
+    NotAuthenticator,
+    /// The platform does not let us capture the screen (Wayland without a screenshot portal).
+    CaptureUnavailable,
 }
 
 /// The error a command returns; serialized as [`ErrorPayload`].
@@ -57,6 +69,9 @@ pub enum ShellError {
     Clipboard(String),
     #[error("{0} is not available in this build yet")]
     NotAvailable(&'static str),
+    /// A scan problem with its own code (no camera, no QR code…): see [`crate::scan`].
+    #[error("{message}")]
+    Scan { code: ErrorCode, message: String },
 }
 
 impl ShellError {
@@ -72,6 +87,7 @@ impl ShellError {
             ShellError::Vault(_) => ErrorCode::Vault,
             ShellError::Clipboard(_) => ErrorCode::Clipboard,
             ShellError::NotAvailable(_) => ErrorCode::NotAvailable,
+            ShellError::Scan { code, .. } => *code,
         }
     }
 

@@ -201,6 +201,10 @@ pub struct Settings {
     pub clock_check: bool,
     /// The SNTP server the clock check asks: a host name or address, with an optional `:port`.
     pub clock_server: String,
+    /// The camera last chosen in the *Add account* dialog (`device:N` or `fake:PATH`); none yet = the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub camera: Option<String>,
 }
 
 impl Default for Settings {
@@ -215,6 +219,7 @@ impl Default for Settings {
             auto_backup_keep: Self::DEFAULT_AUTO_BACKUP_KEEP,
             clock_check: false,
             clock_server: Self::DEFAULT_CLOCK_SERVER.into(),
+            camera: None,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod deeplink;
 pub mod error;
 pub mod import;
 pub mod ipc;
+pub mod scan;
 pub mod session;
 pub mod state;
 
@@ -59,6 +60,14 @@ macro_rules! twofold_handler {
             $crate::backups::set_auto_backup,
             $crate::deeplink::take_pending_link,
             $crate::clock::check_clock,
+            $crate::scan::list_cameras,
+            $crate::scan::start_camera,
+            $crate::scan::stop_camera,
+            $crate::scan::scan_image,
+            $crate::scan::scan_clipboard,
+            $crate::scan::scan_screen,
+            $crate::scan::add_pending,
+            $crate::scan::discard_pending,
         ]
     };
 }
@@ -68,6 +77,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri:
     builder
         .manage(AppState::new(paths))
         .manage(deeplink::PendingLinks::default())
+        .manage(scan::ScanState::default())
         .invoke_handler(twofold_handler!())
         .on_window_event(import::on_window_event)
 }
@@ -80,6 +90,7 @@ fn lock_on_exit<R: Runtime>(app: &tauri::AppHandle<R>) {
     // A change waiting for its automatic backup is written now rather than lost with the process.
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     state.backups.run_pending(now, true);
+    scan::forget(app);
     commands::clear_clipboard_if_ours(app, &state, None);
 }
 
@@ -110,6 +121,7 @@ pub fn run() -> Result<(), String> {
         Some(dir) => Paths::in_dir(&dir),
         None => Paths::from_env().map_err(|e| e.to_string())?,
     };
+    let fake_camera = scan::fake_camera_arg(std::env::args().skip(1))?;
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
@@ -122,7 +134,10 @@ pub fn run() -> Result<(), String> {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
+        .setup(move |app| {
+            if let Some(path) = fake_camera {
+                app.state::<scan::ScanState>().set_fake_camera(path);
+            }
             let protect = app.state::<AppState>().settings().content_protection;
             commands::apply_content_protection(app.handle(), protect);
             session::watch(app.handle());

@@ -8,10 +8,10 @@ use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 
 use crate::state::Paths;
 
-struct Harness {
-    _app: App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-    dir: std::path::PathBuf,
+pub(crate) struct Harness {
+    pub(crate) _app: App<MockRuntime>,
+    pub(crate) window: WebviewWindow<MockRuntime>,
+    pub(crate) dir: std::path::PathBuf,
 }
 
 impl Drop for Harness {
@@ -20,7 +20,7 @@ impl Drop for Harness {
     }
 }
 
-fn harness(name: &str) -> Harness {
+pub(crate) fn harness(name: &str) -> Harness {
     let dir = std::env::temp_dir().join(format!("twofold-shell-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -30,7 +30,7 @@ fn harness(name: &str) -> Harness {
 }
 
 impl Harness {
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+    pub(crate) fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
         let request = InvokeRequest {
             cmd: cmd.into(),
             callback: CallbackFn(0),

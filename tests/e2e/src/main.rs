@@ -10,6 +10,7 @@ mod backup;
 mod desktop;
 mod import;
 mod oracle;
+mod scan;
 mod session_qr;
 mod webdriver;
 
@@ -180,6 +181,10 @@ fn run_tests(options: &Options) -> bool {
         ("deeplink_opens_prefilled_add_dialog", desktop::deeplink_opens_prefilled_add_dialog),
         ("deeplink_first_launch_waits_for_unlock", desktop::deeplink_first_launch_waits_for_unlock),
         ("clock_warning_banner", desktop::clock_warning_banner),
+        ("scan_camera_preview", scan::scan_camera_preview),
+        ("scan_camera_adds_account", scan::scan_camera_adds_account),
+        ("scan_image_drop_adds_account", scan::scan_image_drop_adds_account),
+        ("scan_screen_adds_account", scan::scan_screen_adds_account),
     ];
     let (mut passed, mut failed) = (0, 0);
     let chosen = |name: &str| options.only.as_deref().is_none_or(|only| name.contains(only));

@@ -85,7 +85,7 @@ impl Session {
         self.request("DELETE", "", None).map(drop)
     }
 
-    fn find_all_xpath(&self, xpath: &str) -> Result<Vec<Element>> {
+    pub fn find_all_xpath(&self, xpath: &str) -> Result<Vec<Element>> {
         let value = self.request("POST", "/elements", Some(json!({"using": "xpath", "value": xpath})))?;
         Ok(value
             .as_array()

@@ -40,4 +40,8 @@ clockCheck: boolean,
 /**
  * The SNTP server the clock check asks: a host name or address, with an optional `:port`.
  */
-clockServer: string, };
+clockServer: string, 
+/**
+ * The camera last chosen in the *Add account* dialog (`device:N` or `fake:PATH`); none yet = the first.
+ */
+camera?: string, };

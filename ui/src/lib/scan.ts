@@ -1,0 +1,87 @@
+/** The QR intakes of the Add account dialog: camera, image, clipboard, screen. Keys never come here: a scan
+ * returns descriptions of pending accounts, held by the shell, added by index. */
+import { Channel } from "@tauri-apps/api/core";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { invoke } from "./api";
+import type { AddOutcome } from "./ipc/AddOutcome";
+import type { CameraEvent } from "./ipc/CameraEvent";
+import type { CameraList } from "./ipc/CameraList";
+import type { ScanFound } from "./ipc/ScanFound";
+
+/** The receiving ends of the camera's two channels: JPEG preview frames and everything else. */
+export interface CameraChannels {
+  preview: unknown;
+  events: unknown;
+}
+
+type ChannelFactory = (onPreview: (jpeg: ArrayBuffer) => void, onEvent: (event: CameraEvent) => void) => CameraChannels;
+
+let makeChannels: ChannelFactory = (onPreview, onEvent) => {
+  const preview = new Channel<ArrayBuffer>();
+  preview.onmessage = onPreview;
+  const events = new Channel<CameraEvent>();
+  events.onmessage = onEvent;
+  return { preview, events };
+};
+
+/** Tests replace the channels (they need Tauri's internals); the app never calls this. */
+export function setChannelFactory(factory: ChannelFactory): void {
+  makeChannels = factory;
+}
+
+export const scanApi = {
+  listCameras: () => invoke<CameraList>("list_cameras"),
+  startCamera: (camera: string, onPreview: (jpeg: ArrayBuffer) => void, onEvent: (event: CameraEvent) => void) =>
+    invoke<void>("start_camera", { camera, ...makeChannels(onPreview, onEvent) }),
+  stopCamera: () => invoke<void>("stop_camera"),
+  /** `path` for drops (and tests); without it the shell opens a file chooser. `null` = chooser cancelled. */
+  image: (path?: string) => invoke<ScanFound | null>("scan_image", path ? { path } : {}),
+  clipboard: () => invoke<ScanFound>("scan_clipboard"),
+  screen: () => invoke<ScanFound>("scan_screen"),
+  addPending: (indices: number[]) => invoke<AddOutcome[]>("add_pending", { indices }),
+  discardPending: () => invoke<void>("discard_pending"),
+};
+
+/** The QR intakes of the dialog (besides typing a key or pasting a link). */
+export type Source = "camera" | "image" | "clipboard" | "screen";
+
+export const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "gif"];
+
+/** Whether a dropped file is an image this dialog reads (other files belong to the import page). */
+export function isImagePath(path: string): boolean {
+  const dot = path.lastIndexOf(".");
+  return dot >= 0 && IMAGE_EXTENSIONS.includes(path.slice(dot + 1).toLowerCase());
+}
+
+/** "2 of 3 codes scanned" while a transfer export is incomplete, else null. */
+export function batchProgress(found: ScanFound): string | null {
+  const b = found.batch;
+  if (!b || b.received >= b.total) return null;
+  return `${b.received} of ${b.total} codes scanned`;
+}
+
+/** Calls `onImage` with the first image of each drop on the window (other files are left to others).
+ * Returns the unsubscribe function. Outside Tauri (tests) it does nothing. */
+export function onImageDrop(onImage: (path: string) => void): () => void {
+  let unlisten: (() => void) | null = null;
+  let stopped = false;
+  try {
+    void getCurrentWebview()
+      .onDragDropEvent((event) => {
+        if (event.payload.type !== "drop") return;
+        const image = event.payload.paths.find(isImagePath);
+        if (image) onImage(image);
+      })
+      .then((fn) => {
+        if (stopped) fn();
+        else unlisten = fn;
+      })
+      .catch(() => undefined);
+  } catch {
+    // Not running inside Tauri.
+  }
+  return () => {
+    stopped = true;
+    unlisten?.();
+  };
+}
