@@ -1,35 +1,12 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { setInvoker } from "./api";
 import AccountList from "./components/AccountList.svelte";
 import BackupsPage from "./components/BackupsPage.svelte";
 import type { Settings } from "./ipc/Settings";
+import { defaultSettings } from "./settings";
+import { mockIpc } from "./testing";
 
-type Handler = (args?: Record<string, unknown>) => unknown;
-
-/** Replaces the IPC transport with handlers per command; unknown commands reject like the shell would. */
-function mockIpc(handlers: Record<string, Handler>) {
-  const calls: Array<{ cmd: string; args?: Record<string, unknown> }> = [];
-  setInvoker(async (cmd, args) => {
-    calls.push({ cmd, args });
-    const handler = handlers[cmd];
-    if (!handler) throw { code: "not_available", message: `no mock for ${cmd}` };
-    return handler(args);
-  });
-  return calls;
-}
-
-const settings: Settings = {
-  clipboardClearSeconds: 30,
-  autoLockMinutes: 5,
-  privacyMode: false,
-  contentProtection: true,
-  autoBackup: false,
-  autoBackupFolder: "",
-  autoBackupKeep: 10,
-  clockCheck: false,
-  clockServer: "pool.ntp.org",
-};
+const settings: Settings = defaultSettings();
 const off = { enabled: false, warning: false, message: "Automatic backups are off", lastSuccess: null, failure: null };
 
 function page() {

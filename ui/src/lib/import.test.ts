@@ -1,23 +1,9 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { setInvoker } from "./api";
 import ImportPage from "./components/ImportPage.svelte";
 import type { ImportFileView } from "./ipc/ImportFileView";
 import type { ImportOutcome } from "./ipc/ImportOutcome";
-
-type Handler = (args?: Record<string, unknown>) => unknown;
-
-/** Replaces the IPC transport with handlers per command; unknown commands reject like the shell would. */
-function mockIpc(handlers: Record<string, Handler>) {
-  const calls: Array<{ cmd: string; args?: Record<string, unknown> }> = [];
-  setInvoker(async (cmd, args) => {
-    calls.push({ cmd, args });
-    const handler = handlers[cmd];
-    if (!handler) throw { code: "not_available", message: `no mock for ${cmd}` };
-    return handler(args);
-  });
-  return calls;
-}
+import { mockIpc } from "./testing";
 
 afterEach(() => cleanup());
 

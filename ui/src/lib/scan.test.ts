@@ -1,24 +1,11 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { setInvoker } from "./api";
 import AddAccount from "./components/AddAccount.svelte";
 import type { CameraEvent } from "./ipc/CameraEvent";
 import type { PendingAccount } from "./ipc/PendingAccount";
 import type { ScanFound } from "./ipc/ScanFound";
 import { batchProgress, isImagePath, setChannelFactory } from "./scan";
-
-type Handler = (args?: Record<string, unknown>) => unknown;
-
-function mockIpc(handlers: Record<string, Handler>) {
-  const calls: Array<{ cmd: string; args?: Record<string, unknown> }> = [];
-  setInvoker(async (cmd, args) => {
-    calls.push({ cmd, args });
-    const handler = handlers[cmd];
-    if (!handler) throw { code: "not_available", message: `no mock for ${cmd}` };
-    return handler(args);
-  });
-  return calls;
-}
+import { mockIpc } from "./testing";
 
 function pending(index: number, overrides: Partial<PendingAccount> = {}): PendingAccount {
   return {

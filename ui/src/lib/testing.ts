@@ -1,4 +1,20 @@
+import { setInvoker } from "./api";
 import type { AccountView } from "./ipc/AccountView";
+
+type Handler = (args?: Record<string, unknown>) => unknown;
+
+/** Replaces the IPC transport with handlers per command; unknown commands reject like the shell would.
+ * Returns the calls made, in order. */
+export function mockIpc(handlers: Record<string, Handler>) {
+  const calls: Array<{ cmd: string; args?: Record<string, unknown> }> = [];
+  setInvoker(async (cmd, args) => {
+    calls.push({ cmd, args });
+    const handler = handlers[cmd];
+    if (!handler) throw { code: "not_available", message: `no mock for ${cmd}` };
+    return handler(args);
+  });
+  return calls;
+}
 
 /** An account view for tests, with overridable fields. */
 export function fakeAccount(overrides: Partial<AccountView> = {}): AccountView {

@@ -1,24 +1,9 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { setInvoker } from "./api";
 import AccountList from "./components/AccountList.svelte";
 import CreateVault from "./components/CreateVault.svelte";
 import Unlock from "./components/Unlock.svelte";
-import { fakeAccount } from "./testing";
-
-type Handler = (args?: Record<string, unknown>) => unknown;
-
-/** Replaces the IPC transport with handlers per command; unknown commands reject like the shell would. */
-function mockIpc(handlers: Record<string, Handler>) {
-  const calls: Array<{ cmd: string; args?: Record<string, unknown> }> = [];
-  setInvoker(async (cmd, args) => {
-    calls.push({ cmd, args });
-    const handler = handlers[cmd];
-    if (!handler) throw { code: "not_available", message: `no mock for ${cmd}` };
-    return handler(args);
-  });
-  return calls;
-}
+import { fakeAccount, mockIpc } from "./testing";
 
 afterEach(() => cleanup());
 
