@@ -4,22 +4,13 @@
 use std::time::Duration;
 
 use super::webdriver::{Result, Session};
-use super::{Options, PASSWORD, card_code, data_dir, now_s, open, oracle};
+use super::{Options, PASSWORD, card_code, create_vault, data_dir, now_s, open, oracle};
 
 const ACCOUNTS: [(&str, &str, &str); 2] =
     [("Example", "alice@example.com", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"), ("Mastodon", "bob", "JBSWY3DPEHPK3PXP")];
 
 fn link(issuer: &str, name: &str, key: &str) -> String {
     format!("otpauth://totp/{issuer}:{name}?secret={key}&issuer={issuer}")
-}
-
-fn create_vault(s: &Session) -> Result<()> {
-    s.heading("Create your vault", Duration::from_secs(30))?;
-    s.type_text(&s.field("Password")?, PASSWORD)?;
-    s.type_text(&s.field("Repeat password")?, PASSWORD)?;
-    s.click(&s.field("I understand that a lost password cannot be recovered")?)?;
-    s.click(&s.button("Create vault")?)?;
-    s.wait_xpath("the empty list", "//h2[normalize-space(.)='No accounts yet']", Duration::from_secs(30)).map(drop)
 }
 
 /// Every card shows one of the core's codes for its key around now.

@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::webdriver::{Result, Session};
-use crate::{ISSUER, LINK, NAME, Options, PASSWORD, card_code, data_dir, now_s, open, oracle};
+use crate::{ISSUER, LINK, NAME, Options, PASSWORD, card_code, create_vault, data_dir, now_s, open, oracle};
 
 /// The app opens on a fresh data folder and shows the create screen. `cargo xtask test` runs this one on
 /// the binary installed from the `.deb` (`--app ROOT/usr/bin/twofold --only opens_to_create_screen`).
@@ -24,12 +24,7 @@ pub fn opens_to_create_screen(options: &Options, slot: &mut Option<Session>) -> 
 pub fn deeplink_opens_prefilled_add_dialog(options: &Options, slot: &mut Option<Session>) -> Result<()> {
     let dir = data_dir("deeplink")?;
     let s: &Session = slot.insert(open(options, &dir)?);
-    s.heading("Create your vault", Duration::from_secs(30))?;
-    s.type_text(&s.field("Password")?, PASSWORD)?;
-    s.type_text(&s.field("Repeat password")?, PASSWORD)?;
-    s.click(&s.field("I understand that a lost password cannot be recovered")?)?;
-    s.click(&s.button("Create vault")?)?;
-    s.wait_xpath("the empty list", "//h2[normalize-space(.)='No accounts yet']", Duration::from_secs(30))?;
+    create_vault(s)?;
 
     second_launch(options, LINK)?;
 

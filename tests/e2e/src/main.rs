@@ -225,19 +225,25 @@ fn save_failure_screenshot(options: &Options, name: &str, session: &Session) {
     }
 }
 
-fn create_add_copy_lock_unlock(options: &Options, slot: &mut Option<Session>) -> Result<()> {
-    let dir = data_dir("flow")?;
-    let s: &Session = slot.insert(open(options, &dir)?);
-
-    // First run: create the vault.
+/// The first-run screen: types the test password twice, acknowledges the warning, creates the vault, and
+/// returns at the empty list.
+fn create_vault(s: &Session) -> Result<()> {
     s.heading("Create your vault", Duration::from_secs(30))?;
     s.type_text(&s.field("Password")?, PASSWORD)?;
     s.type_text(&s.field("Repeat password")?, PASSWORD)?;
     s.click(&s.field("I understand that a lost password cannot be recovered")?)?;
     s.click(&s.button("Create vault")?)?;
+    s.wait_xpath("the empty list", "//h2[normalize-space(.)='No accounts yet']", Duration::from_secs(30)).map(drop)
+}
+
+fn create_add_copy_lock_unlock(options: &Options, slot: &mut Option<Session>) -> Result<()> {
+    let dir = data_dir("flow")?;
+    let s: &Session = slot.insert(open(options, &dir)?);
+
+    // First run: create the vault.
+    create_vault(s)?;
 
     // Add an account by pasting its link.
-    s.wait_xpath("the empty list", "//h2[normalize-space(.)='No accounts yet']", Duration::from_secs(30))?;
     s.click(&s.button("Add account")?)?;
     s.type_text(&s.field("otpauth:// link")?, LINK)?;
     s.click(&s.button("Add")?)?;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use twofold_core::export::qr::QrMatrix;
 
 use crate::webdriver::{Result, Session};
-use crate::{DRIVER, ISSUER, LINK, NAME, Options, PASSWORD, card_code, data_dir, now_s, oracle, shot};
+use crate::{DRIVER, ISSUER, LINK, NAME, Options, card_code, create_vault, data_dir, now_s, oracle, shot};
 
 const W: usize = 640;
 const H: usize = 480;
@@ -63,15 +63,6 @@ fn open_with_camera(options: &Options, dir: &Path, camera: &Path) -> Result<Sess
         camera.display().to_string(),
     ];
     Session::start(DRIVER, &options.app.display().to_string(), &args)
-}
-
-fn create_vault(s: &Session) -> Result<()> {
-    s.heading("Create your vault", Duration::from_secs(30))?;
-    s.type_text(&s.field("Password")?, PASSWORD)?;
-    s.type_text(&s.field("Repeat password")?, PASSWORD)?;
-    s.click(&s.field("I understand that a lost password cannot be recovered")?)?;
-    s.click(&s.button("Create vault")?)?;
-    s.wait_xpath("the empty list", "//h2[normalize-space(.)='No accounts yet']", Duration::from_secs(30)).map(drop)
 }
 
 /// Frames the preview has shown so far (the dialog counts them on the viewport).

@@ -4,19 +4,14 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use super::webdriver::{Element, Result, Session};
-use super::{ISSUER, LINK, NAME, Options, PASSWORD, card_name, data_dir, open, read_clipboard};
+use super::{ISSUER, LINK, NAME, Options, PASSWORD, card_name, create_vault, data_dir, open, read_clipboard};
 
 const QR_SUMMARY: &str = "//summary[normalize-space(.)='Show QR code']";
 const QR_PASSWORD: &str = "//details[summary[normalize-space(.)='Show QR code']]//input[@type='password']";
 
 /// Creates a vault and adds the test account by its link; returns at the list showing it.
 fn create_vault_with_account(s: &Session) -> Result<()> {
-    s.heading("Create your vault", Duration::from_secs(30))?;
-    s.type_text(&s.field("Password")?, PASSWORD)?;
-    s.type_text(&s.field("Repeat password")?, PASSWORD)?;
-    s.click(&s.field("I understand that a lost password cannot be recovered")?)?;
-    s.click(&s.button("Create vault")?)?;
-    s.wait_xpath("the empty list", "//h2[normalize-space(.)='No accounts yet']", Duration::from_secs(30))?;
+    create_vault(s)?;
     s.click(&s.button("Add account")?)?;
     s.type_text(&s.field("otpauth:// link")?, LINK)?;
     s.click(&s.button("Add")?)?;
