@@ -178,8 +178,14 @@ pub fn run(command: &mut Command) -> Result<(), String> {
 }
 
 /// The workspace root (the parent of `xtask/`).
+///
+/// `cargo xtask` (`cargo run -p xtask`) sets `CARGO_MANIFEST_DIR` when it starts us, and that is read first:
+/// the compile-time value alone would point at another checkout when two clones share one `CARGO_TARGET_DIR`
+/// and cargo finds this binary fresh.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
+    manifest_dir.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// The cargo binary that runs us, so a rustup toolchain override is honoured.
