@@ -454,9 +454,12 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
 pub async fn update_settings<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    settings: Settings,
+    mut settings: Settings,
 ) -> ShellResult<()> {
     settings.validate().map_err(ShellError::InvalidInput)?;
+    // The camera is remembered by the Add account dialog (`scan::start_camera`), never chosen on the settings
+    // page: a page loaded before the latest choice must not undo it.
+    settings.camera.clone_from(&state.settings().camera);
     let path = state.paths.settings.clone();
     let to_write = settings.clone();
     blocking(move || app_state::save_settings(&path, &to_write)).await?;

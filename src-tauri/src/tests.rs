@@ -404,3 +404,26 @@ fn a_link_received_while_locked_waits_for_the_unlock() {
     assert_eq!(h.invoke("take_pending_link", json!({})), Ok(Value::Null));
     assert_eq!(h.invoke("list_accounts", json!({})).unwrap()["accounts"], json!([]));
 }
+
+#[test]
+fn saving_the_settings_page_keeps_the_remembered_camera() {
+    use tauri::Manager;
+    let h = harness("camera-kept");
+    // The Add account dialog remembered a camera after the settings page loaded (without it, or with an older one).
+    let page = h.invoke("get_settings", json!({})).unwrap();
+    let state = h.window.state::<crate::state::AppState>();
+    state.settings.lock().unwrap().camera = Some("fake:/tmp/frames.y4m".into());
+    for camera in [None, Some("device:0")] {
+        let mut page = page.clone();
+        page["clipboardClearSeconds"] = json!(10);
+        if let Some(camera) = camera {
+            page["camera"] = json!(camera);
+        }
+        assert_eq!(h.invoke("update_settings", json!({"settings": page})), Ok(Value::Null));
+        let now = h.invoke("get_settings", json!({})).unwrap();
+        assert_eq!(
+            (now["camera"].clone(), now["clipboardClearSeconds"].clone()),
+            (json!("fake:/tmp/frames.y4m"), json!(10))
+        );
+    }
+}
