@@ -3,9 +3,10 @@
 //! The desktop entry registers `x-scheme-handler/otpauth` with `Exec=twofold %u` (the bundler writes it from
 //! `plugins.deep-link` in `tauri.conf.json`). A second launch hands its argument to the running instance
 //! through the single-instance plugin's `deep-link` feature; the deep-link plugin reports it (and a link
-//! given to the first launch) here. Links wait in [`PendingLinks`] until the vault is open: the webview
-//! takes them with [`take_pending_link`] and shows the add dialog prefilled, which saves nothing until the
-//! user confirms. While the vault is locked, a link stays in Rust only.
+//! given to the first launch) here. Links wait in [`PendingLinks`] until the vault is open; then
+//! [`take_pending_link`] stages the link as a pending account (`scan::stage`, the same confirmation the QR
+//! intakes use) and the webview gets only its description (issuer, name, type), never the link or its key.
+//! Nothing is saved until the user clicks Add. While the vault is locked, a link stays in Rust only.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -13,7 +14,9 @@ use std::sync::Mutex;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use zeroize::Zeroizing;
 
+use crate::error::ShellResult;
 use crate::ipc::VaultStatus;
+use crate::scan::{ScanFound, ScanState};
 use crate::state::AppState;
 
 /// Sent to the webview (no payload) when a link arrived while the vault is open; it then calls
@@ -92,14 +95,20 @@ pub fn listen<R: Runtime>(app: &AppHandle<R>, launch_args: impl IntoIterator<Ite
     receive(app, launch_args);
 }
 
-/// The oldest link waiting to be added, or nothing. While the vault is locked the link stays here (and
-/// nothing is returned), so it never shows on the unlock screen.
+/// The oldest link waiting to be added, staged for confirmation like a scanned QR code (its key stays in the
+/// shell), or nothing. While the vault is locked the link stays here and nothing is returned, so it never
+/// shows on the unlock screen. A link that does not parse is the error the core gives for it.
 #[tauri::command]
-pub fn take_pending_link(state: State<'_, AppState>, pending: State<'_, PendingLinks>) -> Option<String> {
+pub fn take_pending_link(
+    state: State<'_, AppState>,
+    scan: State<'_, ScanState>,
+    pending: State<'_, PendingLinks>,
+) -> ShellResult<Option<ScanFound>> {
     if state.status() != VaultStatus::Unlocked {
-        return None;
+        return Ok(None);
     }
-    pending.pop().map(|link| link.to_string())
+    let Some(link) = pending.pop() else { return Ok(None) };
+    crate::scan::stage(&state, &scan, &[link.as_str()], "the opened link").map(Some)
 }
 
 #[cfg(test)]

@@ -398,11 +398,19 @@ fn a_link_received_while_locked_waits_for_the_unlock() {
     assert_eq!(h.invoke("lock_vault", json!({})), Ok(Value::Null));
     assert_eq!(h.invoke("take_pending_link", json!({})), Ok(Value::Null));
     assert_eq!(h.window.state::<crate::deeplink::PendingLinks>().len(), 1);
-    // Open: the link comes out once; saving it is the add dialog's job (the user confirms there).
+    // Open: the link comes out once, staged for confirmation; only its description crosses IPC, and saving
+    // it is the add dialog's job (the user confirms there).
     assert_eq!(h.invoke("unlock_vault", json!({"password": "correct horse"})), Ok(Value::Null));
-    assert_eq!(h.invoke("take_pending_link", json!({})), Ok(json!(link)));
+    let opened = h.invoke("take_pending_link", json!({})).unwrap();
+    assert_eq!(opened["accounts"][0]["issuer"], json!("Example"));
+    assert_eq!(opened["accounts"][0]["name"], json!("alice@example.com"));
+    let body = opened.to_string();
+    assert!(!body.contains("GEZDGNBV") && !body.contains("otpauth"), "the link crossed IPC: {body}");
     assert_eq!(h.invoke("take_pending_link", json!({})), Ok(Value::Null));
     assert_eq!(h.invoke("list_accounts", json!({})).unwrap()["accounts"], json!([]));
+    let added = h.invoke("add_pending", json!({"indices": [0]})).unwrap();
+    assert_eq!(added.as_array().map(Vec::len), Some(1));
+    assert_eq!(h.invoke("list_accounts", json!({})).unwrap()["accounts"][0]["issuer"], json!("Example"));
 }
 
 #[test]

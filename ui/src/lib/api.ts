@@ -23,6 +23,7 @@ import type { LinkPreview } from "./ipc/LinkPreview";
 import type { NewAccount } from "./ipc/NewAccount";
 import type { RecoveryCodeView } from "./ipc/RecoveryCodeView";
 import type { RevealedSecret } from "./ipc/RevealedSecret";
+import type { ScanFound } from "./ipc/ScanFound";
 import type { Settings } from "./ipc/Settings";
 import type { VaultStatus } from "./ipc/VaultStatus";
 
@@ -113,8 +114,9 @@ export const api = {
       invoke<Settings>("set_auto_backup", { enabled, folder, keep, password }),
   },
   links: {
-    /** The oldest otpauth:// link opened with Twofold and not yet shown; null while locked or when none. */
-    takePending: () => invoke<string | null>("take_pending_link"),
+    /** The oldest otpauth:// link opened with Twofold, staged for confirmation (no key crosses); null while
+     * locked or when none. */
+    takePending: () => invoke<ScanFound | null>("take_pending_link"),
     /** Calls `handler` when a link arrives while the vault is open; resolves to the unsubscribe function. */
     onReceived: (handler: () => void) => listen("link-received", handler),
   },
