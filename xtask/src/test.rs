@@ -168,11 +168,18 @@ fn check_ipc_types(fresh: &Path, committed: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether display `:n` can be taken: no lock file, or a stale one left by an X server that was killed (the
+/// process named in it is gone; Xvfb then replaces the lock itself).
+fn display_free(n: u32) -> bool {
+    match std::fs::read_to_string(format!("/tmp/.X{n}-lock")) {
+        Err(_) => true,
+        Ok(pid) => pid.trim().parse::<u32>().is_ok_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()),
+    }
+}
+
 /// Runs `f` with a private Xvfb display, stopped afterwards whatever happens.
 fn with_xvfb(f: impl FnOnce(&str) -> Result<(), String>) -> Result<(), String> {
-    let number = (99..140)
-        .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
-        .ok_or("no free X display number between :99 and :139")?;
+    let number = (99..140).find(|&n| display_free(n)).ok_or("no free X display number between :99 and :139")?;
     let display = format!(":{number}");
     let mut xvfb = XvfbGuard(
         Command::new("Xvfb")
