@@ -1,0 +1,7 @@
+// The English catalog: complete by definition. One JSON file per area; add
+// yours with one import line and one entry below.
+import common from "./common.json";
+
+export const en = {
+  common,
+};
