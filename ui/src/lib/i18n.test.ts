@@ -12,6 +12,7 @@ describe("translation layer", () => {
     expect(t("common.accounts", { count: 1 })).toBe("1 account");
     expect(t("common.accounts", { count: 0 })).toBe("0 accounts");
     expect(t("common.accounts", { count: 12 })).toBe("12 accounts");
+    expect(t("common.accounts", { count: 1234 })).toBe("1,234 accounts");
   });
 
   it("falls back to English for a locale it does not have", () => {
