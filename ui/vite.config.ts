@@ -5,7 +5,8 @@ import { svelte } from "@sveltejs/vite-plugin-svelte";
 export default defineConfig({
   plugins: [svelte()],
   clearScreen: false,
-  server: { port: 5173, strictPort: true },
+  // Tests read src-tauri's sources too (the i18n guard checks the catalog keys Rust uses).
+  server: { port: 5173, strictPort: true, fs: process.env.VITEST ? { allow: [".."] } : undefined },
   build: {
     target: "safari15",
     outDir: "dist",

@@ -77,7 +77,7 @@ pub fn show_qr(s: &Session, title: &str) -> Result<Element> {
     let field = s.wait_xpath("the QR password field", QR_PASSWORD, Duration::from_secs(5))?;
     s.type_text(&field, "not the password")?;
     s.click(&s.button("Show QR code")?)?;
-    s.alert("wrong password", Duration::from_secs(30))?;
+    s.alert("Wrong password", Duration::from_secs(30))?;
     s.type_text(&field, PASSWORD)?;
     s.click(&s.button("Show QR code")?)?;
     let image =

@@ -1,6 +1,7 @@
 /** The typed front door to the shell: one `invoke` wrapper, one-line wrappers grouped by domain. */
 import { invoke as tauriInvoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import { tryT } from "./i18n";
 import type { AccountEdit } from "./ipc/AccountEdit";
 import type { AccountQr } from "./ipc/AccountQr";
 import type { AccountList } from "./ipc/AccountList";
@@ -135,8 +136,14 @@ export const events = {
   onVaultLocked: (handler: () => void) => listen("vault-locked", handler),
 };
 
+/** The sentence for a shell error: `errors.<code>` from the catalog with the shell's own words (which name
+ * the file, the camera, the reason) as its detail, or those words alone for a code the catalog lacks. */
+export function shellMessage(code: string, message: string): string {
+  return tryT(`errors.${code}`, { message }) ?? message;
+}
+
 /** A message for the user from any thrown value. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof IpcError) return error.message;
+  if (error instanceof IpcError) return shellMessage(error.code, error.message);
   return String(error);
 }

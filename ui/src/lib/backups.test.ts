@@ -65,7 +65,7 @@ describe("BackupsPage", () => {
     await fireEvent.click(screen.getByRole("tab", { name: "Test" }));
     await fireEvent.input(screen.getByLabelText("Backup password"), { target: { value: "nope" } });
     await fireEvent.click(screen.getByRole("button", { name: "Test backup" }));
-    expect((await screen.findByRole("alert")).textContent).toBe("wrong password");
+    expect((await screen.findByRole("alert")).textContent).toBe("Wrong password. Check it and try again.");
     await fireEvent.click(screen.getByRole("button", { name: "Test backup" }));
     expect((await screen.findByRole("status")).textContent).toMatch(/^This backup opens: 3 accounts, made /);
   });

@@ -1,3 +1,5 @@
+import { t } from "./i18n";
+
 /** Splits a code into groups that are easy to read aloud: `123 456`, `1234 567`, `1234 5678`. */
 export function groupCode(code: string): string {
   const c = code.replace(/\s+/g, "");
@@ -26,6 +28,12 @@ export function passwordStrength(password: string): Strength {
   if (classes >= 3 && length >= 10) score++;
   if (/^(.)\1+$/.test(password) || /^(password|12345678|qwerty)/i.test(password)) score = 0;
   const s = Math.min(score, 4) as Strength["score"];
-  const labels = ["too weak", "weak", "fair", "good", "strong"] as const;
-  return { score: s, label: labels[s] };
+  const labels = [
+    t("create.strengthTooWeak"),
+    t("create.strengthWeak"),
+    t("create.strengthFair"),
+    t("create.strengthGood"),
+    t("create.strengthStrong"),
+  ];
+  return { score: s, label: labels[s] ?? "" };
 }

@@ -138,7 +138,7 @@ describe("ImportPage", () => {
     });
     render(ImportPage, { ...props(), path: "/tmp/notes.txt" });
     expect((await screen.findByRole("alert")).textContent).toBe(
-      "notes.txt: this file is not an export of any app we can import from",
+      "Twofold cannot use this: notes.txt: this file is not an export of any app we can import from.",
     );
   });
 

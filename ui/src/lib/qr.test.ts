@@ -21,7 +21,7 @@ describe("AccountQrCode", () => {
 
     await fireEvent.input(screen.getByLabelText("Vault password"), { target: { value: "nope" } });
     await fireEvent.click(screen.getByRole("button", { name: "Show QR code" }));
-    expect((await screen.findByRole("alert")).textContent).toBe("wrong password");
+    expect((await screen.findByRole("alert")).textContent).toBe("Wrong password. Check it and try again.");
     expect(screen.queryByRole("img")).toBeNull();
 
     await fireEvent.input(screen.getByLabelText("Vault password"), { target: { value: "right password" } });

@@ -78,7 +78,9 @@ describe("Add account: image, clipboard and screen", () => {
     open();
     await fireEvent.click(screen.getByRole("tab", { name: "Image" }));
     await fireEvent.click(screen.getByRole("button", { name: "Choose an image…" }));
-    expect((await screen.findByRole("alert")).textContent).toBe("no QR code found in blank.png");
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "Nothing to scan: no QR code found in blank.png. A sharper or larger code may help.",
+    );
   });
 
   it("reads a dropped image at once", async () => {
@@ -138,7 +140,9 @@ describe("Add account: camera", () => {
     });
     open();
     await fireEvent.click(screen.getByRole("tab", { name: "Camera" }));
-    expect((await screen.findByRole("alert")).textContent).toBe("the camera (Webcam) is in use by another program");
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "The camera is busy: the camera (Webcam) is in use by another program. Close the other program, then try again.",
+    );
   });
 
   it("previews frames, reports unusable codes, and confirms the code it found", async () => {
@@ -158,7 +162,9 @@ describe("Add account: camera", () => {
     await waitFor(() => expect(viewport.getAttribute("data-frames")).toBe("2"));
     expect(viewport.querySelector("img")?.getAttribute("src")).toBe("blob:frame-2");
     camera?.event({ kind: "notice", code: "not_authenticator", message: "this QR code is not an authenticator code" });
-    expect((await screen.findByRole("alert")).textContent).toBe("this QR code is not an authenticator code");
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "Nothing to add: this QR code is not an authenticator code.",
+    );
     camera?.event({ kind: "found", found: one });
     expect(await screen.findByText("Add this account?")).toBeTruthy();
   });

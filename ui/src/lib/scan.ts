@@ -3,6 +3,7 @@
 import { Channel } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { invoke } from "./api";
+import { t } from "./i18n";
 import type { AddOutcome } from "./ipc/AddOutcome";
 import type { CameraEvent } from "./ipc/CameraEvent";
 import type { CameraList } from "./ipc/CameraList";
@@ -57,7 +58,7 @@ export function isImagePath(path: string): boolean {
 export function batchProgress(found: ScanFound): string | null {
   const b = found.batch;
   if (!b || b.received >= b.total) return null;
-  return `${b.received} of ${b.total} codes scanned`;
+  return t("scan.batchProgress", { received: b.received, total: b.total });
 }
 
 /** Calls `onImage` with the first image of each drop on the window (other files are left to others).

@@ -106,6 +106,6 @@ describe("AccountList", () => {
       },
     });
     render(AccountList, props());
-    expect((await screen.findByRole("alert")).textContent).toBe("the vault is locked");
+    expect((await screen.findByRole("alert")).textContent).toBe("The vault is locked. Unlock it and try again.");
   });
 });

@@ -31,6 +31,7 @@ type Catalog = Record<string, Record<string, Message>>;
 const catalogs: Record<string, Catalog> = { en };
 let locale = "en";
 let plurals = new Intl.PluralRules(locale);
+let numbers = new Intl.NumberFormat(locale);
 
 /** The locale messages are shown in. English is complete; others fall back to it key by key. */
 export function currentLocale(): string {
@@ -42,6 +43,7 @@ export function setLocale(wanted: string): string {
   const base = wanted.toLowerCase().split("-")[0] ?? "en";
   locale = base in catalogs ? base : "en";
   plurals = new Intl.PluralRules(locale);
+  numbers = new Intl.NumberFormat(locale);
   if (typeof document !== "undefined") document.documentElement.lang = locale;
   return locale;
 }
@@ -53,10 +55,15 @@ function lookup(catalog: Catalog | undefined, key: string): Message | undefined 
   return catalog[key.slice(0, dot)]?.[key.slice(dot + 1)];
 }
 
+// Numbers are written the locale's way (1,234 in English); strings go in as they are.
+function format(value: string | number | undefined): string {
+  return typeof value === "number" ? numbers.format(value) : String(value);
+}
+
 function fill(text: string, params: Params | undefined): string {
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
+    name in params ? format(params[name]) : whole,
   );
 }
 

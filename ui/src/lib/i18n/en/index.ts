@@ -1,7 +1,35 @@
 // The English catalog: complete by definition. One JSON file per area; add
 // yours with one import line and one entry below.
 import common from "./common.json";
+import app from "./app.json";
+import unlock from "./unlock.json";
+import create from "./create.json";
+import list from "./list.json";
+import card from "./card.json";
+import add from "./add.json";
+import scan from "./scan.json";
+import importPage from "./import.json";
+import backups from "./backups.json";
+import settings from "./settings.json";
+import edit from "./edit.json";
+import qr from "./qr.json";
+import clock from "./clock.json";
+import errors from "./errors.json";
 
 export const en = {
   common,
+  app,
+  unlock,
+  create,
+  list,
+  card,
+  add,
+  scan,
+  import: importPage,
+  backups,
+  settings,
+  edit,
+  qr,
+  clock,
+  errors,
 };
