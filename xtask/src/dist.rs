@@ -197,7 +197,7 @@ pub fn check_deb(deb: &Path) -> Result<PathBuf, String> {
 
 /// Registers the unpacked desktop entry as the package's install does on a real system (`update-desktop-database`
 /// writes `mimeinfo.cache`), then asks `xdg-mime` which entry opens `otpauth://` links, in an environment that
-/// sees only the unpacked root: before the registration it must name none, after it ours.
+/// sees only the unpacked root: both must name our entry.
 fn check_link_registration(root: &Path, entry_path: &Path) -> Result<(), String> {
     let entry_name = entry_path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let scratch = target_dir().join("deb-xdg");
@@ -215,11 +215,16 @@ fn check_link_registration(root: &Path, entry_path: &Path) -> Result<(), String>
             .map_err(|e| format!("cannot run xdg-mime ({e}); it is in the xdg-utils package"))?;
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
     };
-    let before = query()?;
-    if !before.is_empty() {
-        return Err(format!("xdg-mime names `{before}` for otpauth:// links before the entry is registered"));
+    let applications = root.join("usr/share/applications");
+    run(Command::new("update-desktop-database").arg(&applications))?;
+    // What desktops built on GIO read: the cache names our entry for the scheme.
+    let cache_path = applications.join("mimeinfo.cache");
+    let cache = std::fs::read_to_string(&cache_path).map_err(|e| format!("{}: {e}", cache_path.display()))?;
+    let line = format!("x-scheme-handler/otpauth={entry_name};");
+    if !cache.lines().any(|l| l.starts_with(&line)) {
+        return Err(format!("{} has no `{line}`:\n{cache}", cache_path.display()));
     }
-    run(Command::new("update-desktop-database").arg(root.join("usr/share/applications")))?;
+    // What `xdg-open` asks.
     let after = query()?;
     let _ = std::fs::remove_dir_all(&scratch);
     if after != entry_name {
@@ -271,6 +276,22 @@ mod tests {
         assert!(check_desktop_entry(no_arg).is_err_and(|e| e.contains("Exec")));
         let other = "Exec=twofold %u\nIcon=twofold\nMimeType=x-scheme-handler/otpauthx;\n";
         assert!(check_desktop_entry(other).is_err());
+    }
+
+    /// Needs `update-desktop-database` and `xdg-mime` (`cargo xtask setup` installs them).
+    #[test]
+    fn link_registration_names_the_entry_that_handles_otpauth() {
+        let root = std::env::temp_dir().join(format!("twofold-xtask-reg-{}", std::process::id()));
+        let applications = root.join("usr/share/applications");
+        std::fs::create_dir_all(&applications).unwrap();
+        let entry = applications.join("Twofold.desktop");
+        let text = "[Desktop Entry]\nType=Application\nName=Twofold\nExec=twofold %u\nIcon=twofold\n";
+        std::fs::write(&entry, format!("{text}MimeType=x-scheme-handler/otpauth;\n")).unwrap();
+        assert_eq!(check_link_registration(&root, &entry), Ok(()));
+        // An entry that does not claim the scheme is not registered for it.
+        std::fs::write(&entry, format!("{text}MimeType=x-scheme-handler/otpauthx;\n")).unwrap();
+        assert!(check_link_registration(&root, &entry).is_err_and(|e| e.contains("x-scheme-handler/otpauth=")));
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]
