@@ -151,7 +151,8 @@ pub fn check_icons() -> Result<(), String> {
 }
 
 /// Unpacks `deb` into a fresh folder (`dpkg -x`, no root needed) and checks what an install puts in place:
-/// both programs on the PATH, the desktop entry (with the `otpauth` link handler) and the icons. Returns
+/// both programs on the PATH, the desktop entry (with the `otpauth` link handler, registered as the
+/// handler the way an install does) and the icons. Returns
 /// the installed app binary, for the caller to launch.
 pub fn check_deb(deb: &Path) -> Result<PathBuf, String> {
     let root = target_dir().join("deb-root");
@@ -170,6 +171,7 @@ pub fn check_deb(deb: &Path) -> Result<PathBuf, String> {
     };
     let entry = std::fs::read_to_string(entry_path).map_err(|e| format!("{}: {e}", entry_path.display()))?;
     check_desktop_entry(&entry)?;
+    check_link_registration(&root, entry_path)?;
 
     for (dir, size) in [("32x32", 32), ("128x128", 128), ("256x256@2", 256)] {
         let path = root.join(format!("usr/share/icons/hicolor/{dir}/apps/twofold.png"));
@@ -191,6 +193,47 @@ pub fn check_deb(deb: &Path) -> Result<PathBuf, String> {
         return Err(format!("{} is missing from the package", app.display()));
     }
     Ok(app)
+}
+
+/// Registers the unpacked desktop entry as the package's install does on a real system (`update-desktop-database`
+/// writes `mimeinfo.cache`), then asks `xdg-mime` which entry opens `otpauth://` links, in an environment that
+/// sees only the unpacked root: both must name our entry.
+fn check_link_registration(root: &Path, entry_path: &Path) -> Result<(), String> {
+    let entry_name = entry_path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let scratch = target_dir().join("deb-xdg");
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    let query = || -> Result<String, String> {
+        let out = Command::new("xdg-mime")
+            .args(["query", "default", "x-scheme-handler/otpauth"])
+            .env("XDG_CURRENT_DESKTOP", "X-Generic")
+            .env("XDG_DATA_DIRS", root.join("usr/share"))
+            .env("XDG_DATA_HOME", &scratch)
+            .env("XDG_CONFIG_HOME", &scratch)
+            .env("XDG_CONFIG_DIRS", &scratch)
+            .output()
+            .map_err(|e| format!("cannot run xdg-mime ({e}); it is in the xdg-utils package"))?;
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    let applications = root.join("usr/share/applications");
+    run(Command::new("update-desktop-database").arg(&applications))?;
+    // What desktops built on GIO read: the cache names our entry for the scheme.
+    let cache_path = applications.join("mimeinfo.cache");
+    let cache = std::fs::read_to_string(&cache_path).map_err(|e| format!("{}: {e}", cache_path.display()))?;
+    let line = format!("x-scheme-handler/otpauth={entry_name};");
+    if !cache.lines().any(|l| l.starts_with(&line)) {
+        return Err(format!("{} has no `{line}`:\n{cache}", cache_path.display()));
+    }
+    // What `xdg-open` asks.
+    let after = query()?;
+    let _ = std::fs::remove_dir_all(&scratch);
+    if after != entry_name {
+        return Err(format!(
+            "after update-desktop-database, xdg-mime names `{after}` for x-scheme-handler/otpauth, not `{entry_name}`"
+        ));
+    }
+    eprintln!("xtask: the package's {entry_name} is the registered handler of otpauth:// links");
+    Ok(())
 }
 
 /// The desktop entry starts `twofold` with the link (`%u`), shows our icon and handles `otpauth://` links.
@@ -233,6 +276,22 @@ mod tests {
         assert!(check_desktop_entry(no_arg).is_err_and(|e| e.contains("Exec")));
         let other = "Exec=twofold %u\nIcon=twofold\nMimeType=x-scheme-handler/otpauthx;\n";
         assert!(check_desktop_entry(other).is_err());
+    }
+
+    /// Needs `update-desktop-database` and `xdg-mime` (`cargo xtask setup` installs them).
+    #[test]
+    fn link_registration_names_the_entry_that_handles_otpauth() {
+        let root = std::env::temp_dir().join(format!("twofold-xtask-reg-{}", std::process::id()));
+        let applications = root.join("usr/share/applications");
+        std::fs::create_dir_all(&applications).unwrap();
+        let entry = applications.join("Twofold.desktop");
+        let text = "[Desktop Entry]\nType=Application\nName=Twofold\nExec=twofold %u\nIcon=twofold\n";
+        std::fs::write(&entry, format!("{text}MimeType=x-scheme-handler/otpauth;\n")).unwrap();
+        assert_eq!(check_link_registration(&root, &entry), Ok(()));
+        // An entry that does not claim the scheme is not registered for it.
+        std::fs::write(&entry, format!("{text}MimeType=x-scheme-handler/otpauthx;\n")).unwrap();
+        assert!(check_link_registration(&root, &entry).is_err_and(|e| e.contains("x-scheme-handler/otpauth=")));
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

@@ -45,6 +45,9 @@ const TEST_TOOLS: &[&str] = &[
     "at-spi2-core",
     "zbar-tools",
     "keepassxc",
+    // The installed-package check registers the desktop entry and opens a link the way a desktop does.
+    "xdg-utils",
+    "desktop-file-utils",
     // libfuzzer-sys compiles libFuzzer (C++) when `test` checks that the fuzz crate builds.
     "g++",
 ];

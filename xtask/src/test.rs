@@ -73,12 +73,16 @@ pub fn test_all(_args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Unpacks the `.deb`, checks what it installs, and opens the installed app under Xvfb (the shortest
-/// end-to-end scenario, on that binary).
+/// Unpacks the `.deb`, checks what it installs and registers, and opens the installed app under Xvfb (the
+/// shortest end-to-end scenario, on that binary), then clicks an `otpauth://` link at it through `xdg-open`
+/// (the `installed_*` scenarios).
 pub fn check_installed_deb(deb: &Path) -> Result<(), String> {
     setup::ensure_tauri_driver()?;
     let installed = crate::dist::check_deb(deb)?;
-    with_xvfb(|display| run(&mut e2e_command(display, &installed, &["--only", "opens_to_create_screen"])))
+    with_xvfb(|display| {
+        run(&mut e2e_command(display, &installed, &["--only", "opens_to_create_screen"]))?;
+        run(&mut e2e_command(display, &installed, &["--only", "installed_"]))
+    })
 }
 
 /// `cargo xtask e2e [--only NAME]`: builds the UI, the app, the CLI and the runner, then runs the end-to-end

@@ -9,6 +9,7 @@
 //! clock except where a function's name says so.
 
 pub mod backup;
+mod crypto;
 pub mod export;
 pub mod import;
 pub mod migration;

@@ -73,12 +73,12 @@ pub fn deeplink_first_launch_waits_for_unlock(options: &Options, slot: &mut Opti
 }
 
 /// The add dialog's confirmation of an opened link, naming `issuer`.
-fn confirmation(issuer: &str) -> String {
+pub(crate) fn confirmation(issuer: &str) -> String {
     format!("//*[h3[normalize-space(.)='Add this account?']]//strong[normalize-space(.)='{issuer}']")
 }
 
 /// Fails when the page holds `link` or its key anywhere (text, field values, attributes).
-fn no_link_in_page(s: &Session, link: &str) -> Result<()> {
+pub(crate) fn no_link_in_page(s: &Session, link: &str) -> Result<()> {
     let key = link.split("secret=").nth(1).and_then(|k| k.split('&').next()).unwrap_or(link);
     let script = format!(
         "const html = document.documentElement.outerHTML; \

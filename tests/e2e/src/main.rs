@@ -9,6 +9,7 @@
 mod backup;
 mod desktop;
 mod import;
+mod installed;
 mod oracle;
 mod scan;
 mod session_qr;
@@ -185,9 +186,14 @@ fn run_tests(options: &Options) -> bool {
         ("scan_camera_adds_account", scan::scan_camera_adds_account),
         ("scan_image_drop_adds_account", scan::scan_image_drop_adds_account),
         ("scan_screen_adds_account", scan::scan_screen_adds_account),
+        ("installed_link_click_adds_account", installed::link_click_adds_account),
     ];
     let (mut passed, mut failed) = (0, 0);
-    let chosen = |name: &str| options.only.as_deref().is_none_or(|only| name.contains(only));
+    // `installed_*` scenarios need the app unpacked from the `.deb` (`cargo xtask test` picks them by name).
+    let chosen = |name: &str| match options.only.as_deref() {
+        Some(only) => name.contains(only),
+        None => !name.starts_with("installed_"),
+    };
     for (name, scenario) in scenarios.iter().filter(|(name, _)| chosen(name)) {
         let started = Instant::now();
         let mut session = None;

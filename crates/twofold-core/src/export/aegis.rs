@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::crypto::{self, KEY_LEN, NONCE_LEN, TAG_LEN};
 use super::{ExportError, Loss, LossKind};
+use crate::crypto::{self, AegisSlot, CryptoError, KEY_LEN, NONCE_LEN, SlotError, TAG_LEN};
 use crate::model::{Account, AccountId, Algorithm, OtpKind, OtpParams};
 use crate::secret::Secret;
 
@@ -167,11 +167,12 @@ pub(super) fn write(
         Some(password) => {
             let db_json = Zeroizing::new(serde_json::to_vec(&db).map_err(|_| ExportError::Serialize)?);
             drop(db);
-            let master = crypto::random_key()?;
-            let salt = crypto::random::<KEY_LEN>()?;
-            let derived = crypto::scrypt_key(&password_bytes(password), &salt, SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P)?;
-            let wrapped = crypto::seal(&derived, master.as_ref())?;
-            let sealed_db = crypto::seal(&master, &db_json)?;
+            let master = crypto::random_key().map_err(crypto_error)?;
+            let salt = crypto::random::<KEY_LEN>().map_err(crypto_error)?;
+            let derived = crypto::scrypt_key(&password_bytes(password), &salt, SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P)
+                .map_err(crypto_error)?;
+            let wrapped = crypto::seal(&derived, master.as_ref()).map_err(crypto_error)?;
+            let sealed_db = crypto::seal(&master, &db_json).map_err(crypto_error)?;
             let slot = Slot {
                 kind: SLOT_PASSWORD,
                 uuid: uuid::Uuid::new_v4().to_string(),
@@ -247,14 +248,15 @@ fn unwrap_master_key(slots: &[Slot], password: &str) -> Result<Zeroizing<[u8; KE
         }
         let log_n = u8::try_from(n.trailing_zeros()).map_err(|_| verify_error("scrypt n out of range"))?;
         let salt = unhex(salt, "slot salt")?;
-        let derived = crypto::scrypt_key(&password, &salt, log_n, r, p)?;
         let wrapped = unhex(&slot.key, "slot key")?;
         let nonce: [u8; NONCE_LEN] = unhex_array(&slot.key_params.nonce, "slot nonce")?;
         let tag: [u8; TAG_LEN] = unhex_array(&slot.key_params.tag, "slot tag")?;
-        if let Some(master) = crypto::open(&derived, &nonce, &wrapped, &tag) {
-            let key: [u8; KEY_LEN] =
-                master.as_slice().try_into().map_err(|_| verify_error("the master key is not 32 bytes"))?;
-            return Ok(Zeroizing::new(key));
+        let wrapped = AegisSlot { log_n, r, p, salt: &salt, key: &wrapped, nonce: &nonce, tag: &tag };
+        match crypto::open_aegis_slot(&password, &wrapped) {
+            Ok(Some(master)) => return Ok(master),
+            Ok(None) => {}
+            Err(SlotError::Params) => return Err(ExportError::Crypto),
+            Err(SlotError::KeyLength) => return Err(verify_error("the master key is not 32 bytes")),
         }
     }
     Err(verify_error("no password slot opens with the export password"))
@@ -335,6 +337,13 @@ fn unhex(text: &str, what: &str) -> Result<Vec<u8>, ExportError> {
 
 fn unhex_array<const N: usize>(text: &str, what: &str) -> Result<[u8; N], ExportError> {
     unhex(text, what)?.try_into().map_err(|_| verify_error(format!("{what} is not {N} bytes")))
+}
+
+fn crypto_error(e: CryptoError) -> ExportError {
+    match e {
+        CryptoError::Random => ExportError::Random,
+        CryptoError::Refused => ExportError::Crypto,
+    }
 }
 
 fn verify_error(reason: impl Into<String>) -> ExportError {

@@ -8,7 +8,6 @@
 //! Nothing here touches the file system: callers write [`Exported::bytes`] where the user chose.
 
 mod aegis;
-mod crypto;
 mod links;
 mod paper;
 pub mod qr;

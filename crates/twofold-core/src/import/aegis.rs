@@ -15,6 +15,7 @@ use super::common::{
     Draft, DraftKind, Json, SecretText, check_kdf, crypto, int, need_password, parse_json, problem, s,
 };
 use super::{EntryProblem, ImportError, ProblemKind};
+use crate::crypto::{AegisSlot, SlotError};
 
 pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
     let file = parse_json(bytes, "the Aegis file")?;
@@ -66,20 +67,19 @@ fn decrypt(file: &Json, ciphertext: &str, password: &str) -> Result<Zeroizing<Ve
         let nonce = hex_field(key_params, "nonce")?;
         let tag = hex_field(key_params, "tag")?;
         let log_n = n.trailing_zeros() as u8;
-        let scrypt_params = scrypt::Params::new(log_n, r as u32, p as u32)
-            .map_err(|_| ImportError::KdfOutOfRange { reason: "scrypt parameters refused".into() })?;
-        let mut key = Zeroizing::new([0u8; 32]);
-        scrypt::scrypt(password.as_bytes(), &salt, &scrypt_params, &mut *key)
-            .map_err(|_| ImportError::KdfOutOfRange { reason: "scrypt parameters refused".into() })?;
-        let mut sealed = wrapped.to_vec();
-        sealed.extend_from_slice(&tag);
-        if let Some(plain) = crypto::aes_gcm_open(&key, &nonce, &sealed, &[]) {
-            let k: [u8; 32] = plain
-                .as_slice()
-                .try_into()
-                .map_err(|_| ImportError::Damaged { reason: "the master key has the wrong length".into() })?;
-            master = Some(Zeroizing::new(k));
-            break;
+        let slot = AegisSlot { log_n, r: r as u32, p: p as u32, salt: &salt, key: &wrapped, nonce: &nonce, tag: &tag };
+        match crypto::open_aegis_slot(password.as_bytes(), &slot) {
+            Ok(Some(key)) => {
+                master = Some(key);
+                break;
+            }
+            Ok(None) => {}
+            Err(SlotError::Params) => {
+                return Err(ImportError::KdfOutOfRange { reason: "scrypt parameters refused".into() });
+            }
+            Err(SlotError::KeyLength) => {
+                return Err(ImportError::Damaged { reason: "the master key has the wrong length".into() });
+            }
         }
     }
     if !saw_password_slot {
@@ -88,10 +88,9 @@ fn decrypt(file: &Json, ciphertext: &str, password: &str) -> Result<Zeroizing<Ve
     let master = master.ok_or(ImportError::WrongPassword)?;
     let nonce = hex_field(params, "nonce")?;
     let tag = hex_field(params, "tag")?;
-    let mut sealed = super::common::decode_base64(ciphertext)
+    let sealed = super::common::decode_base64(ciphertext)
         .ok_or_else(|| ImportError::Damaged { reason: "the Aegis \"db\" is not base64".into() })?;
-    sealed.extend_from_slice(&tag);
-    crypto::aes_gcm_open(&master, &nonce, &sealed, &[])
+    crypto::open(&master, &nonce, &sealed, &tag)
         .ok_or_else(|| ImportError::Damaged { reason: "the vault contents fail their integrity check".into() })
 }
 

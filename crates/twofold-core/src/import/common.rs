@@ -1,5 +1,5 @@
 //! Pieces every importer shares: the draft entry each format produces, its conversion into an [`Account`]
-//! with one set of validation rules, lenient secret decoding, small crypto and text helpers.
+//! with one set of validation rules, lenient secret decoding, text helpers; the crypto is `crate::crypto`.
 
 use zeroize::Zeroizing;
 
@@ -414,78 +414,8 @@ pub(crate) fn xml_unescape(text: &str) -> String {
 
 // ---- crypto --------------------------------------------------------------------------------------------
 
-pub(crate) mod crypto {
-    use aes_gcm::aead::{Aead, KeyInit, Payload};
-    use aes_gcm::{Aes256Gcm, Key};
-    use zeroize::Zeroizing;
-
-    /// AES-256-GCM open with a 12-byte nonce; `None` on a wrong key or damaged data.
-    pub(crate) fn aes_gcm_open(
-        key: &[u8; 32],
-        nonce: &[u8],
-        ciphertext_and_tag: &[u8],
-        aad: &[u8],
-    ) -> Option<Zeroizing<Vec<u8>>> {
-        let nonce: [u8; 12] = nonce.try_into().ok()?;
-        let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(*key));
-        cipher.decrypt(&aes_gcm::Nonce::from(nonce), Payload { msg: ciphertext_and_tag, aad }).ok().map(Zeroizing::new)
-    }
-
-    /// AES-256-CBC with PKCS#7 padding; `None` when the padding is wrong (wrong key or damaged data).
-    pub(crate) fn aes_cbc_open(key: &[u8; 32], iv: &[u8; 16], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-        use aes::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::Pkcs7};
-        if ciphertext.is_empty() || ciphertext.len() % 16 != 0 {
-            return None;
-        }
-        cbc::Decryptor::<aes::Aes256>::new(&(*key).into(), &(*iv).into())
-            .decrypt_padded_vec::<Pkcs7>(ciphertext)
-            .ok()
-            .map(Zeroizing::new)
-    }
-
-    /// AES-256-CBC without padding (SQLCipher pages).
-    pub(crate) fn aes_cbc_open_nopad(key: &[u8; 32], iv: &[u8; 16], ciphertext: &[u8]) -> Option<Vec<u8>> {
-        use aes::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::NoPadding};
-        if ciphertext.len() % 16 != 0 {
-            return None;
-        }
-        cbc::Decryptor::<aes::Aes256>::new(&(*key).into(), &(*iv).into())
-            .decrypt_padded_vec::<NoPadding>(ciphertext)
-            .ok()
-    }
-
-    pub(crate) fn pbkdf2_sha1(password: &[u8], salt: &[u8], rounds: u32) -> Zeroizing<[u8; 32]> {
-        let mut out = Zeroizing::new([0u8; 32]);
-        pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, rounds, &mut *out);
-        out
-    }
-
-    pub(crate) fn pbkdf2_sha256(password: &[u8], salt: &[u8], rounds: u32) -> Zeroizing<[u8; 32]> {
-        let mut out = Zeroizing::new([0u8; 32]);
-        pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, rounds, &mut *out);
-        out
-    }
-
-    pub(crate) fn pbkdf2_sha512(password: &[u8], salt: &[u8], rounds: u32) -> Zeroizing<[u8; 32]> {
-        let mut out = Zeroizing::new([0u8; 32]);
-        pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, rounds, &mut *out);
-        out
-    }
-
-    pub(crate) fn sha256(data: &[u8]) -> Zeroizing<[u8; 32]> {
-        use sha2::Digest;
-        Zeroizing::new(sha2::Sha256::digest(data).into())
-    }
-
-    /// Argon2id (version 0x13) into 32 bytes; `None` when the parameters are refused by the library.
-    pub(crate) fn argon2id(password: &[u8], salt: &[u8], t: u32, m_kib: u32, p: u32) -> Option<Zeroizing<[u8; 32]>> {
-        let params = argon2::Params::new(m_kib, t, p, Some(32)).ok()?;
-        let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
-        let mut out = Zeroizing::new([0u8; 32]);
-        argon.hash_password_into(password, salt, &mut *out).ok()?;
-        Some(out)
-    }
-}
+/// The shared primitives, named `common::crypto` where the importers use them.
+pub(crate) use crate::crypto;
 
 /// The password the caller gave, or the typed error asking for one.
 pub(crate) fn need_password(password: Option<&str>) -> Result<&str, ImportError> {
