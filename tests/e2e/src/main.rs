@@ -6,6 +6,7 @@
 //!
 //! Usage: `twofold-e2e [--app PATH] [--bench] [--screenshots DIR] [--only NAME]`
 
+mod a11y;
 mod backup;
 mod desktop;
 mod import;
@@ -185,6 +186,7 @@ fn run_tests(options: &Options) -> bool {
         ("scan_camera_adds_account", scan::scan_camera_adds_account),
         ("scan_image_drop_adds_account", scan::scan_image_drop_adds_account),
         ("scan_screen_adds_account", scan::scan_screen_adds_account),
+        ("accessibility_every_screen", a11y::accessibility_every_screen),
     ];
     let (mut passed, mut failed) = (0, 0);
     let chosen = |name: &str| options.only.as_deref().is_none_or(|only| name.contains(only));
