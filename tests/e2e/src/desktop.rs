@@ -166,7 +166,7 @@ fn screenshot(options: &Options, s: &Session, name: &str) -> Result<()> {
 }
 
 /// An SNTP responder on 127.0.0.1 whose clock is `skew_s` seconds off ours; answers until dropped.
-fn skewed_sntp_server(skew_s: i64) -> Result<(String, Responder)> {
+pub(crate) fn skewed_sntp_server(skew_s: i64) -> Result<(String, Responder)> {
     let socket = std::net::UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     socket.set_read_timeout(Some(Duration::from_millis(200))).map_err(|e| e.to_string())?;
     let address = socket.local_addr().map_err(|e| e.to_string())?.to_string();
@@ -198,7 +198,7 @@ fn skewed_sntp_server(skew_s: i64) -> Result<(String, Responder)> {
 }
 
 /// Stops the responder thread when dropped.
-struct Responder(std::sync::Arc<std::sync::atomic::AtomicBool>);
+pub(crate) struct Responder(std::sync::Arc<std::sync::atomic::AtomicBool>);
 
 impl Drop for Responder {
     fn drop(&mut self) {

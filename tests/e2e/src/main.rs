@@ -6,6 +6,7 @@
 //!
 //! Usage: `twofold-e2e [--app PATH] [--bench] [--screenshots DIR] [--only NAME]`
 
+mod a11y;
 mod backup;
 mod desktop;
 mod import;
@@ -187,6 +188,7 @@ fn run_tests(options: &Options) -> bool {
         ("scan_image_drop_adds_account", scan::scan_image_drop_adds_account),
         ("scan_screen_adds_account", scan::scan_screen_adds_account),
         ("installed_link_click_adds_account", installed::link_click_adds_account),
+        ("accessibility_every_screen", a11y::accessibility_every_screen),
     ];
     let (mut passed, mut failed) = (0, 0);
     // `installed_*` scenarios need the app unpacked from the `.deb` (`cargo xtask test` picks them by name).

@@ -27,7 +27,7 @@ fn backdrop(seed: usize) -> Vec<u8> {
 }
 
 /// `backdrop` with a phone-like white card in the middle, showing `text`'s QR code when given.
-fn scene(seed: usize, text: Option<&str>) -> Result<Vec<u8>> {
+pub(crate) fn scene(seed: usize, text: Option<&str>) -> Result<Vec<u8>> {
     let mut frame = backdrop(seed);
     let (cw, ch) = (260, 300);
     let (cx, cy) = ((W - cw) / 2, (H - ch) / 2);
@@ -46,7 +46,7 @@ fn scene(seed: usize, text: Option<&str>) -> Result<Vec<u8>> {
 }
 
 /// Writes a 640×480 Y4M (mono) at 30 fps, as a webcam would deliver.
-fn write_y4m(path: &Path, frames: &[Vec<u8>]) -> Result<()> {
+pub(crate) fn write_y4m(path: &Path, frames: &[Vec<u8>]) -> Result<()> {
     let mut out = format!("YUV4MPEG2 W{W} H{H} F{FPS}:1 Ip A1:1 Cmono\n").into_bytes();
     for frame in frames {
         out.extend_from_slice(b"FRAME\n");
@@ -55,7 +55,7 @@ fn write_y4m(path: &Path, frames: &[Vec<u8>]) -> Result<()> {
     std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn open_with_camera(options: &Options, dir: &Path, camera: &Path) -> Result<Session> {
+pub(crate) fn open_with_camera(options: &Options, dir: &Path, camera: &Path) -> Result<Session> {
     let args = vec![
         "--data-dir".to_string(),
         dir.display().to_string(),
@@ -177,7 +177,7 @@ pub fn scan_camera_adds_account(options: &Options, slot: &mut Option<Session>) -
 
 /// Delivers a drop of `path` on the window as Tauri does (its `tauri://drag-drop` event). WebDriver cannot
 /// drag a file from outside the page, so the event the shell would emit is handed to the page's listeners.
-fn drop_file(s: &Session, path: &Path) -> Result<()> {
+pub(crate) fn drop_file(s: &Session, path: &Path) -> Result<()> {
     let path = serde_json::to_string(&path.display().to_string()).map_err(|e| e.to_string())?;
     let script = format!(
         "const all = window['__internal_unstable_listeners_object_id__'] || {{}};

@@ -189,6 +189,11 @@ impl Session {
         self.request("POST", "/execute/sync", Some(json!({ "script": script, "args": [] })))
     }
 
+    /// Runs asynchronous JavaScript in the page: the script calls its last argument with the result.
+    pub fn execute_async(&self, script: &str, args: Value) -> Result<Value> {
+        self.request("POST", "/execute/async", Some(json!({ "script": script, "args": args })))
+    }
+
     /// A PNG of the window.
     pub fn screenshot(&self) -> Result<Vec<u8>> {
         let v = self.request("GET", "/screenshot", None)?;
