@@ -76,15 +76,6 @@ window.axe.run(document, { resultTypes: ["violations"] }).then(
 );
 "#;
 
-/// Serious violations known and not fixed yet, printed on every run (rule, a fragment every target holds, why).
-/// Keep this empty: an entry is a debt, not a pass.
-const KNOWN: &[(&str, &str, &str)] = &[(
-    "label-content-name-mismatch",
-    "copy",
-    "the account card's copy button is named `Copy code for ISSUER (NAME)` but also shows the changing code; \
-     the fix moves the code out of the button (the e2e helpers find cards by that name)",
-)];
-
 /// Scans the current screen in both colour schemes. Prints one summary line per scheme; fails listing every
 /// `serious` or `critical` violation (rule, help text, target selectors, screen).
 pub fn axe_check(s: &Session, screen: &str) -> Result<()> {
@@ -109,17 +100,6 @@ pub fn axe_check(s: &Session, screen: &str) -> Result<()> {
         println!("    a11y {screen} [{scheme}]: {}", line.join(", "));
         for v in violations.iter().filter(|v| v["impact"] == "serious" || v["impact"] == "critical") {
             let targets: Vec<&str> = v["targets"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-            if let Some((_, _, why)) = KNOWN
-                .iter()
-                .find(|(rule, target, _)| v["id"] == *rule && targets.iter().all(|t| t.to_lowercase().contains(target)))
-            {
-                println!(
-                    "    a11y {screen} [{scheme}]: KNOWN, NOT FIXED: {} at {} targets: {why}",
-                    v["id"],
-                    targets.len()
-                );
-                continue;
-            }
             failures.push(format!(
                 "{screen} [{scheme}]: {} {} ({}) at {}",
                 v["impact"].as_str().unwrap_or("?"),
