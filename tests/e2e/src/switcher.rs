@@ -6,7 +6,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::webdriver::{Result, Session};
-use crate::{CLEAR_SECONDS, ISSUER, LINK, NAME, Options, card_code, create_vault, data_dir, open, oracle, read_clipboard};
+use crate::{
+    CLEAR_SECONDS, ISSUER, LINK, NAME, Options, card_code, create_vault, data_dir, open, oracle, read_clipboard,
+};
 
 const OTHER: &str = "otpauth://totp/Mastodon:bob@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Mastodon";
 /// WebDriver's key codes (W3C WebDriver, "Keyboard actions").
