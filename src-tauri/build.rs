@@ -44,6 +44,8 @@ const COMMANDS: &[&str] = &[
     "scan_screen",
     "add_pending",
     "discard_pending",
+    "hide_window",
+    "quick_switcher_status",
 ];
 
 fn main() {

@@ -460,6 +460,9 @@ pub async fn update_settings<R: Runtime>(
     // The camera is remembered by the Add account dialog (`scan::start_camera`), never chosen on the settings
     // page: a page loaded before the latest choice must not undo it.
     settings.camera.clone_from(&state.settings().camera);
+    let old_shortcut = state.settings().quick_switcher_shortcut;
+    settings.quick_switcher_shortcut =
+        crate::switcher::apply_setting(&app, old_shortcut.as_deref(), settings.quick_switcher_shortcut.as_deref())?;
     let path = state.paths.settings.clone();
     let to_write = settings.clone();
     blocking(move || app_state::save_settings(&path, &to_write)).await?;

@@ -205,6 +205,11 @@ pub struct Settings {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub camera: Option<String>,
+    /// The global shortcut that opens the quick switcher (`Ctrl+Alt+K`, canonical spelling of
+    /// `switcher::canonical`); none = off, the default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub quick_switcher_shortcut: Option<String>,
 }
 
 impl Default for Settings {
@@ -220,6 +225,7 @@ impl Default for Settings {
             clock_check: false,
             clock_server: Self::DEFAULT_CLOCK_SERVER.into(),
             camera: None,
+            quick_switcher_shortcut: None,
         }
     }
 }

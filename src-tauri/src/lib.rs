@@ -15,6 +15,7 @@ pub mod ipc;
 pub mod scan;
 pub mod session;
 pub mod state;
+pub mod switcher;
 
 use tauri::{Emitter, Manager, Runtime};
 
@@ -68,6 +69,8 @@ macro_rules! twofold_handler {
             $crate::scan::scan_screen,
             $crate::scan::add_pending,
             $crate::scan::discard_pending,
+            $crate::switcher::hide_window,
+            $crate::switcher::quick_switcher_status,
         ]
     };
 }
@@ -78,6 +81,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri:
         .manage(AppState::new(paths))
         .manage(deeplink::PendingLinks::default())
         .manage(scan::ScanState::default())
+        .manage(switcher::SwitcherState::default())
         .invoke_handler(twofold_handler!())
         .on_window_event(import::on_window_event)
 }
@@ -123,8 +127,10 @@ pub fn run() -> Result<(), String> {
     };
     let fake_camera = scan::fake_camera_arg(std::env::args().skip(1))?;
     let builder = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            if args.iter().any(|a| a == switcher::ARG_QUICK_SWITCHER) {
+                switcher::bring_up(app);
+            } else if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.show();
                 let _ = window.set_focus();
@@ -134,6 +140,7 @@ pub fn run() -> Result<(), String> {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(switcher::plugin())
         .setup(move |app| {
             if let Some(path) = fake_camera {
                 app.state::<scan::ScanState>().set_fake_camera(path);
@@ -143,6 +150,7 @@ pub fn run() -> Result<(), String> {
             session::watch(app.handle());
             deeplink::listen(app.handle(), std::env::args().skip(1));
             clock::schedule(app.handle().clone());
+            switcher::register_saved(app.handle());
             Ok(())
         });
     let app = configure(builder, paths)

@@ -40,6 +40,8 @@ const TEST_TOOLS: &[&str] = &[
     "webkit2gtk-driver",
     "xclip",
     "xsel",
+    // The quick switcher's e2e test presses its global shortcut on the X server.
+    "xdotool",
     "imagemagick",
     "dbus-x11",
     "at-spi2-core",

@@ -22,6 +22,8 @@ import type { ImportFileView } from "./ipc/ImportFileView";
 import type { ImportOutcome } from "./ipc/ImportOutcome";
 import type { LinkPreview } from "./ipc/LinkPreview";
 import type { NewAccount } from "./ipc/NewAccount";
+import type { QuickSwitcherOpen } from "./ipc/QuickSwitcherOpen";
+import type { QuickSwitcherStatus } from "./ipc/QuickSwitcherStatus";
 import type { RecoveryCodeView } from "./ipc/RecoveryCodeView";
 import type { RevealedSecret } from "./ipc/RevealedSecret";
 import type { ScanFound } from "./ipc/ScanFound";
@@ -127,6 +129,15 @@ export const api = {
     /** The hourly check's results; resolves to the unsubscribe function. */
     onChecked: (handler: (check: ClockCheck) => void) =>
       listen<ClockCheck>("clock-checked", (event) => handler(event.payload)),
+  },
+  switcher: {
+    /** Hides the main window (after the quick switcher copied a code, or when it closes). */
+    hideWindow: () => invoke<void>("hide_window"),
+    /** Whether this is a Wayland session and why the saved shortcut could not be set up at start. */
+    status: () => invoke<QuickSwitcherStatus>("quick_switcher_status"),
+    /** The global shortcut was pressed (the shell has shown the window); resolves to the unsubscribe function. */
+    onOpen: (handler: (open: QuickSwitcherOpen) => void) =>
+      listen<QuickSwitcherOpen>("quick-switcher", (event) => handler(event.payload)),
   },
 };
 

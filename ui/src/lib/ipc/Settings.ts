@@ -44,4 +44,9 @@ clockServer: string,
 /**
  * The camera last chosen in the *Add account* dialog (`device:N` or `fake:PATH`); none yet = the first.
  */
-camera?: string, };
+camera?: string, 
+/**
+ * The global shortcut that opens the quick switcher (`Ctrl+Alt+K`, canonical spelling of
+ * `switcher::canonical`); none = off, the default.
+ */
+quickSwitcherShortcut?: string, };

@@ -15,6 +15,7 @@ import edit from "./edit.json";
 import qr from "./qr.json";
 import clock from "./clock.json";
 import errors from "./errors.json";
+import switcher from "./switcher.json";
 
 export const en = {
   common,
@@ -32,4 +33,5 @@ export const en = {
   qr,
   clock,
   errors,
+  switcher,
 };

@@ -1,0 +1,364 @@
+//! The quick switcher's global shortcut (`Settings::quick_switcher_shortcut`, off by default).
+//!
+//! The shortcut is registered from Rust through the official `tauri-plugin-global-shortcut` (the webview is
+//! granted none of its commands). Pressing it shows, unminimizes and focuses the main window and emits
+//! [`EVENT_QUICK_SWITCHER`]; the UI opens its search overlay (after the unlock screen when the vault is locked).
+//! Enter there copies a code through `copy_code` (the same clipboard clearing as a card click) and calls
+//! [`hide_window`].
+//!
+//! Text like `Ctrl+Alt+K` is parsed by the plugin's own parser ([`Shortcut`]) and stored in one canonical
+//! spelling ([`canonical`]). A combination another program already holds fails to register: the setting is
+//! then refused with a clear error and the previous shortcut stays in place. On Wayland, programs cannot grab
+//! keys pressed in other windows (the plugin uses X11 grabs, which only see X11 windows): the settings page
+//! says so, and `twofold --quick-switcher` (for a shortcut set in the desktop's own keyboard settings) does the
+//! same as the shortcut through the single-instance plugin.
+
+use std::str::FromStr;
+use std::sync::Mutex;
+
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri_plugin_global_shortcut::{Code, GlobalShortcut, Modifiers, Shortcut, ShortcutState};
+use ts_rs::TS;
+
+use crate::error::{ShellError, ShellResult};
+use crate::state::AppState;
+
+/// Sent to the webview with a [`QuickSwitcherOpen`] when the shortcut was pressed (the window is shown).
+pub const EVENT_QUICK_SWITCHER: &str = "quick-switcher";
+
+/// The command-line flag that opens the switcher in the running instance (for desktop-defined shortcuts).
+pub const ARG_QUICK_SWITCHER: &str = "--quick-switcher";
+
+/// The payload of [`EVENT_QUICK_SWITCHER`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct QuickSwitcherOpen {
+    /// The window was hidden or minimized before: closing the switcher with Esc hides it again.
+    pub from_hidden: bool,
+}
+
+/// What the settings page shows next to the shortcut field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct QuickSwitcherStatus {
+    /// A Wayland session: global shortcuts only work while an X11 window has focus.
+    pub wayland: bool,
+    /// Why the saved shortcut could not be registered when Twofold started (`null` when it was, or none is set).
+    pub error: Option<String>,
+}
+
+/// The startup registration's failure, for [`quick_switcher_status`].
+#[derive(Default)]
+pub struct SwitcherState {
+    startup_error: Mutex<Option<String>>,
+}
+
+impl SwitcherState {
+    fn set_error(&self, error: Option<String>) {
+        *self.startup_error.lock().unwrap_or_else(|p| p.into_inner()) = error;
+    }
+}
+
+/// Parses `text` (`Ctrl+Alt+K`, `Super+Shift+F2`…) into a shortcut. Empty (or only spaces) means none.
+///
+/// A combination needs Ctrl, Alt or Super unless its key is a function key: a bare letter or Shift+letter
+/// would take that key away from every other program.
+pub fn parse(text: &str) -> Result<Option<Shortcut>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let shortcut = Shortcut::from_str(text)
+        .map_err(|e| format!("\u{201c}{text}\u{201d} is not a key combination (like Ctrl+Alt+K): {e}"))?;
+    let commanding = Modifiers::CONTROL | Modifiers::ALT | Modifiers::SUPER | Modifiers::META;
+    if !shortcut.mods.intersects(commanding) && !is_function_key(shortcut.key) {
+        return Err(format!(
+            "\u{201c}{text}\u{201d} needs Ctrl, Alt or Super: without them the key would stop working in every \
+             other program"
+        ));
+    }
+    Ok(Some(shortcut))
+}
+
+fn is_function_key(code: Code) -> bool {
+    let name = code.to_string();
+    name.strip_prefix('F').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The spelling we store and show: modifiers in a fixed order, then the key without `Key`/`Digit` prefixes
+/// (`Ctrl+Alt+K`, `Super+Shift+1`, `Ctrl+F5`). The plugin's parser reads it back to the same shortcut.
+pub fn canonical(shortcut: &Shortcut) -> String {
+    let mut parts = Vec::new();
+    for (flag, name) in [
+        (Modifiers::CONTROL, "Ctrl"),
+        (Modifiers::ALT, "Alt"),
+        (Modifiers::SHIFT, "Shift"),
+        (Modifiers::SUPER | Modifiers::META, "Super"),
+    ] {
+        if shortcut.mods.intersects(flag) {
+            parts.push(name.to_string());
+        }
+    }
+    let key = shortcut.key.to_string();
+    let key = key.strip_prefix("Key").or_else(|| key.strip_prefix("Digit")).unwrap_or(&key).to_string();
+    parts.push(key);
+    parts.join("+")
+}
+
+/// Validates the setting's text and returns its canonical spelling (`None` = off).
+pub fn normalize(text: Option<&str>) -> Result<Option<String>, String> {
+    Ok(parse(text.unwrap_or(""))?.map(|s| canonical(&s)))
+}
+
+/// Where shortcuts get registered: the plugin in the app, a recorder in tests.
+pub trait Registrar {
+    fn register(&self, shortcut: Shortcut) -> Result<(), String>;
+    fn unregister(&self, shortcut: Shortcut) -> Result<(), String>;
+}
+
+impl<R: Runtime> Registrar for GlobalShortcut<R> {
+    fn register(&self, shortcut: Shortcut) -> Result<(), String> {
+        GlobalShortcut::register(self, shortcut).map_err(|e| e.to_string())
+    }
+    fn unregister(&self, shortcut: Shortcut) -> Result<(), String> {
+        GlobalShortcut::unregister(self, shortcut).map_err(|e| e.to_string())
+    }
+}
+
+/// Replaces the registered shortcut `old` by `new` (canonical texts or `None`). On failure the old one is put
+/// back and the error names the combination; on success `old` is no longer registered.
+pub fn switch(registrar: &impl Registrar, old: Option<&str>, new: Option<&str>) -> Result<(), String> {
+    // The old text was valid when it was saved; a hand-edited settings file may hold anything.
+    let old = old.and_then(|t| parse(t).ok().flatten());
+    let new_shortcut = parse(new.unwrap_or(""))?;
+    if old == new_shortcut {
+        return Ok(());
+    }
+    if let Some(old) = old {
+        // It may never have been registered (taken at startup): nothing to undo then.
+        if let Err(e) = registrar.unregister(old) {
+            log::warn!("could not unregister the quick switcher shortcut {}: {e}", canonical(&old));
+        }
+    }
+    let Some(shortcut) = new_shortcut else { return Ok(()) };
+    if let Err(e) = registrar.register(shortcut) {
+        if let Some(old) = old {
+            let _ = registrar.register(old);
+        }
+        return Err(format!(
+            "{} could not be set up as a global shortcut; another program probably uses it already, choose \
+             another combination ({e})",
+            canonical(&shortcut)
+        ));
+    }
+    Ok(())
+}
+
+/// Applies a settings change: validates the new shortcut and, where the plugin runs (not in `tauri::test`),
+/// moves the registration from the old shortcut to the new. Returns the canonical text to save.
+pub fn apply_setting<R: Runtime>(
+    app: &AppHandle<R>,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> ShellResult<Option<String>> {
+    let new = normalize(new).map_err(ShellError::InvalidInput)?;
+    if let Some(plugin) = app.try_state::<GlobalShortcut<R>>() {
+        switch(plugin.inner(), old, new.as_deref()).map_err(ShellError::InvalidInput)?;
+    }
+    if let Some(state) = app.try_state::<SwitcherState>() {
+        state.set_error(None);
+    }
+    Ok(new)
+}
+
+/// The plugin, with the handler that brings up the switcher.
+pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri_plugin_global_shortcut::Builder::new()
+        .with_handler(|app, _shortcut, event| {
+            // We register one shortcut only, so any press is ours.
+            if event.state == ShortcutState::Pressed {
+                bring_up(app);
+            }
+        })
+        .build()
+}
+
+/// Registers the saved shortcut at startup; a failure is logged and shown on the settings page.
+pub fn register_saved<R: Runtime>(app: &AppHandle<R>) {
+    let saved = app.state::<AppState>().settings().quick_switcher_shortcut;
+    let Some(plugin) = app.try_state::<GlobalShortcut<R>>() else { return };
+    if let Err(e) = switch(plugin.inner(), None, saved.as_deref()) {
+        log::warn!("quick switcher shortcut: {e}");
+        app.state::<SwitcherState>().set_error(Some(e));
+    }
+}
+
+/// Shows, unminimizes and focuses the main window and asks the UI to open the switcher.
+pub fn bring_up<R: Runtime>(app: &AppHandle<R>) {
+    let Some(window) = app.get_webview_window("main") else { return };
+    let from_hidden = !window.is_visible().unwrap_or(true) || window.is_minimized().unwrap_or(false);
+    let _ = window.unminimize();
+    let _ = window.show();
+    let _ = window.set_focus();
+    let _ = app.emit(EVENT_QUICK_SWITCHER, QuickSwitcherOpen { from_hidden });
+}
+
+/// Whether this process runs in a Wayland session.
+pub fn is_wayland() -> bool {
+    std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t.eq_ignore_ascii_case("wayland"))
+        || std::env::var_os("WAYLAND_DISPLAY").is_some()
+}
+
+/// Hides the main window (the switcher copied a code, or was closed after the shortcut brought it up).
+#[tauri::command]
+pub fn hide_window<R: Runtime>(app: AppHandle<R>) -> ShellResult<()> {
+    if let Some(window) = app.get_webview_window("main") {
+        window.hide().map_err(|e| ShellError::InvalidInput(format!("cannot hide the window: {e}")))?;
+    }
+    Ok(())
+}
+
+#[tauri::command]
+pub fn quick_switcher_status(state: tauri::State<'_, SwitcherState>) -> QuickSwitcherStatus {
+    QuickSwitcherStatus {
+        wayland: is_wayland(),
+        error: state.startup_error.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+
+    #[test]
+    fn parses_and_spells_combinations_one_way() {
+        for (text, spelled) in [
+            ("Ctrl+Alt+K", "Ctrl+Alt+K"),
+            ("ctrl+alt+k", "Ctrl+Alt+K"),
+            ("  Control+Shift+KeyP ", "Ctrl+Shift+P"),
+            ("Super+1", "Super+1"),
+            ("Alt+Shift+Digit7", "Alt+Shift+7"),
+            ("Ctrl+Space", "Ctrl+Space"),
+            ("F7", "F7"),
+            ("Shift+F12", "Shift+F12"),
+        ] {
+            let parsed = parse(text).unwrap().unwrap();
+            assert_eq!(canonical(&parsed), spelled, "{text}");
+            // The stored spelling reads back to the same shortcut.
+            assert_eq!(parse(spelled).unwrap(), Some(parsed), "{spelled}");
+        }
+        assert_eq!(normalize(None).unwrap(), None);
+        assert_eq!(normalize(Some("   ")).unwrap(), None);
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_combination_or_would_steal_a_key() {
+        for text in ["Ctrl+Alt+", "Ctrl+Banana", "Hyper+K", "Ctrl+K+L"] {
+            let error = parse(text).unwrap_err();
+            assert!(error.contains("is not a key combination"), "{text}: {error}");
+        }
+        for text in ["K", "Shift+K", "Space"] {
+            let error = parse(text).unwrap_err();
+            assert!(error.contains("needs Ctrl, Alt or Super"), "{text}: {error}");
+        }
+    }
+
+    /// Records calls; refuses to register the combinations in `taken` (as when another program holds them).
+    #[derive(Default)]
+    struct Recorder {
+        calls: RefCell<Vec<String>>,
+        taken: Vec<&'static str>,
+    }
+
+    impl Registrar for Recorder {
+        fn register(&self, shortcut: Shortcut) -> Result<(), String> {
+            let name = canonical(&shortcut);
+            self.calls.borrow_mut().push(format!("register {name}"));
+            if self.taken.contains(&name.as_str()) {
+                return Err("already registered".into());
+            }
+            Ok(())
+        }
+        fn unregister(&self, shortcut: Shortcut) -> Result<(), String> {
+            self.calls.borrow_mut().push(format!("unregister {}", canonical(&shortcut)));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_new_shortcut_replaces_the_old_one() {
+        let recorder = Recorder::default();
+        switch(&recorder, None, Some("Ctrl+Alt+K")).unwrap();
+        switch(&recorder, Some("Ctrl+Alt+K"), Some("Super+J")).unwrap();
+        switch(&recorder, Some("Super+J"), Some("Super+J")).unwrap();
+        switch(&recorder, Some("Super+J"), None).unwrap();
+        assert_eq!(
+            recorder.calls.into_inner(),
+            ["register Ctrl+Alt+K", "unregister Ctrl+Alt+K", "register Super+J", "unregister Super+J"]
+        );
+    }
+
+    #[test]
+    fn a_combination_held_elsewhere_is_refused_and_the_old_one_kept() {
+        let recorder = Recorder { taken: vec!["Ctrl+Alt+T"], ..Recorder::default() };
+        let error = switch(&recorder, Some("Ctrl+Alt+K"), Some("ctrl+alt+t")).unwrap_err();
+        assert!(error.starts_with("Ctrl+Alt+T could not be set up as a global shortcut"), "{error}");
+        assert!(error.contains("another program"), "{error}");
+        assert_eq!(
+            recorder.calls.into_inner(),
+            ["unregister Ctrl+Alt+K", "register Ctrl+Alt+T", "register Ctrl+Alt+K"]
+        );
+    }
+
+    #[test]
+    fn an_unparsable_combination_changes_nothing() {
+        let recorder = Recorder::default();
+        assert!(switch(&recorder, Some("Ctrl+Alt+K"), Some("Ctrl+Nope")).is_err());
+        assert!(recorder.calls.into_inner().is_empty());
+    }
+
+    #[test]
+    fn the_setting_is_validated_spelled_one_way_and_persisted_through_ipc() {
+        use serde_json::{Value, json};
+        let h = crate::tests::harness("switcher-setting");
+        let mut settings = h.invoke("get_settings", json!({})).unwrap();
+        assert_eq!(settings.get("quickSwitcherShortcut"), None, "off by default");
+        settings["quickSwitcherShortcut"] = json!("control+alt+k");
+        assert_eq!(h.invoke("update_settings", json!({"settings": settings.clone()})), Ok(Value::Null));
+        let saved = h.invoke("get_settings", json!({})).unwrap();
+        assert_eq!(saved["quickSwitcherShortcut"], json!("Ctrl+Alt+K"));
+        let on_disk: Value = serde_json::from_slice(&std::fs::read(h.dir.join("settings.json")).unwrap()).unwrap();
+        assert_eq!(on_disk["quickSwitcherShortcut"], json!("Ctrl+Alt+K"));
+
+        settings["quickSwitcherShortcut"] = json!("Ctrl+Alt+Banana");
+        let refused = h.invoke("update_settings", json!({"settings": settings.clone()})).unwrap_err();
+        assert_eq!(refused["code"], json!("invalid_input"));
+        let message = refused["message"].as_str().unwrap();
+        assert!(message.starts_with("\u{201c}Ctrl+Alt+Banana\u{201d} is not a key combination"), "{message}");
+        assert_eq!(h.invoke("get_settings", json!({})).unwrap(), saved, "a refused shortcut changes nothing");
+
+        settings["quickSwitcherShortcut"] = json!("  ");
+        assert_eq!(h.invoke("update_settings", json!({"settings": settings})), Ok(Value::Null));
+        assert_eq!(h.invoke("get_settings", json!({})).unwrap().get("quickSwitcherShortcut"), None);
+    }
+
+    #[test]
+    fn old_settings_files_have_the_switcher_off() {
+        let old = serde_json::json!({"clipboardClearSeconds": 5, "autoLockMinutes": 1});
+        let settings: crate::ipc::Settings = serde_json::from_value(old).unwrap();
+        assert_eq!(settings.quick_switcher_shortcut, None);
+    }
+
+    #[test]
+    fn the_status_names_a_wayland_session() {
+        let h = crate::tests::harness("switcher-status");
+        let status = h.invoke("quick_switcher_status", serde_json::json!({})).unwrap();
+        assert_eq!(status["wayland"], serde_json::json!(is_wayland()));
+        assert_eq!(status["error"], serde_json::Value::Null);
+    }
+}
