@@ -205,6 +205,8 @@ pub struct Settings {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub camera: Option<String>,
+    /// Closing the window hides it in the tray instead of quitting (the tray's Quit quits).
+    pub close_to_tray: bool,
 }
 
 impl Default for Settings {
@@ -220,6 +222,7 @@ impl Default for Settings {
             clock_check: false,
             clock_server: Self::DEFAULT_CLOCK_SERVER.into(),
             camera: None,
+            close_to_tray: false,
         }
     }
 }

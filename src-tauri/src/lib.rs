@@ -15,6 +15,7 @@ pub mod ipc;
 pub mod scan;
 pub mod session;
 pub mod state;
+pub mod tray;
 
 use tauri::{Emitter, Manager, Runtime};
 
@@ -78,8 +79,12 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri:
         .manage(AppState::new(paths))
         .manage(deeplink::PendingLinks::default())
         .manage(scan::ScanState::default())
+        .manage(tray::TrayMenu::default())
         .invoke_handler(twofold_handler!())
-        .on_window_event(import::on_window_event)
+        .on_window_event(|window, event| {
+            import::on_window_event(window, event);
+            tray::on_window_event(window, event);
+        })
 }
 
 /// Locks the vault and clears our code from the clipboard; used on quit.
@@ -123,13 +128,7 @@ pub fn run() -> Result<(), String> {
     };
     let fake_camera = scan::fake_camera_arg(std::env::args().skip(1))?;
     let builder = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
-        }))
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| tray::show_window(app)))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
@@ -143,6 +142,9 @@ pub fn run() -> Result<(), String> {
             session::watch(app.handle());
             deeplink::listen(app.handle(), std::env::args().skip(1));
             clock::schedule(app.handle().clone());
+            if let Err(e) = tray::create(app.handle()) {
+                log::warn!("no tray icon ({e}): closing the window quits");
+            }
             Ok(())
         });
     let app = configure(builder, paths)

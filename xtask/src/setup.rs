@@ -45,6 +45,9 @@ const TEST_TOOLS: &[&str] = &[
     "at-spi2-core",
     "zbar-tools",
     "keepassxc",
+    // The tray scenarios: an XEmbed tray host to show the icon in, and clicks and window closing from outside.
+    "trayer",
+    "xdotool",
     // libfuzzer-sys compiles libFuzzer (C++) when `test` checks that the fuzz crate builds.
     "g++",
 ];

@@ -12,6 +12,7 @@ mod import;
 mod oracle;
 mod scan;
 mod session_qr;
+mod tray;
 mod webdriver;
 
 use std::net::TcpStream;
@@ -185,6 +186,7 @@ fn run_tests(options: &Options) -> bool {
         ("scan_camera_adds_account", scan::scan_camera_adds_account),
         ("scan_image_drop_adds_account", scan::scan_image_drop_adds_account),
         ("scan_screen_adds_account", scan::scan_screen_adds_account),
+        ("tray_copies_locks_and_hides", tray::tray_copies_locks_and_hides),
     ];
     let (mut passed, mut failed) = (0, 0);
     let chosen = |name: &str| options.only.as_deref().is_none_or(|only| name.contains(only));

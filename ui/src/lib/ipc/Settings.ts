@@ -44,4 +44,8 @@ clockServer: string,
 /**
  * The camera last chosen in the *Add account* dialog (`device:N` or `fake:PATH`); none yet = the first.
  */
-camera?: string, };
+camera?: string, 
+/**
+ * Closing the window hides it in the tray instead of quitting (the tray's Quit quits).
+ */
+closeToTray: boolean, };
