@@ -247,13 +247,13 @@ pub(crate) struct MemoryClipboard(std::sync::Mutex<Option<String>>);
 #[cfg(test)]
 impl MemoryClipboard {
     pub(crate) fn write(&self, text: &str) {
-        *self.0.lock().unwrap() = Some(text.to_string());
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(text.to_string());
     }
     pub(crate) fn read(&self) -> Option<String> {
-        self.0.lock().unwrap().clone()
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
     pub(crate) fn clear(&self) {
-        *self.0.lock().unwrap() = None;
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 }
 
@@ -291,7 +291,11 @@ pub fn vault_status(state: State<'_, AppState>) -> VaultStatus {
 }
 
 #[tauri::command]
-pub async fn create_vault<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, password: String) -> ShellResult<()> {
+pub async fn create_vault<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    password: String,
+) -> ShellResult<()> {
     let password = self::password(password)?;
     if password.chars().count() < 8 {
         return Err(ShellError::InvalidInput("the password must have at least 8 characters".into()));
@@ -310,7 +314,11 @@ pub async fn create_vault<R: Runtime>(app: AppHandle<R>, state: State<'_, AppSta
 }
 
 #[tauri::command]
-pub async fn unlock_vault<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, password: String) -> ShellResult<()> {
+pub async fn unlock_vault<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    password: String,
+) -> ShellResult<()> {
     let password = self::password(password)?;
     let path = state.paths.vault.clone();
     if !backend::vault_exists(&path) {

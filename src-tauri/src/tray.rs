@@ -61,7 +61,8 @@ pub struct Favourite {
 /// The favourite accounts in the user's order (the manual order, then issuer and name, as the list sorts).
 pub fn favourites(accounts: &[Account]) -> Vec<Favourite> {
     let mut chosen: Vec<&Account> = accounts.iter().filter(|a| a.favorite).collect();
-    chosen.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.issuer.cmp(&b.issuer)).then_with(|| a.name.cmp(&b.name)));
+    chosen
+        .sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.issuer.cmp(&b.issuer)).then_with(|| a.name.cmp(&b.name)));
     chosen.into_iter().map(|a| Favourite { id: a.id, issuer: a.issuer.clone(), name: a.name.clone() }).collect()
 }
 
@@ -132,8 +133,8 @@ pub fn action(id: &str) -> Option<Action> {
         LOCK => Some(Action::Lock),
         QUIT => Some(Action::Quit),
         _ => {
-            let uuid = id.strip_prefix(COPY_PREFIX)?;
-            uuid::Uuid::parse_str(uuid).ok().map(|u| Action::Copy(AccountId(u)))
+            let raw = id.strip_prefix(COPY_PREFIX)?;
+            uuid::Uuid::parse_str(raw).ok().map(|u| Action::Copy(AccountId(u)))
         }
     }
 }

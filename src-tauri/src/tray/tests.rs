@@ -44,7 +44,10 @@ fn favourites_come_first_in_the_users_order_then_show_lock_quit() {
     let model = menu_model(Some(&favs));
     let rows = labels(&model);
     let texts: Vec<&str> = rows.iter().map(|r| r.1).collect();
-    assert_eq!(texts, ["Alpha (a@example.com)", "Beta", "Zeta (z@example.com)", "-", "Show Twofold", "Lock", "-", "Quit Twofold"]);
+    assert_eq!(
+        texts,
+        ["Alpha (a@example.com)", "Beta", "Zeta (z@example.com)", "-", "Show Twofold", "Lock", "-", "Quit Twofold"]
+    );
     assert_eq!(rows[0].0, format!("{COPY_PREFIX}{}", accounts[2].id));
     assert_eq!(action(rows[0].0), Some(Action::Copy(accounts[2].id)));
     assert!(rows.iter().filter(|r| r.0 != "-").all(|r| r.2), "every item is enabled: {rows:?}");
@@ -158,7 +161,8 @@ fn the_menu_follows_unlock_saves_and_lock() {
     assert_eq!(labels(&shown(&h))[0].0, NO_FAVOURITES, "a new account is not a favourite");
 
     // Starring it (the save hook) puts it in the menu; renaming it renames the item.
-    let mut edit = json!({"issuer": "Example", "name": "alice@example.com", "groups": [], "note": "", "favorite": true});
+    let mut edit =
+        json!({"issuer": "Example", "name": "alice@example.com", "groups": [], "note": "", "favorite": true});
     h.invoke("update_account", json!({"id": id, "edit": edit})).unwrap();
     assert_eq!(labels(&shown(&h))[0], (format!("{COPY_PREFIX}{id}").as_str(), "Example (alice@example.com)", true));
     edit["issuer"] = json!("Renamed");
@@ -188,8 +192,10 @@ fn clicking_a_favourite_copies_its_code_and_schedules_the_clearing() {
     let after = now_s();
     let copied = app.state::<MemoryClipboard>().read().expect("the code was copied");
     let account = account("Example", "alice@example.com", 0, true);
-    let expected: Vec<String> =
-        [before, after].iter().map(|&t| twofold_core::otp::code(&account.secret, &account.otp, t).unwrap().code).collect();
+    let expected: Vec<String> = [before, after]
+        .iter()
+        .map(|&t| twofold_core::otp::code(&account.secret, &account.otp, t).unwrap().code)
+        .collect();
     assert!(expected.contains(&copied), "copied {copied}, expected one of {expected:?}");
     // The same mark as a card's copy: the clearing is scheduled for this code.
     let state = app.state::<AppState>();
@@ -219,8 +225,10 @@ fn a_favourite_copied_from_the_tray_is_the_cards_copy() {
     // Codes change every 30 s; both come from the same key, so they match unless a step boundary fell between.
     let account = account("Example", "alice@example.com", 0, true);
     let now = now_s();
-    let around: Vec<String> =
-        [now - 30, now].iter().map(|&t| twofold_core::otp::code(&account.secret, &account.otp, t).unwrap().code).collect();
+    let around: Vec<String> = [now - 30, now]
+        .iter()
+        .map(|&t| twofold_core::otp::code(&account.secret, &account.otp, t).unwrap().code)
+        .collect();
     assert!(around.contains(from_tray.as_ref().unwrap()), "{from_tray:?} not in {around:?}");
     assert_eq!(app.state::<AppState>().clipboard_mark().generation, 2);
 }
@@ -254,10 +262,7 @@ fn lock_from_the_tray_locks_clears_our_code_and_tells_the_ui() {
     assert_eq!(app.state::<MemoryClipboard>().read(), None, "our code left the clipboard");
     assert_eq!(heard.load(Ordering::SeqCst), 1);
     assert_eq!(shown(&h), menu_model(None));
-    assert_eq!(
-        h.invoke("list_accounts", json!({})),
-        Err(json!({"code": "locked", "message": "the vault is locked"}))
-    );
+    assert_eq!(h.invoke("list_accounts", json!({})), Err(json!({"code": "locked", "message": "the vault is locked"})));
 }
 
 #[test]
@@ -287,7 +292,8 @@ fn close_to_tray_is_off_by_default_and_round_trips() {
 
 #[test]
 fn old_settings_files_do_not_close_to_tray() {
-    let old = json!({"clipboardClearSeconds": 5, "autoLockMinutes": 1, "privacyMode": true, "contentProtection": false});
+    let old =
+        json!({"clipboardClearSeconds": 5, "autoLockMinutes": 1, "privacyMode": true, "contentProtection": false});
     let settings: Settings = serde_json::from_value(old).unwrap();
     assert!(!settings.close_to_tray);
 }

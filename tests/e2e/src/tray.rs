@@ -10,9 +10,7 @@ use std::time::{Duration, Instant};
 use twofold_core::vault::{KdfParams, VaultContents, VaultStore};
 use twofold_core::{Account, Secret};
 use x11rb::connection::Connection;
-use x11rb::protocol::xproto::{
-    AtomEnum, ClientMessageEvent, ConnectionExt, EventMask, MapState, Window as XWindow,
-};
+use x11rb::protocol::xproto::{AtomEnum, ClientMessageEvent, ConnectionExt, EventMask, MapState, Window as XWindow};
 use x11rb::rust_connection::RustConnection;
 
 use crate::webdriver::{Result, Session};
