@@ -55,7 +55,8 @@ fn favourites_come_first_in_the_users_order_then_show_lock_quit() {
 
 #[test]
 fn a_locked_vault_offers_unlock_and_quit_only() {
-    let rows = labels(&menu_model(None)).into_iter().map(|r| (r.0, r.1)).collect::<Vec<_>>();
+    let model = menu_model(None);
+    let rows = labels(&model).into_iter().map(|r| (r.0, r.1)).collect::<Vec<_>>();
     assert_eq!(rows, [(UNLOCK, "Unlock…"), ("-", "-"), (QUIT, "Quit Twofold")]);
     assert_eq!(action(UNLOCK), Some(Action::Show));
 }
