@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{ShellError, ShellResult};
 
-/// Called with the saved contents after every successful save (automatic backups hang here).
+/// Called with the saved contents after every successful save (automatic backups and the tray menu hang here).
 pub type SaveHook = Arc<dyn Fn(&VaultContents) + Send + Sync>;
 
 /// An unlocked vault. The core's [`Vault`] is `Clone` by design: the shell clones it out of the state lock for
@@ -22,12 +22,12 @@ pub type SaveHook = Arc<dyn Fn(&VaultContents) + Send + Sync>;
 #[derive(Clone)]
 pub struct OpenVault {
     vault: Vault,
-    on_save: Option<SaveHook>,
+    on_save: Vec<SaveHook>,
 }
 
 impl OpenVault {
     fn new(vault: Vault) -> Self {
-        Self { vault, on_save: None }
+        Self { vault, on_save: Vec::new() }
     }
 
     pub fn accounts(&self) -> &[Account] {
@@ -38,14 +38,15 @@ impl OpenVault {
         self.vault.contents()
     }
 
-    /// Every later save of this vault (and of its clones) calls `hook` with the saved contents.
-    pub fn set_on_save(&mut self, hook: SaveHook) {
-        self.on_save = Some(hook);
+    /// Every later save of this vault (and of its clones) calls `hook` with the saved contents, after the
+    /// hooks added before it.
+    pub fn add_on_save(&mut self, hook: SaveHook) {
+        self.on_save.push(hook);
     }
 
     /// The one place that hears of every save.
     fn saved(&self) {
-        if let Some(hook) = &self.on_save {
+        for hook in &self.on_save {
             hook(self.vault.contents());
         }
     }

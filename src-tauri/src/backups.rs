@@ -260,7 +260,7 @@ impl AutoBackups {
     /// background when automatic backups are on.
     pub fn attach(self: &Arc<Self>, vault: &mut OpenVault, password: &Zeroizing<String>) {
         let weak = Arc::downgrade(self);
-        vault.set_on_save(Arc::new(move |contents: &VaultContents| {
+        vault.add_on_save(Arc::new(move |contents: &VaultContents| {
             if let Some(this) = weak.upgrade() {
                 this.changed(contents, now_s());
             }

@@ -184,11 +184,103 @@ pub fn clear_clipboard_if_ours<R: Runtime>(app: &AppHandle<R>, state: &AppState,
         return;
     }
     if let Some(ours) = mark.text.take() {
-        let clipboard = app.clipboard();
-        if clipboard.read_text().is_ok_and(|now| now == *ours) {
-            let _ = clipboard.clear();
+        if clipboard_read(app).is_some_and(|now| now == *ours) {
+            clipboard_clear(app);
         }
     }
+}
+
+/// Copies an account's current code to the clipboard and schedules the clearing: what clicking a card (the
+/// `copy_code` command) and a favourite in the tray menu both do.
+pub fn copy_account_code<R: Runtime>(app: &AppHandle<R>, state: &AppState, id: AccountId) -> ShellResult<()> {
+    let now = now_ms();
+    let code = state.with_unlocked(|open| {
+        let account = find(open, id)?;
+        match account.otp.kind {
+            OtpKind::Hotp { .. } => open
+                .hotp_shown
+                .get(&id)
+                .cloned()
+                .ok_or_else(|| ShellError::InvalidInput("press \u{201c}next code\u{201d} first".into())),
+            _ => Ok(Zeroizing::new(backend::time_code(account, now)?.code)),
+        }
+    })?;
+    clipboard_write(app, &code)?;
+    let generation = {
+        let mut mark = state.clipboard_mark();
+        mark.generation = mark.generation.wrapping_add(1);
+        mark.text = Some(code);
+        mark.generation
+    };
+    let delay = state.settings().clipboard_clear_seconds;
+    if delay > 0 {
+        let app = app.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(u64::from(delay)));
+            let state = app.state::<AppState>();
+            clear_clipboard_if_ours(&app, &state, Some(generation));
+        });
+    }
+    Ok(())
+}
+
+/// Locks the vault: what the Lock button (the `lock_vault` command) and the tray's Lock both do. The open vault
+/// and what the session remembers are dropped, our code leaves the clipboard, and the tray menu forgets the
+/// favourites.
+pub fn lock<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    *state.vault() = VaultState::Locked;
+    state.backups.vault_locked();
+    crate::scan::forget(app);
+    clear_clipboard_if_ours(app, &state, None);
+    crate::tray::vault_changed(app);
+}
+
+// The system clipboard through the plugin. Unit tests have no display: they manage an in-memory clipboard
+// ([`MemoryClipboard`]), which these three then use instead.
+
+/// An in-memory clipboard for unit tests (there is no display to hold a real one).
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct MemoryClipboard(std::sync::Mutex<Option<String>>);
+
+#[cfg(test)]
+impl MemoryClipboard {
+    pub(crate) fn write(&self, text: &str) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(text.to_string());
+    }
+    pub(crate) fn read(&self) -> Option<String> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+    pub(crate) fn clear(&self) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
+fn clipboard_write<R: Runtime>(app: &AppHandle<R>, text: &str) -> ShellResult<()> {
+    #[cfg(test)]
+    if let Some(memory) = app.try_state::<MemoryClipboard>() {
+        memory.write(text);
+        return Ok(());
+    }
+    app.clipboard().write_text(text).map_err(|e| ShellError::Clipboard(e.to_string()))
+}
+
+fn clipboard_read<R: Runtime>(app: &AppHandle<R>) -> Option<String> {
+    #[cfg(test)]
+    if let Some(memory) = app.try_state::<MemoryClipboard>() {
+        return memory.read();
+    }
+    app.clipboard().read_text().ok()
+}
+
+fn clipboard_clear<R: Runtime>(app: &AppHandle<R>) {
+    #[cfg(test)]
+    if let Some(memory) = app.try_state::<MemoryClipboard>() {
+        memory.clear();
+        return;
+    }
+    let _ = app.clipboard().clear();
 }
 
 // ---- commands ----------------------------------------------------------------------------------------------
@@ -199,7 +291,11 @@ pub fn vault_status(state: State<'_, AppState>) -> VaultStatus {
 }
 
 #[tauri::command]
-pub async fn create_vault(state: State<'_, AppState>, password: String) -> ShellResult<()> {
+pub async fn create_vault<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    password: String,
+) -> ShellResult<()> {
     let password = self::password(password)?;
     if password.chars().count() < 8 {
         return Err(ShellError::InvalidInput("the password must have at least 8 characters".into()));
@@ -211,12 +307,18 @@ pub async fn create_vault(state: State<'_, AppState>, password: String) -> Shell
     let for_backups = password.clone();
     let mut vault = blocking(move || backend::create(&path, &password)).await?;
     state.backups.attach(&mut vault, &for_backups);
+    crate::tray::attach(&app, &mut vault);
     *state.vault() = VaultState::Unlocked(Box::new(Unlocked::new(vault)));
+    crate::tray::vault_changed(&app);
     Ok(())
 }
 
 #[tauri::command]
-pub async fn unlock_vault(state: State<'_, AppState>, password: String) -> ShellResult<()> {
+pub async fn unlock_vault<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    password: String,
+) -> ShellResult<()> {
     let password = self::password(password)?;
     let path = state.paths.vault.clone();
     if !backend::vault_exists(&path) {
@@ -225,16 +327,15 @@ pub async fn unlock_vault(state: State<'_, AppState>, password: String) -> Shell
     let for_backups = password.clone();
     let mut vault = blocking(move || backend::unlock(&path, &password)).await?;
     state.backups.attach(&mut vault, &for_backups);
+    crate::tray::attach(&app, &mut vault);
     *state.vault() = VaultState::Unlocked(Box::new(Unlocked::new(vault)));
+    crate::tray::vault_changed(&app);
     Ok(())
 }
 
 #[tauri::command]
-pub fn lock_vault<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
-    *state.vault() = VaultState::Locked;
-    state.backups.vault_locked();
-    crate::scan::forget(&app);
-    clear_clipboard_if_ours(&app, &state, None);
+pub fn lock_vault<R: Runtime>(app: AppHandle<R>) {
+    lock(&app);
 }
 
 #[tauri::command]
@@ -352,36 +453,7 @@ pub async fn next_hotp_code(state: State<'_, AppState>, id: String) -> ShellResu
 /// Copies an account's current code to the clipboard and schedules the clearing.
 #[tauri::command]
 pub fn copy_code<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, id: String) -> ShellResult<()> {
-    let id = parse_id(&id)?;
-    let now = now_ms();
-    let code = state.with_unlocked(|open| {
-        let account = find(open, id)?;
-        match account.otp.kind {
-            OtpKind::Hotp { .. } => open
-                .hotp_shown
-                .get(&id)
-                .cloned()
-                .ok_or_else(|| ShellError::InvalidInput("press \u{201c}next code\u{201d} first".into())),
-            _ => Ok(Zeroizing::new(backend::time_code(account, now)?.code)),
-        }
-    })?;
-    app.clipboard().write_text(code.as_str()).map_err(|e| ShellError::Clipboard(e.to_string()))?;
-    let generation = {
-        let mut mark = state.clipboard_mark();
-        mark.generation = mark.generation.wrapping_add(1);
-        mark.text = Some(code);
-        mark.generation
-    };
-    let delay = state.settings().clipboard_clear_seconds;
-    if delay > 0 {
-        let app = app.clone();
-        std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_secs(u64::from(delay)));
-            let state = app.state::<AppState>();
-            clear_clipboard_if_ours(&app, &state, Some(generation));
-        });
-    }
-    Ok(())
+    copy_account_code(&app, &state, parse_id(&id)?)
 }
 
 #[tauri::command]

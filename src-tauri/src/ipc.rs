@@ -210,6 +210,8 @@ pub struct Settings {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub quick_switcher_shortcut: Option<String>,
+    /// Closing the window hides it in the tray instead of quitting (the tray's Quit quits).
+    pub close_to_tray: bool,
 }
 
 impl Default for Settings {
@@ -226,6 +228,7 @@ impl Default for Settings {
             clock_server: Self::DEFAULT_CLOCK_SERVER.into(),
             camera: None,
             quick_switcher_shortcut: None,
+            close_to_tray: false,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod scan;
 pub mod session;
 pub mod state;
 pub mod switcher;
+pub mod tray;
 
 use tauri::{Emitter, Manager, Runtime};
 
@@ -82,8 +83,12 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri:
         .manage(deeplink::PendingLinks::default())
         .manage(scan::ScanState::default())
         .manage(switcher::SwitcherState::default())
+        .manage(tray::TrayMenu::default())
         .invoke_handler(twofold_handler!())
-        .on_window_event(import::on_window_event)
+        .on_window_event(|window, event| {
+            import::on_window_event(window, event);
+            tray::on_window_event(window, event);
+        })
 }
 
 /// Locks the vault and clears our code from the clipboard; used on quit.
@@ -130,10 +135,8 @@ pub fn run() -> Result<(), String> {
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
             if args.iter().any(|a| a == switcher::ARG_QUICK_SWITCHER) {
                 switcher::bring_up(app);
-            } else if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
+            } else {
+                tray::show_window(app);
             }
         }))
         .plugin(tauri_plugin_deep_link::init())
@@ -151,6 +154,9 @@ pub fn run() -> Result<(), String> {
             deeplink::listen(app.handle(), std::env::args().skip(1));
             clock::schedule(app.handle().clone());
             switcher::register_saved(app.handle());
+            if let Err(e) = tray::create(app.handle()) {
+                log::warn!("no tray icon ({e}): closing the window quits");
+            }
             Ok(())
         });
     let app = configure(builder, paths)

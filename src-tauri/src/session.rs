@@ -14,11 +14,10 @@
 //! **Other platforms:** nothing yet (a documented no-op). Windows' `WTS_SESSION_LOCK` and macOS'
 //! `com.apple.screenIsLocked` are the places to hook in.
 
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Runtime};
 
 use crate::commands;
 use crate::ipc::EVENT_VAULT_LOCKED;
-use crate::state::{AppState, VaultState};
 
 /// Why the platform asked us to lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,11 +55,9 @@ pub fn lock_reason(signal: &Signal<'_>, our_session: Option<&str>) -> Option<Loc
     }
 }
 
-/// Locks the vault, clears our code from the clipboard and tells the UI.
+/// Locks the vault as the Lock button does (our code leaves the clipboard) and tells the UI.
 pub fn lock_now<R: Runtime>(app: &AppHandle<R>) {
-    let state = app.state::<AppState>();
-    *state.vault() = VaultState::Locked;
-    commands::clear_clipboard_if_ours(app, &state, None);
+    commands::lock(app);
     let _ = app.emit(EVENT_VAULT_LOCKED, ());
 }
 
@@ -208,8 +205,10 @@ mod tests {
     fn locking_closes_the_vault_and_tells_the_ui() {
         use std::sync::Arc;
         use std::sync::atomic::{AtomicUsize, Ordering};
-        use tauri::Listener;
         use tauri::test::{mock_builder, mock_context, noop_assets};
+        use tauri::{Listener, Manager};
+
+        use crate::state::{AppState, VaultState};
 
         let dir = std::env::temp_dir().join(format!("twofold-session-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);

@@ -98,11 +98,11 @@ fn settings_round_trip_through_ipc_and_disk() {
         h.invoke("get_settings", json!({})),
         Ok(json!({"clipboardClearSeconds": 30, "autoLockMinutes": 5, "privacyMode": false, "contentProtection": true,
                   "autoBackup": false, "autoBackupFolder": "", "autoBackupKeep": 10,
-                  "clockCheck": false, "clockServer": "pool.ntp.org"}))
+                  "clockCheck": false, "clockServer": "pool.ntp.org", "closeToTray": false}))
     );
     let changed = json!({"clipboardClearSeconds": 5, "autoLockMinutes": 1, "privacyMode": true, "contentProtection": false,
                          "autoBackup": false, "autoBackupFolder": "/b", "autoBackupKeep": 3,
-                         "clockCheck": true, "clockServer": "time.example.org:123"});
+                         "clockCheck": true, "clockServer": "time.example.org:123", "closeToTray": true});
     assert_eq!(h.invoke("update_settings", json!({"settings": changed})), Ok(Value::Null));
     assert_eq!(h.invoke("get_settings", json!({})), Ok(changed.clone()));
     let on_disk: Value = serde_json::from_slice(&std::fs::read(h.dir.join("settings.json")).unwrap()).unwrap();

@@ -50,6 +50,8 @@ const TEST_TOOLS: &[&str] = &[
     // The installed-package check registers the desktop entry and opens a link the way a desktop does.
     "xdg-utils",
     "desktop-file-utils",
+    // The tray scenarios: an XEmbed tray host to show the icon in, and clicks and window closing from outside.
+    "trayer",
     // libfuzzer-sys compiles libFuzzer (C++) when `test` checks that the fuzz crate builds.
     "g++",
 ];

@@ -15,6 +15,7 @@ mod oracle;
 mod scan;
 mod session_qr;
 mod switcher;
+mod tray;
 mod webdriver;
 
 use std::net::TcpStream;
@@ -191,6 +192,7 @@ fn run_tests(options: &Options) -> bool {
         ("installed_link_click_adds_account", installed::link_click_adds_account),
         ("accessibility_every_screen", a11y::accessibility_every_screen),
         ("quick_switcher_copies_and_hides", switcher::quick_switcher_copies_and_hides),
+        ("tray_copies_locks_and_hides", tray::tray_copies_locks_and_hides),
     ];
     let (mut passed, mut failed) = (0, 0);
     // `installed_*` scenarios need the app unpacked from the `.deb` (`cargo xtask test` picks them by name).

@@ -12,5 +12,6 @@ export function defaultSettings(): Settings {
     autoBackupKeep: 10,
     clockCheck: false,
     clockServer: "pool.ntp.org",
+    closeToTray: false,
   };
 }

@@ -49,4 +49,8 @@ camera?: string,
  * The global shortcut that opens the quick switcher (`Ctrl+Alt+K`, canonical spelling of
  * `switcher::canonical`); none = off, the default.
  */
-quickSwitcherShortcut?: string, };
+quickSwitcherShortcut?: string, 
+/**
+ * Closing the window hides it in the tray instead of quitting (the tray's Quit quits).
+ */
+closeToTray: boolean, };

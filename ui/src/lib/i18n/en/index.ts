@@ -16,6 +16,7 @@ import qr from "./qr.json";
 import clock from "./clock.json";
 import errors from "./errors.json";
 import switcher from "./switcher.json";
+import tray from "./tray.json";
 
 export const en = {
   common,
@@ -34,4 +35,5 @@ export const en = {
   clock,
   errors,
   switcher,
+  tray,
 };

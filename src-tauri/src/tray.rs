@@ -1,0 +1,299 @@
+//! The system tray: the favourite accounts one click away, Lock, and a window that can hide instead of closing.
+//!
+//! The menu is a pure function of the vault's state ([`menu_model`]): locked, it offers *Unlock…*; unlocked, the
+//! favourites in the user's order (labels name the issuer and account, never a code or key), each copying its
+//! current code exactly as a card does ([`commands::copy_account_code`]), then *Show Twofold*, *Lock* (the Lock
+//! button's [`commands::lock`]) and *Quit*. It is rebuilt on lock, on unlock, and from the vault's save hook; a
+//! rebuild compares the new model with the one shown and touches the native menu only when they differ, on the
+//! main thread, with no lock of ours held.
+//!
+//! Labels come from the UI's catalog (`ui/src/lib/i18n/en/tray.json`), so the tray speaks like the window.
+//! On Linux the icon is libayatana-appindicator's (a StatusNotifier item, or an XEmbed status icon when no
+//! StatusNotifier host runs).
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::{TrayIcon, TrayIconBuilder};
+use tauri::{AppHandle, Emitter, Manager, Runtime, Window, WindowEvent};
+use twofold_core::{Account, AccountId};
+
+use crate::backend::OpenVault;
+use crate::commands;
+use crate::ipc::{EVENT_VAULT_LOCKED, Settings};
+use crate::state::{AppState, VaultState};
+
+/// The tray's catalog, shared with the web UI.
+const CATALOG: &str = include_str!("../../ui/src/lib/i18n/en/tray.json");
+
+/// Menu item ids. A favourite's id is [`COPY_PREFIX`] and its account id (a UUID, not a secret).
+pub const SHOW: &str = "show";
+pub const UNLOCK: &str = "unlock";
+pub const LOCK: &str = "lock";
+pub const QUIT: &str = "quit";
+pub const NO_FAVOURITES: &str = "no-favourites";
+pub const COPY_PREFIX: &str = "copy:";
+
+/// Favourite labels no longer than this (in characters) keep the menu a sensible width.
+const MAX_LABEL_CHARS: usize = 60;
+
+/// A label from the catalog, with `{name}` placeholders filled from `params`; the key itself when missing
+/// (a test checks every key used here exists).
+pub fn label(key: &str, params: &[(&str, &str)]) -> String {
+    static MESSAGES: OnceLock<HashMap<String, String>> = OnceLock::new();
+    let messages = MESSAGES.get_or_init(|| serde_json::from_str(CATALOG).unwrap_or_default());
+    let mut text = messages.get(key).cloned().unwrap_or_else(|| format!("tray.{key}"));
+    for (name, value) in params {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
+/// A favourite as the menu shows it: who it is, never its key or code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Favourite {
+    pub id: AccountId,
+    pub issuer: String,
+    pub name: String,
+}
+
+/// The favourite accounts in the user's order (the manual order, then issuer and name, as the list sorts).
+pub fn favourites(accounts: &[Account]) -> Vec<Favourite> {
+    let mut chosen: Vec<&Account> = accounts.iter().filter(|a| a.favorite).collect();
+    chosen
+        .sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.issuer.cmp(&b.issuer)).then_with(|| a.name.cmp(&b.name)));
+    chosen.into_iter().map(|a| Favourite { id: a.id, issuer: a.issuer.clone(), name: a.name.clone() }).collect()
+}
+
+/// One line of the menu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    Item { id: String, label: String, enabled: bool },
+    Separator,
+}
+
+fn item(id: &str, label: String) -> Entry {
+    Entry::Item { id: id.to_string(), label, enabled: true }
+}
+
+/// The menu for a vault state: `None` when locked, else the favourites in order.
+pub fn menu_model(favourites: Option<&[Favourite]>) -> Vec<Entry> {
+    let Some(favourites) = favourites else {
+        return vec![item(UNLOCK, label("unlock", &[])), Entry::Separator, item(QUIT, label("quit", &[]))];
+    };
+    let mut entries: Vec<Entry> = favourites
+        .iter()
+        .map(|f| Entry::Item { id: format!("{COPY_PREFIX}{}", f.id), label: favourite_label(f), enabled: true })
+        .collect();
+    if entries.is_empty() {
+        entries.push(Entry::Item { id: NO_FAVOURITES.into(), label: label("noFavourites", &[]), enabled: false });
+    }
+    entries.extend([
+        Entry::Separator,
+        item(SHOW, label("show", &[])),
+        item(LOCK, label("lock", &[])),
+        Entry::Separator,
+        item(QUIT, label("quit", &[])),
+    ]);
+    entries
+}
+
+fn favourite_label(f: &Favourite) -> String {
+    let text = match (f.issuer.trim(), f.name.trim()) {
+        ("", "") => label("unnamed", &[]),
+        (issuer, "") => issuer.to_string(),
+        ("", name) => name.to_string(),
+        (issuer, name) => label("favourite", &[("issuer", issuer), ("name", name)]),
+    };
+    // One line, a sensible width.
+    let text: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if text.chars().count() > MAX_LABEL_CHARS {
+        let mut short: String = text.chars().take(MAX_LABEL_CHARS - 1).collect();
+        short.push('…');
+        short
+    } else {
+        text
+    }
+}
+
+/// What a click on a menu item asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Copy(AccountId),
+    Show,
+    Lock,
+    Quit,
+}
+
+/// The action of a menu item id; `None` for ids that are not ours or do nothing.
+pub fn action(id: &str) -> Option<Action> {
+    match id {
+        SHOW | UNLOCK => Some(Action::Show),
+        LOCK => Some(Action::Lock),
+        QUIT => Some(Action::Quit),
+        _ => {
+            let raw = id.strip_prefix(COPY_PREFIX)?;
+            uuid::Uuid::parse_str(raw).ok().map(|u| Action::Copy(AccountId(u)))
+        }
+    }
+}
+
+/// Does what the menu item `id` says.
+pub fn handle<R: Runtime>(app: &AppHandle<R>, id: &str) {
+    match action(id) {
+        Some(Action::Copy(account)) => {
+            let state = app.state::<AppState>();
+            if let Err(e) = commands::copy_account_code(app, &state, account) {
+                // E.g. an HOTP favourite with no code shown yet: the window is where that is done.
+                log::info!("tray: cannot copy a code ({e}); showing the window");
+                show_window(app);
+            }
+        }
+        Some(Action::Show) => show_window(app),
+        Some(Action::Lock) => {
+            commands::lock(app);
+            let _ = app.emit(EVENT_VAULT_LOCKED, ());
+        }
+        Some(Action::Quit) => app.exit(0),
+        None => {}
+    }
+}
+
+/// Brings the main window back (from hidden, minimized or behind others) and focuses it.
+pub fn show_window<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// The menu shown now (`None` before the first build); managed by [`crate::configure`].
+#[derive(Default)]
+pub struct TrayMenu {
+    shown: Mutex<Option<Vec<Entry>>>,
+}
+
+impl TrayMenu {
+    /// The menu model last applied.
+    pub fn shown(&self) -> Option<Vec<Entry>> {
+        self.shown.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+/// The tray icon, managed once it exists.
+struct Icon<R: Runtime>(TrayIcon<R>);
+
+/// Creates the tray icon with the menu for the current state. An error (no tray support) leaves the app
+/// without a tray: closing the window then quits, as it does without the setting.
+pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let model = menu_model(current_favourites(app).as_deref());
+    let menu = build_menu(app, &model)?;
+    let mut builder = TrayIconBuilder::with_id("twofold")
+        .tooltip(label("tooltip", &[]))
+        .menu(&menu)
+        .show_menu_on_left_click(true)
+        .on_menu_event(|app, event| handle(app, event.id().as_ref()));
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    let icon = builder.build(app)?;
+    app.manage(Icon(icon));
+    if let Some(menu) = app.try_state::<TrayMenu>() {
+        *menu.shown.lock().unwrap_or_else(|p| p.into_inner()) = Some(model);
+    }
+    Ok(())
+}
+
+/// Hooks the vault's saves: a save that changes the favourites (set, order, names) rebuilds the menu.
+pub fn attach<R: Runtime>(app: &AppHandle<R>, vault: &mut OpenVault) {
+    let app = app.clone();
+    vault.add_on_save(std::sync::Arc::new(move |contents: &twofold_core::vault::VaultContents| {
+        // A save that lands after a lock must not bring the favourites back.
+        let unlocked = app.try_state::<AppState>().is_some_and(|s| matches!(&*s.vault(), VaultState::Unlocked(_)));
+        if unlocked {
+            refresh(&app, menu_model(Some(&favourites(&contents.accounts))));
+        }
+    }));
+}
+
+/// The vault was locked or unlocked: rebuild the menu from the state.
+pub fn vault_changed<R: Runtime>(app: &AppHandle<R>) {
+    refresh(app, menu_model(current_favourites(app).as_deref()));
+}
+
+/// The favourites of the open vault (`None` when locked), copied out under a short lock.
+fn current_favourites<R: Runtime>(app: &AppHandle<R>) -> Option<Vec<Favourite>> {
+    let state = app.try_state::<AppState>()?;
+    match &*state.vault() {
+        VaultState::Unlocked(open) => Some(favourites(open.vault.accounts())),
+        VaultState::Locked => None,
+    }
+}
+
+/// Applies `model` on the main thread (native menus live there; queued updates keep their order). Nothing
+/// native is touched when the menu already shows `model`.
+fn refresh<R: Runtime>(app: &AppHandle<R>, model: Vec<Entry>) {
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || apply(&handle, model));
+}
+
+fn apply<R: Runtime>(app: &AppHandle<R>, model: Vec<Entry>) {
+    let Some(menu) = app.try_state::<TrayMenu>() else { return };
+    {
+        let mut shown = menu.shown.lock().unwrap_or_else(|p| p.into_inner());
+        if shown.as_ref() == Some(&model) {
+            return;
+        }
+        *shown = Some(model.clone());
+    }
+    let Some(icon) = app.try_state::<Icon<R>>() else { return };
+    match build_menu(app, &model) {
+        Ok(native) => {
+            if let Err(e) = icon.0.set_menu(Some(native)) {
+                log::warn!("tray: cannot set the menu: {e}");
+            }
+        }
+        Err(e) => log::warn!("tray: cannot build the menu: {e}"),
+    }
+}
+
+fn build_menu<R: Runtime>(app: &AppHandle<R>, model: &[Entry]) -> tauri::Result<Menu<R>> {
+    let menu = Menu::new(app)?;
+    for entry in model {
+        match entry {
+            Entry::Separator => menu.append(&PredefinedMenuItem::separator(app)?)?,
+            Entry::Item { id, label, enabled } => {
+                menu.append(&MenuItem::with_id(app, id.as_str(), mnemonic_safe(label), *enabled, None::<&str>)?)?;
+            }
+        }
+    }
+    Ok(menu)
+}
+
+/// Menu texts treat `&` as a mnemonic marker; an account named "AT&T" must show its `&`.
+fn mnemonic_safe(text: &str) -> String {
+    text.replace('&', "&&")
+}
+
+/// Whether closing the window hides it instead of quitting: only with the setting on and a tray to come back
+/// through.
+pub fn hides_on_close(settings: &Settings, has_tray: bool) -> bool {
+    settings.close_to_tray && has_tray
+}
+
+/// Close to tray: with the setting on, a close request hides the window (Show in the tray, or launching
+/// Twofold again, brings it back).
+pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
+    let WindowEvent::CloseRequested { api, .. } = event else { return };
+    let app = window.app_handle();
+    let has_tray = app.try_state::<Icon<R>>().is_some();
+    if app.try_state::<AppState>().is_some_and(|s| hides_on_close(&s.settings(), has_tray)) {
+        api.prevent_close();
+        let _ = window.hide();
+    }
+}
+
+#[cfg(test)]
+mod tests;
