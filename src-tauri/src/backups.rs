@@ -161,12 +161,30 @@ pub struct TransferView {
     pub skipped: Vec<String>,
 }
 
+/// Which sentence the status line shows; the UI words it (through its translation layer) from this and the times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum BackupStatusKind {
+    /// Automatic backups are off.
+    Off,
+    /// On, but the key is gone (e.g. turned on from the settings file): the password must be given again.
+    NeedsPassword,
+    /// On, and no automatic backup was ever made.
+    NeverMade,
+    /// The last attempt succeeded at `last_success`.
+    Ok,
+    /// The last attempt failed at `failed_at` because of `failure`.
+    Failed,
+}
+
 /// The status line of automatic backups.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct BackupStatusView {
     pub enabled: bool,
+    pub kind: BackupStatusKind,
     /// Show it as a warning: the last attempt failed, or none was ever made while automatic backups are on.
     pub warning: bool,
     /// One plain sentence.
@@ -176,6 +194,9 @@ pub struct BackupStatusView {
     pub last_success: Option<i64>,
     /// Why the last attempt failed, if it did.
     pub failure: Option<String>,
+    /// Unix milliseconds of the last failed attempt, when it is newer than the last success.
+    #[ts(type = "number | null")]
+    pub failed_at: Option<i64>,
 }
 
 // ---- automatic backups -------------------------------------------------------------------------------------
@@ -364,21 +385,30 @@ impl AutoBackups {
         let inner = self.inner();
         let enabled = inner.config.is_some();
         let last_success = inner.status.last_success.as_ref().map(|s| s.at.saturating_mul(1000));
-        let failure = match inner.status.health() {
-            Health::Failed { reason, .. } => Some(reason),
-            _ => None,
+        let health = inner.status.health();
+        let (failure, failed_at) = match &health {
+            Health::Failed { reason, at, .. } => (Some(reason.clone()), Some(at.saturating_mul(1000))),
+            _ => (None, None),
         };
         let waiting_for_key =
             enabled && !inner.locked && inner.key.is_none() && !inner.deriving && inner.schedule.pending();
-        let (warning, message) = if !enabled {
-            (false, "Automatic backups are off".to_string())
+        let (kind, message) = if !enabled {
+            (BackupStatusKind::Off, "Automatic backups are off".to_string())
         } else if waiting_for_key {
-            (true, "Automatic backups need the vault password: turn them on again on the Backups page".to_string())
+            (
+                BackupStatusKind::NeedsPassword,
+                "Automatic backups need the vault password: turn them on again on the Backups page".to_string(),
+            )
         } else {
-            let warning = !matches!(inner.status.health(), Health::Ok { .. });
-            (warning, capitalize(&inner.status.message()))
+            let kind = match health {
+                Health::NeverMade => BackupStatusKind::NeverMade,
+                Health::Ok { .. } => BackupStatusKind::Ok,
+                Health::Failed { .. } => BackupStatusKind::Failed,
+            };
+            (kind, capitalize(&inner.status.message()))
         };
-        BackupStatusView { enabled, warning, message, last_success, failure }
+        let warning = enabled && kind != BackupStatusKind::Ok;
+        BackupStatusView { enabled, kind, warning, message, last_success, failure, failed_at }
     }
 }
 
@@ -800,6 +830,8 @@ mod tests {
         let status = auto.status_view();
         assert!(status.warning, "{status:?}");
         assert!(status.message.starts_with("Backup failed"), "{status:?}");
+        assert_eq!(status.kind, BackupStatusKind::Failed, "{status:?}");
+        assert!(status.failed_at.is_some(), "{status:?}");
         let reason = status.failure.unwrap();
         assert!(reason.contains("create the backup folder"), "{reason}");
         assert!(reason.contains("a-file"), "{reason}");

@@ -383,6 +383,7 @@ fn automatic_backups_are_turned_on_with_the_vault_password_and_report_failures()
     let status = h.invoke("backup_status", json!({})).unwrap();
     assert_eq!(status["warning"], json!(true), "{status}");
     assert!(status["message"].as_str().unwrap().starts_with("Backup failed"), "{status}");
+    assert_eq!(status["kind"], json!("failed"), "{status}");
     assert!(status["failure"].as_str().unwrap().contains("could not create the backup folder"), "{status}");
 }
 

@@ -7,7 +7,15 @@ import { defaultSettings } from "./settings";
 import { mockIpc } from "./testing";
 
 const settings: Settings = defaultSettings();
-const off = { enabled: false, warning: false, message: "Automatic backups are off", lastSuccess: null, failure: null };
+const off = {
+  enabled: false,
+  kind: "off",
+  warning: false,
+  message: "Automatic backups are off",
+  lastSuccess: null,
+  failure: null,
+  failedAt: null,
+};
 
 function page() {
   const props = { settings, onSettings: vi.fn(), onBack: vi.fn() };
@@ -183,15 +191,19 @@ describe("the backup status line", () => {
       list_accounts: () => ({ now: 0, accounts: [] }),
       backup_status: () => ({
         enabled: true,
+        kind: "failed",
         warning: true,
         message: "Backup failed 2026-11-23 00:40:00 UTC: could not create the backup folder /x: not a directory",
         lastSuccess: null,
         failure: "could not create the backup folder /x: not a directory",
+        failedAt: Date.UTC(2026, 10, 23, 0, 40),
       }),
     });
     render(AccountList, p);
     const alert = await screen.findByRole("alert");
-    expect(alert.textContent).toMatch(/^Backup failed .*could not create the backup folder/);
+    expect(alert.textContent).toMatch(
+      /^Backup failed .*2026.*: could not create the backup folder \/x: not a directory; no backup has been made yet$/,
+    );
     await fireEvent.click(screen.getByRole("button", { name: /^Backups: Backup failed/ }));
     expect(p.onBackups).toHaveBeenCalled();
   });
