@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use twofold_core::export::qr::QrMatrix;
 
 use crate::webdriver::{Result, Session};
-use crate::{ISSUER, LINK, NAME, Options, PASSWORD, card_code, card_name, data_dir, desktop, scan, session_qr};
+use crate::{ISSUER, LINK, NAME, Options, PASSWORD, card_button, card_code, data_dir, desktop, scan, session_qr};
 
 /// Where `npm install` in `ui/` puts axe-core.
 fn axe_script_path() -> PathBuf {
@@ -250,7 +250,7 @@ pub fn accessibility_every_screen(options: &Options, slot: &mut Option<Session>)
     s.click(&s.button("Back to accounts")?)?;
 
     // The list: TOTP, HOTP, Steam, a favourite, groups; a search that finds nothing.
-    s.button(&card_name("Steam", "dave"))?;
+    card_button(s, "Steam", "dave")?;
     check(s, "list of accounts")?;
     let search = s.field("Search accounts")?;
     s.type_text(&search, "zzzz")?;

@@ -156,16 +156,24 @@ fn read_clipboard() -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-fn card_name(issuer: &str, name: &str) -> String {
-    format!("Copy code for {issuer} ({name})")
+/// An account card's copy button, found by the account's issuer and name.
+fn card_button(session: &Session, issuer: &str, name: &str) -> Result<webdriver::Element> {
+    session.wait_xpath(
+        &format!("the card of {issuer} ({name})"),
+        &format!("{}//button[contains(@class, 'copy')]", card_xpath(issuer, name)),
+        Duration::from_secs(10),
+    )
+}
+
+fn card_xpath(issuer: &str, name: &str) -> String {
+    format!("//li[@data-issuer='{issuer}' and @data-name='{name}']")
 }
 
 /// The code shown on a card, without the grouping spaces.
 fn card_code(session: &Session, issuer: &str, name: &str) -> Result<String> {
-    let q = card_name(issuer, name);
     let element = session.wait_xpath(
-        &format!("the code on card `{q}`"),
-        &format!("//li[.//button[@aria-label='{q}']]//*[@data-code]"),
+        &format!("the code on the card of {issuer} ({name})"),
+        &format!("{}//*[@data-code]", card_xpath(issuer, name)),
         Duration::from_secs(10),
     )?;
     Ok(session.text(&element)?.chars().filter(|c| !c.is_whitespace()).collect())
@@ -269,7 +277,7 @@ fn create_add_copy_lock_unlock(options: &Options, slot: &mut Option<Session>) ->
     }
 
     // Click the card: the same code is on the system clipboard, then cleared.
-    s.click(&s.button(&card_name(ISSUER, NAME))?)?;
+    s.click(&card_button(s, ISSUER, NAME)?)?;
     s.wait_xpath(
         "the Copied toast",
         "//*[@role='status'][contains(., 'Copied code for Example')]",

@@ -4,7 +4,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use super::webdriver::{Element, Result, Session};
-use super::{ISSUER, LINK, NAME, Options, PASSWORD, card_name, create_vault, data_dir, open, read_clipboard};
+use super::{ISSUER, LINK, NAME, Options, PASSWORD, card_button, create_vault, data_dir, open, read_clipboard};
 
 const QR_SUMMARY: &str = "//summary[normalize-space(.)='Show QR code']";
 const QR_PASSWORD: &str = "//details[summary[normalize-space(.)='Show QR code']]//input[@type='password']";
@@ -15,7 +15,7 @@ fn create_vault_with_account(s: &Session) -> Result<()> {
     s.click(&s.button("Add account")?)?;
     s.type_text(&s.field("otpauth:// link")?, LINK)?;
     s.click(&s.button("Add")?)?;
-    s.button(&card_name(ISSUER, NAME)).map(drop)
+    card_button(s, ISSUER, NAME).map(drop)
 }
 
 /// The screensaver coming on (a D-Bus signal on the session bus) locks the vault and clears our code from the
@@ -28,7 +28,7 @@ pub fn screensaver_locks_the_vault(options: &Options, slot: &mut Option<Session>
     let s: &Session = slot.insert(open(options, &dir)?);
     create_vault_with_account(s)?;
 
-    s.click(&s.button(&card_name(ISSUER, NAME))?)?;
+    s.click(&card_button(s, ISSUER, NAME)?)?;
     s.wait_xpath("the Copied toast", "//*[@role='status'][contains(., 'Copied code for')]", Duration::from_secs(5))?;
     let copied = read_clipboard()?;
     if copied.len() != 6 {
@@ -63,7 +63,7 @@ pub fn screensaver_locks_the_vault(options: &Options, slot: &mut Option<Session>
     // The lock is the shell's, not only the screen's: the password opens the list again.
     s.type_text(&s.field("Password")?, PASSWORD)?;
     s.click(&s.button("Unlock")?)?;
-    s.button(&card_name(ISSUER, NAME)).map(drop)?;
+    card_button(s, ISSUER, NAME).map(drop)?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

@@ -66,6 +66,7 @@ pub fn quick_switcher_copies_and_hides(options: &Options, slot: &mut Option<Sess
     if std::env::var_os("TWOFOLD_E2E_SCREENSHOTS").is_some() {
         crate::shot(options, s, "switcher")?;
     }
+    crate::a11y::axe_check(s, "quick switcher")?;
     s.type_text(&query, &ENTER.to_string())?;
     wait_clipboard(OTHER)?;
     wait_window_visible(false)?;
