@@ -93,31 +93,13 @@ pub(crate) fn no_link_in_page(s: &Session, link: &str) -> Result<()> {
 
 /// Runs the app again with `link` as its only argument and waits for it to hand the link over and exit.
 fn second_launch(options: &Options, link: &str) -> Result<()> {
-    let mut child = Command::new(&options.app)
+    let child = Command::new(&options.app)
         .arg(link)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", options.app.display()))?;
-    let started = Instant::now();
-    loop {
-        match child.try_wait().map_err(|e| e.to_string())? {
-            Some(status) if status.success() => return Ok(()),
-            Some(status) => {
-                let mut err = String::new();
-                if let Some(mut stderr) = child.stderr.take() {
-                    let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
-                }
-                return Err(format!("the second launch exited with {status}: {}", err.trim()));
-            }
-            None if started.elapsed() > Duration::from_secs(20) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err("the second launch did not hand the link over and exit within 20 s".into());
-            }
-            None => std::thread::sleep(Duration::from_millis(100)),
-        }
-    }
+    crate::wait_handover(child, "the second launch", "it did not hand the link over and exit")
 }
 
 /// The clock check, turned on, against an SNTP responder on loopback whose clock is 42 s behind ours: the

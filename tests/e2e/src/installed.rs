@@ -68,7 +68,7 @@ fn xdg_open(root: &Path, scratch: &Path, link: &str) -> Result<()> {
     let mut dirs = vec![root.join("usr/bin")];
     dirs.extend(std::env::split_paths(&path));
     let path = std::env::join_paths(dirs).map_err(|e| e.to_string())?;
-    let mut child = Command::new("xdg-open")
+    let child = Command::new("xdg-open")
         .arg(link)
         .env("PATH", path)
         .env("XDG_CURRENT_DESKTOP", "X-Generic")
@@ -81,23 +81,5 @@ fn xdg_open(root: &Path, scratch: &Path, link: &str) -> Result<()> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run xdg-open ({e}); it is in the xdg-utils package"))?;
-    let started = Instant::now();
-    loop {
-        match child.try_wait().map_err(|e| e.to_string())? {
-            Some(status) if status.success() => return Ok(()),
-            Some(status) => {
-                let mut err = String::new();
-                if let Some(mut stderr) = child.stderr.take() {
-                    let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
-                }
-                return Err(format!("xdg-open exited with {status}: {}", err.trim()));
-            }
-            None if started.elapsed() > Duration::from_secs(20) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err("xdg-open did not return within 20 s (the link was not handed over)".into());
-            }
-            None => std::thread::sleep(Duration::from_millis(100)),
-        }
-    }
+    crate::wait_handover(child, "xdg-open", "the link was not handed over")
 }

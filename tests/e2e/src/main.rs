@@ -156,6 +156,30 @@ fn read_clipboard() -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
+/// Waits (up to 20 s) for a process that hands a link to the running instance to exit successfully; its
+/// standard error is the message when it fails.
+fn wait_handover(mut child: Child, what: &str, stuck: &str) -> Result<()> {
+    let started = Instant::now();
+    loop {
+        match child.try_wait().map_err(|e| e.to_string())? {
+            Some(status) if status.success() => return Ok(()),
+            Some(status) => {
+                let mut err = String::new();
+                if let Some(mut stderr) = child.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+                }
+                return Err(format!("{what} exited with {status}: {}", err.trim()));
+            }
+            None if started.elapsed() > Duration::from_secs(20) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("{what} did not return within 20 s ({stuck})"));
+            }
+            None => std::thread::sleep(Duration::from_millis(100)),
+        }
+    }
+}
+
 /// An account card's copy button, found by the account's issuer and name.
 fn card_button(session: &Session, issuer: &str, name: &str) -> Result<webdriver::Element> {
     session.wait_xpath(
