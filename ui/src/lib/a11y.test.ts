@@ -9,7 +9,7 @@ import EditAccount from "./components/EditAccount.svelte";
 import SettingsPage from "./components/SettingsPage.svelte";
 import Unlock from "./components/Unlock.svelte";
 import { defaultSettings } from "./settings";
-import { fakeAccount, mockIpc } from "./testing";
+import { accountListProps, fakeAccount, mockIpc } from "./testing";
 
 afterEach(() => cleanup());
 
@@ -50,17 +50,7 @@ describe("axe on the main screens", () => {
       fakeAccount({ id: "c", issuer: "Forge", name: "carol", kind: "hotp", counter: 3, code: "111111" }),
     ];
     mockIpc({ list_accounts: () => ({ now, accounts }), backup_status: () => ({ enabled: false }) });
-    const list = render(AccountList, {
-      privacy: false,
-      refreshKey: 0,
-      onToast: vi.fn(),
-      onAdd: vi.fn(),
-      onImport: vi.fn(),
-      onEdit: vi.fn(),
-      onSettings: vi.fn(),
-      onLock: vi.fn(),
-      onBackups: vi.fn(),
-    });
+    const list = render(AccountList, accountListProps());
     await screen.findAllByRole("button", { name: /^Copy code for/ });
     expect(await serious(list.container)).toEqual([]);
   });

@@ -4,7 +4,7 @@ import AccountList from "./components/AccountList.svelte";
 import BackupsPage from "./components/BackupsPage.svelte";
 import type { Settings } from "./ipc/Settings";
 import { defaultSettings } from "./settings";
-import { mockIpc } from "./testing";
+import { accountListProps, mockIpc } from "./testing";
 
 const settings: Settings = defaultSettings();
 const off = {
@@ -173,17 +173,7 @@ describe("BackupsPage", () => {
 });
 
 describe("the backup status line", () => {
-  const props = () => ({
-    privacy: false,
-    refreshKey: 0,
-    onToast: vi.fn(),
-    onAdd: vi.fn(),
-    onEdit: vi.fn(),
-    onSettings: vi.fn(),
-    onLock: vi.fn(),
-    onImport: vi.fn(),
-    onBackups: vi.fn(),
-  });
+  const props = accountListProps;
 
   it("warns plainly when the last automatic backup failed, and opens the page", async () => {
     const p = props();

@@ -1,3 +1,4 @@
+import { vi } from "vitest";
 import { setInvoker } from "./api";
 import type { AccountView } from "./ipc/AccountView";
 
@@ -38,5 +39,20 @@ export function fakeAccount(overrides: Partial<AccountView> = {}): AccountView {
     recoveryUnused: 0,
     note: "",
     ...overrides,
+  };
+}
+
+/** The account list's props, every callback a spy. */
+export function accountListProps() {
+  return {
+    privacy: false,
+    refreshKey: 0,
+    onToast: vi.fn(),
+    onAdd: vi.fn(),
+    onImport: vi.fn(),
+    onEdit: vi.fn(),
+    onSettings: vi.fn(),
+    onLock: vi.fn(),
+    onBackups: vi.fn(),
   };
 }

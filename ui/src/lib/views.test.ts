@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import AccountList from "./components/AccountList.svelte";
 import CreateVault from "./components/CreateVault.svelte";
 import Unlock from "./components/Unlock.svelte";
-import { fakeAccount, mockIpc } from "./testing";
+import { accountListProps, fakeAccount, mockIpc } from "./testing";
 
 afterEach(() => cleanup());
 
@@ -60,19 +60,7 @@ describe("AccountList", () => {
     fakeAccount({ id: "b", issuer: "Mastodon", name: "bob", code: "1234567", digits: 7, validFrom: now, validUntil: now + 30_000, favorite: true }),
   ];
 
-  function props() {
-    return {
-      privacy: false,
-      refreshKey: 0,
-      onToast: vi.fn(),
-      onAdd: vi.fn(),
-      onImport: vi.fn(),
-      onEdit: vi.fn(),
-      onSettings: vi.fn(),
-      onLock: vi.fn(),
-      onBackups: vi.fn(),
-    };
-  }
+  const props = accountListProps;
 
   it("shows grouped codes, favourites first, and copies on click", async () => {
     const calls = mockIpc({ list_accounts: () => ({ now, accounts }), copy_code: () => null });
