@@ -2,7 +2,7 @@
 //! handed to it (as `xdg-open` does, through the desktop entry) reach the running window.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::webdriver::{Result, Session};
 use crate::{ISSUER, LINK, NAME, Options, PASSWORD, card_code, create_vault, data_dir, now_s, open, oracle};

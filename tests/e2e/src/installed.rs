@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::webdriver::{Result, Session};
 use crate::{ISSUER, LINK, NAME, Options, PASSWORD, card_code, cli, data_dir, now_s, open, oracle};
