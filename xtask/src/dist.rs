@@ -160,6 +160,15 @@ pub fn check_deb(deb: &Path) -> Result<PathBuf, String> {
     std::fs::create_dir_all(&root).map_err(|e| format!("{}: {e}", root.display()))?;
     run(Command::new("dpkg").arg("-x").arg(deb).arg(&root))?;
 
+    // The tray loads libayatana-appindicator at run time: an install must pull it in with the webview.
+    let out = Command::new("dpkg-deb").args(["-f"]).arg(deb).arg("Depends").output().map_err(|e| e.to_string())?;
+    let depends = String::from_utf8_lossy(&out.stdout);
+    for package in ["libwebkit2gtk-4.1-0", "libayatana-appindicator3-1"] {
+        if !depends.split(',').any(|d| d.trim().split(' ').next() == Some(package)) {
+            return Err(format!("the package does not depend on {package} (Depends: {})", depends.trim()));
+        }
+    }
+
     let applications = root.join("usr/share/applications");
     let entries: Vec<PathBuf> = std::fs::read_dir(&applications)
         .map_err(|e| format!("{}: {e} (no desktop entry in the package)", applications.display()))?
