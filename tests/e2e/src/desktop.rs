@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::webdriver::{Result, Session};
-use crate::{ISSUER, LINK, NAME, Options, PASSWORD, card_code, create_vault, data_dir, now_s, open, oracle};
+use crate::{ISSUER, LINK, NAME, Options, PASSWORD, create_vault, data_dir, now_s, open, oracle};
 
 /// The app opens on a fresh data folder and shows the create screen. `cargo xtask test` runs this one on
 /// the binary installed from the `.deb` (`--app ROOT/usr/bin/twofold --only opens_to_create_screen`).
@@ -34,12 +34,7 @@ pub fn deeplink_opens_prefilled_add_dialog(options: &Options, slot: &mut Option<
     no_link_in_page(s, LINK)?;
     screenshot(options, s, "deeplink-add")?;
     s.click(&s.button("Add")?)?;
-    let before = now_s();
-    let shown = card_code(s, ISSUER, NAME)?;
-    let expected = oracle::codes_around(LINK, before)?;
-    if !expected.contains(&shown) {
-        return Err(format!("the new card shows {shown}, the core says one of {expected:?}"));
-    }
+    crate::expect_core_code(s, ISSUER, NAME, LINK)?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

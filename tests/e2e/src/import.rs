@@ -83,12 +83,7 @@ pub fn encrypted_aegis_file(options: &Options, slot: &mut Option<Session>) -> Re
         Duration::from_secs(5),
     )?;
     s.click(&s.button("Done")?)?;
-    let before = now_s();
-    let shown = card_code(s, "Deno", "Mason")?;
-    let codes = oracle::codes_around(&link, before)?;
-    if !codes.contains(&shown) {
-        return Err(format!("Deno (Mason) shows {shown}, the core says one of {codes:?}"));
-    }
+    crate::expect_core_code(s, "Deno", "Mason", &link)?;
     let cards = super::card_count(s)?;
     if cards != entries.len() + 1 {
         return Err(format!("{cards} cards after the import, expected {}", entries.len() + 1));

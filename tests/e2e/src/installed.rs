@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::webdriver::{Result, Session};
-use crate::{ISSUER, LINK, NAME, Options, PASSWORD, card_code, cli, data_dir, now_s, open, oracle};
+use crate::{ISSUER, LINK, NAME, Options, PASSWORD, cli, data_dir, open};
 
 /// The installed app runs on a vault made by the installed `twofold-cli init`; `xdg-open 'otpauth://…'`
 /// (seeing only the unpacked package) starts the desktop entry's command, which hands the link to the
@@ -34,12 +34,7 @@ pub fn link_click_adds_account(options: &Options, slot: &mut Option<Session>) ->
         return Err("the link was saved before the user confirmed it".into());
     }
     s.click(&s.button("Add")?)?;
-    let before = now_s();
-    let shown = card_code(s, ISSUER, NAME)?;
-    let expected = oracle::codes_around(LINK, before)?;
-    if !expected.contains(&shown) {
-        return Err(format!("the new card shows {shown}, the core says one of {expected:?}"));
-    }
+    crate::expect_core_code(s, ISSUER, NAME, LINK)?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

@@ -180,6 +180,18 @@ fn wait_handover(mut child: Child, what: &str, stuck: &str) -> Result<()> {
     }
 }
 
+/// The card of `issuer` (`name`) shows one of the core's codes for `link` around now.
+fn expect_core_code(s: &Session, issuer: &str, name: &str, link: &str) -> Result<()> {
+    let before = now_s();
+    let shown = card_code(s, issuer, name)?;
+    let expected = oracle::codes_around(link, before)?;
+    if expected.contains(&shown) {
+        Ok(())
+    } else {
+        Err(format!("the card of {issuer} ({name}) shows {shown}, the core says one of {expected:?}"))
+    }
+}
+
 /// An account card's copy button, found by the account's issuer and name.
 fn card_button(session: &Session, issuer: &str, name: &str) -> Result<webdriver::Element> {
     session.wait_xpath(
@@ -293,12 +305,7 @@ fn create_add_copy_lock_unlock(options: &Options, slot: &mut Option<Session>) ->
     s.click(&s.button("Add")?)?;
 
     // The code on the card is the core's code for now.
-    let before = now_s();
-    let shown = card_code(s, ISSUER, NAME)?;
-    let expected = oracle::codes_around(LINK, before)?;
-    if !expected.contains(&shown) {
-        return Err(format!("card shows {shown}, the core says one of {expected:?}"));
-    }
+    expect_core_code(s, ISSUER, NAME, LINK)?;
 
     // Click the card: the same code is on the system clipboard, then cleared.
     s.click(&card_button(s, ISSUER, NAME)?)?;

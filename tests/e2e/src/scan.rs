@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use twofold_core::export::qr::QrMatrix;
 
 use crate::webdriver::{Result, Session};
-use crate::{DRIVER, ISSUER, LINK, NAME, Options, card_code, create_vault, data_dir, now_s, oracle, shot};
+use crate::{DRIVER, ISSUER, LINK, NAME, Options, create_vault, data_dir, shot};
 
 const W: usize = 640;
 const H: usize = 480;
@@ -90,13 +90,7 @@ fn holders_of(path: &Path) -> Vec<u32> {
 }
 
 fn expect_card(s: &Session) -> Result<()> {
-    let before = now_s();
-    let shown = card_code(s, ISSUER, NAME)?;
-    let expected = oracle::codes_around(LINK, before)?;
-    if !expected.contains(&shown) {
-        return Err(format!("card shows {shown}, the core says one of {expected:?}"));
-    }
-    Ok(())
+    crate::expect_core_code(s, ISSUER, NAME, LINK)
 }
 
 fn card_count(s: &Session) -> Result<usize> {
