@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "reveal_secret",
     "get_settings",
     "update_settings",
+    "tray_status",
     "show_account_qr",
     "choose_import_file",
     "unlock_import_file",

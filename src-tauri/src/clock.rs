@@ -4,7 +4,7 @@
 //! Off until the user turns it on (`Settings::clock_check`; server `Settings::clock_server`, by default
 //! `pool.ntp.org`): it sends one UDP packet to that server, which learns our address. It runs on a blocking
 //! thread, never on the UI thread: when the webview asks (after unlock, after the setting is turned on,
-//! [`check_clock`]) and hourly ([`schedule`]), which emits [`EVENT_CLOCK_CHECKED`]. The app never sets the
+//! `check_clock`) and hourly ([`schedule`]), which emits [`EVENT_CLOCK_CHECKED`]. The app never sets the
 //! clock; it only warns.
 //!
 //! The SNTP client is `rsntp` (built without its default features, it has no dependencies and a plain
@@ -13,16 +13,12 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager, Runtime, State};
-use ts_rs::TS;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::error::{ShellError, ShellResult};
-use crate::ipc::VaultStatus;
+use crate::ipc::{ClockCheck, EVENT_CLOCK_CHECKED, VaultStatus};
+use crate::rt::blocking;
 use crate::state::AppState;
-
-/// Sent to the webview with a [`ClockCheck`] after each hourly check.
-pub const EVENT_CLOCK_CHECKED: &str = "clock-checked";
 
 /// Warn when the clock is off by more than this: most services accept one 30 s step either side, and the
 /// code shown can be up to a step old, so 5 s of drift already turns some codes into rejections.
@@ -34,22 +30,9 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 /// How often the background check runs while the vault is open and the check is on.
 const EVERY: Duration = Duration::from_secs(3600);
 
-/// The result of one check.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ClockCheck {
-    /// How far the system clock is ahead of the server's, in milliseconds (negative: behind).
-    #[ts(type = "number")]
-    pub ahead_ms: i64,
-    /// The sentence the app shows when the clock is off by more than [`WARN_AFTER_SECONDS`]; `null` when fine.
-    pub warning: Option<String>,
-}
-
-impl ClockCheck {
-    pub fn from_ahead(ahead_seconds: f64) -> Self {
-        Self { ahead_ms: (ahead_seconds * 1000.0).round() as i64, warning: warning(ahead_seconds) }
-    }
+/// The result of a check that found our clock `ahead_seconds` ahead of the server.
+pub fn check_from_ahead(ahead_seconds: f64) -> ClockCheck {
+    ClockCheck { ahead_ms: (ahead_seconds * 1000.0).round() as i64, warning: warning(ahead_seconds) }
 }
 
 /// "Your clock is 42 s fast; codes may be rejected" when `ahead_seconds` is beyond the tolerance.
@@ -82,20 +65,16 @@ pub fn measure(server: &str, timeout: Duration) -> Result<f64, String> {
     Ok(-result.clock_offset().as_secs_f64())
 }
 
-/// Runs a check now when it is turned on (off: `null`). The request runs
-/// on a blocking thread; a server that cannot be reached is an `io` error the webview may ignore quietly.
-#[tauri::command]
-pub async fn check_clock(state: State<'_, AppState>) -> ShellResult<Option<ClockCheck>> {
+/// One check now when it is turned on (off: `None`), on a blocking thread; a server that cannot be reached is
+/// an `io` error.
+pub async fn check_now(state: &AppState) -> ShellResult<Option<ClockCheck>> {
     let settings = state.settings();
     if !settings.clock_check {
         return Ok(None);
     }
     let server = settings.clock_server.clone();
-    let ahead = tauri::async_runtime::spawn_blocking(move || measure(&server, TIMEOUT))
-        .await
-        .map_err(|e| ShellError::Io(format!("background task failed: {e}")))?
-        .map_err(ShellError::Io)?;
-    Ok(Some(ClockCheck::from_ahead(ahead)))
+    let ahead = blocking(move || measure(&server, TIMEOUT).map_err(ShellError::Io)).await?;
+    Ok(Some(check_from_ahead(ahead)))
 }
 
 /// Starts the hourly check on its own thread: when the check is on and the vault is open, it measures and
@@ -110,7 +89,7 @@ pub fn schedule<R: Runtime>(app: AppHandle<R>) {
                 continue;
             }
             if let Ok(ahead) = measure(&settings.clock_server, TIMEOUT) {
-                let _ = app.emit(EVENT_CLOCK_CHECKED, ClockCheck::from_ahead(ahead));
+                let _ = app.emit(EVENT_CLOCK_CHECKED, check_from_ahead(ahead));
             }
         }
     });
@@ -177,7 +156,7 @@ mod tests {
         handle.join().unwrap();
         // Loopback round trips take well under a second; the measurement is within that of the skew.
         assert!((ahead + 42.0).abs() < 1.0, "measured {ahead} s ahead");
-        let check = ClockCheck::from_ahead(ahead);
+        let check = check_from_ahead(ahead);
         assert_eq!(check.warning.as_deref(), Some("Your clock is 42 s slow; codes may be rejected"));
     }
 
@@ -196,7 +175,7 @@ mod tests {
         let ahead = measure(&server, Duration::from_secs(5)).unwrap();
         handle.join().unwrap();
         assert!((ahead + 2.0).abs() < 1.0, "measured {ahead} s ahead");
-        assert_eq!(ClockCheck::from_ahead(ahead).warning, None);
+        assert_eq!(check_from_ahead(ahead).warning, None);
     }
 
     #[test]
@@ -267,7 +246,7 @@ mod tests {
     #[test]
     fn the_check_is_off_by_default() {
         let (app, dir) = app_with_settings("off", None);
-        let result = tauri::async_runtime::block_on(check_clock(app.state()));
+        let result = tauri::async_runtime::block_on(check_now(&app.state::<AppState>()));
         assert!(matches!(result, Ok(None)));
         let _ = std::fs::remove_dir_all(dir);
     }
@@ -278,7 +257,7 @@ mod tests {
         let (server, handle) = skewed_server(-90_000, 1);
         let settings = format!(r#"{{"clockCheck": true, "clockServer": "{server}"}}"#);
         let (app, dir) = app_with_settings("on", Some(&settings));
-        let check = tauri::async_runtime::block_on(check_clock(app.state())).unwrap().unwrap();
+        let check = tauri::async_runtime::block_on(check_now(&app.state::<AppState>())).unwrap().unwrap();
         handle.join().unwrap();
         assert!((check.ahead_ms - 90_000).abs() < 1000, "{check:?}");
         assert_eq!(check.warning.as_deref(), Some("Your clock is 90 s fast; codes may be rejected"));
@@ -287,7 +266,7 @@ mod tests {
 
     #[test]
     fn the_check_result_serializes_for_the_webview() {
-        let json = serde_json::to_value(ClockCheck::from_ahead(42.4)).unwrap();
+        let json = serde_json::to_value(check_from_ahead(42.4)).unwrap();
         assert_eq!(
             json,
             serde_json::json!({"aheadMs": 42_400, "warning": "Your clock is 42 s fast; codes may be rejected"})

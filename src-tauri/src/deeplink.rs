@@ -4,24 +4,21 @@
 //! `plugins.deep-link` in `tauri.conf.json`). A second launch hands its argument to the running instance
 //! through the single-instance plugin's `deep-link` feature; the deep-link plugin reports it (and a link
 //! given to the first launch) here. Links wait in [`PendingLinks`] until the vault is open; then
-//! [`take_pending_link`] stages the link as a pending account (`scan::stage`, the same confirmation the QR
+//! [`take`] (the `take_pending_link` command) stages the link (`vault::stage`, the same confirmation the QR
 //! intakes use) and the webview gets only its description (issuer, name, type), never the link or its key.
 //! Nothing is saved until the user clicks Add. While the vault is locked, a link stays in Rust only.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
-use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 use zeroize::Zeroizing;
 
 use crate::error::ShellResult;
-use crate::ipc::VaultStatus;
-use crate::scan::{ScanFound, ScanState};
+use crate::ipc::{EVENT_LINK_RECEIVED, ScanFound, VaultStatus};
+use crate::rt::Guarded;
 use crate::state::AppState;
-
-/// Sent to the webview (no payload) when a link arrived while the vault is open; it then calls
-/// [`take_pending_link`].
-pub const EVENT_LINK_RECEIVED: &str = "link-received";
+use crate::{vault, window};
 
 /// How many links wait at most; older ones are dropped (nobody clicks more links than this before unlocking).
 const MAX_PENDING: usize = 8;
@@ -37,7 +34,7 @@ impl PendingLinks {
         if !is_otpauth(&link) {
             return false;
         }
-        let mut queue = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut queue = self.0.guard();
         if queue.len() == MAX_PENDING {
             queue.pop_front();
         }
@@ -47,11 +44,11 @@ impl PendingLinks {
 
     /// The oldest waiting link.
     pub fn pop(&self) -> Option<Zeroizing<String>> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).pop_front()
+        self.0.guard().pop_front()
     }
 
     pub fn len(&self) -> usize {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).len()
+        self.0.guard().len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -74,11 +71,7 @@ pub fn receive<R: Runtime>(app: &AppHandle<R>, links: impl IntoIterator<Item = S
     if !kept {
         return;
     }
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
+    window::show(app);
     if app.state::<AppState>().status() == VaultStatus::Unlocked {
         let _ = app.emit(EVENT_LINK_RECEIVED, ());
     }
@@ -98,17 +91,13 @@ pub fn listen<R: Runtime>(app: &AppHandle<R>, launch_args: impl IntoIterator<Ite
 /// The oldest link waiting to be added, staged for confirmation like a scanned QR code (its key stays in the
 /// shell), or nothing. While the vault is locked the link stays here and nothing is returned, so it never
 /// shows on the unlock screen. A link that does not parse is the error the core gives for it.
-#[tauri::command]
-pub fn take_pending_link(
-    state: State<'_, AppState>,
-    scan: State<'_, ScanState>,
-    pending: State<'_, PendingLinks>,
-) -> ShellResult<Option<ScanFound>> {
+pub fn take<R: Runtime>(app: &AppHandle<R>) -> ShellResult<Option<ScanFound>> {
+    let state = app.state::<AppState>();
     if state.status() != VaultStatus::Unlocked {
         return Ok(None);
     }
-    let Some(link) = pending.pop() else { return Ok(None) };
-    crate::scan::stage(&state, &scan, &[link.as_str()], "the opened link").map(Some)
+    let Some(link) = app.state::<PendingLinks>().pop() else { return Ok(None) };
+    vault::stage(&state, &[link.as_str()], "the opened link").map(Some)
 }
 
 #[cfg(test)]

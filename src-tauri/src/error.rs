@@ -1,10 +1,17 @@
 //! The shell's one error type and the `{ code, message }` shape every rejected command sends to the UI.
 //!
 //! Messages are lowercase without a trailing dot and never contain key material: they name what failed
-//! (an account id, a file path), not the secret that was involved.
+//! (an account id, a file path), not the secret that was involved. This is the one place where the core's
+//! errors (vault, import, backup, export, QR, camera) become [`ShellError`]s.
 
 use serde::Serialize;
 use ts_rs::TS;
+use twofold_camera::CameraError;
+use twofold_core::backup::BackupError;
+use twofold_core::export::ExportError;
+use twofold_core::import::ImportError;
+use twofold_core::qr::QrError;
+use twofold_core::vault::VaultError;
 
 /// A stable, machine-readable reason the UI can branch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -111,6 +118,95 @@ impl Serialize for ShellError {
 }
 
 pub type ShellResult<T> = Result<T, ShellError>;
+
+impl ShellError {
+    /// A scan problem with its own code.
+    pub fn scan(code: ErrorCode, message: impl Into<String>) -> Self {
+        ShellError::Scan { code, message: message.into() }
+    }
+
+    /// `what` (an image, the screen, the clipboard) holds no readable QR code.
+    pub fn no_qr_code(what: &str) -> Self {
+        Self::scan(ErrorCode::NoQrCode, format!("no QR code found in {what}"))
+    }
+
+    /// `count` QR codes were read and none is an authenticator link.
+    pub fn not_authenticator(count: usize) -> Self {
+        let message = if count == 1 {
+            "this QR code is not an authenticator code (it holds no otpauth:// link)".to_string()
+        } else {
+            format!("none of these {count} QR codes is an authenticator code (no otpauth:// link)")
+        };
+        Self::scan(ErrorCode::NotAuthenticator, message)
+    }
+
+    /// The QR decoder's error for `what`.
+    pub fn from_qr(error: QrError, what: &str) -> Self {
+        match error {
+            QrError::NoCode { .. } => Self::no_qr_code(what),
+            QrError::NoAuthenticatorLink { count, .. } => Self::not_authenticator(count),
+            other => ShellError::InvalidInput(other.to_string()),
+        }
+    }
+
+    /// An importer's error for the file `file_name`.
+    pub fn from_import(file_name: &str, error: ImportError) -> Self {
+        match error {
+            ImportError::WrongPassword => ShellError::WrongPassword,
+            other => ShellError::InvalidInput(format!("{file_name}: {other}")),
+        }
+    }
+}
+
+impl From<VaultError> for ShellError {
+    fn from(error: VaultError) -> Self {
+        match error {
+            VaultError::WrongPassword => ShellError::WrongPassword,
+            VaultError::EmptyPassword => ShellError::InvalidInput("the password is empty".into()),
+            VaultError::NotFound { .. } => ShellError::NoVault,
+            VaultError::AlreadyExists { path } => ShellError::VaultExists(path.display().to_string()),
+            VaultError::UnknownAccount { id } => ShellError::NotFound(id.to_string()),
+            other => ShellError::Vault(other.to_string()),
+        }
+    }
+}
+
+impl From<BackupError> for ShellError {
+    fn from(error: BackupError) -> Self {
+        match error {
+            BackupError::WrongPassword => ShellError::WrongPassword,
+            BackupError::EmptyPassword => ShellError::InvalidInput("the password is empty".into()),
+            BackupError::Io { .. } | BackupError::NotFound { .. } | BackupError::AlreadyExists { .. } => {
+                ShellError::Io(error.to_string())
+            }
+            BackupError::Vault(error) => ShellError::from(error),
+            other => ShellError::Vault(other.to_string()),
+        }
+    }
+}
+
+impl From<ExportError> for ShellError {
+    fn from(error: ExportError) -> Self {
+        match error {
+            ExportError::EmptyPassword | ExportError::NothingToExport { .. } => {
+                ShellError::InvalidInput(error.to_string())
+            }
+            other => ShellError::Vault(other.to_string()),
+        }
+    }
+}
+
+impl From<CameraError> for ShellError {
+    fn from(error: CameraError) -> Self {
+        let code = match error {
+            CameraError::NoCamera => ErrorCode::NoCamera,
+            CameraError::Busy { .. } => ErrorCode::CameraBusy,
+            CameraError::PermissionDenied { .. } => ErrorCode::CameraDenied,
+            _ => ErrorCode::Io,
+        };
+        Self::scan(code, error.to_string())
+    }
+}
 
 #[cfg(test)]
 mod tests {

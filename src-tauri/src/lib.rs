@@ -1,106 +1,132 @@
 //! Twofold's desktop shell: a thin Tauri 2 layer between the web UI (`ui/`) and `twofold-core`.
 //!
-//! [`commands`] are the only things the webview can call; [`ipc`] holds the types they exchange (exported to
-//! TypeScript); [`state`] holds the vault behind one lock; [`backend`] is the single seam to the core.
+//! Entry points: [`run`] starts the app, [`configure`] registers the state, the commands and the listeners
+//! (tests call it on Tauri's mock runtime). The layers, top to bottom (ARCHITECTURE.md has the rule; `cargo
+//! xtask tidy` checks it):
+//! - [`commands`], the IPC verbs (named only here), and the platform modules ([`tray`], [`session`],
+//!   [`switcher`], [`deeplink`], [`clock`], [`window`]);
+//! - the services: [`vault`] (open, lock, `save_with`, staging into the open vault, copying a code),
+//!   [`camera`], [`dialog`], [`clipboard`], [`staging`], [`auto_backup`];
+//! - [`state`] (`AppState`); then [`ipc`], [`error`], [`rt`] and the core.
 
-pub mod account_qr;
-pub mod backend;
-pub mod backups;
+pub mod auto_backup;
+pub mod camera;
+pub mod clipboard;
 pub mod clock;
-pub mod commands;
+mod commands;
 pub mod deeplink;
+pub mod dialog;
 pub mod error;
-pub mod import;
 pub mod ipc;
-pub mod scan;
+pub mod rt;
 pub mod session;
+pub mod staging;
 pub mod state;
 pub mod switcher;
 pub mod tray;
+pub mod vault;
+pub mod window;
 
-use tauri::{Emitter, Manager, Runtime};
+#[cfg(test)]
+mod testing;
 
-use crate::state::{AppState, Paths, VaultState};
+use tauri::{App, Emitter, Manager, Runtime};
 
-/// Every command the webview may call. The capability file (`capabilities/default.json`) grants exactly these.
-#[macro_export]
+use crate::state::{AppState, Paths};
+
+/// Every command the webview may call. The capability file (`capabilities/default.json`), `build.rs` and
+/// `ui/src/lib/api.ts` name the same ones (`cargo xtask tidy` checks).
 macro_rules! twofold_handler {
     () => {
         tauri::generate_handler![
-            $crate::commands::vault_status,
-            $crate::commands::create_vault,
-            $crate::commands::unlock_vault,
-            $crate::commands::lock_vault,
-            $crate::commands::list_accounts,
-            $crate::commands::add_account,
-            $crate::commands::preview_link,
-            $crate::commands::add_account_link,
-            $crate::commands::update_account,
-            $crate::commands::delete_account,
-            $crate::commands::move_account,
-            $crate::commands::next_hotp_code,
-            $crate::commands::copy_code,
-            $crate::commands::list_recovery_codes,
-            $crate::commands::add_recovery_codes,
-            $crate::commands::mark_recovery_code,
-            $crate::commands::reveal_secret,
-            $crate::commands::get_settings,
-            $crate::commands::update_settings,
-            $crate::account_qr::show_account_qr,
-            $crate::import::choose_import_file,
-            $crate::import::unlock_import_file,
-            $crate::import::import_accounts,
-            $crate::import::cancel_import,
-            $crate::backups::choose_backup_folder,
-            $crate::backups::backup_now,
-            $crate::backups::check_backup_file,
-            $crate::backups::preview_restore,
-            $crate::backups::restore_backup,
-            $crate::backups::export_accounts,
-            $crate::backups::show_transfer_codes,
-            $crate::backups::backup_status,
-            $crate::backups::set_auto_backup,
-            $crate::deeplink::take_pending_link,
-            $crate::clock::check_clock,
-            $crate::scan::list_cameras,
-            $crate::scan::start_camera,
-            $crate::scan::stop_camera,
-            $crate::scan::scan_image,
-            $crate::scan::scan_clipboard,
-            $crate::scan::scan_screen,
-            $crate::scan::add_pending,
-            $crate::scan::discard_pending,
-            $crate::switcher::hide_window,
-            $crate::switcher::quick_switcher_status,
+            commands::vault::vault_status,
+            commands::vault::create_vault,
+            commands::vault::unlock_vault,
+            commands::vault::lock_vault,
+            commands::accounts::list_accounts,
+            commands::accounts::add_account,
+            commands::accounts::preview_link,
+            commands::accounts::add_account_link,
+            commands::accounts::update_account,
+            commands::accounts::delete_account,
+            commands::accounts::move_account,
+            commands::accounts::next_hotp_code,
+            commands::accounts::copy_code,
+            commands::accounts::list_recovery_codes,
+            commands::accounts::add_recovery_codes,
+            commands::accounts::mark_recovery_code,
+            commands::accounts::reveal_secret,
+            commands::accounts::show_account_qr,
+            commands::settings::get_settings,
+            commands::settings::update_settings,
+            commands::settings::tray_status,
+            commands::import::choose_import_file,
+            commands::import::unlock_import_file,
+            commands::import::import_accounts,
+            commands::import::cancel_import,
+            commands::backups::choose_backup_folder,
+            commands::backups::backup_now,
+            commands::backups::check_backup_file,
+            commands::backups::preview_restore,
+            commands::backups::restore_backup,
+            commands::backups::export_accounts,
+            commands::backups::show_transfer_codes,
+            commands::backups::backup_status,
+            commands::backups::set_auto_backup,
+            commands::links::take_pending_link,
+            commands::clock::check_clock,
+            commands::scan::list_cameras,
+            commands::scan::start_camera,
+            commands::scan::stop_camera,
+            commands::scan::scan_image,
+            commands::scan::scan_clipboard,
+            commands::scan::scan_screen,
+            commands::scan::add_pending,
+            commands::scan::discard_pending,
+            commands::switcher::hide_window,
+            commands::switcher::quick_switcher_status,
         ]
     };
 }
 
-/// Registers the state and the commands; plugins that need a real desktop are added by [`run`].
+/// What [`run`] adds on a real desktop, after the listeners are wired.
+type PlatformSetup<R> = Box<dyn FnOnce(&mut App<R>) -> Result<(), Box<dyn std::error::Error>> + Send>;
+
+/// Registers the state and the commands, and wires who follows the vault (the camera stops and the tray menu
+/// is rebuilt on lock); plugins that need a real desktop are added by [`run`].
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::Builder<R> {
+    configure_with(builder, paths, Box::new(|_| Ok(())))
+}
+
+fn configure_with<R: Runtime>(
+    builder: tauri::Builder<R>,
+    paths: Paths,
+    platform: PlatformSetup<R>,
+) -> tauri::Builder<R> {
     builder
         .manage(AppState::new(paths))
         .manage(deeplink::PendingLinks::default())
-        .manage(scan::ScanState::default())
+        .manage(camera::CameraState::default())
+        .manage(clipboard::ClipboardMark::default())
         .manage(switcher::SwitcherState::default())
         .manage(tray::TrayMenu::default())
         .invoke_handler(twofold_handler!())
         .on_window_event(|window, event| {
-            import::on_window_event(window, event);
+            window::on_drop(window, event);
             tray::on_window_event(window, event);
+        })
+        .setup(move |app| {
+            camera::watch(app.handle());
+            tray::watch(app.handle());
+            platform(app)
         })
 }
 
-/// Locks the vault and clears our code from the clipboard; used on quit.
+/// Locks the vault on quit; a change waiting for its automatic backup is written now rather than lost with
+/// the process.
 fn lock_on_exit<R: Runtime>(app: &tauri::AppHandle<R>) {
-    let state = app.state::<AppState>();
-    *state.vault() = VaultState::Locked;
-    state.backups.vault_locked();
-    // A change waiting for its automatic backup is written now rather than lost with the process.
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    state.backups.run_pending(now, true);
-    scan::forget(app);
-    commands::clear_clipboard_if_ours(app, &state, None);
+    vault::lock(app);
+    app.state::<AppState>().backups.run_pending(rt::now_s(), true);
 }
 
 /// `--data-dir DIR` (or `--data-dir=DIR`): keep the vault and settings in `DIR` (tests, portable use).
@@ -130,36 +156,36 @@ pub fn run() -> Result<(), String> {
         Some(dir) => Paths::in_dir(&dir),
         None => Paths::from_env().map_err(|e| e.to_string())?,
     };
-    let fake_camera = scan::fake_camera_arg(std::env::args().skip(1))?;
+    let fake_camera = camera::fake_camera_arg(std::env::args().skip(1))?;
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
             if args.iter().any(|a| a == switcher::ARG_QUICK_SWITCHER) {
                 switcher::bring_up(app);
             } else {
-                tray::show_window(app);
+                window::show(app);
             }
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
-        .plugin(switcher::plugin())
-        .setup(move |app| {
-            if let Some(path) = fake_camera {
-                app.state::<scan::ScanState>().set_fake_camera(path);
-            }
-            let protect = app.state::<AppState>().settings().content_protection;
-            commands::apply_content_protection(app.handle(), protect);
-            session::watch(app.handle());
-            deeplink::listen(app.handle(), std::env::args().skip(1));
-            clock::schedule(app.handle().clone());
-            switcher::register_saved(app.handle());
-            if let Err(e) = tray::create(app.handle()) {
-                log::warn!("no tray icon ({e}): closing the window quits");
-            }
-            Ok(())
-        });
-    let app = configure(builder, paths)
+        .plugin(switcher::plugin());
+    let platform: PlatformSetup<tauri::Wry> = Box::new(move |app| {
+        if let Some(path) = fake_camera {
+            app.state::<camera::CameraState>().set_fake_camera(path);
+        }
+        let protect = app.state::<AppState>().settings().content_protection;
+        window::apply_content_protection(app.handle(), protect);
+        session::watch(app.handle());
+        deeplink::listen(app.handle(), std::env::args().skip(1));
+        clock::schedule(app.handle().clone());
+        switcher::register_saved(app.handle());
+        if let Err(e) = tray::create(app.handle()) {
+            log::warn!("no tray icon ({e}): closing the window quits");
+        }
+        Ok(())
+    });
+    let app = configure_with(builder, paths, platform)
         .build(tauri::generate_context!())
         .map_err(|e| format!("cannot start the window: {e}"))?;
     app.run(|handle, event| {
@@ -170,6 +196,3 @@ pub fn run() -> Result<(), String> {
     });
     Ok(())
 }
-
-#[cfg(test)]
-mod tests;

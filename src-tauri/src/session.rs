@@ -16,8 +16,8 @@
 
 use tauri::{AppHandle, Emitter, Runtime};
 
-use crate::commands;
 use crate::ipc::EVENT_VAULT_LOCKED;
+use crate::vault;
 
 /// Why the platform asked us to lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +57,7 @@ pub fn lock_reason(signal: &Signal<'_>, our_session: Option<&str>) -> Option<Loc
 
 /// Locks the vault as the Lock button does (our code leaves the clipboard) and tells the UI.
 pub fn lock_now<R: Runtime>(app: &AppHandle<R>) {
-    commands::lock(app);
+    vault::lock(app);
     let _ = app.emit(EVENT_VAULT_LOCKED, ());
 }
 
@@ -223,7 +223,7 @@ mod tests {
         });
         let state = app.state::<AppState>();
         let password = zeroize::Zeroizing::new("correct horse battery".to_string());
-        let vault = crate::backend::create(&state.paths.vault, &password).unwrap();
+        let vault = crate::vault::create(&state.paths.vault, &password).unwrap();
         *state.vault() = VaultState::Unlocked(Box::new(crate::state::Unlocked::new(vault)));
         assert_eq!(state.status(), crate::ipc::VaultStatus::Unlocked);
 

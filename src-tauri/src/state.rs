@@ -1,18 +1,24 @@
-//! `AppState`: the vault behind one lock, the settings, and what the clipboard holds from us.
+//! `AppState`: the vault behind one lock, the settings store, automatic backups, and who hears of the vault.
 //!
 //! The vault lock is a plain mutex held only for fast, in-memory work (reading views, applying an edit,
-//! taking a save snapshot). Argon2 and file I/O run on blocking threads with the lock released.
+//! taking a save snapshot). Argon2 and file I/O run on blocking threads with the lock released
+//! (`vault::save_with` is the one place that saves). This module knows the IPC types, the errors, the
+//! services' state types and the core, nothing above them.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use twofold_core::AccountId;
+use twofold_core::vault::{Vault, VaultContents, VaultStore};
 use zeroize::Zeroizing;
 
-use crate::backend::{self, OpenVault};
+use crate::auto_backup::AutoBackups;
 use crate::error::{ShellError, ShellResult};
 use crate::ipc::{Settings, VaultStatus};
+use crate::rt::{self, Guarded};
+use crate::staging::Staged;
 
 /// The vault as the shell holds it.
 pub enum VaultState {
@@ -20,20 +26,34 @@ pub enum VaultState {
     Unlocked(Box<Unlocked>),
 }
 
-/// An open vault and what the session remembers about it.
+/// An open vault and what the session remembers about it. Everything here goes (zeroized) with it on lock.
 pub struct Unlocked {
-    pub vault: OpenVault,
+    pub vault: Vault,
     /// The HOTP code last shown per account (the counter has already moved past it).
     pub hotp_shown: HashMap<AccountId, Zeroizing<String>>,
-    /// The file being imported and what was read from it; dropped (zeroized) with the open vault on lock.
-    pub import: Option<crate::import::PendingImport>,
+    /// Accounts read from a QR code, a link or a file, waiting for the user's choice.
+    pub staged: Option<Staged>,
 }
 
 impl Unlocked {
-    pub fn new(vault: OpenVault) -> Self {
-        Self { vault, hotp_shown: HashMap::new(), import: None }
+    pub fn new(vault: Vault) -> Self {
+        Self { vault, hotp_shown: HashMap::new(), staged: None }
+    }
+
+    pub fn accounts(&self) -> &[twofold_core::Account] {
+        &self.vault.contents().accounts
     }
 }
+
+/// What happened to the vault, for those who follow it (the tray menu).
+pub enum VaultEvent<'a> {
+    Opened,
+    Locked,
+    Saved(&'a VaultContents),
+}
+
+/// Hears every [`VaultEvent`]; called with no lock of ours held.
+pub type Listener = Arc<dyn Fn(&VaultEvent<'_>) + Send + Sync>;
 
 /// Where the shell keeps its files.
 #[derive(Debug, Clone)]
@@ -56,55 +76,49 @@ impl Paths {
 
     /// Everything in one folder (`--data-dir`): tests and portable use.
     pub fn in_dir(dir: &Path) -> Self {
-        Self { vault: dir.join(twofold_core::vault::VaultStore::DEFAULT_FILE_NAME), settings: dir.join(SETTINGS_FILE) }
+        Self { vault: dir.join(VaultStore::DEFAULT_FILE_NAME), settings: dir.join(SETTINGS_FILE) }
     }
 }
 
 const SETTINGS_FILE: &str = "settings.json";
 
-/// The mark of the last code we put on the clipboard.
-#[derive(Default)]
-pub struct ClipboardMark {
-    /// Bumped on every copy, so an older clear timer knows it has been superseded.
-    pub generation: u64,
-    pub text: Option<Zeroizing<String>>,
-}
-
 pub struct AppState {
     pub paths: Paths,
     vault: Mutex<VaultState>,
     /// Orders saves: taken before the vault lock and held across the write, so snapshots land in order.
-    pub save_order: tauri::async_runtime::Mutex<()>,
-    pub settings: Mutex<Settings>,
-    pub clipboard: Mutex<ClipboardMark>,
+    save_order: tauri::async_runtime::Mutex<()>,
+    settings: Mutex<Settings>,
+    /// Held across a settings write and the swap after it, so two changes never interleave.
+    settings_writer: Mutex<()>,
     /// Automatic backups (the Backups page's status line reads it).
-    pub backups: Arc<crate::backups::AutoBackups>,
+    pub backups: Arc<AutoBackups>,
+    listeners: Mutex<Vec<Listener>>,
 }
 
 impl AppState {
     pub fn new(paths: Paths) -> Self {
         let settings = load_settings(&paths.settings);
-        let backups = crate::backups::AutoBackups::start(&paths.vault, &settings);
+        let backups = AutoBackups::start(&paths.vault, &settings);
         Self {
             backups,
             paths,
             vault: Mutex::new(VaultState::Locked),
             save_order: tauri::async_runtime::Mutex::new(()),
             settings: Mutex::new(settings),
-            clipboard: Mutex::new(ClipboardMark::default()),
+            settings_writer: Mutex::new(()),
+            listeners: Mutex::new(Vec::new()),
         }
     }
 
-    /// The vault lock. A poisoned lock (a panic elsewhere) is recovered: the state is still consistent
-    /// because every mutation is a single assignment or push.
+    /// The vault lock.
     pub fn vault(&self) -> MutexGuard<'_, VaultState> {
-        self.vault.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.vault.guard()
     }
 
     pub fn status(&self) -> VaultStatus {
         match &*self.vault() {
             VaultState::Unlocked(_) => VaultStatus::Unlocked,
-            VaultState::Locked if backend::vault_exists(&self.paths.vault) => VaultStatus::Locked,
+            VaultState::Locked if VaultStore::new(&self.paths.vault).exists() => VaultStatus::Locked,
             VaultState::Locked => VaultStatus::NoVault,
         }
     }
@@ -117,12 +131,43 @@ impl AppState {
         }
     }
 
-    pub fn settings(&self) -> Settings {
-        self.settings.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    /// The save order. Only `vault::save_with` takes it.
+    pub(crate) fn save_order(&self) -> &tauri::async_runtime::Mutex<()> {
+        &self.save_order
     }
 
-    pub fn clipboard_mark(&self) -> MutexGuard<'_, ClipboardMark> {
-        self.clipboard.lock().unwrap_or_else(|p| p.into_inner())
+    pub fn settings(&self) -> Settings {
+        self.settings.guard().clone()
+    }
+
+    /// The only writer of the settings: applies `change` to the current settings, validates the result, writes
+    /// it atomically (mode 0600) and only then makes it current; automatic backups follow the new settings.
+    /// Nothing changes when `change` or the write fails. Returns the new settings. *Slow* (file I/O).
+    pub fn replace_settings(&self, change: impl FnOnce(&mut Settings) -> ShellResult<()>) -> ShellResult<Settings> {
+        let _writer = self.settings_writer.guard();
+        let mut settings = self.settings();
+        change(&mut settings)?;
+        settings.validate().map_err(ShellError::InvalidInput)?;
+        save_settings(&self.paths.settings, &settings)?;
+        *self.settings.guard() = settings.clone();
+        self.backups.configure(&settings);
+        Ok(settings)
+    }
+
+    /// Adds a listener of vault events.
+    pub fn listen(&self, listener: Listener) {
+        self.listeners.guard().push(listener);
+    }
+
+    /// Tells automatic backups and every listener what happened (called by the vault service, no lock held).
+    pub fn notify(&self, event: &VaultEvent<'_>) {
+        if let VaultEvent::Saved(contents) = event {
+            self.backups.changed(contents, rt::now_s());
+        }
+        let listeners: Vec<Listener> = self.listeners.guard().clone();
+        for listener in listeners {
+            listener(event);
+        }
     }
 }
 
@@ -135,11 +180,64 @@ fn load_settings(path: &Path) -> Settings {
         .unwrap_or_default()
 }
 
-/// Writes the settings file (creating its folder). *Slow.*
-pub fn save_settings(path: &Path, settings: &Settings) -> ShellResult<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| ShellError::Io(format!("cannot create {}: {e}", dir.display())))?;
-    }
+/// Writes the settings file atomically: a temp file beside it (mode 0600), fsync, rename over the file, fsync
+/// of the folder. A crash leaves the old file or the new one, never half of one. *Slow.*
+fn save_settings(path: &Path, settings: &Settings) -> ShellResult<()> {
+    let io = |what: &str, e: std::io::Error| ShellError::Io(format!("cannot {what} {}: {e}", path.display()));
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| io("create the folder of", e))?;
     let json = serde_json::to_vec_pretty(settings).map_err(|e| ShellError::Io(e.to_string()))?;
-    std::fs::write(path, json).map_err(|e| ShellError::Io(format!("cannot write {}: {e}", path.display())))
+    let temp = dir.join(format!(".{SETTINGS_FILE}.{}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&temp).and_then(|mut file| {
+        // An existing temp file keeps its mode through `open`: make sure it is private.
+        #[cfg(unix)]
+        std::fs::set_permissions(&temp, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+        file.write_all(&json)?;
+        file.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(io("write", e));
+    }
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_written_whole_and_private() {
+        let dir = std::env::temp_dir().join(format!("twofold-settings-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join(SETTINGS_FILE);
+        let settings = Settings { clipboard_clear_seconds: 7, ..Settings::default() };
+        save_settings(&path, &settings).unwrap();
+        assert_eq!(load_settings(&path), settings);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        // No temp file is left beside it.
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from(SETTINGS_FILE)]);
+        // A folder that cannot be written keeps the old file and says which file failed.
+        let state = AppState::new(Paths { vault: dir.join("v"), settings: dir.join("a-file").join("s.json") });
+        std::fs::write(dir.join("a-file"), b"x").unwrap();
+        let error = state.replace_settings(|s| {
+            s.clipboard_clear_seconds = 9;
+            Ok(())
+        });
+        assert!(matches!(&error, Err(ShellError::Io(m)) if m.contains("s.json")), "{error:?}");
+        assert_eq!(state.settings().clipboard_clear_seconds, Settings::default().clipboard_clear_seconds);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

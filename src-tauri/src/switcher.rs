@@ -16,39 +16,16 @@
 use std::str::FromStr;
 use std::sync::Mutex;
 
-use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_global_shortcut::{Code, GlobalShortcut, Modifiers, Shortcut, ShortcutState};
-use ts_rs::TS;
 
 use crate::error::{ShellError, ShellResult};
+use crate::ipc::{EVENT_QUICK_SWITCHER, QuickSwitcherOpen, QuickSwitcherStatus};
+use crate::rt::Guarded;
 use crate::state::AppState;
-
-/// Sent to the webview with a [`QuickSwitcherOpen`] when the shortcut was pressed (the window is shown).
-pub const EVENT_QUICK_SWITCHER: &str = "quick-switcher";
 
 /// The command-line flag that opens the switcher in the running instance (for desktop-defined shortcuts).
 pub const ARG_QUICK_SWITCHER: &str = "--quick-switcher";
-
-/// The payload of [`EVENT_QUICK_SWITCHER`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct QuickSwitcherOpen {
-    /// The window was hidden or minimized before: closing the switcher with Esc hides it again.
-    pub from_hidden: bool,
-}
-
-/// What the settings page shows next to the shortcut field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct QuickSwitcherStatus {
-    /// A Wayland session: global shortcuts only work while an X11 window has focus.
-    pub wayland: bool,
-    /// Why the saved shortcut could not be registered when Twofold started (`null` when it was, or none is set).
-    pub error: Option<String>,
-}
 
 /// The startup registration's failure, for [`quick_switcher_status`].
 #[derive(Default)]
@@ -58,7 +35,7 @@ pub struct SwitcherState {
 
 impl SwitcherState {
     fn set_error(&self, error: Option<String>) {
-        *self.startup_error.lock().unwrap_or_else(|p| p.into_inner()) = error;
+        *self.startup_error.guard() = error;
     }
 }
 
@@ -213,20 +190,16 @@ pub fn is_wayland() -> bool {
 }
 
 /// Hides the main window (the switcher copied a code, or was closed after the shortcut brought it up).
-#[tauri::command]
-pub fn hide_window<R: Runtime>(app: AppHandle<R>) -> ShellResult<()> {
+pub fn hide<R: Runtime>(app: &AppHandle<R>) -> ShellResult<()> {
     if let Some(window) = app.get_webview_window("main") {
         window.hide().map_err(|e| ShellError::InvalidInput(format!("cannot hide the window: {e}")))?;
     }
     Ok(())
 }
 
-#[tauri::command]
-pub fn quick_switcher_status(state: tauri::State<'_, SwitcherState>) -> QuickSwitcherStatus {
-    QuickSwitcherStatus {
-        wayland: is_wayland(),
-        error: state.startup_error.lock().unwrap_or_else(|p| p.into_inner()).clone(),
-    }
+/// What the settings page shows next to the shortcut field.
+pub fn status(state: &SwitcherState) -> QuickSwitcherStatus {
+    QuickSwitcherStatus { wayland: is_wayland(), error: state.startup_error.guard().clone() }
 }
 
 #[cfg(test)]
@@ -325,7 +298,7 @@ mod tests {
     #[test]
     fn the_setting_is_validated_spelled_one_way_and_persisted_through_ipc() {
         use serde_json::{Value, json};
-        let h = crate::tests::harness("switcher-setting");
+        let h = crate::testing::harness("switcher-setting");
         let mut settings = h.invoke("get_settings", json!({})).unwrap();
         assert_eq!(settings.get("quickSwitcherShortcut"), None, "off by default");
         settings["quickSwitcherShortcut"] = json!("control+alt+k");
@@ -356,7 +329,7 @@ mod tests {
 
     #[test]
     fn the_status_names_a_wayland_session() {
-        let h = crate::tests::harness("switcher-status");
+        let h = crate::testing::harness("switcher-status");
         let status = h.invoke("quick_switcher_status", serde_json::json!({})).unwrap();
         assert_eq!(status["wayland"], serde_json::json!(is_wayland()));
         assert_eq!(status["error"], serde_json::Value::Null);

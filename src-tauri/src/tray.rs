@@ -2,8 +2,8 @@
 //!
 //! The menu is a pure function of the vault's state ([`menu_model`]): locked, it offers *Unlock…*; unlocked, the
 //! favourites in the user's order (labels name the issuer and account, never a code or key), each copying its
-//! current code exactly as a card does ([`commands::copy_account_code`]), then *Show Twofold*, *Lock* (the Lock
-//! button's [`commands::lock`]) and *Quit*. It is rebuilt on lock, on unlock, and from the vault's save hook; a
+//! current code exactly as a card does ([`vault::copy_code`]), then *Show Twofold*, *Lock* (the Lock
+//! button's [`vault::lock`]) and *Quit*. It is rebuilt on lock, on unlock, and after every save ([`watch`]); a
 //! rebuild compares the new model with the one shown and touches the native menu only when they differ, on the
 //! main thread, with no lock of ours held.
 //!
@@ -19,10 +19,10 @@ use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Emitter, Manager, Runtime, Window, WindowEvent};
 use twofold_core::{Account, AccountId};
 
-use crate::backend::OpenVault;
-use crate::commands;
 use crate::ipc::{EVENT_VAULT_LOCKED, Settings};
-use crate::state::{AppState, VaultState};
+use crate::rt::Guarded;
+use crate::state::{AppState, VaultEvent, VaultState};
+use crate::{vault, window};
 
 /// The tray's catalog, shared with the web UI.
 const CATALOG: &str = include_str!("../../ui/src/lib/i18n/en/tray.json");
@@ -143,29 +143,19 @@ pub fn action(id: &str) -> Option<Action> {
 pub fn handle<R: Runtime>(app: &AppHandle<R>, id: &str) {
     match action(id) {
         Some(Action::Copy(account)) => {
-            let state = app.state::<AppState>();
-            if let Err(e) = commands::copy_account_code(app, &state, account) {
+            if let Err(e) = vault::copy_code(app, account) {
                 // E.g. an HOTP favourite with no code shown yet: the window is where that is done.
                 log::info!("tray: cannot copy a code ({e}); showing the window");
-                show_window(app);
+                window::show(app);
             }
         }
-        Some(Action::Show) => show_window(app),
+        Some(Action::Show) => window::show(app),
         Some(Action::Lock) => {
-            commands::lock(app);
+            vault::lock(app);
             let _ = app.emit(EVENT_VAULT_LOCKED, ());
         }
         Some(Action::Quit) => app.exit(0),
         None => {}
-    }
-}
-
-/// Brings the main window back (from hidden, minimized or behind others) and focuses it.
-pub fn show_window<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
     }
 }
 
@@ -178,7 +168,7 @@ pub struct TrayMenu {
 impl TrayMenu {
     /// The menu model last applied.
     pub fn shown(&self) -> Option<Vec<Entry>> {
-        self.shown.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.shown.guard().clone()
     }
 }
 
@@ -201,25 +191,30 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let icon = builder.build(app)?;
     app.manage(Icon(icon));
     if let Some(menu) = app.try_state::<TrayMenu>() {
-        *menu.shown.lock().unwrap_or_else(|p| p.into_inner()) = Some(model);
+        *menu.shown.guard() = Some(model);
     }
     Ok(())
 }
 
-/// Hooks the vault's saves: a save that changes the favourites (set, order, names) rebuilds the menu.
-pub fn attach<R: Runtime>(app: &AppHandle<R>, vault: &mut OpenVault) {
-    let app = app.clone();
-    vault.add_on_save(std::sync::Arc::new(move |contents: &twofold_core::vault::VaultContents| {
-        // A save that lands after a lock must not bring the favourites back.
-        let unlocked = app.try_state::<AppState>().is_some_and(|s| matches!(&*s.vault(), VaultState::Unlocked(_)));
-        if unlocked {
-            refresh(&app, menu_model(Some(&favourites(&contents.accounts))));
+/// Follows the vault: unlock and lock rebuild the menu from the state; a save that changes the favourites
+/// (set, order, names) rebuilds it from the saved contents.
+pub fn watch<R: Runtime>(app: &AppHandle<R>) {
+    let handle = app.clone();
+    app.state::<AppState>().listen(std::sync::Arc::new(move |event| match event {
+        VaultEvent::Opened | VaultEvent::Locked => vault_changed(&handle),
+        VaultEvent::Saved(contents) => {
+            // A save that lands after a lock must not bring the favourites back.
+            let unlocked =
+                handle.try_state::<AppState>().is_some_and(|s| matches!(&*s.vault(), VaultState::Unlocked(_)));
+            if unlocked {
+                refresh(&handle, menu_model(Some(&favourites(&contents.accounts))));
+            }
         }
     }));
 }
 
 /// The vault was locked or unlocked: rebuild the menu from the state.
-pub fn vault_changed<R: Runtime>(app: &AppHandle<R>) {
+fn vault_changed<R: Runtime>(app: &AppHandle<R>) {
     refresh(app, menu_model(current_favourites(app).as_deref()));
 }
 
@@ -227,7 +222,7 @@ pub fn vault_changed<R: Runtime>(app: &AppHandle<R>) {
 fn current_favourites<R: Runtime>(app: &AppHandle<R>) -> Option<Vec<Favourite>> {
     let state = app.try_state::<AppState>()?;
     match &*state.vault() {
-        VaultState::Unlocked(open) => Some(favourites(open.vault.accounts())),
+        VaultState::Unlocked(open) => Some(favourites(open.accounts())),
         VaultState::Locked => None,
     }
 }
@@ -242,7 +237,7 @@ fn refresh<R: Runtime>(app: &AppHandle<R>, model: Vec<Entry>) {
 fn apply<R: Runtime>(app: &AppHandle<R>, model: Vec<Entry>) {
     let Some(menu) = app.try_state::<TrayMenu>() else { return };
     {
-        let mut shown = menu.shown.lock().unwrap_or_else(|p| p.into_inner());
+        let mut shown = menu.shown.guard();
         if shown.as_ref() == Some(&model) {
             return;
         }
@@ -277,8 +272,55 @@ fn mnemonic_safe(text: &str) -> String {
     text.replace('&', "&&")
 }
 
-/// Whether closing the window hides it instead of quitting: only with the setting on and a tray to come back
-/// through.
+/// Whether a tray host is running to show our icon: a StatusNotifier watcher on the session bus (KDE, GNOME
+/// with the AppIndicator extension, most panels) or an XEmbed system tray on the X display. libayatana
+/// creates the icon either way, so without a host close-to-tray would hide the window with no icon to bring
+/// it back.
+pub fn host_present() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        linux_host::status_notifier_watcher() || linux_host::xembed_tray()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        true
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod linux_host {
+    use x11rb::connection::Connection as _;
+    use x11rb::protocol::xproto::ConnectionExt as _;
+
+    /// `org.kde.StatusNotifierWatcher` has an owner on the session bus.
+    pub fn status_notifier_watcher() -> bool {
+        let Ok(connection) = zbus::blocking::Connection::session() else { return false };
+        let Ok(bus) = zbus::blocking::fdo::DBusProxy::new(&connection) else { return false };
+        let Ok(name) = zbus::names::BusName::try_from("org.kde.StatusNotifierWatcher") else { return false };
+        bus.name_has_owner(name).unwrap_or(false)
+    }
+
+    /// The X selection `_NET_SYSTEM_TRAY_S<screen>` has an owner (the freedesktop system tray protocol).
+    pub fn xembed_tray() -> bool {
+        if std::env::var_os("DISPLAY").is_none() {
+            return false;
+        }
+        let Ok((connection, screen)) = x11rb::connect(None) else { return false };
+        let name = format!("_NET_SYSTEM_TRAY_S{screen}");
+        let owner = connection
+            .intern_atom(false, name.as_bytes())
+            .ok()
+            .and_then(|cookie| cookie.reply().ok())
+            .and_then(|atom| connection.get_selection_owner(atom.atom).ok())
+            .and_then(|cookie| cookie.reply().ok())
+            .map(|reply| reply.owner);
+        let _ = connection.flush();
+        owner.is_some_and(|owner| owner != x11rb::NONE)
+    }
+}
+
+/// Whether closing the window hides it instead of quitting: only with the setting on and a tray (our icon
+/// and a host showing it) to come back through.
 pub fn hides_on_close(settings: &Settings, has_tray: bool) -> bool {
     settings.close_to_tray && has_tray
 }
@@ -288,7 +330,7 @@ pub fn hides_on_close(settings: &Settings, has_tray: bool) -> bool {
 pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     let WindowEvent::CloseRequested { api, .. } = event else { return };
     let app = window.app_handle();
-    let has_tray = app.try_state::<Icon<R>>().is_some();
+    let has_tray = app.try_state::<Icon<R>>().is_some() && host_present();
     if app.try_state::<AppState>().is_some_and(|s| hides_on_close(&s.settings(), has_tray)) {
         api.prevent_close();
         let _ = window.hide();

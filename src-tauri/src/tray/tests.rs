@@ -9,8 +9,8 @@ use tauri::{Listener, Manager};
 use twofold_core::{Account, AccountId, OtpParams, Secret};
 
 use super::*;
-use crate::commands::MemoryClipboard;
-use crate::tests::{Harness, harness};
+use crate::clipboard::{ClipboardMark, MemoryClipboard};
+use crate::testing::{Harness, harness};
 
 const KEY: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
@@ -199,9 +199,8 @@ fn clicking_a_favourite_copies_its_code_and_schedules_the_clearing() {
         .collect();
     assert!(expected.contains(&copied), "copied {copied}, expected one of {expected:?}");
     // The same mark as a card's copy: the clearing is scheduled for this code.
-    let state = app.state::<AppState>();
-    assert_eq!(state.clipboard_mark().text.as_deref().map(String::as_str), Some(copied.as_str()));
-    assert_eq!(state.clipboard_mark().generation, 1);
+    assert_eq!(app.state::<ClipboardMark>().text().as_deref(), Some(copied.as_str()));
+    assert_eq!(app.state::<ClipboardMark>().generation(), 1);
 
     // The clearing comes (1 s configured); bounded wait, polled.
     let started = Instant::now();
@@ -209,7 +208,7 @@ fn clicking_a_favourite_copies_its_code_and_schedules_the_clearing() {
         assert!(started.elapsed() < Duration::from_secs(20), "the clipboard was never cleared");
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(state.clipboard_mark().text.is_none());
+    assert!(app.state::<ClipboardMark>().text().is_none());
 }
 
 #[test]
@@ -231,7 +230,7 @@ fn a_favourite_copied_from_the_tray_is_the_cards_copy() {
         .map(|&t| twofold_core::otp::code(&account.secret, &account.otp, t).unwrap().code)
         .collect();
     assert!(around.contains(from_tray.as_ref().unwrap()), "{from_tray:?} not in {around:?}");
-    assert_eq!(app.state::<AppState>().clipboard_mark().generation, 2);
+    assert_eq!(app.state::<ClipboardMark>().generation(), 2);
 }
 
 #[test]

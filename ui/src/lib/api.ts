@@ -20,7 +20,8 @@ import type { ErrorPayload } from "./ipc/ErrorPayload";
 import type { ImportDrop } from "./ipc/ImportDrop";
 import type { ImportFileView } from "./ipc/ImportFileView";
 import type { ImportOutcome } from "./ipc/ImportOutcome";
-import type { LinkPreview } from "./ipc/LinkPreview";
+import type { StagedAccountView } from "./ipc/StagedAccountView";
+import type { TrayStatus } from "./ipc/TrayStatus";
 import type { NewAccount } from "./ipc/NewAccount";
 import type { QuickSwitcherOpen } from "./ipc/QuickSwitcherOpen";
 import type { QuickSwitcherStatus } from "./ipc/QuickSwitcherStatus";
@@ -70,7 +71,7 @@ export const api = {
   accounts: {
     list: () => invoke<AccountList>("list_accounts"),
     add: (account: NewAccount) => invoke<AddOutcome>("add_account", { account }),
-    previewLink: (link: string) => invoke<LinkPreview>("preview_link", { link }),
+    previewLink: (link: string) => invoke<StagedAccountView>("preview_link", { link }),
     addLink: (link: string) => invoke<AddOutcome>("add_account_link", { link }),
     update: (id: string, edit: AccountEdit) => invoke<void>("update_account", { id, edit }),
     remove: (id: string) => invoke<void>("delete_account", { id }),
@@ -129,6 +130,10 @@ export const api = {
     /** The hourly check's results; resolves to the unsubscribe function. */
     onChecked: (handler: (check: ClockCheck) => void) =>
       listen<ClockCheck>("clock-checked", (event) => handler(event.payload)),
+  },
+  tray: {
+    /** Whether a tray host runs here (close to tray needs one to bring the window back). */
+    status: () => invoke<TrayStatus>("tray_status"),
   },
   switcher: {
     /** Hides the main window (after the quick switcher copied a code, or when it closes). */

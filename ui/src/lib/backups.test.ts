@@ -10,7 +10,6 @@ const settings: Settings = defaultSettings();
 const off = {
   enabled: false,
   kind: "off",
-  warning: false,
   message: "Automatic backups are off",
   lastSuccess: null,
   failure: null,
@@ -182,7 +181,6 @@ describe("the backup status line", () => {
       backup_status: () => ({
         enabled: true,
         kind: "failed",
-        warning: true,
         message: "Backup failed 2026-11-23 00:40:00 UTC: could not create the backup folder /x: not a directory",
         lastSuccess: null,
         failure: "could not create the backup folder /x: not a directory",

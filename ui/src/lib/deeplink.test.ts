@@ -9,7 +9,7 @@ afterEach(() => cleanup());
 /** What the shell hands over for an opened link: a description of the staged account, never the link. */
 const opened: ScanFound = {
   accounts: [
-    { index: 0, issuer: "Example", name: "alice@example.com", kind: "totp", algorithm: "SHA1", digits: 6, period: 30, duplicates: [] },
+    { index: 0, issuer: "Example", name: "alice@example.com", kind: "totp", algorithm: "SHA1", digits: 6, period: 30, duplicate: false, duplicates: [], warnings: [] },
   ],
   batch: null,
   notes: [],

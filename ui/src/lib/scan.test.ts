@@ -2,12 +2,12 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/sv
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import AddAccount from "./components/AddAccount.svelte";
 import type { CameraEvent } from "./ipc/CameraEvent";
-import type { PendingAccount } from "./ipc/PendingAccount";
+import type { StagedAccountView } from "./ipc/StagedAccountView";
 import type { ScanFound } from "./ipc/ScanFound";
 import { batchProgress, isImagePath, setChannelFactory } from "./scan";
 import { mockIpc } from "./testing";
 
-function pending(index: number, overrides: Partial<PendingAccount> = {}): PendingAccount {
+function pending(index: number, overrides: Partial<StagedAccountView> = {}): StagedAccountView {
   return {
     index,
     issuer: `Service ${index}`,
@@ -16,7 +16,9 @@ function pending(index: number, overrides: Partial<PendingAccount> = {}): Pendin
     algorithm: "SHA1",
     digits: 6,
     period: 30,
+    duplicate: false,
     duplicates: [],
+    warnings: [],
     ...overrides,
   };
 }
@@ -92,7 +94,7 @@ describe("Add account: image, clipboard and screen", () => {
 
   it("lists a transfer export with duplicates unchecked and adds the chosen ones", async () => {
     const found: ScanFound = {
-      accounts: [pending(0), pending(1, { duplicates: ["Service 1 (user1@example.com)"] }), pending(2)],
+      accounts: [pending(0), pending(1, { duplicate: true, duplicates: ["Service 1 (user1@example.com)"] }), pending(2)],
       batch: { received: 2, total: 2 },
       notes: [],
     };

@@ -48,4 +48,15 @@ describe("close to tray on the Settings page", () => {
     // Nothing else changed.
     expect(saved[0]).toEqual({ ...defaultSettings(), closeToTray: false });
   });
+
+  it("is unavailable, and says why, when no tray host runs", async () => {
+    setInvoker(async (cmd) => {
+      if (cmd === "tray_status") return { host: false };
+      throw { code: "not_available", message: `no mock for ${cmd}` };
+    });
+    render(SettingsPage, { settings: defaultSettings(), onSaved: () => {}, onCancel: () => {} });
+    const box = screen.getByRole("checkbox", { name: t("tray.closeToTray") }) as HTMLInputElement;
+    await vi.waitFor(() => expect(box.disabled).toBe(true));
+    expect(screen.getByText(t("tray.closeToTrayUnavailable"))).toBeTruthy();
+  });
 });

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use twofold_core::export::{self, PlaintextAck, Protection};
 use twofold_core::{Account, OtpParams, Secret};
 
-use super::{Harness, harness};
+use crate::testing::{Harness, harness};
 
 const VAULT_PASSWORD: &str = "correct horse battery";
 const FILE_PASSWORD: &str = "file password";

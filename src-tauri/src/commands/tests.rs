@@ -1,48 +1,9 @@
 //! Command wiring through Tauri's real IPC path (`tauri::test`), pinning the JSON the UI receives.
 
 use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
-use tauri::webview::InvokeRequest;
-use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+use tauri::Manager;
 
-use crate::state::Paths;
-
-pub(crate) struct Harness {
-    pub(crate) _app: App<MockRuntime>,
-    pub(crate) window: WebviewWindow<MockRuntime>,
-    pub(crate) dir: std::path::PathBuf,
-}
-
-impl Drop for Harness {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-pub(crate) fn harness(name: &str) -> Harness {
-    let dir = std::env::temp_dir().join(format!("twofold-shell-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let app = crate::configure(mock_builder(), Paths::in_dir(&dir)).build(mock_context(noop_assets())).unwrap();
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Harness { _app: app, window, dir }
-}
-
-impl Harness {
-    pub(crate) fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().unwrap())
-    }
-}
+use crate::testing::{Harness, harness};
 
 #[test]
 fn a_fresh_folder_has_no_vault() {
@@ -144,11 +105,11 @@ fn typed_accounts_are_range_checked_with_the_cores_limits() {
         counter: 0,
         groups: vec![" Work ".into(), "Work".into(), "".into()],
     };
-    let account = crate::commands::account_from_input(&input(6, 30, "GEZD GNBV GY3T QOJQ"), 100).unwrap();
+    let account = crate::commands::accounts::account_from_input(&input(6, 30, "GEZD GNBV GY3T QOJQ"), 100).unwrap();
     assert_eq!((account.issuer.as_str(), account.groups.clone()), ("Example", vec!["Work".to_string()]));
-    assert!(crate::commands::account_from_input(&input(3, 30, "GEZDGNBV"), 0).is_err());
-    assert!(crate::commands::account_from_input(&input(6, 0, "GEZDGNBV"), 0).is_err());
-    assert!(crate::commands::account_from_input(&input(6, 30, "not base32!"), 0).is_err());
+    assert!(crate::commands::accounts::account_from_input(&input(3, 30, "GEZDGNBV"), 0).is_err());
+    assert!(crate::commands::accounts::account_from_input(&input(6, 0, "GEZDGNBV"), 0).is_err());
+    assert!(crate::commands::accounts::account_from_input(&input(6, 30, "not base32!"), 0).is_err());
 }
 
 #[test]
@@ -381,7 +342,7 @@ fn automatic_backups_are_turned_on_with_the_vault_password_and_report_failures()
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     state.backups.run_pending(now, true);
     let status = h.invoke("backup_status", json!({})).unwrap();
-    assert_eq!(status["warning"], json!(true), "{status}");
+    assert_eq!(status["enabled"], json!(true), "{status}");
     assert!(status["message"].as_str().unwrap().starts_with("Backup failed"), "{status}");
     assert_eq!(status["kind"], json!("failed"), "{status}");
     assert!(status["failure"].as_str().unwrap().contains("could not create the backup folder"), "{status}");
@@ -421,7 +382,12 @@ fn saving_the_settings_page_keeps_the_remembered_camera() {
     // The Add account dialog remembered a camera after the settings page loaded (without it, or with an older one).
     let page = h.invoke("get_settings", json!({})).unwrap();
     let state = h.window.state::<crate::state::AppState>();
-    state.settings.lock().unwrap().camera = Some("fake:/tmp/frames.y4m".into());
+    state
+        .replace_settings(|s| {
+            s.camera = Some("fake:/tmp/frames.y4m".into());
+            Ok(())
+        })
+        .unwrap();
     for camera in [None, Some("device:0")] {
         let mut page = page.clone();
         page["clipboardClearSeconds"] = json!(10);

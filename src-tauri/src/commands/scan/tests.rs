@@ -11,8 +11,9 @@ use twofold_camera::CameraId;
 use twofold_core::export::qr::QrMatrix;
 use twofold_core::{Account, OtpParams, Secret, migration};
 
-use super::{CameraEvent, CameraSink, ScanState, start_scan};
-use crate::tests::{Harness, harness};
+use crate::camera::{CameraSink, CameraState, fake_camera_arg, start_scan};
+use crate::ipc::CameraEvent;
+use crate::testing::{Harness, harness};
 
 const LINK: &str = "otpauth://totp/Example:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example";
 const KEY: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -39,6 +40,12 @@ fn qr_png(dir: &Path, file: &str, text: &str) -> PathBuf {
 
 fn scan_image(h: &Harness, path: &Path) -> Result<Value, Value> {
     h.invoke("scan_image", json!({"path": path.display().to_string()}))
+}
+
+/// How many scanned accounts wait in the open vault (none once it is locked: they go with it).
+fn staged_count(h: &Harness) -> usize {
+    let state = h._app.state::<crate::state::AppState>();
+    state.with_unlocked(|open| Ok(open.staged.as_ref().map_or(0, |s| s.accounts.len()))).unwrap_or(0)
 }
 
 fn account_count(h: &Harness) -> usize {
@@ -139,9 +146,9 @@ fn locking_forgets_what_was_scanned() {
     let h = unlocked("scan-lock");
     let path = qr_png(&h.dir, "setup.png", LINK);
     scan_image(&h, &path).unwrap();
-    assert_eq!(h._app.state::<ScanState>().pending_count(), 1);
+    assert_eq!(staged_count(&h), 1);
     assert_eq!(h.invoke("lock_vault", json!({})), Ok(Value::Null));
-    assert_eq!(h._app.state::<ScanState>().pending_count(), 0);
+    assert_eq!(staged_count(&h), 0);
     assert_eq!(scan_image(&h, &path).unwrap_err()["code"], json!("locked"));
     assert_eq!(h.invoke("unlock_vault", json!({"password": "correct horse battery"})), Ok(Value::Null));
     assert_eq!(h.invoke("add_pending", json!({"indices": [0]})).unwrap_err()["code"], json!("invalid_input"));
@@ -151,7 +158,7 @@ fn locking_forgets_what_was_scanned() {
 #[test]
 fn the_camera_list_offers_the_fake_camera_first() {
     let h = unlocked("scan-cameras");
-    let state = h._app.state::<ScanState>();
+    let state = h._app.state::<CameraState>();
     state.set_fake_camera(h.dir.join("frames.y4m"));
     let list = h.invoke("list_cameras", json!({})).unwrap();
     let id = format!("fake:{}", h.dir.join("frames.y4m").display());
@@ -163,10 +170,10 @@ fn the_camera_list_offers_the_fake_camera_first() {
 #[test]
 fn the_fake_camera_argument_is_read() {
     let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>().into_iter();
-    assert_eq!(super::fake_camera_arg(args(&["--fake-camera", "/f.y4m"])), Ok(Some("/f.y4m".into())));
-    assert_eq!(super::fake_camera_arg(args(&["--data-dir", "/d", "--fake-camera=/g"])), Ok(Some("/g".into())));
-    assert_eq!(super::fake_camera_arg(args(&[])), Ok(None));
-    assert!(super::fake_camera_arg(args(&["--fake-camera"])).is_err());
+    assert_eq!(fake_camera_arg(args(&["--fake-camera", "/f.y4m"])), Ok(Some("/f.y4m".into())));
+    assert_eq!(fake_camera_arg(args(&["--data-dir", "/d", "--fake-camera=/g"])), Ok(Some("/g".into())));
+    assert_eq!(fake_camera_arg(args(&[])), Ok(None));
+    assert!(fake_camera_arg(args(&["--fake-camera"])).is_err());
 }
 
 #[derive(Default)]
@@ -216,7 +223,7 @@ fn the_camera_adds_exactly_one_account_after_blank_frames_and_stops() {
     let recorder = Arc::new(Recorder::default());
     let sink: Arc<dyn CameraSink> = recorder.clone();
     start_scan(h._app.handle(), &CameraId::Fake(path), sink).unwrap();
-    let state = h._app.state::<ScanState>();
+    let state = h._app.state::<CameraState>();
     // Bounded wait for the outcome (a failure, not a timing assertion: the loop plays 20 frames at 20 fps).
     let started = Instant::now();
     while !recorder.events.lock().unwrap().iter().any(|e| matches!(e, CameraEvent::Found { .. })) {
@@ -247,7 +254,7 @@ fn locking_stops_the_camera() {
     let frames: Vec<Vec<u8>> = (0..4).map(|_| vec![200u8; W * H]).collect();
     twofold_camera::fake::write_y4m(&path, W, H, 30, &frames).unwrap();
     start_scan(h._app.handle(), &CameraId::Fake(path), Arc::new(Recorder::default())).unwrap();
-    let state = h._app.state::<ScanState>();
+    let state = h._app.state::<CameraState>();
     assert!(state.camera_running());
     assert_eq!(h.invoke("lock_vault", json!({})), Ok(Value::Null));
     assert!(!state.camera_running(), "lock_vault returns with the camera closed");

@@ -1,0 +1,344 @@
+//! Automatic backups after every change: the vault's saves (through `AppState::notify`) hand the saved
+//! contents here, the core's pure [`Schedule`] says when the next backup is due (at once, then at most one a
+//! minute while changes keep coming), and a background thread writes it with [`auto::run`] (verified, with
+//! rotation) using a [`BackupKey`] derived from the vault password when the vault was unlocked. The status
+//! (last success, last failure and its reason) is kept beside the vault and shown by the UI's status line.
+//! No commands here: the Backups page's verbs live in `commands::backups`.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::time::Duration;
+
+use twofold_core::backup::BackupKey;
+use twofold_core::backup::auto::{self, AutoBackupSettings, BackupStatus, Health, Schedule};
+use twofold_core::vault::{KdfParams, VaultContents};
+use zeroize::Zeroizing;
+
+use crate::ipc::{BackupStatusKind, BackupStatusView, Settings};
+use crate::rt::{Guarded, now_s};
+
+/// Automatic backups: configuration, key, the latest saved contents, the schedule and the status.
+pub struct AutoBackups {
+    inner: Mutex<Inner>,
+    wake: Condvar,
+    /// Held across one whole attempt, so two attempts never overlap.
+    runner: Mutex<()>,
+    status_path: PathBuf,
+}
+
+struct Inner {
+    /// `None` while automatic backups are off.
+    config: Option<AutoBackupSettings>,
+    key: Option<BackupKey>,
+    /// A key is being derived from the password the vault was just unlocked with.
+    deriving: bool,
+    /// The contents of the last save not yet backed up.
+    snapshot: Option<VaultContents>,
+    schedule: Schedule,
+    status: BackupStatus,
+    /// The vault is locked: forget the key and contents once nothing is pending.
+    locked: bool,
+}
+
+fn config_of(settings: &Settings) -> Option<AutoBackupSettings> {
+    (settings.auto_backup && !settings.auto_backup_folder.trim().is_empty()).then(|| AutoBackupSettings {
+        folder: PathBuf::from(settings.auto_backup_folder.trim()),
+        keep: settings.auto_backup_keep.max(1) as usize,
+    })
+}
+
+impl AutoBackups {
+    /// Loads the status kept beside `vault_path` and starts the background thread.
+    pub fn start(vault_path: &Path, settings: &Settings) -> Arc<Self> {
+        let this = Self::without_thread(vault_path, settings);
+        let weak = Arc::downgrade(&this);
+        let _ = std::thread::Builder::new().name("auto-backup".into()).spawn(move || worker(weak));
+        this
+    }
+
+    /// Loads the status; nothing runs until [`run_pending`](Self::run_pending) is called (tests drive time).
+    fn without_thread(vault_path: &Path, settings: &Settings) -> Arc<Self> {
+        let status_path = BackupStatus::path_beside(vault_path);
+        let status = BackupStatus::load(&status_path).unwrap_or_default();
+        Arc::new(Self {
+            inner: Mutex::new(Inner {
+                config: config_of(settings),
+                key: None,
+                deriving: false,
+                snapshot: None,
+                schedule: Schedule::new(),
+                status,
+                locked: true,
+            }),
+            wake: Condvar::new(),
+            runner: Mutex::new(()),
+            status_path,
+        })
+    }
+
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        self.inner.guard()
+    }
+
+    /// New settings: on, off, another folder or count.
+    pub fn configure(&self, settings: &Settings) {
+        let mut inner = self.inner();
+        inner.config = config_of(settings);
+        if inner.config.is_none() {
+            inner.key = None;
+            inner.snapshot = None;
+            inner.schedule = Schedule::new();
+        }
+        drop(inner);
+        self.wake.notify_all();
+    }
+
+    /// The vault was opened (or created) with `password`: derive the backup key in the background when
+    /// automatic backups are on. Its saves arrive through [`changed`](Self::changed).
+    pub fn unlocked(self: &Arc<Self>, password: &Zeroizing<String>) {
+        let mut inner = self.inner();
+        inner.locked = false;
+        if inner.config.is_none() || inner.key.is_some() {
+            return;
+        }
+        inner.deriving = true;
+        drop(inner);
+        let this = Arc::clone(self);
+        let password = password.clone();
+        let _ = std::thread::Builder::new().name("auto-backup-key".into()).spawn(move || {
+            let key = BackupKey::derive(&password, KdfParams::DEFAULT).ok();
+            this.set_key(key);
+        });
+    }
+
+    /// Sets (or forgets) the key automatic backups are sealed with.
+    pub fn set_key(&self, key: Option<BackupKey>) {
+        let mut inner = self.inner();
+        inner.deriving = false;
+        inner.key = key;
+        drop(inner);
+        self.wake.notify_all();
+    }
+
+    /// The vault was saved at `now` with `contents`.
+    pub fn changed(&self, contents: &VaultContents, now: i64) {
+        let mut inner = self.inner();
+        if inner.config.is_none() {
+            return;
+        }
+        inner.snapshot = Some(contents.clone());
+        inner.schedule.changed(now);
+        drop(inner);
+        self.wake.notify_all();
+    }
+
+    /// Asks for a backup of `contents` as soon as the schedule allows (automatic backups were just turned on).
+    pub fn request(&self, contents: &VaultContents, now: i64) {
+        self.changed(contents, now);
+    }
+
+    /// The vault was locked: the key and contents are forgotten once a pending backup is written.
+    pub fn vault_locked(&self) {
+        let mut inner = self.inner();
+        inner.locked = true;
+        if !inner.schedule.pending() {
+            inner.key = None;
+            inner.snapshot = None;
+        }
+        drop(inner);
+        self.wake.notify_all();
+    }
+
+    /// Writes the pending backup if one is due at `now` (or pending at all, with `force`). Returns whether an
+    /// attempt was made. The background thread calls this; tests and quitting call it directly.
+    pub fn run_pending(&self, now: i64, force: bool) -> bool {
+        let _run = self.runner.guard();
+        let (config, key, snapshot, attempt) = {
+            let mut inner = self.inner();
+            let ready = if force { inner.schedule.pending() } else { inner.schedule.is_due(now) };
+            let (Some(config), Some(key), Some(snapshot), true) =
+                (inner.config.clone(), inner.key.clone(), inner.snapshot.clone(), ready)
+            else {
+                return false;
+            };
+            let attempt = inner.schedule.started(now);
+            (config, key, snapshot, attempt)
+        };
+        let result = auto::run(&config.folder, config.keep, &snapshot, &key, now);
+        let mut inner = self.inner();
+        inner.status.record(now, &result);
+        if result.is_err() {
+            inner.schedule.failed(attempt);
+        }
+        if inner.locked && !inner.schedule.pending() {
+            inner.key = None;
+            inner.snapshot = None;
+        }
+        let status = inner.status.clone();
+        drop(inner);
+        // The status file is a convenience for the next start; the status in memory is what the app shows.
+        let _ = status.save(&self.status_path);
+        true
+    }
+
+    /// How long the background thread may sleep.
+    fn sleep_for(inner: &Inner, now: i64) -> Duration {
+        let ready = inner.config.is_some() && inner.key.is_some() && inner.snapshot.is_some();
+        match inner.schedule.due_at() {
+            Some(due) if ready => Duration::from_secs(due.saturating_sub(now).clamp(0, 60) as u64),
+            _ => Duration::from_secs(60),
+        }
+    }
+
+    /// The status line.
+    pub fn status_view(&self) -> BackupStatusView {
+        let inner = self.inner();
+        let enabled = inner.config.is_some();
+        let last_success = inner.status.last_success.as_ref().map(|s| s.at.saturating_mul(1000));
+        let health = inner.status.health();
+        let (failure, failed_at) = match &health {
+            Health::Failed { reason, at, .. } => (Some(reason.clone()), Some(at.saturating_mul(1000))),
+            _ => (None, None),
+        };
+        let waiting_for_key =
+            enabled && !inner.locked && inner.key.is_none() && !inner.deriving && inner.schedule.pending();
+        let (kind, message) = if !enabled {
+            (BackupStatusKind::Off, "Automatic backups are off".to_string())
+        } else if waiting_for_key {
+            (
+                BackupStatusKind::NeedsPassword,
+                "Automatic backups need the vault password: turn them on again on the Backups page".to_string(),
+            )
+        } else {
+            let kind = match health {
+                Health::NeverMade => BackupStatusKind::NeverMade,
+                Health::Ok { .. } => BackupStatusKind::Ok,
+                Health::Failed { .. } => BackupStatusKind::Failed,
+            };
+            (kind, capitalize(&inner.status.message()))
+        };
+        BackupStatusView { enabled, kind, message, last_success, failure, failed_at }
+    }
+}
+
+fn worker(weak: Weak<AutoBackups>) {
+    loop {
+        let Some(this) = weak.upgrade() else { return };
+        this.run_pending(now_s(), false);
+        let inner = this.inner();
+        let sleep = AutoBackups::sleep_for(&inner, now_s());
+        if sleep.is_zero() {
+            continue;
+        }
+        let _ = this.wake.wait_timeout(inner, sleep);
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use twofold_core::backup;
+    use twofold_core::{Account, OtpParams, Secret};
+
+    fn contents(n: usize) -> VaultContents {
+        let mut c = VaultContents::new();
+        for i in 0..n {
+            let secret = Secret::from_bytes(format!("backup-test-key-{i:04}").into_bytes()).unwrap();
+            c.accounts.push(Account::new(format!("Service {i}"), "me", secret, OtpParams::default_totp(), 0));
+        }
+        c
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("twofold-autobackup-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn settings(folder: &Path) -> Settings {
+        Settings { auto_backup: true, auto_backup_folder: folder.display().to_string(), ..Settings::default() }
+    }
+
+    fn key() -> BackupKey {
+        BackupKey::derive("correct horse battery", KdfParams::MINIMUM).unwrap()
+    }
+
+    #[test]
+    fn an_unwritable_folder_raises_the_warning_with_the_reason() {
+        let dir = temp("unwritable");
+        // A folder "inside" a regular file cannot be created, whoever runs the test (root included).
+        std::fs::write(dir.join("a-file"), b"x").unwrap();
+        let folder = dir.join("a-file").join("backups");
+        let auto = AutoBackups::without_thread(&dir.join("twofold.vault"), &settings(&folder));
+        auto.set_key(Some(key()));
+        auto.changed(&contents(2), 1_000);
+        auto.run_pending(1_000, true);
+        let status = auto.status_view();
+        assert!(status.warning(), "{status:?}");
+        assert!(status.message.starts_with("Backup failed"), "{status:?}");
+        assert_eq!(status.kind, BackupStatusKind::Failed, "{status:?}");
+        assert!(status.failed_at.is_some(), "{status:?}");
+        let reason = status.failure.unwrap();
+        assert!(reason.contains("create the backup folder"), "{reason}");
+        assert!(reason.contains("a-file"), "{reason}");
+        // The status survives a restart of the app.
+        let again = AutoBackups::without_thread(&dir.join("twofold.vault"), &settings(&folder));
+        assert!(again.status_view().warning());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_good_folder_gets_verified_backups_coalesced_to_one_a_minute_and_rotated() {
+        let dir = temp("good");
+        let folder = dir.join("backups");
+        let mut s = settings(&folder);
+        s.auto_backup_keep = 2;
+        let auto = AutoBackups::without_thread(&dir.join("twofold.vault"), &s);
+        let on = auto.status_view();
+        assert!(on.enabled && on.warning() && on.message == "No backup has been made yet", "{on:?}");
+        auto.inner().locked = false;
+        auto.set_key(Some(key()));
+        auto.changed(&contents(1), 1_000);
+        assert!(auto.run_pending(1_000, false));
+        // Changes keep coming: nothing is due until a minute after the last attempt.
+        auto.changed(&contents(2), 1_010);
+        auto.changed(&contents(3), 1_020);
+        assert!(!auto.run_pending(1_030, false));
+        assert!(auto.run_pending(1_060, false));
+        auto.changed(&contents(4), 1_200);
+        assert!(auto.run_pending(1_200, false));
+        let files = auto::list(&folder).unwrap();
+        assert_eq!(files.len(), 2, "keep 2: {files:?}");
+        let status = auto.status_view();
+        assert!(!status.warning(), "{status:?}");
+        assert_eq!(status.last_success, Some(1_200_000));
+        assert!(status.message.starts_with("Last backup 1970-01-01"), "{status:?}");
+        let newest = files.iter().max().unwrap();
+        let info = backup::check_backup(newest, "correct horse battery").unwrap();
+        assert_eq!((info.account_count, info.created), (4, 1_200));
+        // Locking forgets the key and the contents once nothing is pending.
+        auto.vault_locked();
+        assert!(auto.inner().key.is_none() && auto.inner().snapshot.is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn off_means_no_backup_and_no_warning() {
+        let dir = temp("off");
+        let auto = AutoBackups::without_thread(&dir.join("twofold.vault"), &Settings::default());
+        auto.set_key(Some(key()));
+        auto.changed(&contents(1), 5);
+        assert!(!auto.run_pending(5, true));
+        let status = auto.status_view();
+        assert_eq!((status.enabled, status.warning()), (false, false));
+        assert_eq!(status.message, "Automatic backups are off");
+        assert!(auto::list(&dir).unwrap().is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,266 @@
+//! The account list and everything done to one account: add, edit, delete, reorder, codes, recovery codes,
+//! and showing its key or QR code after the vault password was typed again.
+
+use tauri::{AppHandle, Runtime, State};
+use twofold_core::{Account, AccountId, OtpKind, OtpParams, Secret};
+use zeroize::Zeroizing;
+
+use crate::error::{ShellError, ShellResult};
+use crate::ipc::{
+    AccountEdit, AccountList, AccountQr, AccountView, AddOutcome, CodeShown, NewAccount, OtpKindView, RecoveryCodeView,
+    RevealedSecret, StagedAccountView,
+};
+use crate::rt::{blocking, now_ms, now_s};
+use crate::staging::{self, StagedAccount};
+use crate::state::AppState;
+use crate::vault::{self, find, find_mut, parse_id};
+
+/// Pixels per QR module: about 300 px for a typical link, sharp on screen and easy for a phone to read.
+const PIXELS_PER_MODULE: u32 = 6;
+
+/// Builds an account from typed fields; the core checks the key and the OTP parameters.
+pub fn account_from_input(input: &NewAccount, now: i64) -> ShellResult<Account> {
+    let secret = Secret::parse_base32(&input.secret).map_err(|e| ShellError::InvalidInput(e.to_string()))?;
+    let otp = match input.kind {
+        OtpKindView::Totp => OtpParams {
+            kind: OtpKind::Totp { period: input.period },
+            algorithm: input.algorithm.into(),
+            digits: input.digits,
+        },
+        OtpKindView::Hotp => OtpParams {
+            kind: OtpKind::Hotp { counter: input.counter },
+            algorithm: input.algorithm.into(),
+            digits: input.digits,
+        },
+        OtpKindView::Steam => OtpParams::steam(),
+    };
+    vault::validate_params(&otp)?;
+    let mut account = Account::new(input.issuer.trim(), input.name.trim(), secret, otp, now);
+    account.groups = clean_groups(&input.groups);
+    Ok(account)
+}
+
+fn clean_groups(groups: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for g in groups.iter().map(|g| g.trim()).filter(|g| !g.is_empty()) {
+        if !out.iter().any(|o| o == g) {
+            out.push(g.to_string());
+        }
+    }
+    out
+}
+
+/// Adds one new account with its warnings, at the end of the manual order.
+async fn add_one(state: &AppState, account: Account, warnings: Vec<String>) -> ShellResult<AddOutcome> {
+    vault::update_accounts(state, move |accounts| {
+        let staged = StagedAccount { account: account.clone(), warnings: warnings.clone() };
+        staging::insert(accounts, [staged]).pop().ok_or_else(|| ShellError::Io("the account was not added".into()))
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn list_accounts(state: State<'_, AppState>) -> ShellResult<AccountList> {
+    let now = now_ms();
+    state.with_unlocked(|open| {
+        let accounts = open
+            .accounts()
+            .iter()
+            .map(|account| {
+                let shown = match account.otp.kind {
+                    OtpKind::Hotp { .. } => {
+                        CodeShown::Hotp(open.hotp_shown.get(&account.id).map(|c| c.to_string()).unwrap_or_default())
+                    }
+                    _ => {
+                        let w = vault::time_code(account, now)?;
+                        CodeShown::Time {
+                            code: w.code,
+                            valid_from: w.valid_from,
+                            valid_until: w.valid_until,
+                            next_code: w.next_code,
+                        }
+                    }
+                };
+                Ok(AccountView::new(account, shown))
+            })
+            .collect::<ShellResult<Vec<_>>>()?;
+        Ok(AccountList { now, accounts })
+    })
+}
+
+#[tauri::command]
+pub async fn add_account(state: State<'_, AppState>, account: NewAccount) -> ShellResult<AddOutcome> {
+    let account = account_from_input(&account, now_s())?;
+    add_one(&state, account, Vec::new()).await
+}
+
+/// What a pasted link would add, before it is added: duplicates and warnings marked as every intake marks them.
+#[tauri::command]
+pub fn preview_link(state: State<'_, AppState>, link: String) -> ShellResult<StagedAccountView> {
+    let (account, warnings) = vault::parse_link(link.trim(), now_s())?;
+    state.with_unlocked(|open| {
+        let staged = [StagedAccount { account, warnings }];
+        staging::views(&staged, open.accounts()).pop().ok_or_else(|| ShellError::Io("nothing to preview".into()))
+    })
+}
+
+#[tauri::command]
+pub async fn add_account_link(state: State<'_, AppState>, link: String) -> ShellResult<AddOutcome> {
+    let (account, warnings) = vault::parse_link(link.trim(), now_s())?;
+    add_one(&state, account, warnings).await
+}
+
+#[tauri::command]
+pub async fn update_account(state: State<'_, AppState>, id: String, edit: AccountEdit) -> ShellResult<()> {
+    let id = parse_id(&id)?;
+    let now = now_s();
+    vault::update_accounts(&state, move |accounts| {
+        let account = find_mut(accounts, id)?;
+        account.issuer = edit.issuer.trim().to_string();
+        account.name = edit.name.trim().to_string();
+        account.groups = clean_groups(&edit.groups);
+        account.note = edit.note.clone();
+        account.favorite = edit.favorite;
+        account.updated = now;
+        Ok(())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn delete_account(state: State<'_, AppState>, id: String) -> ShellResult<()> {
+    let id = parse_id(&id)?;
+    vault::update_accounts(&state, move |accounts| {
+        let before = accounts.len();
+        accounts.retain(|a| a.id != id);
+        if accounts.len() == before { Err(ShellError::NotFound(id.to_string())) } else { Ok(()) }
+    })
+    .await?;
+    let _ = state.with_unlocked(|open| {
+        open.hotp_shown.remove(&id);
+        Ok(())
+    });
+    Ok(())
+}
+
+/// Moves an account to position `to` of the manual order (0 = first) and renumbers the order.
+#[tauri::command]
+pub async fn move_account(state: State<'_, AppState>, id: String, to: u32) -> ShellResult<()> {
+    let id = parse_id(&id)?;
+    vault::update_accounts(&state, move |accounts| {
+        let mut order: Vec<(i64, AccountId)> = accounts.iter().map(|a| (a.order, a.id)).collect();
+        order.sort();
+        let from = order.iter().position(|(_, a)| *a == id).ok_or_else(|| ShellError::NotFound(id.to_string()))?;
+        let entry = order.remove(from);
+        let to = (to as usize).min(order.len());
+        order.insert(to, entry);
+        for (position, (_, account_id)) in order.iter().enumerate() {
+            find_mut(accounts, *account_id)?.order = position as i64;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Shows the next HOTP code: the advanced counter is saved before the code is returned.
+#[tauri::command]
+pub async fn next_hotp_code(state: State<'_, AppState>, id: String) -> ShellResult<String> {
+    let id = parse_id(&id)?;
+    state.with_unlocked(|open| match find(open.accounts(), id)?.otp.kind {
+        OtpKind::Hotp { .. } => Ok(()),
+        _ => Err(ShellError::InvalidInput("only counter-based (HOTP) accounts have a next code".into())),
+    })?;
+    let now = now_s();
+    let code = vault::save_with(&state, move |vault| vault::next_hotp(vault, id, now)).await?;
+    state.with_unlocked(|open| {
+        open.hotp_shown.insert(id, Zeroizing::new(code.clone()));
+        Ok(code)
+    })
+}
+
+/// Copies an account's current code to the clipboard and schedules the clearing.
+#[tauri::command]
+pub fn copy_code<R: Runtime>(app: AppHandle<R>, id: String) -> ShellResult<()> {
+    vault::copy_code(&app, parse_id(&id)?)
+}
+
+#[tauri::command]
+pub fn list_recovery_codes(state: State<'_, AppState>, id: String) -> ShellResult<Vec<RecoveryCodeView>> {
+    let id = parse_id(&id)?;
+    state.with_unlocked(|open| {
+        Ok(find(open.accounts(), id)?
+            .recovery_codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| RecoveryCodeView { index: i as u32, code: c.code.to_string(), used: c.used })
+            .collect())
+    })
+}
+
+/// Adds recovery codes, one per non-empty line of `codes`.
+#[tauri::command]
+pub async fn add_recovery_codes(state: State<'_, AppState>, id: String, codes: String) -> ShellResult<u32> {
+    let id = parse_id(&id)?;
+    let codes = Zeroizing::new(codes);
+    let new: Vec<Zeroizing<String>> =
+        codes.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| Zeroizing::new(l.to_string())).collect();
+    if new.is_empty() {
+        return Err(ShellError::InvalidInput("no recovery codes to add".into()));
+    }
+    vault::update_accounts(&state, move |accounts| {
+        let account = find_mut(accounts, id)?;
+        for code in &new {
+            account.recovery_codes.push(twofold_core::model::RecoveryCode { code: code.clone(), used: false });
+        }
+        Ok(new.len() as u32)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn mark_recovery_code(state: State<'_, AppState>, id: String, index: u32, used: bool) -> ShellResult<()> {
+    let id = parse_id(&id)?;
+    vault::update_accounts(&state, move |accounts| {
+        let code = find_mut(accounts, id)?
+            .recovery_codes
+            .get_mut(index as usize)
+            .ok_or_else(|| ShellError::InvalidInput(format!("no recovery code number {}", index + 1)))?;
+        code.used = used;
+        Ok(())
+    })
+    .await
+}
+
+/// Shows an account's key and link after checking the vault password again.
+#[tauri::command]
+pub async fn reveal_secret(state: State<'_, AppState>, id: String, password: String) -> ShellResult<RevealedSecret> {
+    let id = parse_id(&id)?;
+    state.with_unlocked(|open| find(open.accounts(), id).map(|_| ()))?;
+    let vault = vault::after_password(&state, password).await?;
+    let account = find(&vault.contents().accounts, id)?;
+    let link = vault::format_link(account);
+    Ok(RevealedSecret { secret: account.secret.to_base32().to_string(), link: link.to_string() })
+}
+
+/// Draws an account's QR code (a PNG; the link it holds never crosses IPC as text) after checking the vault
+/// password again.
+#[tauri::command]
+pub async fn show_account_qr(state: State<'_, AppState>, id: String, password: String) -> ShellResult<AccountQr> {
+    let id = parse_id(&id)?;
+    state.with_unlocked(|open| find(open.accounts(), id).map(|_| ()))?;
+    let vault = vault::after_password(&state, password).await?;
+    blocking(move || {
+        let account = find(&vault.contents().accounts, id)?;
+        let png = vault::link_qr_png(account, PIXELS_PER_MODULE)?;
+        let size = png_side(&png).ok_or_else(|| ShellError::Io("the QR image was not drawn".into()))?;
+        let image = Zeroizing::new(format!("data:image/png;base64,{}", data_encoding::BASE64.encode(&png)));
+        Ok(AccountQr { image: image.to_string(), size })
+    })
+    .await
+}
+
+/// The width of a PNG, from its header (our QR images are square).
+fn png_side(png: &[u8]) -> Option<u32> {
+    let width: [u8; 4] = png.get(16..20)?.try_into().ok()?;
+    Some(u32::from_be_bytes(width))
+}

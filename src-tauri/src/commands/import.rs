@@ -1,0 +1,173 @@
+//! The Import page: another app's export or backup, in the core's two phases. [`choose_import_file`] reads a
+//! file (the path given, or one chosen in the native dialog) and inspects it; a plain file is converted at
+//! once, an encrypted one waits for [`unlock_import_file`]. The file and its accounts are staged in the open
+//! vault (`staging::Origin::Import`): the webview sees each entry's description and refers to it by index in
+//! [`import_accounts`]. Cancelling, importing and locking drop them (zeroized).
+
+use std::path::Path;
+
+use tauri::{AppHandle, Runtime, State};
+use twofold_core::import::{self, Format, ImportError, ImportReport};
+use zeroize::Zeroizing;
+
+use crate::dialog::{self, Purpose};
+use crate::error::{ShellError, ShellResult};
+use crate::ipc::{ImportFileView, ImportOutcome};
+use crate::rt::{blocking, now_s};
+use crate::staging::{self, ImportFile, Origin, Staged};
+use crate::state::AppState;
+use crate::vault;
+
+fn no_pending() -> ShellError {
+    ShellError::InvalidInput("no file is being imported: choose one first".into())
+}
+
+/// The file's bytes, refusing anything larger than an export can be before reading it. *Slow.*
+fn read_file(path: &Path) -> ShellResult<Zeroizing<Vec<u8>>> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| ShellError::Io(format!("cannot read {shown}: {e}")))?;
+    if !meta.is_file() {
+        return Err(ShellError::InvalidInput(format!("{shown} is not a file")));
+    }
+    let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    if len > import::MAX_FILE_LEN {
+        return Err(ShellError::InvalidInput(format!(
+            "{shown}: {}",
+            ImportError::TooLarge { len, max: import::MAX_FILE_LEN }
+        )));
+    }
+    Ok(Zeroizing::new(std::fs::read(path).map_err(|e| ShellError::Io(format!("cannot read {shown}: {e}")))?))
+}
+
+/// Reads `bytes` as `format`; `Ok(None)` when the file turns out to need a password. *Slow.*
+fn convert(
+    file_name: &str,
+    bytes: &[u8],
+    format: Format,
+    password: Option<&str>,
+    now: i64,
+) -> ShellResult<Option<ImportReport>> {
+    match import::import(bytes, format, password, now) {
+        Ok(report) => Ok(Some(report)),
+        Err(ImportError::PasswordRequired) if password.is_none() => Ok(None),
+        Err(error) => Err(ShellError::from_import(file_name, error)),
+    }
+}
+
+/// The staged import file and its accounts, as the page sees them.
+fn file_view(staged: &Staged, existing: &[twofold_core::Account]) -> ShellResult<ImportFileView> {
+    let file = staged.import_file().ok_or_else(no_pending)?;
+    Ok(file.view(&staged.accounts, existing))
+}
+
+/// Reads and inspects a file to import: `path` if given (drag and drop, tests), else the one the user picks
+/// in the native dialog (`None` when the dialog is cancelled). A plain file is read at once; an encrypted one
+/// waits for [`unlock_import_file`]. Replaces any file chosen before.
+#[tauri::command]
+pub async fn choose_import_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: Option<String>,
+) -> ShellResult<Option<ImportFileView>> {
+    state.with_unlocked(|_| Ok(()))?;
+    let Some(path) = dialog::choose(&app, path, Purpose::ImportFile).await? else { return Ok(None) };
+    let file_name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let now = now_s();
+    let name = file_name.clone();
+    let (bytes, inspection, report) = blocking(move || {
+        let bytes = read_file(&path)?;
+        let inspection = import::inspect(&bytes, Some(&name)).map_err(|e| ShellError::from_import(&name, e))?;
+        let report = if inspection.encrypted { None } else { convert(&name, &bytes, inspection.format, None, now)? };
+        Ok((bytes, inspection, report))
+    })
+    .await?;
+    state.with_unlocked(move |open| {
+        let encrypted = inspection.encrypted || report.is_none();
+        let staged = Staged::import(ImportFile::new(file_name, bytes, inspection.format, encrypted), report);
+        let view = file_view(&staged, open.accounts())?;
+        open.staged = Some(staged);
+        Ok(Some(view))
+    })
+}
+
+/// Decrypts the chosen file with its password. A wrong password is `wrong_password`: the file stays chosen
+/// and the user may try again.
+#[tauri::command]
+pub async fn unlock_import_file(state: State<'_, AppState>, password: String) -> ShellResult<ImportFileView> {
+    let password = vault::password(password)?;
+    let (token, file_name, bytes, format) = state.with_unlocked(|open| {
+        let file = open.staged.as_ref().and_then(Staged::import_file).ok_or_else(no_pending)?;
+        Ok((file.token, file.file_name.clone(), file.bytes.clone(), file.format))
+    })?;
+    let now = now_s();
+    let name = file_name.clone();
+    let report =
+        blocking(move || convert(&name, &bytes, format, Some(password.as_str()), now)?.ok_or_else(no_pending)).await?;
+    state.with_unlocked(|open| {
+        let staged = open.staged.as_mut().ok_or_else(no_pending)?;
+        let Origin::Import(file) = &mut staged.origin else { return Err(no_pending()) };
+        if file.token != token {
+            return Err(no_pending());
+        }
+        staged.accounts = file.take_report(report);
+        let existing = &open.vault.contents().accounts;
+        let staged = open.staged.as_ref().ok_or_else(no_pending)?;
+        file_view(staged, existing)
+    })
+}
+
+/// Adds the chosen entries (indices into the preview) to the vault and drops the staged file.
+#[tauri::command]
+pub async fn import_accounts(state: State<'_, AppState>, indices: Vec<u32>) -> ShellResult<ImportOutcome> {
+    let (chosen, outcome) = state.with_unlocked(|open| {
+        let staged = open.staged.as_ref().ok_or_else(no_pending)?;
+        let file = staged.import_file().ok_or_else(no_pending)?;
+        if !file.read {
+            return Err(ShellError::InvalidInput("give the file's password first".into()));
+        }
+        if let Some(bad) = indices.iter().find(|&&i| i as usize >= staged.accounts.len()) {
+            return Err(ShellError::InvalidInput(format!("the file has no entry number {}", u64::from(*bad) + 1)));
+        }
+        if indices.is_empty() {
+            return Err(ShellError::InvalidInput("choose at least one account to import".into()));
+        }
+        let views = staged.views(open.accounts());
+        let mut outcome = ImportOutcome {
+            added: Vec::new(),
+            skipped_duplicates: Vec::new(),
+            left_out: 0,
+            problems: file.problems.clone(),
+            warnings: Vec::new(),
+        };
+        for (i, entry) in staged.accounts.iter().enumerate() {
+            let name = entry.account.display_name();
+            if indices.contains(&(i as u32)) {
+                outcome.warnings.extend(entry.warnings.iter().map(|w| format!("{name}: {w}")));
+                outcome.added.push(name);
+            } else if views[i].duplicate {
+                outcome.skipped_duplicates.push(name);
+            } else {
+                outcome.left_out = outcome.left_out.saturating_add(1);
+            }
+        }
+        let staged = open.staged.take().ok_or_else(no_pending)?;
+        Ok((staged.take(&indices)?, outcome))
+    })?;
+    vault::update_accounts(&state, move |accounts| {
+        let copies =
+            chosen.iter().map(|s| staging::StagedAccount { account: s.account.clone(), warnings: s.warnings.clone() });
+        staging::insert(accounts, copies);
+        Ok(())
+    })
+    .await?;
+    Ok(outcome)
+}
+
+/// Forgets the chosen file and what was read from it.
+#[tauri::command]
+pub fn cancel_import(state: State<'_, AppState>) {
+    let _ = state.with_unlocked(|open| {
+        staging::discard_import(&mut open.staged);
+        Ok(())
+    });
+}

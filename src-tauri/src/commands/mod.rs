@@ -1,0 +1,16 @@
+//! The IPC verbs, `verb_noun`, one module per area: the only things the webview can call. Each turns IPC into
+//! calls of the services (`vault`, `staging`, `clipboard`, `dialog`, `camera`, `auto_backup`) and the core;
+//! none decides anything about OTP, links or cryptography, and nothing but `lib.rs` names this module.
+
+pub mod accounts;
+pub mod backups;
+pub mod clock;
+pub mod import;
+pub mod links;
+pub mod scan;
+pub mod settings;
+pub mod switcher;
+pub mod vault;
+
+#[cfg(test)]
+mod tests;

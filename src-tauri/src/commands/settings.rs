@@ -1,0 +1,44 @@
+//! Reading and changing the settings (one store: `AppState::replace_settings`).
+
+use tauri::{AppHandle, Manager, Runtime, State};
+
+use crate::error::ShellResult;
+use crate::ipc::{Settings, TrayStatus};
+use crate::rt::blocking;
+use crate::state::AppState;
+use crate::{switcher, tray, window};
+
+#[tauri::command]
+pub fn get_settings(state: State<'_, AppState>) -> Settings {
+    state.settings()
+}
+
+#[tauri::command]
+pub async fn update_settings<R: Runtime>(app: AppHandle<R>, mut settings: Settings) -> ShellResult<()> {
+    settings.validate().map_err(crate::error::ShellError::InvalidInput)?;
+    let state = app.state::<AppState>();
+    let old_shortcut = state.settings().quick_switcher_shortcut;
+    settings.quick_switcher_shortcut =
+        switcher::apply_setting(&app, old_shortcut.as_deref(), settings.quick_switcher_shortcut.as_deref())?;
+    let handle = app.clone();
+    let saved = blocking(move || {
+        handle.state::<AppState>().replace_settings(move |current| {
+            // The camera is remembered by the Add account dialog (`start_camera`), never chosen on the settings
+            // page: a page loaded before the latest choice must not undo it.
+            let camera = current.camera.take();
+            *current = settings;
+            current.camera = camera;
+            Ok(())
+        })
+    })
+    .await?;
+    window::apply_content_protection(&app, saved.content_protection);
+    Ok(())
+}
+
+/// Whether close to tray can work here: a tray host shows our icon (otherwise the setting is unavailable and
+/// the Settings page says why).
+#[tauri::command]
+pub async fn tray_status() -> ShellResult<TrayStatus> {
+    blocking(|| Ok(TrayStatus { host: tray::host_present() })).await
+}

@@ -1,0 +1,177 @@
+//! The Backups page: backups written and checked, restores, exports, transfer codes, the status line.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A backup that was written and read back.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackupDone {
+    pub path: String,
+    /// How many accounts the backup holds, counted when it was read back.
+    pub account_count: u32,
+    /// Unix milliseconds.
+    #[ts(type = "number")]
+    pub created: i64,
+}
+
+/// What a backup file says about itself (after it was opened with its password).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackupInfoView {
+    pub path: String,
+    pub account_count: u32,
+    /// Unix milliseconds.
+    #[ts(type = "number")]
+    pub created: i64,
+}
+
+/// How one backup account relates to the vault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RestoreItemStatus {
+    /// Not in the vault: a restore adds it.
+    New,
+    /// The vault has the same key already.
+    Duplicate,
+    /// The vault has this account with another key.
+    Changed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RestoreItem {
+    pub name: String,
+    pub status: RestoreItemStatus,
+}
+
+/// What a restore did, or would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RestoreCounts {
+    pub added: u32,
+    pub skipped: u32,
+    pub replaced: u32,
+    pub removed: u32,
+}
+
+/// The preview of a restore, before anything changes.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RestorePreview {
+    pub path: String,
+    /// Unix milliseconds.
+    #[ts(type = "number")]
+    pub created: i64,
+    pub items: Vec<RestoreItem>,
+    pub merge: RestoreCounts,
+    pub replace: RestoreCounts,
+}
+
+/// Merge (keep everything in the vault, add what is new) or replace (make the vault the backup).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RestoreModeView {
+    Merge,
+    Replace,
+}
+
+/// The formats the page exports to, by their CLI names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum ExportFormatView {
+    Aegis,
+    AegisPlain,
+    Otpauth,
+    Paper,
+}
+
+/// A verified export file.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExportDone {
+    pub path: String,
+    pub count: u32,
+    /// Data the format could not carry, one line per account and kind.
+    pub losses: Vec<String>,
+}
+
+/// One Google Authenticator transfer code, as an image only (the link it holds never crosses IPC as text).
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TransferCodeView {
+    /// A `data:image/png;base64,…` URL of the QR code.
+    pub image: String,
+    /// The accounts in this code.
+    pub names: Vec<String>,
+}
+
+impl std::fmt::Debug for TransferCodeView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransferCodeView").field("image", &"<redacted>").field("names", &self.names).finish()
+    }
+}
+
+/// Every transfer code, and the accounts Google Authenticator cannot take.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TransferView {
+    pub codes: Vec<TransferCodeView>,
+    /// "Name — reason" per account left out.
+    pub skipped: Vec<String>,
+}
+
+/// Which sentence the status line shows; the UI words it (through its translation layer) from this and the times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum BackupStatusKind {
+    /// Automatic backups are off.
+    Off,
+    /// On, but the key is gone (e.g. turned on from the settings file): the password must be given again.
+    NeedsPassword,
+    /// On, and no automatic backup was ever made.
+    NeverMade,
+    /// The last attempt succeeded at `last_success`.
+    Ok,
+    /// The last attempt failed at `failed_at` because of `failure`.
+    Failed,
+}
+
+/// The status line of automatic backups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackupStatusView {
+    pub enabled: bool,
+    pub kind: BackupStatusKind,
+    /// One plain sentence.
+    pub message: String,
+    /// Unix milliseconds of the last good automatic backup.
+    #[ts(type = "number | null")]
+    pub last_success: Option<i64>,
+    /// Why the last attempt failed, if it did.
+    pub failure: Option<String>,
+    /// Unix milliseconds of the last failed attempt, when it is newer than the last success.
+    #[ts(type = "number | null")]
+    pub failed_at: Option<i64>,
+}
+
+impl BackupStatusView {
+    /// Whether the line is a warning: automatic backups are on and the last attempt failed, none was ever made
+    /// or the password is needed. The UI derives the same from `enabled` and `kind`.
+    pub fn warning(&self) -> bool {
+        self.enabled && self.kind != BackupStatusKind::Ok
+    }
+}

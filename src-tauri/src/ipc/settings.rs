@@ -1,0 +1,92 @@
+//! The user's preferences: one store (`settings.json` beside the vault, written by `AppState::replace_settings`).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// User preferences, stored next to the vault in plain JSON (they hold nothing secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct Settings {
+    /// Seconds after a copy before the clipboard is cleared (if it still holds our code); 0 = never.
+    pub clipboard_clear_seconds: u32,
+    /// Minutes without input before the vault locks; 0 = never.
+    pub auto_lock_minutes: u32,
+    /// Hide codes until a card is hovered or focused.
+    pub privacy_mode: bool,
+    /// Ask the platform to keep the window out of screen captures.
+    pub content_protection: bool,
+    /// Write a verified backup after changes (at most one a minute), sealed with the vault password.
+    pub auto_backup: bool,
+    /// The folder automatic backups go to (empty until one is chosen).
+    pub auto_backup_folder: String,
+    /// How many automatic backups to keep in that folder.
+    pub auto_backup_keep: u32,
+    /// Compare the system clock with an SNTP server at unlock and hourly, and warn when it is off (off by
+    /// default: it sends a packet to that server).
+    pub clock_check: bool,
+    /// The SNTP server the clock check asks: a host name or address, with an optional `:port`.
+    pub clock_server: String,
+    /// The camera last chosen in the *Add account* dialog (`device:N` or `fake:PATH`); none yet = the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub camera: Option<String>,
+    /// The global shortcut that opens the quick switcher (`Ctrl+Alt+K`, canonical spelling of
+    /// `switcher::canonical`); none = off, the default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub quick_switcher_shortcut: Option<String>,
+    /// Closing the window hides it in the tray instead of quitting (the tray's Quit quits).
+    pub close_to_tray: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            clipboard_clear_seconds: 30,
+            auto_lock_minutes: 5,
+            privacy_mode: false,
+            content_protection: true,
+            auto_backup: false,
+            auto_backup_folder: String::new(),
+            auto_backup_keep: Self::DEFAULT_AUTO_BACKUP_KEEP,
+            clock_check: false,
+            clock_server: Self::DEFAULT_CLOCK_SERVER.into(),
+            camera: None,
+            quick_switcher_shortcut: None,
+            close_to_tray: false,
+        }
+    }
+}
+
+impl Settings {
+    pub const MAX_CLIPBOARD_CLEAR_SECONDS: u32 = 3600;
+    pub const MAX_AUTO_LOCK_MINUTES: u32 = 24 * 60;
+    pub const DEFAULT_AUTO_BACKUP_KEEP: u32 = twofold_core::backup::auto::DEFAULT_KEEP as u32;
+    pub const MAX_AUTO_BACKUP_KEEP: u32 = 1000;
+    pub const DEFAULT_CLOCK_SERVER: &str = "pool.ntp.org";
+
+    /// Rejects values outside the ranges the settings page offers.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.clipboard_clear_seconds > Self::MAX_CLIPBOARD_CLEAR_SECONDS {
+            return Err(format!("clipboard delay must be at most {} seconds", Self::MAX_CLIPBOARD_CLEAR_SECONDS));
+        }
+        if self.auto_lock_minutes > Self::MAX_AUTO_LOCK_MINUTES {
+            return Err(format!("auto-lock delay must be at most {} minutes", Self::MAX_AUTO_LOCK_MINUTES));
+        }
+        if !(1..=Self::MAX_AUTO_BACKUP_KEEP).contains(&self.auto_backup_keep) {
+            return Err(format!("keep between 1 and {} automatic backups", Self::MAX_AUTO_BACKUP_KEEP));
+        }
+        if self.auto_backup && self.auto_backup_folder.trim().is_empty() {
+            return Err("choose a folder for automatic backups".into());
+        }
+        let server = self.clock_server.trim();
+        if server.len() > 255 || server.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/') {
+            return Err("the time server must be a host name or address, like pool.ntp.org".into());
+        }
+        if self.clock_check && server.is_empty() {
+            return Err("the clock check needs a time server, like pool.ntp.org".into());
+        }
+        Ok(())
+    }
+}

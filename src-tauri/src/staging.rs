@@ -1,0 +1,296 @@
+//! Accounts waiting for the user's choice: read from QR codes (camera, image, clipboard, screen), from an
+//! opened `otpauth://` link, or from a file to import. One [`Staged`] value lives inside the open vault
+//! (`Unlocked::staged`), so locking drops it (zeroized) by construction; cancelling and adding drop it too.
+//!
+//! The webview sees each staged account as one [`StagedAccountView`] (issuer, name, type, duplicates marked
+//! the same way for every intake, never a key) and chooses by index. [`insert`] is the one place new accounts
+//! join the vault's list and get their place in the manual order.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use twofold_core::import::{Format, ImportReport};
+use twofold_core::migration::{self, BatchCollector, BatchProgress};
+use twofold_core::{Account, qr, uri};
+use zeroize::Zeroizing;
+
+use crate::error::{ShellError, ShellResult};
+use crate::ipc::{
+    AddOutcome, BatchView, ImportFileView, ImportPreview, ImportProblemView, ScanFound, StagedAccountView,
+};
+
+/// What waits for the user's choice.
+pub struct Staged {
+    pub origin: Origin,
+    pub accounts: Vec<StagedAccount>,
+}
+
+/// One account waiting, with the remarks to show beside it.
+pub struct StagedAccount {
+    pub account: Account,
+    pub warnings: Vec<String>,
+}
+
+/// Where the staged accounts came from.
+pub enum Origin {
+    /// QR codes and opened links; a Google Authenticator transfer export spread over several codes is
+    /// collected here until every part is in.
+    Scan { batch: Option<BatchCollector> },
+    /// A file chosen on the Import page.
+    Import(ImportFile),
+}
+
+/// A file being imported: its bytes (they may be a plain export; zeroized on drop) until it has been read.
+pub struct ImportFile {
+    /// Tells apart files chosen one after the other, so a slow decryption never lands on a newer file.
+    pub token: u64,
+    pub file_name: String,
+    pub bytes: Zeroizing<Vec<u8>>,
+    pub format: Format,
+    pub encrypted: bool,
+    /// Whether the file has been read (an encrypted one waits for its password).
+    pub read: bool,
+    /// The entries that could not be read.
+    pub problems: Vec<ImportProblemView>,
+}
+
+impl ImportFile {
+    pub fn new(file_name: String, bytes: Zeroizing<Vec<u8>>, format: Format, encrypted: bool) -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let token = NEXT.fetch_add(1, Ordering::Relaxed);
+        Self { token, file_name, bytes, format, encrypted, read: false, problems: Vec::new() }
+    }
+}
+
+impl Staged {
+    /// A file to import, with what was read from it (`None`: it waits for its password).
+    pub fn import(mut file: ImportFile, report: Option<ImportReport>) -> Self {
+        let accounts = match report {
+            Some(report) => file.take_report(report),
+            None => Vec::new(),
+        };
+        Self { origin: Origin::Import(file), accounts }
+    }
+
+    /// The import file, when this is one.
+    pub fn import_file(&self) -> Option<&ImportFile> {
+        match &self.origin {
+            Origin::Import(file) => Some(file),
+            Origin::Scan { .. } => None,
+        }
+    }
+
+    /// Every staged account as the webview sees it, duplicates judged against `existing`.
+    pub fn views(&self, existing: &[Account]) -> Vec<StagedAccountView> {
+        views(&self.accounts, existing)
+    }
+
+    /// The accounts at `indices` (the others are dropped with `self`). An index past the end is an error
+    /// naming it (1-based, as the user counts).
+    pub fn take(self, indices: &[u32]) -> ShellResult<Vec<StagedAccount>> {
+        if let Some(bad) = indices.iter().find(|&&i| i as usize >= self.accounts.len()) {
+            return Err(ShellError::InvalidInput(format!("there is no account number {}", u64::from(*bad) + 1)));
+        }
+        let chosen: Vec<StagedAccount> = self
+            .accounts
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| indices.contains(&(*i as u32)))
+            .map(|(_, a)| a)
+            .collect();
+        if chosen.is_empty() {
+            return Err(ShellError::InvalidInput("choose at least one account".into()));
+        }
+        Ok(chosen)
+    }
+}
+
+impl ImportFile {
+    /// Takes the accounts of a read report (with their warnings) and keeps its problems.
+    pub fn take_report(&mut self, report: ImportReport) -> Vec<StagedAccount> {
+        self.read = true;
+        self.problems = report
+            .problems
+            .iter()
+            .map(|p| ImportProblemView { label: p.label.clone(), reason: p.kind.to_string() })
+            .collect();
+        let ImportReport { accounts, warnings, .. } = report;
+        accounts
+            .into_iter()
+            .enumerate()
+            .map(|(i, account)| StagedAccount {
+                account,
+                warnings: warnings.iter().filter(|w| w.index == i).map(|w| w.warning.to_string()).collect(),
+            })
+            .collect()
+    }
+
+    /// The Import page's view of the file and, once read, its preview.
+    pub fn view(&self, accounts: &[StagedAccount], existing: &[Account]) -> ImportFileView {
+        ImportFileView {
+            file_name: self.file_name.clone(),
+            app: self.format.app_name().to_string(),
+            format: self.format.id().to_string(),
+            encrypted: self.encrypted,
+            preview: self
+                .read
+                .then(|| ImportPreview { entries: views(accounts, existing), problems: self.problems.clone() }),
+        }
+    }
+}
+
+/// The one view of staged accounts: a duplicate has the key of an account of `existing` (named) or of an
+/// earlier staged account.
+pub fn views(accounts: &[StagedAccount], existing: &[Account]) -> Vec<StagedAccountView> {
+    accounts
+        .iter()
+        .enumerate()
+        .map(|(i, staged)| {
+            let account = &staged.account;
+            let earlier = accounts[..i].iter().any(|e| e.account.same_key_as(account));
+            StagedAccountView::new(i, account, duplicates_of(existing, account), earlier, staged.warnings.clone())
+        })
+        .collect()
+}
+
+/// Names of the accounts of `existing` with the key and parameters of `account`.
+pub fn duplicates_of(existing: &[Account], account: &Account) -> Vec<String> {
+    existing.iter().filter(|a| a.same_key_as(account)).map(Account::display_name).collect()
+}
+
+/// Adds `new` accounts at the end of the manual order, each with its warnings; says for each which accounts
+/// already had its key.
+pub fn insert(accounts: &mut Vec<Account>, new: impl IntoIterator<Item = StagedAccount>) -> Vec<AddOutcome> {
+    let mut next = accounts.iter().map(|a| a.order).max().map_or(0, |m| m.saturating_add(1));
+    let mut outcomes = Vec::new();
+    for StagedAccount { mut account, warnings } in new {
+        let duplicates = duplicates_of(accounts, &account);
+        account.order = next;
+        next = next.saturating_add(1);
+        outcomes.push(AddOutcome { id: account.id.to_string(), warnings, duplicates });
+        accounts.push(account);
+    }
+    outcomes
+}
+
+// ---- QR codes and links ------------------------------------------------------------------------------------
+
+const MIGRATION_SCHEME: &str = "otpauth-migration://";
+
+/// QR payloads (or links) read from one place, parsed into accounts and transfer-export parts. *Pure*, so it
+/// runs before any lock is taken.
+pub struct Parsed {
+    accounts: Vec<StagedAccount>,
+    parts: Vec<migration::Decoded>,
+    notes: Vec<String>,
+}
+
+/// Parses the authenticator links among `payloads` (read from `what`), created at `now`. Fails when there is
+/// nothing to stage: no payload, no authenticator link, or only broken ones.
+pub fn parse(payloads: &[&str], what: &str, now: i64) -> ShellResult<Parsed> {
+    if payloads.is_empty() {
+        return Err(ShellError::no_qr_code(what));
+    }
+    let links: Vec<&str> = payloads.iter().copied().filter(|p| qr::is_authenticator_link(p)).collect();
+    if links.is_empty() {
+        return Err(ShellError::not_authenticator(payloads.len()));
+    }
+    let mut notes = Vec::new();
+    let ignored = payloads.len() - links.len();
+    if ignored > 0 {
+        notes.push(format!("{ignored} other QR code(s) ignored: not authenticator links"));
+    }
+    let mut accounts = Vec::new();
+    let mut parts = Vec::new();
+    let mut errors = Vec::new();
+    for link in links {
+        if link.trim_start().get(..MIGRATION_SCHEME.len()).is_some_and(|h| h.eq_ignore_ascii_case(MIGRATION_SCHEME)) {
+            match migration::decode(link) {
+                Ok(part) => parts.push(part),
+                Err(e) => errors.push(format!("transfer code: {e}")),
+            }
+            continue;
+        }
+        match uri::parse(link.trim()) {
+            Ok(parsed) => {
+                let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+                notes.extend(warnings.iter().cloned());
+                accounts.push(StagedAccount { account: parsed.into_account(now), warnings });
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if accounts.is_empty() && parts.is_empty() {
+        let first = errors.into_iter().next().unwrap_or_else(|| "unreadable link".into());
+        return Err(ShellError::InvalidInput(format!("the QR code holds a broken authenticator link: {first}")));
+    }
+    notes.extend(errors);
+    Ok(Parsed { accounts, parts, notes })
+}
+
+/// Stages what [`parse`] read into `slot`. Plain links replace whatever was staged; transfer parts join the
+/// export being collected, and its accounts are staged once every part is in. `existing` marks duplicates.
+pub fn stage(slot: &mut Option<Staged>, parsed: Parsed, existing: &[Account], now: i64) -> ScanFound {
+    let Parsed { mut accounts, parts, mut notes } = parsed;
+    let (mut batch, before) = match slot.take() {
+        Some(Staged { origin: Origin::Scan { batch }, accounts }) => (batch, accounts),
+        _ => (None, Vec::new()),
+    };
+    let mut batch_view = None;
+    if !parts.is_empty() {
+        let collector = batch.get_or_insert_with(BatchCollector::new);
+        let mut progress = BatchProgress::Partial { received: 0, total: 1 };
+        for part in parts {
+            progress = match collector.add(part.clone()) {
+                BatchProgress::OtherBatch => {
+                    // A code from another export: start over with it.
+                    *collector = BatchCollector::new();
+                    notes.push("a code from a different export: started over with it".into());
+                    collector.add(part)
+                }
+                other => other,
+            };
+        }
+        match progress {
+            BatchProgress::Partial { received, total } => {
+                batch_view = Some(BatchView {
+                    received: u32::try_from(received).unwrap_or(u32::MAX),
+                    total: u32::try_from(total).unwrap_or(u32::MAX),
+                });
+                if accounts.is_empty() {
+                    // Only a part of an export: what was staged before stays staged, nothing new is offered.
+                    *slot = Some(Staged { origin: Origin::Scan { batch }, accounts: before });
+                    return ScanFound { accounts: Vec::new(), batch: batch_view, notes };
+                }
+                // Plain links that arrived with a partial export are offered; collecting goes on.
+            }
+            BatchProgress::Complete | BatchProgress::OtherBatch => {
+                let (found, rejected) = batch.take().unwrap_or_default().finish();
+                notes.extend(rejected.iter().map(|r| format!("cannot import {r}")));
+                let total = u32::try_from(found.len()).unwrap_or(u32::MAX);
+                accounts.extend(
+                    found.into_iter().map(|a| StagedAccount { account: a.into_account(now), warnings: Vec::new() }),
+                );
+                // `received`/`total` count codes while collecting; once complete, only "complete" matters.
+                batch_view = Some(BatchView { received: total.max(1), total: total.max(1) });
+            }
+        }
+    }
+    let staged = Staged { origin: Origin::Scan { batch }, accounts };
+    let found = ScanFound { accounts: staged.views(existing), batch: batch_view, notes };
+    *slot = Some(staged);
+    found
+}
+
+/// Drops what is staged when it came from QR codes or links (the Add dialog closed or started over).
+pub fn discard_scan(slot: &mut Option<Staged>) {
+    if matches!(slot, Some(Staged { origin: Origin::Scan { .. }, .. })) {
+        *slot = None;
+    }
+}
+
+/// Drops what is staged when it is a file being imported (the Import page cancelled).
+pub fn discard_import(slot: &mut Option<Staged>) {
+    if matches!(slot, Some(Staged { origin: Origin::Import(_), .. })) {
+        *slot = None;
+    }
+}

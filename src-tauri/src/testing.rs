@@ -1,0 +1,46 @@
+//! The test harness: the app configured as `run` does, on Tauri's mock runtime, in a temporary data folder,
+//! and commands invoked through Tauri's real IPC path (`tauri::test`), so tests pin the JSON the UI receives.
+
+use serde_json::Value;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+use crate::state::Paths;
+
+pub(crate) struct Harness {
+    pub(crate) _app: App<MockRuntime>,
+    pub(crate) window: WebviewWindow<MockRuntime>,
+    pub(crate) dir: std::path::PathBuf,
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub(crate) fn harness(name: &str) -> Harness {
+    let dir = std::env::temp_dir().join(format!("twofold-shell-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let app = crate::configure(mock_builder(), Paths::in_dir(&dir)).build(mock_context(noop_assets())).unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    Harness { _app: app, window, dir }
+}
+
+impl Harness {
+    pub(crate) fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().unwrap())
+    }
+}

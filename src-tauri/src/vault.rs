@@ -1,0 +1,244 @@
+//! The open vault: unlocking and creating it (one path), locking it (one function), saving it
+//! ([`save_with`], the only place that takes the save order), staging what an intake read into it, copying a
+//! code; and the shell's seam to the core's vault, codes and links.
+//!
+//! Functions marked *slow* run Argon2 or file I/O: they run on a blocking thread and never under the state lock.
+
+use std::path::Path;
+
+use tauri::{AppHandle, Manager, Runtime};
+use twofold_core::vault::{KdfParams, Vault, VaultContents, VaultStore};
+use twofold_core::{Account, AccountId, OtpKind, OtpParams, otp, uri};
+use zeroize::Zeroizing;
+
+use crate::clipboard;
+use crate::error::{ShellError, ShellResult};
+use crate::ipc::ScanFound;
+use crate::rt::{blocking, now_ms, now_s};
+use crate::staging;
+use crate::state::{AppState, Unlocked, VaultEvent, VaultState};
+
+/// A password from the UI, refused when empty.
+pub fn password(text: String) -> ShellResult<Zeroizing<String>> {
+    let text = Zeroizing::new(text);
+    if text.is_empty() {
+        return Err(ShellError::InvalidInput("the password is empty".into()));
+    }
+    Ok(text)
+}
+
+/// How [`open`] opens the vault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// First run: create an empty vault with this password.
+    Create,
+    /// Unlock the existing vault.
+    Unlock,
+}
+
+/// Creates or unlocks the vault with `password`, then opens the session: automatic backups get the password
+/// to derive their key, and listeners (the tray) hear of it.
+pub async fn open<R: Runtime>(app: &AppHandle<R>, password: String, how: Opening) -> ShellResult<()> {
+    let state = app.state::<AppState>();
+    let password = self::password(password)?;
+    let path = state.paths.vault.clone();
+    let exists = VaultStore::new(&path).exists();
+    match how {
+        Opening::Create if password.chars().count() < 8 => {
+            return Err(ShellError::InvalidInput("the password must have at least 8 characters".into()));
+        }
+        Opening::Create if exists => return Err(ShellError::VaultExists(path.display().to_string())),
+        Opening::Unlock if !exists => return Err(ShellError::NoVault),
+        _ => {}
+    }
+    let for_backups = password.clone();
+    let vault = blocking(move || match how {
+        Opening::Create => create(&path, &password),
+        Opening::Unlock => unlock(&path, &password),
+    })
+    .await?;
+    state.backups.unlocked(&for_backups);
+    *state.vault() = VaultState::Unlocked(Box::new(Unlocked::new(vault)));
+    state.notify(&VaultEvent::Opened);
+    Ok(())
+}
+
+/// Locks the vault: what the Lock button, the tray, the session watcher and quitting all do. The open vault
+/// and everything the session holds (staged accounts, shown HOTP codes) are dropped, automatic backups forget
+/// their key once nothing is pending, our code leaves the clipboard, and listeners (the camera, the tray) hear
+/// of it.
+pub fn lock<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    *state.vault() = VaultState::Locked;
+    state.backups.vault_locked();
+    clipboard::clear_if_ours(app, None);
+    state.notify(&VaultEvent::Locked);
+}
+
+/// Saves a change to the vault: `change` gets a copy of the open vault on a blocking thread and changes it
+/// through the core (`update`, `advance_hotp`, a restore), which writes the file. The save order is held
+/// across the whole write, so saves land in the order they were asked for; the state lock is held only to
+/// copy the vault out and to put the saved one back. Automatic backups and listeners hear of the save.
+pub async fn save_with<T: Send + 'static>(
+    state: &AppState,
+    change: impl FnOnce(&mut Vault) -> ShellResult<T> + Send + 'static,
+) -> ShellResult<T> {
+    let _order = state.save_order().lock().await;
+    let mut vault = state.with_unlocked(|open| Ok(open.vault.clone()))?;
+    let before = vault.counter();
+    let (vault, value) = blocking(move || {
+        let value = change(&mut vault)?;
+        Ok((vault, value))
+    })
+    .await?;
+    let saved = (vault.counter() != before).then(|| vault.contents().clone());
+    // If the vault was locked meanwhile, the change is saved and the copy is simply dropped.
+    let _ = state.with_unlocked(|open| {
+        open.vault = vault;
+        Ok(())
+    });
+    if let Some(contents) = saved {
+        state.notify(&VaultEvent::Saved(&contents));
+    }
+    Ok(value)
+}
+
+/// Applies `change` to the accounts and saves (the core reloads first if another program saved meanwhile, so
+/// nothing is lost; it may call `change` again). Nothing is saved when `change` fails.
+pub async fn update_accounts<T: Send + 'static>(
+    state: &AppState,
+    mut change: impl FnMut(&mut Vec<Account>) -> ShellResult<T> + Send + 'static,
+) -> ShellResult<T> {
+    save_with(state, move |vault| vault.update(|contents: &mut VaultContents| change(&mut contents.accounts))).await
+}
+
+/// Stages what an intake read from `what` (QR payloads or a link) for the user's choice. Parsing runs before
+/// the lock is taken; duplicates are judged against the open vault.
+pub fn stage(state: &AppState, payloads: &[&str], what: &str) -> ShellResult<ScanFound> {
+    let now = now_s();
+    let parsed = staging::parse(payloads, what, now)?;
+    state.with_unlocked(|open| Ok(staging::stage(&mut open.staged, parsed, &open.vault.contents().accounts, now)))
+}
+
+/// The open vault, after `password` was checked against it again (revealing a key, exports). *Slow.*
+pub async fn after_password(state: &AppState, password: String) -> ShellResult<Vault> {
+    let password = self::password(password)?;
+    let vault = state.with_unlocked(|open| Ok(open.vault.clone()))?;
+    blocking(move || check_password(&vault, &password).map(|()| vault)).await
+}
+
+/// Copies an account's current code to the clipboard and schedules the clearing: what clicking a card (the
+/// `copy_code` command), a favourite in the tray menu and the quick switcher all do.
+pub fn copy_code<R: Runtime>(app: &AppHandle<R>, id: AccountId) -> ShellResult<()> {
+    let state = app.state::<AppState>();
+    let now = now_ms();
+    let code = state.with_unlocked(|open| {
+        let account = find(open.accounts(), id)?;
+        match account.otp.kind {
+            OtpKind::Hotp { .. } => open
+                .hotp_shown
+                .get(&id)
+                .cloned()
+                .ok_or_else(|| ShellError::InvalidInput("press \u{201c}next code\u{201d} first".into())),
+            _ => Ok(Zeroizing::new(time_code(account, now)?.code)),
+        }
+    })?;
+    clipboard::copy(app, code, state.settings().clipboard_clear_seconds)
+}
+
+/// The account with `id`.
+pub fn find(accounts: &[Account], id: AccountId) -> ShellResult<&Account> {
+    accounts.iter().find(|a| a.id == id).ok_or_else(|| ShellError::NotFound(id.to_string()))
+}
+
+/// The account with `id`, to change.
+pub fn find_mut(accounts: &mut [Account], id: AccountId) -> ShellResult<&mut Account> {
+    accounts.iter_mut().find(|a| a.id == id).ok_or_else(|| ShellError::NotFound(id.to_string()))
+}
+
+/// An account id from the UI; an id that is not one names no account.
+pub fn parse_id(id: &str) -> ShellResult<AccountId> {
+    uuid::Uuid::parse_str(id).map(AccountId).map_err(|_| ShellError::NotFound(id.to_string()))
+}
+
+// ---- the core's vault, codes and links ---------------------------------------------------------------------
+
+/// Creates a new, empty vault protected by `password`, at the default Argon2id cost. *Slow.*
+pub fn create(path: &Path, password: &Zeroizing<String>) -> ShellResult<Vault> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| ShellError::Io(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    Ok(VaultStore::new(path).create(password, KdfParams::DEFAULT, &VaultContents::new())?)
+}
+
+/// Opens the vault at `path`. *Slow.*
+pub fn unlock(path: &Path, password: &Zeroizing<String>) -> ShellResult<Vault> {
+    Ok(VaultStore::new(path).unlock(password)?)
+}
+
+/// Checks `password` against the open vault. *Slow.*
+pub fn check_password(vault: &Vault, password: &Zeroizing<String>) -> ShellResult<()> {
+    if vault.check_password(password)? { Ok(()) } else { Err(ShellError::WrongPassword) }
+}
+
+/// Advances an HOTP account's counter, saves, and returns the code for the counter that was current. *Slow.*
+pub fn next_hotp(vault: &mut Vault, id: AccountId, now: i64) -> ShellResult<String> {
+    let counter = vault.advance_hotp(id, now)?;
+    let account = find(&vault.contents().accounts, id)?;
+    let code = otp::code_at_counter(&account.secret, &account.otp, counter)
+        .map_err(|e| ShellError::InvalidInput(e.to_string()))?;
+    Ok(code.code)
+}
+
+/// A code and the window in which it is valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeWindow {
+    pub code: String,
+    /// Unix milliseconds.
+    pub valid_from: i64,
+    /// Unix milliseconds.
+    pub valid_until: i64,
+    pub next_code: String,
+}
+
+/// The current code of a time-based account at `now_ms` (Unix milliseconds), and the one after it.
+pub fn time_code(account: &Account, now_ms: i64) -> ShellResult<CodeWindow> {
+    let now = now_ms.div_euclid(1000);
+    let current = otp::code(&account.secret, &account.otp, now).map_err(|e| ShellError::InvalidInput(e.to_string()))?;
+    let window = current
+        .window
+        .ok_or_else(|| ShellError::InvalidInput(format!("{} is not time-based", account.display_name())))?;
+    let next = otp::code(&account.secret, &account.otp, window.valid_until)
+        .map_err(|e| ShellError::InvalidInput(e.to_string()))?;
+    Ok(CodeWindow {
+        code: current.code,
+        valid_from: window.valid_from.saturating_mul(1000),
+        valid_until: window.valid_until.saturating_mul(1000),
+        next_code: next.code,
+    })
+}
+
+/// Parses an `otpauth://` link into a new account (fresh id, created at `now` Unix seconds) and warnings.
+pub fn parse_link(link: &str, now: i64) -> ShellResult<(Account, Vec<String>)> {
+    let parsed = uri::parse(link).map_err(|e| ShellError::InvalidInput(e.to_string()))?;
+    let warnings = parsed.warnings.iter().map(ToString::to_string).collect();
+    Ok((parsed.into_account(now), warnings))
+}
+
+/// The `otpauth://` link of an account (it contains the key: only for `reveal_secret`).
+pub fn format_link(account: &Account) -> Zeroizing<String> {
+    uri::format(account)
+}
+
+/// Checks OTP parameters typed by the user, with the core's rules and messages.
+pub fn validate_params(params: &OtpParams) -> ShellResult<()> {
+    params.validate().map_err(|e| ShellError::InvalidInput(e.to_string()))
+}
+
+/// The QR code of an account's `otpauth://` link as a greyscale PNG, `scale` pixels per module (it contains the
+/// key: only for `show_account_qr`).
+pub fn link_qr_png(account: &Account, scale: u32) -> ShellResult<Zeroizing<Vec<u8>>> {
+    let link = uri::format(account);
+    let qr = twofold_core::export::qr::QrMatrix::encode(&link).map_err(|e| ShellError::InvalidInput(e.to_string()))?;
+    qr.to_png(scale).map_err(|e| ShellError::Io(e.to_string()))
+}
