@@ -1,0 +1,41 @@
+// The whole app on a mocked shell: keys that belong to App.svelte.
+import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import App from "../App.svelte";
+import { defaultSettings } from "./settings";
+import { fakeAccount, mockIpc } from "./testing";
+
+// Shell events need Tauri; here nothing is ever sent.
+vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => undefined) }));
+
+afterEach(() => cleanup());
+
+function unlockedShell() {
+  const accounts = [fakeAccount({ id: "a", issuer: "GitHub", name: "alice" })];
+  return mockIpc({
+    vault_status: () => "unlocked",
+    get_settings: () => defaultSettings(),
+    list_accounts: () => ({ now: Date.now(), accounts }),
+    backup_status: () => ({ enabled: false, kind: "off", warning: false, message: "", lastSuccess: null, failure: null, failedAt: null }),
+    take_pending_link: () => null,
+  });
+}
+
+describe("App", () => {
+  // Issue 21, item 9: Esc on the Edit page went back to the list and dropped a rename silently.
+  it("asks before Esc drops unsaved edits, and Esc again keeps editing", async () => {
+    unlockedShell();
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Edit GitHub" }));
+    await fireEvent.input(screen.getByLabelText("Account name"), { target: { value: "alice@work.example" } });
+    await fireEvent.keyDown(window, { key: "Escape" });
+    expect(screen.getByRole("alertdialog", { name: "Discard your changes?" })).toBeTruthy();
+    expect(screen.getByRole("heading", { name: "Edit GitHub" })).toBeTruthy();
+    await fireEvent.keyDown(window, { key: "Escape" });
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect((screen.getByLabelText("Account name") as HTMLInputElement).value).toBe("alice@work.example");
+    await fireEvent.keyDown(window, { key: "Escape" });
+    await fireEvent.click(screen.getByRole("button", { name: "Discard changes" }));
+    expect(await screen.findByRole("button", { name: "Copy code for GitHub alice" })).toBeTruthy();
+  });
+});
