@@ -38,4 +38,31 @@ describe("App", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Discard changes" }));
     expect(await screen.findByRole("button", { name: "Copy code for GitHub alice" })).toBeTruthy();
   });
+
+  // Issue 21, item 10: the shortcuts were only in the README.
+  it("opens the Keyboard shortcuts sheet with ? and from the toolbar, listing every shortcut", async () => {
+    unlockedShell();
+    render(App);
+    const search = await screen.findByLabelText("Search accounts");
+    await fireEvent.keyDown(search, { key: "?" });
+    expect(screen.queryByRole("dialog")).toBeNull();
+    await fireEvent.keyDown(window, { key: "?" });
+    const sheet = screen.getByRole("dialog", { name: "Keyboard shortcuts" });
+    const keys = [...sheet.querySelectorAll("kbd")].map((k) => k.textContent);
+    for (const key of ["Ctrl+K", "Ctrl+L", "Ctrl+I", "?", "Esc", "/ or Ctrl+F", "Enter", "↓", "Alt+↑ / Alt+↓ on a card", "↑ / ↓"]) {
+      expect(keys).toContain(key);
+    }
+    expect(sheet.textContent).toContain("Move the card up or down");
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: "Close" }));
+    await fireEvent.keyDown(document.activeElement as Element, { key: "Escape" });
+    expect(screen.queryByRole("dialog")).toBeNull();
+
+    const button = screen.getByRole("button", { name: "Keyboard shortcuts" });
+    button.focus();
+    await fireEvent.click(button);
+    expect(screen.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Close" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(document.activeElement).toBe(button);
+  });
 });

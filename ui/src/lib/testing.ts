@@ -55,6 +55,7 @@ export function accountListProps() {
     onSettings: vi.fn(),
     onLock: vi.fn(),
     onBackups: vi.fn(),
+    onShortcuts: vi.fn(),
   };
 }
 
