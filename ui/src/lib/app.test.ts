@@ -49,10 +49,10 @@ describe("App", () => {
     await fireEvent.keyDown(window, { key: "?" });
     const sheet = screen.getByRole("dialog", { name: "Keyboard shortcuts" });
     const keys = [...sheet.querySelectorAll("kbd")].map((k) => k.textContent);
-    for (const key of ["Ctrl+K", "Ctrl+L", "Ctrl+I", "?", "Esc", "/ or Ctrl+F", "Enter", "↓", "Alt+↑ / Alt+↓ on a card", "↑ / ↓"]) {
+    for (const key of ["Ctrl+K", "Ctrl+L", "Ctrl+I", "?", "Esc", "/ or Ctrl+F", "Enter", "↓", "Enter or Space", "Alt+↑ / Alt+↓", "↑ / ↓"]) {
       expect(keys).toContain(key);
     }
-    expect(sheet.textContent).toContain("Move the card up or down");
+    expect(sheet.textContent).toContain("On a card: move it up or down");
     expect(document.activeElement).toBe(screen.getByRole("button", { name: "Close" }));
     await fireEvent.keyDown(document.activeElement as Element, { key: "Escape" });
     expect(screen.queryByRole("dialog")).toBeNull();
