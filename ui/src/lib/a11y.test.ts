@@ -65,8 +65,12 @@ describe("axe on the main screens", () => {
     expect(await serious(settings.container)).toEqual([]);
   });
 
-  it("finds nothing serious in the questions, the move buttons and the shortcuts sheet (issue 21)", async () => {
-    mockIpc({ list_accounts: () => ({ now: Date.now(), accounts: [fakeAccount({ id: "a" }), fakeAccount({ id: "b", order: 1 })] }) });
+  it("finds nothing serious in the questions, move buttons, group chips, backup suggestion and shortcuts sheet (issue 21)", async () => {
+    const off = { enabled: false, kind: "off", warning: false, message: "", lastSuccess: null, failure: null, failedAt: null };
+    mockIpc({
+      list_accounts: () => ({ now: Date.now(), accounts: [fakeAccount({ id: "a", groups: ["Work"] }), fakeAccount({ id: "b", order: 1 })] }),
+      backup_status: () => off,
+    });
     const create = render(CreateVault, { onCreated: vi.fn() });
     await fireEvent.input(screen.getByLabelText("Password"), { target: { value: "password" } });
     await fireEvent.input(screen.getByLabelText("Repeat password"), { target: { value: "password" } });
@@ -84,6 +88,8 @@ describe("axe on the main screens", () => {
     const list = render(AccountList, accountListProps());
     await fireEvent.click((await screen.findAllByRole("button", { name: /^Move / }))[0] as HTMLElement);
     screen.getByRole("button", { name: "Move up" });
+    await screen.findByRole("button", { name: "Back up…" });
+    screen.getByRole("group", { name: "Filter by group" });
     expect(await serious(list.container)).toEqual([]);
     cleanup();
     const sheet = render(ShortcutsSheet, { onClose: vi.fn() });
