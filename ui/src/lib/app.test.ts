@@ -64,5 +64,11 @@ describe("App", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Close" }));
     expect(screen.queryByRole("dialog")).toBeNull();
     expect(document.activeElement).toBe(button);
+
+    // The other shortcuts still work while the sheet is open: Ctrl+K swaps it for the quick switcher.
+    await fireEvent.keyDown(window, { key: "?" });
+    await fireEvent.keyDown(screen.getByRole("button", { name: "Close" }), { key: "k", ctrlKey: true });
+    expect(screen.getByRole("dialog", { name: "Quick switcher" })).toBeTruthy();
+    expect(screen.queryByRole("dialog", { name: "Keyboard shortcuts" })).toBeNull();
   });
 });

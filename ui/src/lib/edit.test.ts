@@ -106,7 +106,7 @@ describe("leaving the Edit page", () => {
     expect(p.onCancel).toHaveBeenCalled();
   });
 
-  it("asks before dropping a rename, from ← and from Cancel, and Esc (requestClose) keeps editing", async () => {
+  it("asks before dropping a rename, from ← and from Cancel; Esc asks too, and Esc again keeps editing", async () => {
     const calls = shell([]);
     const p = open();
     await fireEvent.input(screen.getByLabelText("Account name"), { target: { value: "alice@work.example" } });
@@ -120,9 +120,12 @@ describe("leaving the Edit page", () => {
 
     await fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
     expect(screen.getByRole("alertdialog")).toBeTruthy();
-    p.view.component.requestClose();
+    // Pressing ← again while asked keeps asking.
+    await fireEvent.click(screen.getByRole("button", { name: "Back to accounts" }));
+    expect(screen.getByRole("alertdialog")).toBeTruthy();
+    p.view.component.onEscape();
     await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
-    p.view.component.requestClose();
+    p.view.component.onEscape();
     await fireEvent.click(await screen.findByRole("button", { name: "Discard changes" }));
     expect(p.onCancel).toHaveBeenCalled();
     expect(calls.some((c) => c.cmd === "update_account")).toBe(false);

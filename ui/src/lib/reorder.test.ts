@@ -57,6 +57,19 @@ describe("moving a card", () => {
     expect((screen.getByRole("button", { name: "Move up" }) as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it("keeps the focus in the moved card when other cards show their move buttons too", async () => {
+    shell(three());
+    render(AccountList, accountListProps());
+    await screen.findAllByRole("button", { name: /^Copy code for/ });
+    await fireEvent.click(screen.getByRole("button", { name: "Move Alpha" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Move Charlie" }));
+    const charlie = screen.getByRole("group", { name: "Move Charlie" });
+    await fireEvent.click(within(charlie).getByRole("button", { name: "Move up" }));
+    await waitFor(() => expect(shown()).toEqual(["Alpha", "Charlie", "Bravo"]));
+    expect(document.activeElement?.closest("li")?.dataset.issuer).toBe("Charlie");
+    expect(document.activeElement?.textContent).toBe("Move up");
+  });
+
   it("moves with Alt+↓ through the same rule", async () => {
     const calls = shell(three());
     render(AccountList, accountListProps());
