@@ -70,6 +70,7 @@ describe("axe on the main screens", () => {
     mockIpc({
       list_accounts: () => ({ now: Date.now(), accounts: [fakeAccount({ id: "a", groups: ["Work"] }), fakeAccount({ id: "b", order: 1 })] }),
       backup_status: () => off,
+      list_recovery_codes: () => [{ index: 0, code: "alpha-1234", used: false }, { index: 1, code: "bravo-5678", used: true }],
     });
     const create = render(CreateVault, { onCreated: vi.fn() });
     await fireEvent.input(screen.getByLabelText("Password"), { target: { value: "password" } });
@@ -83,6 +84,11 @@ describe("axe on the main screens", () => {
     await fireEvent.input(screen.getByLabelText("Account name"), { target: { value: "changed" } });
     await fireEvent.click(screen.getByRole("button", { name: "Back to accounts" }));
     screen.getByRole("alertdialog");
+    const details = screen.getByText(/^Recovery codes \(/).closest("details") as HTMLDetailsElement;
+    details.open = true;
+    await fireEvent(details, new Event("toggle"));
+    await fireEvent.click(await screen.findByRole("button", { name: "Remove recovery code alpha-1234" }));
+    screen.getByRole("button", { name: "Remove alpha-1234 for good" });
     expect(await serious(edit.container)).toEqual([]);
     cleanup();
     const list = render(AccountList, accountListProps());

@@ -86,11 +86,16 @@ describe("recovery codes on the Edit page", () => {
     expect(parseNewCodes(" x1 \n\nY 2\nx1\ny2", [])).toEqual({ codes: ["x1", "Y 2", "x1", "y2"], repeated: ["x1", "y2"] });
   });
 
-  it("removes a mistyped code (through the assumed remove_recovery_code command)", async () => {
+  it("removes a mistyped code after a second click (through the assumed remove_recovery_code command)", async () => {
     const calls = shell(["good-1", "typo-2", "good-3"]);
     open({ recoveryTotal: 3, recoveryUnused: 3 });
     await openRecovery();
     await fireEvent.click(await screen.findByRole("button", { name: "Remove recovery code typo-2" }));
+    // A second click confirms; "Keep" takes it back.
+    await fireEvent.click(screen.getByRole("button", { name: "Keep" }));
+    expect(calls.some((c) => c.cmd === "remove_recovery_code")).toBe(false);
+    await fireEvent.click(screen.getByRole("button", { name: "Remove recovery code typo-2" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Remove typo-2 for good" }));
     await waitFor(() => expect(screen.queryByRole("checkbox", { name: "typo-2" })).toBeNull());
     expect(screen.getAllByRole("checkbox", { name: /^(good|typo)-/ }).map((c) => c.closest("label")?.textContent?.trim())).toEqual(["good-1", "good-3"]);
     expect(summary()).toBe("Recovery codes (2 of 2 unused)");
