@@ -2,7 +2,7 @@
  * returns descriptions of pending accounts, held by the shell, added by index. */
 import { Channel } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { invoke } from "./api";
+import { errorMessage, invoke, IpcError } from "./api";
 import { t } from "./i18n";
 import type { AddOutcome } from "./ipc/AddOutcome";
 import type { CameraEvent } from "./ipc/CameraEvent";
@@ -52,6 +52,14 @@ export const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "gif"];
 export function isImagePath(path: string): boolean {
   const dot = path.lastIndexOf(".");
   return dot >= 0 && IMAGE_EXTENSIONS.includes(path.slice(dot + 1).toLowerCase());
+}
+
+/** The sentence for a failed read. "A sharper or larger code may help" follows only a picture that held no
+ * readable code (an image, the screen, the camera), not a clipboard with nothing to read. */
+export function scanFailure(error: unknown, source: Source): string {
+  const sentence = errorMessage(error);
+  const picture = source !== "clipboard";
+  return picture && error instanceof IpcError && error.code === "no_qr_code" ? t("scan.unreadable", { error: sentence }) : sentence;
 }
 
 /** "2 of 3 codes scanned" while a transfer export is incomplete, else null. */

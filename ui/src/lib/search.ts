@@ -22,6 +22,21 @@ export function allGroups(accounts: readonly AccountView[]): string[] {
 }
 
 /**
+ * Where `move_account` should put `id` to swap it with its neighbour above (`step` -1) or below (+1) in the
+ * list as shown (`shown`, filtered and sorted): that neighbour's index in the manual order of `all` (the
+ * shell's: by `order`, then id). `null` when there is no neighbour, or it is on the other side of the
+ * favourites line (favourites always come first, so moving across it would change nothing on screen).
+ */
+export function moveTarget(all: readonly AccountView[], shown: readonly AccountView[], id: string, step: -1 | 1): number | null {
+  const at = shown.findIndex((a) => a.id === id);
+  const me = shown[at];
+  const neighbour = at < 0 ? undefined : shown[at + step];
+  if (!me || !neighbour || neighbour.favorite !== me.favorite) return null;
+  const manual = [...all].sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return manual.findIndex((a) => a.id === neighbour.id);
+}
+
+/**
  * Accounts matching every word of `query` (in issuer, name or groups) and in `group` when one is chosen,
  * sorted for display.
  */

@@ -1,3 +1,4 @@
+import { compile } from "svelte/compiler";
 import { vi } from "vitest";
 import { setInvoker } from "./api";
 import type { AccountView } from "./ipc/AccountView";
@@ -54,5 +55,19 @@ export function accountListProps() {
     onSettings: vi.fn(),
     onLock: vi.fn(),
     onBackups: vi.fn(),
+    onShortcuts: vi.fn(),
   };
+}
+
+/** Applies a component's own `<style>` to what it rendered, so `getComputedStyle` sees it (Vitest leaves
+ * component CSS out). `source` is the component's text (`import x from "./X.svelte?raw"`), `rendered` any
+ * element it rendered. Returns a function that removes the style again. */
+export function applyComponentCss(source: string, rendered: Element): () => void {
+  const scope = [...rendered.classList].find((c) => c.startsWith("svelte-"));
+  if (!scope) throw new Error("the element has no scoped class");
+  const { css } = compile(source, { filename: "Component.svelte", cssHash: () => "svelte-under-test" });
+  const style = document.createElement("style");
+  style.textContent = (css?.code ?? "").replaceAll("svelte-under-test", scope);
+  document.head.appendChild(style);
+  return () => style.remove();
 }

@@ -95,3 +95,45 @@ describe("AccountList", () => {
     expect((await screen.findByRole("alert")).textContent).toBe("The vault is locked. Unlock it and try again.");
   });
 });
+
+// Issue 21, item 7: "password" (rated too weak) was accepted with one click.
+describe("CreateVault with a too-weak password", () => {
+  async function fill(password: string) {
+    await fireEvent.input(screen.getByLabelText("Password"), { target: { value: password } });
+    await fireEvent.input(screen.getByLabelText("Repeat password"), { target: { value: password } });
+    await fireEvent.click(screen.getByLabelText(/I understand/));
+  }
+
+  it("asks a second, explicit time before using it", async () => {
+    const calls = mockIpc({ create_vault: () => null });
+    const onCreated = vi.fn();
+    render(CreateVault, { onCreated });
+    await fill("password");
+    expect(screen.getByText("Strength: too weak")).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Create vault" }));
+    const question = screen.getByRole("alertdialog", { name: "This password is too weak." });
+    expect(document.activeElement).toBe(question);
+    expect(calls).toEqual([]);
+    await fireEvent.click(screen.getByRole("button", { name: "Use this weak password" }));
+    await waitFor(() => expect(onCreated).toHaveBeenCalled());
+    expect(calls).toEqual([{ cmd: "create_vault", args: { password: "password" } }]);
+  });
+
+  it("goes back to the password field, and asks again for another weak one", async () => {
+    const calls = mockIpc({ create_vault: () => null });
+    render(CreateVault, { onCreated: vi.fn() });
+    await fill("password");
+    await fireEvent.click(screen.getByRole("button", { name: "Create vault" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Choose another password" }));
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect(document.activeElement).toBe(screen.getByLabelText("Password"));
+    // Typing another password withdraws the question; a weak one is asked about again.
+    await fireEvent.input(screen.getByLabelText("Password"), { target: { value: "aaaaaaaa" } });
+    await fireEvent.input(screen.getByLabelText("Repeat password"), { target: { value: "aaaaaaaa" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Create vault" }));
+    expect(screen.getByRole("alertdialog")).toBeTruthy();
+    await fireEvent.input(screen.getByLabelText("Password"), { target: { value: "aaaaaaab" } });
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect(calls).toEqual([]);
+  });
+});

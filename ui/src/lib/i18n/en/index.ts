@@ -17,6 +17,7 @@ import clock from "./clock.json";
 import errors from "./errors.json";
 import switcher from "./switcher.json";
 import tray from "./tray.json";
+import shortcuts from "./shortcuts.json";
 
 export const en = {
   common,
@@ -36,4 +37,5 @@ export const en = {
   errors,
   switcher,
   tray,
+  shortcuts,
 };
