@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "list_recovery_codes",
     "add_recovery_codes",
     "mark_recovery_code",
+    "remove_recovery_code",
     "reveal_secret",
     "get_settings",
     "update_settings",

@@ -55,6 +55,7 @@ macro_rules! twofold_handler {
             commands::accounts::list_recovery_codes,
             commands::accounts::add_recovery_codes,
             commands::accounts::mark_recovery_code,
+            commands::accounts::remove_recovery_code,
             commands::accounts::reveal_secret,
             commands::accounts::show_account_qr,
             commands::settings::get_settings,

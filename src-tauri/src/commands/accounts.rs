@@ -231,6 +231,21 @@ pub async fn mark_recovery_code(state: State<'_, AppState>, id: String, index: u
     .await
 }
 
+/// Removes the recovery code at `index` (as `list_recovery_codes` numbers them), e.g. one typed by mistake.
+#[tauri::command]
+pub async fn remove_recovery_code(state: State<'_, AppState>, id: String, index: u32) -> ShellResult<()> {
+    let id = parse_id(&id)?;
+    vault::update_accounts(&state, move |accounts| {
+        let codes = &mut find_mut(accounts, id)?.recovery_codes;
+        if index as usize >= codes.len() {
+            return Err(ShellError::InvalidInput(format!("no recovery code number {}", u64::from(index) + 1)));
+        }
+        codes.remove(index as usize);
+        Ok(())
+    })
+    .await
+}
+
 /// Shows an account's key and link after checking the vault password again.
 #[tauri::command]
 pub async fn reveal_secret(state: State<'_, AppState>, id: String, password: String) -> ShellResult<RevealedSecret> {

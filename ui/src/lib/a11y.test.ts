@@ -66,7 +66,7 @@ describe("axe on the main screens", () => {
   });
 
   it("finds nothing serious in the questions, move buttons, group chips, backup suggestion and shortcuts sheet (issue 21)", async () => {
-    const off = { enabled: false, kind: "off", warning: false, message: "", lastSuccess: null, failure: null, failedAt: null };
+    const off = { enabled: false, kind: "off", message: "", lastSuccess: null, failure: null, failedAt: null };
     mockIpc({
       list_accounts: () => ({ now: Date.now(), accounts: [fakeAccount({ id: "a", groups: ["Work"] }), fakeAccount({ id: "b", order: 1 })] }),
       backup_status: () => off,

@@ -2,12 +2,12 @@
 import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import AddAccount from "./components/AddAccount.svelte";
-import type { PendingAccount } from "./ipc/PendingAccount";
+import type { StagedAccountView } from "./ipc/StagedAccountView";
 import type { ScanFound } from "./ipc/ScanFound";
 import { mockIpc } from "./testing";
 
-function pending(index: number): PendingAccount {
-  return { index, issuer: `Service ${index}`, name: "", kind: "totp", algorithm: "SHA1", digits: 6, period: 30, duplicates: [] };
+function pending(index: number): StagedAccountView {
+  return { index, issuer: `Service ${index}`, name: "", kind: "totp", algorithm: "SHA1", digits: 6, period: 30, duplicate: false, duplicates: [], warnings: [] };
 }
 const four: ScanFound = { accounts: [0, 1, 2, 3].map(pending), batch: null, notes: [] };
 

@@ -85,6 +85,7 @@ export const api = {
     list: (id: string) => invoke<RecoveryCodeView[]>("list_recovery_codes", { id }),
     add: (id: string, codes: string) => invoke<number>("add_recovery_codes", { id, codes }),
     mark: (id: string, index: number, used: boolean) => invoke<void>("mark_recovery_code", { id, index, used }),
+    remove: (id: string, index: number) => invoke<void>("remove_recovery_code", { id, index }),
   },
   settings: {
     get: () => invoke<Settings>("get_settings"),

@@ -16,7 +16,7 @@ function unlockedShell() {
     vault_status: () => "unlocked",
     get_settings: () => defaultSettings(),
     list_accounts: () => ({ now: Date.now(), accounts }),
-    backup_status: () => ({ enabled: false, kind: "off", warning: false, message: "", lastSuccess: null, failure: null, failedAt: null }),
+    backup_status: () => ({ enabled: false, kind: "off", message: "", lastSuccess: null, failure: null, failedAt: null }),
     take_pending_link: () => null,
   });
 }

@@ -15,18 +15,24 @@ const locked: ImportFileView = {
   preview: null,
 };
 
+const totp = { kind: "totp", algorithm: "SHA1", digits: 6, period: 30 } as const;
+
 const opened: ImportFileView = {
   ...locked,
   preview: {
     entries: [
-      { index: 0, issuer: "Deno", name: "Mason", kind: "totp", duplicate: false, warnings: [] },
-      { index: 1, issuer: "SPDX", name: "James", kind: "totp", duplicate: true, warnings: [] },
+      { index: 0, issuer: "Deno", name: "Mason", ...totp, duplicate: false, duplicates: [], warnings: [] },
+      { index: 1, issuer: "SPDX", name: "James", ...totp, duplicate: true, duplicates: ["SPDX (James)"], warnings: [] },
       {
         index: 2,
         issuer: "Boeing",
         name: "Sophia",
         kind: "steam",
+        algorithm: "SHA1",
+        digits: 5,
+        period: 30,
         duplicate: false,
+        duplicates: [],
         warnings: ["the key is 7 base32 characters long, which is unusual"],
       },
     ],

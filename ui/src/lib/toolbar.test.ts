@@ -14,7 +14,7 @@ import { accountListProps, applyComponentCss, fakeAccount, mockIpc } from "./tes
 beforeEach(() => resetBackupSuggestion());
 afterEach(() => cleanup());
 
-const off: BackupStatusView = { enabled: false, kind: "off", warning: false, message: "Automatic backups are off", lastSuccess: null, failure: null, failedAt: null };
+const off: BackupStatusView = { enabled: false, kind: "off", message: "Automatic backups are off", lastSuccess: null, failure: null, failedAt: null };
 const grouped = [
   fakeAccount({ id: "a", issuer: "GitHub", name: "alice", groups: ["Work"] }),
   fakeAccount({ id: "b", issuer: "Mastodon", name: "bob", groups: ["Social", "Personal"], order: 1 }),

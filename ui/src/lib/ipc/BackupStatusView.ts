@@ -5,10 +5,7 @@ import type { BackupStatusKind } from "./BackupStatusKind";
  * The status line of automatic backups.
  */
 export type BackupStatusView = { enabled: boolean, kind: BackupStatusKind, 
-/**
- * Show it as a warning: the last attempt failed, or none was ever made while automatic backups are on.
- */
-warning: boolean, 
+
 /**
  * One plain sentence.
  */
