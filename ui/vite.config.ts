@@ -18,6 +18,9 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
     setupFiles: ["src/test/setup.ts"],
+    // jsdom renders of whole views take a few seconds on a loaded 2-core machine; 5 s (the default) failed
+    // tests there that pass in 1-2 s on an idle one. A slow test is still a failure at 20 s.
+    testTimeout: 20_000,
   },
   resolve: process.env.VITEST ? { conditions: ["browser"] } : undefined,
 });
