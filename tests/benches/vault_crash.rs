@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a bench: a failure is a failed run")]
 
-#[path = "../tests/vault_common/mod.rs"]
+#[path = "../tests/integration/vault_common/mod.rs"]
 mod vault_common;
 
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! An independent HOTP/TOTP/Steam implementation for tests to check the core against.
 //!
 //! HMAC (RFC 2104) is built by hand from the `sha1`/`sha2` digests, so this shares neither the `hmac` crate nor
-//! any truncation or formatting code with `twofold-core`. `tests/tests/code_vectors.rs` checks it against the
+//! any truncation or formatting code with `twofold-core`. `tests/tests/integration/code_vectors.rs` checks it against the
 //! HMAC-SHA1 values printed in RFC 4226 Appendix D; the code property tests there and
 //! the CLI tests (`crates/twofold-cli/tests/cli.rs`) compare our codes with it.
 

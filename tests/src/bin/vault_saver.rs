@@ -1,4 +1,4 @@
-//! A child process for the vault durability tests (`tests/tests/vault_durability.rs`) and the crash bench.
+//! A child process for the vault durability tests (`tests/tests/integration/vault_durability.rs`) and the crash bench.
 //!
 //! * `vault_saver crash PATH PASSWORD`: unlocks, prints `ready`, then saves forever, each save writing
 //!   `gen N+1` into the first account's note, until it is killed.

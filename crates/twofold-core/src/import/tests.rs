@@ -1,5 +1,5 @@
 //! Unit tests of the import machinery that need no fixture files. The peer fixtures are checked in
-//! `tests/tests/import_fixtures.rs`.
+//! `tests/tests/integration/import_fixtures.rs`.
 
 use super::common::{lenient_base32, parse_algorithm, parse_csv_for_tests, xml_unescape};
 use super::*;

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-mod vault_common;
+use crate::vault_common;
 
 use std::io;
 use std::path::Path;

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-mod vault_common;
+use crate::vault_common;
 
 use twofold_core::vault::format::DataKey;
 use twofold_core::vault::{KdfParams, VaultError};

@@ -1,10 +1,10 @@
 //! Golden files: vaults written by format 1.0 (and a 1.1 file with fields 1.0 does not know) must open
 //! forever, with exactly the sample contents. Regenerate only when adding a new version's files:
-//! `TWOFOLD_WRITE_GOLDEN=1 cargo test -p twofold-tests --test vault_golden` (never overwrite old ones).
+//! `TWOFOLD_WRITE_GOLDEN=1 cargo test -p twofold-tests --test integration vault_golden` (never overwrite old ones).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-mod vault_common;
+use crate::vault_common;
 
 use std::path::PathBuf;
 

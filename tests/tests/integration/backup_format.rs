@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-mod backup_common;
+use crate::backup_common;
 
 use backup_common::*;
 use twofold_core::backup::{self, BackupError, BackupKey};

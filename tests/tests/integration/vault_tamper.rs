@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-mod vault_common;
+use crate::vault_common;
 
 use twofold_core::vault::format::{self, DataKey, FIXED_HEADER_LEN, Sealing, Slot};
 use twofold_core::vault::{Corruption, KdfParams, VaultContents, VaultError, VaultStore};
