@@ -20,6 +20,7 @@ mod migration_fixtures;
 mod qr_camera;
 mod qr_decode;
 mod rfc_vectors;
+mod totp_rs_second_opinion;
 mod vault_durability;
 mod vault_golden;
 mod vault_passwords;
