@@ -141,10 +141,10 @@ pub fn by_name(name: &str) -> Option<Case> {
             "every entry decompressed: the 100 MiB attachment failed the whole import",
         ),
         "duplicate-accounts" => case(
-            "otpauth://totp/Hostile:u?secret=JBSWY3DPEHPK3PXP\n".repeat(200_000).into_bytes(),
+            distinct_links(200_000),
             Format::OtpauthList,
             None,
-            "duplicates_of compared every pair: 2e10 comparisons for the preview",
+            "duplicates_of compared every pair of distinct accounts: 2e10 comparisons for the preview",
         ),
         "bitwarden-argon2-cost" => case(
             br#"{"encrypted":true,"passwordProtected":true,"salt":"s","kdfType":1,"kdfIterations":64,"kdfMemory":1024,"kdfParallelism":16,"encKeyValidation_DO_NOT_EDIT":"2.AA==|AA==|AA==","data":"2.AA==|AA==|AA=="}"#.to_vec(),
@@ -160,6 +160,13 @@ pub fn by_name(name: &str) -> Option<Case> {
         ),
         _ => None,
     }
+}
+
+/// `n` links to distinct accounts (same key, different names), then a copy of the first one.
+pub fn distinct_links(n: usize) -> Vec<u8> {
+    let mut out: String = (0..n).map(|i| format!("otpauth://totp/Hostile:u{i}?secret=JBSWY3DPEHPK3PXP\n")).collect();
+    out.push_str("otpauth://totp/Hostile:u0?secret=JBSWY3DPEHPK3PXP\n");
+    out.into_bytes()
 }
 
 // ---- Aegis ---------------------------------------------------------------------------------------------
