@@ -132,13 +132,15 @@ pub(crate) fn aes_cbc_open(key: &[u8; 32], iv: &[u8; 16], ciphertext: &[u8]) -> 
         .map(Zeroizing::new)
 }
 
-/// AES-256-CBC without padding (SQLCipher pages).
-pub(crate) fn aes_cbc_open_nopad(key: &[u8; 32], iv: &[u8; 16], ciphertext: &[u8]) -> Option<Vec<u8>> {
+/// AES-256-CBC without padding (SQLCipher pages), decrypted in place into `out` (which the caller wipes).
+pub(crate) fn aes_cbc_open_nopad_into(key: &[u8; 32], iv: &[u8; 16], ciphertext: &[u8], out: &mut [u8]) -> Option<()> {
     use aes::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::NoPadding};
-    if ciphertext.len() % 16 != 0 {
+    if ciphertext.len() % 16 != 0 || out.len() != ciphertext.len() {
         return None;
     }
-    cbc::Decryptor::<aes::Aes256>::new(&(*key).into(), &(*iv).into()).decrypt_padded_vec::<NoPadding>(ciphertext).ok()
+    out.copy_from_slice(ciphertext);
+    cbc::Decryptor::<aes::Aes256>::new(&(*key).into(), &(*iv).into()).decrypt_padded::<NoPadding>(out).ok()?;
+    Some(())
 }
 
 /// One Aegis password slot (type 1), decoded from the file: scrypt's cost (already bounded by the caller),

@@ -20,6 +20,7 @@ pub mod secret;
 pub mod time;
 pub mod uri;
 pub mod vault;
+mod wipe;
 
 pub use model::{Account, AccountId, Algorithm, OtpKind, OtpParams};
 pub use secret::{Secret, SecretError};

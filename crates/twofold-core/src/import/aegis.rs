@@ -9,20 +9,39 @@
 //! group name or db v3 group UUIDs resolved to names). Lost: icons, entry UUIDs, usage counts. mOTP and
 //! Yandex entries are reported by name as unsupported.
 
+use std::collections::HashMap;
+
 use zeroize::Zeroizing;
 
 use super::common::{
-    Draft, DraftKind, Json, SecretText, check_kdf, crypto, int, need_password, parse_json, problem, s,
+    Draft, DraftKind, Json, SecretJson, SecretText, check_kdf, crypto, first_wins, int, need_password, parse_json,
+    problem, s,
 };
-use super::{EntryProblem, ImportError, ProblemKind};
+use super::{Cancel, EntryProblem, ImportError, ProblemKind};
 use crate::crypto::{AegisSlot, SlotError};
 
-pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let file = parse_json(bytes, "the Aegis file")?;
+/// Most password slots we try. Aegis writes one; a file with many would make us run scrypt for each.
+const MAX_PASSWORD_SLOTS: usize = 8;
+/// Largest scrypt memory one slot may ask for (128 · r · N bytes). Aegis uses 32 MiB.
+const MAX_SLOT_MEMORY: u64 = 256 << 20;
+/// Largest total scrypt work (Σ N · r · p) over all password slots: 16 times Aegis's own parameters
+/// (N = 2^15, r = 8, p = 1), about a second or two of derivation in all.
+const MAX_TOTAL_WORK: u64 = 1 << 22;
+
+pub(super) fn read(
+    bytes: &[u8],
+    password: Option<&str>,
+    cancel: &Cancel,
+) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
+    let mut file = parse_json(bytes, "the Aegis file")?;
+    if file.get("db").is_some_and(Json::is_object) {
+        // Moved out, not cloned: the copy would not be wiped.
+        let db = SecretJson(file.get_mut("db").map(Json::take).unwrap_or_default());
+        return convert_db(&db);
+    }
     let db = match file.get("db") {
-        Some(Json::Object(_)) => file["db"].clone(),
         Some(Json::String(ciphertext)) => {
-            let plain = decrypt(&file, ciphertext, need_password(password)?)?;
+            let plain = decrypt(&file, ciphertext, need_password(password)?, cancel)?;
             parse_json(&plain, "the decrypted Aegis vault")?
         }
         _ => return Err(ImportError::Damaged { reason: "the Aegis file has no \"db\"".into() }),
@@ -37,7 +56,47 @@ fn hex_field(v: &Json, key: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
         .ok_or_else(|| ImportError::Damaged { reason: format!("the Aegis header has no valid \"{key}\"") })
 }
 
-fn decrypt(file: &Json, ciphertext: &str, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+/// One password slot, decoded and range-checked before any key is derived.
+struct PasswordSlot {
+    log_n: u8,
+    r: u32,
+    p: u32,
+    salt: Zeroizing<Vec<u8>>,
+    wrapped: Zeroizing<Vec<u8>>,
+    nonce: Zeroizing<Vec<u8>>,
+    tag: Zeroizing<Vec<u8>>,
+}
+
+impl PasswordSlot {
+    /// Reads a type-1 slot; refuses scrypt costs a real Aegis file never has. Returns the slot and its work
+    /// (N · r · p).
+    fn read(slot: &Json) -> Result<(Self, u64), ImportError> {
+        let n = slot.get("n").and_then(Json::as_u64).unwrap_or(0);
+        let r = slot.get("r").and_then(Json::as_u64).unwrap_or(0);
+        let p = slot.get("p").and_then(Json::as_u64).unwrap_or(0);
+        check_kdf("scrypt N", n, 2, 1 << 20)?;
+        check_kdf("scrypt r", r, 1, 32)?;
+        check_kdf("scrypt p", p, 1, 16)?;
+        check_kdf("scrypt memory (bytes)", 128 * r * n, 1, MAX_SLOT_MEMORY)?;
+        if !n.is_power_of_two() {
+            return Err(ImportError::KdfOutOfRange { reason: format!("scrypt N {n} is not a power of two") });
+        }
+        let key_params =
+            slot.get("key_params").ok_or_else(|| ImportError::Damaged { reason: "a slot has no key_params".into() })?;
+        let decoded = PasswordSlot {
+            log_n: n.trailing_zeros() as u8,
+            r: r as u32,
+            p: p as u32,
+            salt: hex_field(slot, "salt")?,
+            wrapped: hex_field(slot, "key")?,
+            nonce: hex_field(key_params, "nonce")?,
+            tag: hex_field(key_params, "tag")?,
+        };
+        Ok((decoded, n * r * p))
+    }
+}
+
+fn decrypt(file: &Json, ciphertext: &str, password: &str, cancel: &Cancel) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     let header =
         file.get("header").ok_or_else(|| ImportError::Damaged { reason: "the Aegis file has no header".into() })?;
     let slots = header
@@ -46,28 +105,45 @@ fn decrypt(file: &Json, ciphertext: &str, password: &str) -> Result<Zeroizing<Ve
         .ok_or_else(|| ImportError::Damaged { reason: "the Aegis header has no slots".into() })?;
     let params =
         header.get("params").ok_or_else(|| ImportError::Damaged { reason: "the Aegis header has no params".into() })?;
+    let password_slots: Vec<&Json> =
+        slots.iter().filter(|slot| slot.get("type").and_then(Json::as_i64) == Some(1)).collect();
+    if password_slots.is_empty() {
+        return Err(ImportError::Unsupported { what: "an Aegis vault without a password slot".into() });
+    }
+    if password_slots.len() > MAX_PASSWORD_SLOTS {
+        return Err(ImportError::LimitExceeded {
+            what: format!("the Aegis file has {} password slots (at most {MAX_PASSWORD_SLOTS})", password_slots.len()),
+        });
+    }
+    // Every slot is decoded and the total cost summed before the first derivation.
+    let mut decoded = Vec::with_capacity(password_slots.len());
+    let mut total_work = 0u64;
+    for slot in password_slots {
+        let (slot, work) = PasswordSlot::read(slot)?;
+        total_work = total_work.saturating_add(work);
+        decoded.push(slot);
+    }
+    if total_work > MAX_TOTAL_WORK {
+        return Err(ImportError::KdfOutOfRange {
+            reason: format!("the password slots ask for scrypt work {total_work} in all (at most {MAX_TOTAL_WORK})"),
+        });
+    }
+    let nonce = hex_field(params, "nonce")?;
+    let tag = hex_field(params, "tag")?;
+    let sealed = super::common::decode_base64(ciphertext)
+        .ok_or_else(|| ImportError::Damaged { reason: "the Aegis \"db\" is not base64".into() })?;
     let mut master: Option<Zeroizing<[u8; 32]>> = None;
-    let mut saw_password_slot = false;
-    for slot in slots.iter().filter(|slot| slot.get("type").and_then(Json::as_i64) == Some(1)) {
-        saw_password_slot = true;
-        let n = slot.get("n").and_then(Json::as_u64).unwrap_or(0);
-        let r = slot.get("r").and_then(Json::as_u64).unwrap_or(0);
-        let p = slot.get("p").and_then(Json::as_u64).unwrap_or(0);
-        check_kdf("scrypt N", n, 2, 1 << 20)?;
-        check_kdf("scrypt r", r, 1, 32)?;
-        check_kdf("scrypt p", p, 1, 16)?;
-        check_kdf("scrypt memory (bytes)", 128 * r * n, 1, 1 << 30)?;
-        if !n.is_power_of_two() {
-            return Err(ImportError::KdfOutOfRange { reason: format!("scrypt N {n} is not a power of two") });
-        }
-        let salt = hex_field(slot, "salt")?;
-        let wrapped = hex_field(slot, "key")?;
-        let key_params =
-            slot.get("key_params").ok_or_else(|| ImportError::Damaged { reason: "a slot has no key_params".into() })?;
-        let nonce = hex_field(key_params, "nonce")?;
-        let tag = hex_field(key_params, "tag")?;
-        let log_n = n.trailing_zeros() as u8;
-        let slot = AegisSlot { log_n, r: r as u32, p: p as u32, salt: &salt, key: &wrapped, nonce: &nonce, tag: &tag };
+    for slot in &decoded {
+        cancel.check()?;
+        let slot = AegisSlot {
+            log_n: slot.log_n,
+            r: slot.r,
+            p: slot.p,
+            salt: &slot.salt,
+            key: &slot.wrapped,
+            nonce: &slot.nonce,
+            tag: &slot.tag,
+        };
         match crypto::open_aegis_slot(password.as_bytes(), &slot) {
             Ok(Some(key)) => {
                 master = Some(key);
@@ -82,29 +158,23 @@ fn decrypt(file: &Json, ciphertext: &str, password: &str) -> Result<Zeroizing<Ve
             }
         }
     }
-    if !saw_password_slot {
-        return Err(ImportError::Unsupported { what: "an Aegis vault without a password slot".into() });
-    }
     let master = master.ok_or(ImportError::WrongPassword)?;
-    let nonce = hex_field(params, "nonce")?;
-    let tag = hex_field(params, "tag")?;
-    let sealed = super::common::decode_base64(ciphertext)
-        .ok_or_else(|| ImportError::Damaged { reason: "the Aegis \"db\" is not base64".into() })?;
     crypto::open(&master, &nonce, &sealed, &tag)
         .ok_or_else(|| ImportError::Damaged { reason: "the vault contents fail their integrity check".into() })
 }
 
 fn convert_db(db: &Json) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
     let entries = super::common::array(db, "entries", "the Aegis vault")?;
-    let group_names: Vec<(String, String)> = db
+    // A map, not a list searched for every group of every entry (quadratic in a hostile file).
+    let group_names: HashMap<String, String> = db
         .get("groups")
         .and_then(Json::as_array)
-        .map(|groups| groups.iter().map(|g| (s(g, "uuid"), s(g, "name"))).collect())
+        .map(|groups| first_wins(groups.iter().map(|g| (s(g, "uuid"), s(g, "name")))))
         .unwrap_or_default();
     Ok(entries.iter().map(|e| convert_entry(e, &group_names)).collect())
 }
 
-fn convert_entry(e: &Json, group_names: &[(String, String)]) -> Result<Draft, EntryProblem> {
+fn convert_entry(e: &Json, group_names: &HashMap<String, String>) -> Result<Draft, EntryProblem> {
     let issuer = s(e, "issuer");
     let name = s(e, "name");
     let label = super::common::label_of(&issuer, &name);
@@ -134,7 +204,7 @@ fn convert_entry(e: &Json, group_names: &[(String, String)]) -> Result<Draft, En
     }
     if let Some(ids) = e.get("groups").and_then(Json::as_array) {
         for id in ids.iter().filter_map(Json::as_str) {
-            if let Some((_, name)) = group_names.iter().find(|(uuid, _)| uuid == id) {
+            if let Some(name) = group_names.get(id) {
                 d.groups.push(name.clone());
             }
         }

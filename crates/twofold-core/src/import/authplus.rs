@@ -13,8 +13,8 @@
 
 use zeroize::Zeroizing;
 
-use super::common::{Draft, DraftKind, SecretText, crypto, need_password, problem};
-use super::{EntryProblem, ImportError, ProblemKind};
+use super::common::{Draft, DraftKind, SecretText, crypto, int, need_password, problem, s};
+use super::{Cancel, EntryProblem, ImportError, ProblemKind};
 
 const PAGE: usize = 1024;
 const RESERVED: usize = 48;
@@ -26,58 +26,57 @@ pub(super) fn looks_like_sqlcipher(bytes: &[u8]) -> bool {
     bytes.len() >= PAGE && bytes.len() % PAGE == 0 && !bytes.starts_with(b"SQLite format 3\0")
 }
 
+/// The decrypted database, written page by page into one buffer of the file's size (no reallocation,
+/// no per-page plaintext vectors), wiped when dropped.
 fn decrypt(bytes: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     if !looks_like_sqlcipher(bytes) {
         return Err(ImportError::Damaged { reason: "the database is not a whole number of 1024-byte pages".into() });
     }
     let key = crypto::pbkdf2_sha1(password.as_bytes(), &bytes[..SALT], ITERATIONS);
-    let mut out = Zeroizing::new(Vec::with_capacity(bytes.len()));
-    for (index, page) in bytes.chunks_exact(PAGE).enumerate() {
+    let mut out = Zeroizing::new(vec![0u8; bytes.len()]);
+    for (index, (page, plain)) in bytes.chunks_exact(PAGE).zip(out.chunks_exact_mut(PAGE)).enumerate() {
         let start = if index == 0 { SALT } else { 0 };
         let iv: [u8; 16] = page[PAGE - RESERVED..PAGE - RESERVED + 16]
             .try_into()
             .map_err(|_| ImportError::Damaged { reason: "a page is too short".into() })?;
-        let plain = crypto::aes_cbc_open_nopad(&key, &iv, &page[start..PAGE - RESERVED])
+        // The reserved tail stays zero, as SQLite expects of a plain database with 48 reserved bytes.
+        crypto::aes_cbc_open_nopad_into(&key, &iv, &page[start..PAGE - RESERVED], &mut plain[start..PAGE - RESERVED])
             .ok_or_else(|| ImportError::Damaged { reason: "a page cannot be decrypted".into() })?;
         if index == 0 {
             // Offsets 16..24 of an SQLite header: page size 1024, write/read versions, 48 reserved bytes,
             // payload fractions 64/32/32. Anything else means the key is wrong.
-            if plain.get(..8) != Some(&[0x04, 0x00, 1, 1, RESERVED as u8, 64, 32, 32][..])
-                && plain.get(..8) != Some(&[0x04, 0x00, 2, 2, RESERVED as u8, 64, 32, 32][..])
+            if plain[SALT..SALT + 8] != [0x04, 0x00, 1, 1, RESERVED as u8, 64, 32, 32]
+                && plain[SALT..SALT + 8] != [0x04, 0x00, 2, 2, RESERVED as u8, 64, 32, 32]
             {
                 return Err(ImportError::WrongPassword);
             }
-            out.extend_from_slice(b"SQLite format 3\0");
+            plain[..SALT].copy_from_slice(b"SQLite format 3\0");
         }
-        out.extend_from_slice(&plain);
-        out.extend_from_slice(&[0u8; RESERVED]);
     }
     Ok(out)
 }
 
-pub(super) fn read_db(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
+pub(super) fn read_db(
+    bytes: &[u8],
+    password: Option<&str>,
+    cancel: &Cancel,
+) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
     let plain = decrypt(bytes, need_password(password)?)?;
-    let conn = super::sqlite_apps::open(&plain)?;
-    let mut stmt = conn
-        .prepare("SELECT email, secret, counter, type, issuer, category FROM accounts")
-        .map_err(|e| ImportError::Damaged { reason: format!("the database has no readable accounts table ({e})") })?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-                Zeroizing::new(r.get::<_, Option<String>>(1)?.unwrap_or_default()),
-                r.get::<_, Option<i64>>(2)?,
-                r.get::<_, Option<i64>>(3)?,
-                r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-                r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-            ))
-        })
-        .map_err(|e| ImportError::Damaged { reason: format!("reading accounts: {e}") })?;
-    let mut drafts = Vec::new();
-    for row in rows {
-        let (email, secret, counter, kind, issuer, category) =
-            row.map_err(|e| ImportError::Damaged { reason: format!("reading accounts: {e}") })?;
+    let db = super::sqlite_apps::open(&plain, cancel)?;
+    let rows =
+        super::sqlite_apps::rows(&db, "accounts", &["email", "secret", "counter", "type", "issuer", "category"])?;
+    let mut drafts = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let (email, issuer, category) = (s(row, "email"), s(row, "issuer"), s(row, "category"));
         let label = super::common::label_of(&issuer, &email);
+        let secret = Zeroizing::new(s(row, "secret"));
+        let (kind, counter) = match (int(row, "type"), int(row, "counter")) {
+            (Ok(kind), Ok(counter)) => (kind, counter),
+            (Err(k), _) | (_, Err(k)) => {
+                drafts.push(Err(problem(label, k)));
+                continue;
+            }
+        };
         let mut d = match kind {
             Some(0) | None => Draft::new(DraftKind::Totp, issuer, email, SecretText::Base32(secret)),
             Some(1) => {

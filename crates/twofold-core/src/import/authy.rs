@@ -19,13 +19,16 @@ pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Dr
     let xml = super::common::shared_prefs(bytes)?;
     let list = shared_pref_string(xml, KEY)
         .ok_or_else(|| ImportError::Damaged { reason: "the Authy file has no token list".into() })?;
-    let tokens: Vec<Json> = serde_json::from_str(&list)
-        .map_err(|_| ImportError::Damaged { reason: "the Authy token list is not valid JSON".into() })?;
+    let tokens = super::common::parse_json_str(&list)
+        .ok_or_else(|| ImportError::Damaged { reason: "the Authy token list is not valid JSON".into() })?;
+    let tokens = tokens
+        .as_array()
+        .ok_or_else(|| ImportError::Damaged { reason: "the Authy token list is not a list".into() })?;
     let encrypted = tokens.iter().any(|t| t.get("encryptedSecret").is_some());
     let password = if encrypted { Some(need_password(password)?) } else { None };
     let mut drafts = Vec::with_capacity(tokens.len());
     let mut opened_any = false;
-    for t in &tokens {
+    for t in tokens {
         let issuer = s(t, "originalIssuer");
         let mut name = s(t, "name");
         if let Some(rest) = name.strip_prefix(&format!("{issuer}: ")).filter(|_| !issuer.is_empty()) {

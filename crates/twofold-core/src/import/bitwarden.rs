@@ -12,10 +12,14 @@
 //! Kept: the link's fields, item name and user name where the value is a bare secret, folder (group),
 //! favourite, notes. Lost: everything that is not a TOTP (passwords, cards, identities are ignored).
 
+use std::collections::HashMap;
+
 use hmac::{KeyInit, Mac};
 use zeroize::Zeroizing;
 
-use super::common::{Draft, DraftKind, Json, SecretText, check_kdf, crypto, need_password, parse_json, problem, s};
+use super::common::{
+    Draft, DraftKind, Json, SecretText, check_kdf, crypto, first_wins, need_password, parse_json, problem, s,
+};
 use super::{EntryProblem, ImportError, ProblemKind};
 
 pub(super) fn read_json(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
@@ -29,10 +33,10 @@ pub(super) fn read_json(bytes: &[u8], password: Option<&str>) -> Result<Vec<Resu
     } else {
         return Err(ImportError::AccountRestricted);
     };
-    let folders: Vec<(String, String)> = vault
+    let folders: HashMap<String, String> = vault
         .get("folders")
         .and_then(Json::as_array)
-        .map(|f| f.iter().map(|f| (s(f, "id"), s(f, "name"))).collect())
+        .map(|f| first_wins(f.iter().map(|f| (s(f, "id"), s(f, "name")))))
         .unwrap_or_default();
     let items = super::common::array(&vault, "items", "the Bitwarden export")?;
     let mut drafts = Vec::new();
@@ -44,7 +48,7 @@ pub(super) fn read_json(bytes: &[u8], password: Option<&str>) -> Result<Vec<Resu
             d.favorite = item.get("favorite").and_then(Json::as_bool).unwrap_or(false);
             d.note = s(item, "notes");
             let folder = s(item, "folderId");
-            if let Some((_, name)) = folders.iter().find(|(id, _)| *id == folder && !folder.is_empty()) {
+            if let Some(name) = folders.get(&folder).filter(|_| !folder.is_empty()) {
                 d.groups.push(name.clone());
             }
         }
@@ -90,6 +94,7 @@ fn decrypt(file: &Json, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportErro
             check_kdf("Argon2 iterations", iterations, 1, 64)?;
             check_kdf("Argon2 memory (MiB)", memory, 1, 1024)?;
             check_kdf("Argon2 parallelism", lanes, 1, 16)?;
+            super::common::check_argon2_cost(memory * 1024, iterations)?;
             let salt_hash = crypto::sha256(salt.as_bytes());
             crypto::argon2id(password.as_bytes(), &*salt_hash, iterations as u32, memory as u32 * 1024, lanes as u32)
                 .ok_or_else(|| ImportError::KdfOutOfRange { reason: "argon2 refused the parameters".into() })?
@@ -129,29 +134,33 @@ fn open_cipher_string(text: &str, enc: &[u8; 32], mac_key: &[u8; 32]) -> Result<
 pub(super) fn read_csv(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
     let text = std::str::from_utf8(super::common::strip_bom(bytes))
         .map_err(|_| ImportError::Damaged { reason: "the CSV file is not UTF-8".into() })?;
-    let rows = parse_csv(text);
-    let mut rows = rows.into_iter().filter(|r| !(r.len() == 1 && r[0].trim().is_empty()));
+    // Every field is wiped when the rows drop: the TOTP column holds keys.
+    let rows: Vec<Vec<Zeroizing<String>>> =
+        parse_csv(text).into_iter().map(|r| r.into_iter().map(Zeroizing::new).collect()).collect();
+    let mut rows = rows.iter().filter(|r| !(r.len() == 1 && r[0].trim().is_empty()));
     let header = rows.next().ok_or_else(|| ImportError::Empty { reason: "the CSV file is empty".into() })?;
     let col = |name: &str| header.iter().position(|h| h.trim() == name);
     let totp =
         col("login_totp").ok_or_else(|| ImportError::Damaged { reason: "the CSV has no login_totp column".into() })?;
     let (name, user, folder, fav, notes) =
         (col("name"), col("login_username"), col("folder"), col("favorite"), col("notes"));
-    let get = |row: &[String], i: Option<usize>| i.and_then(|i| row.get(i)).cloned().unwrap_or_default();
+    let get = |row: &[Zeroizing<String>], i: Option<usize>| {
+        i.and_then(|i| row.get(i)).map(|f| String::clone(f)).unwrap_or_default()
+    };
     let mut drafts = Vec::new();
     for row in rows {
-        let value = get(&row, Some(totp));
+        let value = Zeroizing::new(get(row, Some(totp)));
         if value.trim().is_empty() {
             continue;
         }
-        let mut d = value_draft(&value, &get(&row, name), &get(&row, user));
+        let mut d = value_draft(&value, &get(row, name), &get(row, user));
         if let Ok(d) = &mut d {
-            let group = get(&row, folder);
+            let group = get(row, folder);
             if !group.is_empty() {
                 d.groups.push(group);
             }
-            d.favorite = get(&row, fav) == "1";
-            d.note = get(&row, notes);
+            d.favorite = get(row, fav) == "1";
+            d.note = get(row, notes);
         }
         drafts.push(d);
     }

@@ -1,6 +1,8 @@
 //! Pieces every importer shares: the draft entry each format produces, its conversion into an [`Account`]
 //! with one set of validation rules, lenient secret decoding, text helpers; the crypto is `crate::crypto`.
 
+use std::collections::HashMap;
+
 use zeroize::Zeroizing;
 
 use super::{EntryProblem, EntryWarning, ImportError, ProblemKind};
@@ -203,12 +205,18 @@ pub(crate) fn decode_hex(text: &str) -> Option<Zeroizing<Vec<u8>>> {
     data_encoding::HEXLOWER_PERMISSIVE.decode(text.trim().as_bytes()).ok().map(Zeroizing::new)
 }
 
-/// Runs the per-entry conversion, keeping every failure as a problem.
 /// Finishes every draft: the accounts in file order, the entries that could not be read, and the warnings
-/// of the accounts that were read (pointing into the accounts by index).
-pub(crate) fn finish_all(drafts: Vec<Result<Draft, EntryProblem>>, now: i64) -> Finished {
+/// of the accounts that were read (pointing into the accounts by index). Stops when `cancel` is set.
+pub(crate) fn finish_all(
+    drafts: Vec<Result<Draft, EntryProblem>>,
+    now: i64,
+    cancel: &super::Cancel,
+) -> Result<Finished, ImportError> {
     let mut done = Finished { accounts: Vec::with_capacity(drafts.len()), problems: Vec::new(), warnings: Vec::new() };
     for (i, draft) in drafts.into_iter().enumerate() {
+        if i % 1024 == 0 {
+            cancel.check()?;
+        }
         let draft = match draft {
             Ok(d) => d,
             Err(p) => {
@@ -231,7 +239,7 @@ pub(crate) fn finish_all(drafts: Vec<Result<Draft, EntryProblem>>, now: i64) -> 
             Err(p) => done.problems.push(p),
         }
     }
-    done
+    Ok(done)
 }
 
 /// What [`finish_all`] returns.
@@ -244,10 +252,18 @@ pub(crate) struct Finished {
 // ---- JSON helpers -------------------------------------------------------------------------------------
 
 pub(crate) type Json = serde_json::Value;
+pub(crate) use crate::wipe::SecretJson;
 
-pub(crate) fn parse_json(bytes: &[u8], what: &str) -> Result<Json, ImportError> {
+/// Parses a file (or decrypted plaintext) whose strings may hold keys; the document is scrubbed when dropped.
+pub(crate) fn parse_json(bytes: &[u8], what: &str) -> Result<SecretJson, ImportError> {
     serde_json::from_slice(strip_bom(bytes))
+        .map(SecretJson)
         .map_err(|e| ImportError::Damaged { reason: format!("{what} is not valid JSON ({e})") })
+}
+
+/// [`parse_json`] for text taken out of another container (XML preferences, a Java stream).
+pub(crate) fn parse_json_str(text: &str) -> Option<SecretJson> {
+    serde_json::from_str(text).ok().map(SecretJson)
 }
 
 pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
@@ -300,6 +316,16 @@ pub(crate) fn array<'a>(v: &'a Json, key: &str, what: &str) -> Result<&'a Vec<Js
         .ok_or_else(|| ImportError::Damaged { reason: format!("{what} has no \"{key}\" list") })
 }
 
+/// A lookup table from `(key, value)` pairs where the first of repeated keys wins (what searching the list
+/// with `find` gave). Formats' id → name lists become maps: a search per entry was quadratic.
+pub(crate) fn first_wins<K: std::hash::Hash + Eq, V>(pairs: impl IntoIterator<Item = (K, V)>) -> HashMap<K, V> {
+    let mut map = HashMap::new();
+    for (k, v) in pairs {
+        map.entry(k).or_insert(v);
+    }
+    map
+}
+
 pub(crate) fn problem(label: String, kind: ProblemKind) -> EntryProblem {
     EntryProblem { label, kind }
 }
@@ -318,45 +344,37 @@ pub(crate) fn shared_prefs(bytes: &[u8]) -> Result<&str, ImportError> {
 }
 
 /// The value of `<string name="NAME">…</string>` in an Android shared_prefs file, unescaped.
-pub(crate) fn shared_pref_string(xml: &str, name: &str) -> Option<String> {
-    let mut rest = xml;
-    loop {
-        let start = rest.find("<string")?;
-        rest = &rest[start + 7..];
-        let close = rest.find('>')?;
-        let tag = &rest[..close];
-        if tag.ends_with('/') {
-            if attr(tag, "name").as_deref() == Some(name) {
-                return Some(String::new());
-            }
-            continue;
-        }
-        let body_start = close + 1;
-        let end = rest[body_start..].find("</string>")? + body_start;
-        if attr(tag, "name").as_deref() == Some(name) {
-            return Some(xml_unescape(&rest[body_start..end]));
-        }
-        rest = &rest[end..];
-    }
+/// An empty `<string name="NAME"/>` gives an empty value.
+pub(crate) fn shared_pref_string(xml: &str, name: &str) -> Option<Zeroizing<String>> {
+    pref_strings(xml, true).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
-/// Every `<string name="…">…</string>` pair, in file order.
-pub(crate) fn shared_pref_strings(xml: &str) -> Vec<(String, String)> {
+/// Every `<string name="…">…</string>` pair, in file order (empty `<string …/>` elements left out).
+pub(crate) fn shared_pref_strings(xml: &str) -> Vec<(String, Zeroizing<String>)> {
+    pref_strings(xml, false)
+}
+
+/// One pass over the text: every search starts where the last one ended, so no part of it is scanned twice
+/// (a hostile file of a million unclosed or empty tags stays linear).
+fn pref_strings(xml: &str, with_empty: bool) -> Vec<(String, Zeroizing<String>)> {
     let mut out = Vec::new();
     let mut rest = xml;
     while let Some(start) = rest.find("<string") {
         rest = &rest[start + 7..];
         let Some(close) = rest.find('>') else { break };
         let tag = &rest[..close];
-        if tag.ends_with('/') {
+        rest = &rest[close + 1..];
+        if let Some(tag) = tag.strip_suffix('/') {
+            if let Some(name) = attr(tag, "name").filter(|_| with_empty) {
+                out.push((name, Zeroizing::new(String::new())));
+            }
             continue;
         }
-        let body_start = close + 1;
-        let Some(end) = rest[body_start..].find("</string>").map(|e| e + body_start) else { break };
+        let Some(end) = rest.find("</string>") else { break };
         if let Some(name) = attr(tag, "name") {
-            out.push((name, xml_unescape(&rest[body_start..end])));
+            out.push((name, xml_unescape(&rest[..end])));
         }
-        rest = &rest[end..];
+        rest = &rest[end + 9..];
     }
     out
 }
@@ -367,38 +385,43 @@ fn attr(tag: &str, name: &str) -> Option<String> {
         if let Some(i) = tag.find(&needle) {
             let rest = &tag[i + needle.len()..];
             let end = rest.find(quote)?;
-            return Some(xml_unescape(&rest[..end]));
+            return Some(String::clone(&xml_unescape(&rest[..end])));
         }
     }
     None
 }
 
-pub(crate) fn xml_unescape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Longest entity we decode (`&#x10FFFF;` is 10 bytes with its `&`).
+const MAX_ENTITY: usize = 10;
+
+/// XML character and entity references decoded; anything else after `&` is kept as it is. Linear: the `;`
+/// of an entity is looked for only in the few bytes an entity can span, never in the rest of the text.
+pub(crate) fn xml_unescape(text: &str) -> Zeroizing<String> {
+    // Decoding never lengthens the text, so this buffer never reallocates (no copy of a value left behind).
+    let mut out = Zeroizing::new(String::with_capacity(text.len()));
     let mut rest = text;
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let Some(end) = rest.find(';').filter(|&e| e <= 10) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..end];
-        let decoded = match entity {
-            "quot" => Some('"'),
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
+        let window = &rest.as_bytes()[..rest.len().min(MAX_ENTITY + 1)];
+        let decoded = window.iter().position(|&b| b == b';').and_then(|end| {
+            let entity = &rest[1..end];
+            let c = match entity {
+                "quot" => Some('"'),
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "apos" => Some('\''),
+                _ => entity
+                    .strip_prefix("#x")
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, end))
+        });
         match decoded {
-            Some(c) => {
+            Some((c, end)) => {
                 out.push(c);
                 rest = &rest[end + 1..];
             }
@@ -429,6 +452,24 @@ pub(crate) fn check_kdf(what: &str, value: u64, min: u64, max: u64) -> Result<()
     } else {
         Err(ImportError::KdfOutOfRange { reason: format!("{what} {value} is outside {min}-{max}") })
     }
+}
+
+/// Largest Argon2 cost a file may ask for, memory times passes: 1 GiB × 10 passes, the most Bitwarden
+/// offers (Ente's "sensitive" setting is 1 GiB × 4). Each bound alone let a file ask for 1 GiB × 64.
+pub(crate) const MAX_ARGON2_KIB_PASSES: u64 = 10 << 20;
+
+/// Refuses an Argon2 memory × passes product above [`MAX_ARGON2_KIB_PASSES`].
+pub(crate) fn check_argon2_cost(memory_kib: u64, passes: u64) -> Result<(), ImportError> {
+    let cost = memory_kib.saturating_mul(passes);
+    if cost > MAX_ARGON2_KIB_PASSES {
+        return Err(ImportError::KdfOutOfRange {
+            reason: format!(
+                "Argon2 {memory_kib} KiB × {passes} passes is more work than any app asks for (at most {} GiB-passes)",
+                MAX_ARGON2_KIB_PASSES >> 20
+            ),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub(super) fn read_encrypted(
     // libsodium's own bounds for crypto_pwhash's argon2id, capped at Ente's "sensitive" limits (1 GiB).
     check_kdf("Argon2 memory (bytes)", mem, 8192, 1 << 30)?;
     check_kdf("Argon2 iterations", ops, 1, 64)?;
+    super::common::check_argon2_cost(mem / 1024, ops)?;
     let salt = kdf.get("salt").and_then(Json::as_str).and_then(decode_base64).ok_or_else(|| damaged("has no salt"))?;
     let header = file
         .get("encryptionNonce")

@@ -9,6 +9,8 @@
 //! Kept: type, issuer (`issuerExt`), name (`label`), secret, algorithm, digits, period/counter, order.
 //! Lost: images, `issuerInt` when it differs from the displayed issuer.
 
+use std::collections::HashMap;
+
 use zeroize::Zeroizing;
 
 use super::common::{Draft, DraftKind, Json, SecretText, int, opt_s, parse_json, problem, s};
@@ -28,14 +30,24 @@ pub(super) fn read_xml(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>,
         .find(|(k, _)| k == "tokenOrder")
         .and_then(|(_, v)| serde_json::from_str::<Vec<String>>(v).ok())
         .unwrap_or_default();
-    let mut tokens: Vec<&(String, String)> = strings.iter().filter(|(k, _)| k != "tokenOrder").collect();
-    // The user's order first, then any token missing from `tokenOrder`, in file order.
-    tokens.sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
+    // Each key's place in `tokenOrder` (its first mention), looked up in a map: searching the list for every
+    // token was quadratic.
+    let mut place: HashMap<&str, usize> = HashMap::with_capacity(order.len());
+    for (i, key) in order.iter().enumerate() {
+        place.entry(key.as_str()).or_insert(i);
+    }
+    let mut tokens: Vec<(usize, &(String, Zeroizing<String>))> = strings
+        .iter()
+        .filter(|(k, _)| k != "tokenOrder")
+        .map(|entry| (place.get(entry.0.as_str()).copied().unwrap_or(usize::MAX), entry))
+        .collect();
+    // The user's order first, then any token missing from `tokenOrder`, in file order (the sort is stable).
+    tokens.sort_by_key(|(place, _)| *place);
     Ok(tokens
         .into_iter()
-        .map(|(key, value)| {
-            let json: Json = serde_json::from_str(value)
-                .map_err(|_| problem(key.clone(), ProblemKind::Malformed("token is not valid JSON".into())))?;
+        .map(|(_, (key, value))| {
+            let json = super::common::parse_json_str(value)
+                .ok_or_else(|| problem(key.clone(), ProblemKind::Malformed("token is not valid JSON".into())))?;
             convert(&json, true)
         })
         .collect())

@@ -9,11 +9,14 @@
 //!
 //! Kept: type, issuer, name, secret, algorithm, digits, period/counter. Lost: images, token order.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use zeroize::Zeroizing;
 
-use super::common::{Draft, Json, SecretText, check_kdf, crypto, need_password, problem, s};
+use super::common::{Draft, Json, SecretText, check_kdf, crypto, need_password, parse_json_str, problem, s};
 use super::freeotp::signed_bytes;
-use super::{EntryProblem, ImportError, ProblemKind};
+use super::{EntryProblem, ImportError, MAX_FILE_LEN, ProblemKind};
 
 fn damaged(what: &str) -> ImportError {
     ImportError::Damaged { reason: format!("the FreeOTP backup {what}") }
@@ -21,27 +24,28 @@ fn damaged(what: &str) -> ImportError {
 
 pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
     let map = read_string_map(bytes)?;
-    let master_json =
-        map.iter().find(|(k, _)| k == "masterKey").map(|(_, v)| v).ok_or_else(|| damaged("has no master key"))?;
-    let master_json: Json = serde_json::from_str(master_json).map_err(|_| damaged("has an unreadable master key"))?;
+    // Keys to values, for the per-token lookup of its secret (searching the list for each token was
+    // quadratic). The first of repeated keys wins, as the list search did.
+    let mut by_key: HashMap<&str, &str> = HashMap::with_capacity(map.len());
+    for (k, v) in &map {
+        by_key.entry(k.as_str()).or_insert(v.as_str());
+    }
+    let master_json = by_key.get("masterKey").ok_or_else(|| damaged("has no master key"))?;
+    let master_json = parse_json_str(master_json).ok_or_else(|| damaged("has an unreadable master key"))?;
     let password = need_password(password)?;
     let master = unwrap_master(&master_json, password)?;
     let mut drafts = Vec::new();
     for (key, value) in &map {
         let Some(uuid) = key.strip_suffix("-token") else { continue };
-        let token: Json = match serde_json::from_str(value) {
-            Ok(t) => t,
-            Err(_) => {
-                drafts.push(Err(problem(uuid.to_owned(), ProblemKind::Malformed("token metadata is not JSON".into()))));
-                continue;
-            }
+        let Some(token) = parse_json_str(value) else {
+            drafts.push(Err(problem(uuid.to_owned(), ProblemKind::Malformed("token metadata is not JSON".into()))));
+            continue;
         };
         let label = super::common::label_of(&s(&token, "issuerExt"), &s(&token, "label"));
-        let secret = map
-            .iter()
-            .find(|(k, _)| k == uuid)
-            .and_then(|(_, v)| serde_json::from_str::<Json>(v).ok())
-            .and_then(|v| v.get("key").and_then(Json::as_str).and_then(|k| serde_json::from_str::<Json>(k).ok()))
+        let secret = by_key
+            .get(uuid)
+            .and_then(|v| parse_json_str(v))
+            .and_then(|v| v.get("key").and_then(Json::as_str).and_then(parse_json_str))
             .and_then(|encrypted| open_encrypted_key(&encrypted, &master));
         match secret {
             Some(secret) => drafts.push(super::freeotp::meta(&token, SecretText::Bytes(secret), false)),
@@ -112,11 +116,21 @@ const TC_ENDBLOCKDATA: u8 = 0x78;
 const TC_LONGSTRING: u8 = 0x7C;
 const BASE_HANDLE: u32 = 0x7E_0000;
 
+/// Most text the stream may hand out in all, back-references counted each time they are used: what the
+/// importer parses afterwards is bounded by this, not by how often a hostile stream repeats one string.
+const MAX_DECODED: usize = MAX_FILE_LEN;
+
+/// A string of the stream, shared by every back-reference to it (never copied) and wiped when the last
+/// reference goes.
+type Text = Rc<Zeroizing<String>>;
+
 struct Stream<'a> {
     bytes: &'a [u8],
     pos: usize,
     /// Objects by handle; only strings matter, others are `None`.
-    handles: Vec<Option<String>>,
+    handles: Vec<Option<Text>>,
+    /// Bytes of text handed out so far, back-references included.
+    decoded: usize,
 }
 
 impl<'a> Stream<'a> {
@@ -143,29 +157,47 @@ impl<'a> Stream<'a> {
         std::str::from_utf8(b).map(str::to_owned).map_err(|_| damaged("holds text that is not UTF-8"))
     }
 
+    /// Counts `len` more bytes of text against [`MAX_DECODED`].
+    fn spend(&mut self, len: usize) -> Result<(), ImportError> {
+        self.decoded = self.decoded.saturating_add(len);
+        if self.decoded > MAX_DECODED {
+            return Err(ImportError::LimitExceeded {
+                what: format!("the FreeOTP backup's text adds up to more than {MAX_DECODED} bytes"),
+            });
+        }
+        Ok(())
+    }
+
+    fn new_string(&mut self, len: usize) -> Result<Text, ImportError> {
+        self.spend(len)?;
+        let text: Text = Rc::new(Zeroizing::new(self.utf(len)?));
+        self.handles.push(Some(Rc::clone(&text)));
+        Ok(text)
+    }
+
     /// A string object (new or a back-reference).
-    fn string(&mut self) -> Result<String, ImportError> {
+    fn string(&mut self) -> Result<Text, ImportError> {
         match self.u8()? {
             TC_STRING => {
                 let len = usize::from(self.u16()?);
-                let text = self.utf(len)?;
-                self.handles.push(Some(text.clone()));
-                Ok(text)
+                self.new_string(len)
             }
             TC_LONGSTRING => {
                 let b = self.take(8)?;
                 let len = u64::from_be_bytes(b.try_into().map_err(|_| damaged("ends early"))?);
                 let len = usize::try_from(len).map_err(|_| damaged("has an impossible string length"))?;
-                let text = self.utf(len)?;
-                self.handles.push(Some(text.clone()));
-                Ok(text)
+                self.new_string(len)
             }
             TC_REFERENCE => {
                 let handle = self.u32()?.checked_sub(BASE_HANDLE).ok_or_else(|| damaged("has a bad reference"))?;
-                self.handles
+                let text = self
+                    .handles
                     .get(handle as usize)
-                    .and_then(Clone::clone)
-                    .ok_or_else(|| damaged("refers to something that is not text"))
+                    .and_then(Option::as_ref)
+                    .map(Rc::clone)
+                    .ok_or_else(|| damaged("refers to something that is not text"))?;
+                self.spend(text.len())?;
+                Ok(text)
             }
             _ => Err(damaged("holds a value that is not text")),
         }
@@ -173,8 +205,8 @@ impl<'a> Stream<'a> {
 }
 
 /// Reads the serialized `HashMap<String, String>` into key/value pairs, in stream order.
-fn read_string_map(bytes: &[u8]) -> Result<Vec<(String, String)>, ImportError> {
-    let mut st = Stream { bytes, pos: 0, handles: Vec::new() };
+fn read_string_map(bytes: &[u8]) -> Result<Vec<(Text, Text)>, ImportError> {
+    let mut st = Stream { bytes, pos: 0, handles: Vec::new(), decoded: 0 };
     if st.take(4)? != [0xAC, 0xED, 0x00, 0x05] {
         return Err(damaged("is not a Java serialization stream"));
     }

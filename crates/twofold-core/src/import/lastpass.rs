@@ -8,16 +8,18 @@
 //! Kept: issuer, name, secret, algorithm, digits, period, favourite, folder as group. Lost: push-login
 //! accounts (they carry no OTP secret), creation times.
 
-use super::common::{Draft, DraftKind, Json, SecretText, int, opt_s, parse_json, problem, s};
+use std::collections::HashMap;
+
+use super::common::{Draft, DraftKind, Json, SecretText, first_wins, int, opt_s, parse_json, problem, s};
 use super::{EntryProblem, ImportError};
 
 pub(super) fn read(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
     let json = parse_json(bytes, "the LastPass file")?;
     let accounts = super::common::array(&json, "accounts", "the LastPass file")?;
-    let folders: Vec<(i64, String)> = json
+    let folders: HashMap<i64, String> = json
         .get("folders")
         .and_then(Json::as_array)
-        .map(|f| f.iter().filter_map(|f| Some((f.get("id")?.as_i64()?, s(f, "name")))).collect())
+        .map(|f| first_wins(f.iter().filter_map(|f| Some((f.get("id")?.as_i64()?, s(f, "name"))))))
         .unwrap_or_default();
     Ok(accounts
         .iter()
@@ -37,7 +39,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, Imp
             d.favorite = a.get("isFavorite").and_then(Json::as_bool).unwrap_or(false);
             let folder = a.get("folderData").and_then(|f| f.get("folderId")).and_then(Json::as_i64);
             if let Some(id) = folder.filter(|&id| id > 1) {
-                if let Some((_, name)) = folders.iter().find(|(fid, _)| *fid == id) {
+                if let Some(name) = folders.get(&id) {
                     d.groups.push(name.clone());
                 }
             }

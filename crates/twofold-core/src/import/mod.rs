@@ -22,6 +22,7 @@ mod authplus;
 mod authy;
 mod battlenet;
 mod bitwarden;
+mod cancel;
 mod common;
 mod duo;
 mod ente;
@@ -40,6 +41,7 @@ mod totp_authenticator;
 mod twofas;
 mod zipfile;
 
+pub use cancel::Cancel;
 use common::Draft;
 
 /// Largest file we read: real exports are kilobytes; Aegis vaults with icons reach a few megabytes.
@@ -247,6 +249,13 @@ pub enum ImportError {
     KdfOutOfRange { reason: String },
     #[error("{what} is not supported")]
     Unsupported { what: String },
+    /// The file would make the import do far more work than any real export needs (too many password
+    /// slots, an archive that decompresses to too much, a database query that does not end…).
+    #[error("the file is too large or too complex to import: {what}")]
+    LimitExceeded { what: String },
+    /// [`Cancel::cancel`] was called while the import ran.
+    #[error("the import was cancelled")]
+    Cancelled,
 }
 
 /// Why one entry of a file could not be imported.
@@ -301,14 +310,41 @@ impl ImportReport {
     /// Indexes into `accounts` of accounts that exactly duplicate one of `existing` (same key and
     /// parameters, see [`Account::same_key_as`]) or an earlier account of the same import.
     pub fn duplicates_of(&self, existing: &[Account]) -> Vec<usize> {
-        self.accounts
-            .iter()
-            .enumerate()
-            .filter(|(i, a)| {
-                existing.iter().any(|e| is_duplicate(a, e)) || self.accounts[..*i].iter().any(|e| is_duplicate(a, e))
-            })
-            .map(|(i, _)| i)
-            .collect()
+        self.duplicate_mask(existing).iter().enumerate().filter(|(_, dup)| **dup).map(|(i, _)| i).collect()
+    }
+
+    /// [`ImportReport::duplicates_of`] as one flag per account, for callers that ask "is entry `i` a
+    /// duplicate?" for every entry (a `Vec::contains` per entry is quadratic). One pass with a hash set of
+    /// borrowed keys: comparing every pair was quadratic in a file of a million accounts.
+    pub fn duplicate_mask(&self, existing: &[Account]) -> Vec<bool> {
+        let mut seen: std::collections::HashSet<DuplicateKey<'_>> = existing.iter().map(DuplicateKey::of).collect();
+        self.accounts.iter().map(|a| !seen.insert(DuplicateKey::of(a))).collect()
+    }
+}
+
+/// What [`is_duplicate`] compares, borrowed from the account (the key is not copied).
+#[derive(PartialEq, Eq, Hash)]
+struct DuplicateKey<'a> {
+    secret: &'a [u8],
+    algorithm: crate::model::Algorithm,
+    digits: u8,
+    kind: std::mem::Discriminant<crate::model::OtpKind>,
+    period: Option<u32>,
+    issuer: &'a str,
+    name: &'a str,
+}
+
+impl<'a> DuplicateKey<'a> {
+    fn of(a: &'a Account) -> Self {
+        DuplicateKey {
+            secret: a.secret.as_bytes(),
+            algorithm: a.otp.algorithm,
+            digits: a.otp.digits,
+            kind: std::mem::discriminant(&a.otp.kind),
+            period: a.otp.period(),
+            issuer: &a.issuer,
+            name: &a.name,
+        }
     }
 }
 
@@ -450,20 +486,34 @@ fn inspect_json(json: &serde_json::Value) -> Option<Inspection> {
 }
 
 /// Reads every account of `bytes` as `format` (from [`inspect`], or chosen by the user). `now` (Unix
-/// seconds) becomes the accounts' creation time.
+/// seconds) becomes the accounts' creation time. [`import_cancellable`] can be stopped from another thread.
 pub fn import(bytes: &[u8], format: Format, password: Option<&str>, now: i64) -> Result<ImportReport, ImportError> {
+    import_cancellable(bytes, format, password, now, &Cancel::new())
+}
+
+/// [`import`] that gives up with [`ImportError::Cancelled`] soon after `cancel` is set: the flag is checked
+/// before and after reading, before each Aegis password slot is derived, between ZIP entries, while SQLite
+/// runs a query and between entries. One key derivation already running finishes first (each is bounded).
+pub fn import_cancellable(
+    bytes: &[u8],
+    format: Format,
+    password: Option<&str>,
+    now: i64,
+    cancel: &Cancel,
+) -> Result<ImportReport, ImportError> {
     if bytes.len() > MAX_FILE_LEN {
         return Err(ImportError::TooLarge { len: bytes.len(), max: MAX_FILE_LEN });
     }
+    cancel.check()?;
     let drafts: Vec<Result<Draft, EntryProblem>> = match format {
-        Format::Aegis => aegis::read(bytes, password)?,
+        Format::Aegis => aegis::read(bytes, password, cancel)?,
         Format::TwoFas => twofas::read(bytes, password)?,
         Format::AndOtp => andotp::read(bytes, password)?,
         Format::FreeOtpXml => freeotp::read_xml(bytes)?,
         Format::FreeOtpPlus => freeotp::read_json(bytes)?,
         Format::FreeOtpBackup => freeotp2::read(bytes, password)?,
         Format::Stratum => stratum::read(bytes, password)?,
-        Format::StratumDb => sqlite_apps::read_stratum(bytes)?,
+        Format::StratumDb => sqlite_apps::read_stratum(bytes, cancel)?,
         Format::LastPass => lastpass::read(bytes)?,
         Format::Duo => duo::read(bytes)?,
         Format::Steam => steam::read(bytes)?,
@@ -471,25 +521,32 @@ pub fn import(bytes: &[u8], format: Format, password: Option<&str>, now: i64) ->
         Format::BattleNet => battlenet::read(bytes)?,
         Format::TotpAuthenticator => totp_authenticator::read_backup(bytes, password)?,
         Format::TotpAuthenticatorXml => totp_authenticator::read_xml(bytes)?,
-        Format::AuthenticatorPlusDb => authplus::read_db(bytes, password)?,
+        Format::AuthenticatorPlusDb => authplus::read_db(bytes, password, cancel)?,
         Format::Bitwarden => bitwarden::read_json(bytes, password)?,
         Format::BitwardenCsv => bitwarden::read_csv(bytes)?,
         Format::Ente | Format::OtpauthList | Format::GoogleMigration => links::read_text(bytes)?,
         Format::EnteEncrypted => ente::read_encrypted(bytes, password)?,
         Format::ProtonAuthenticator => proton::read_authenticator(bytes, password)?,
-        Format::ProtonPass => proton::read_pass(bytes)?,
-        Format::WinAuth | Format::AuthenticatorPlusZip => read_zipped_links(bytes, password)?,
-        Format::GoogleAuthenticatorDb => sqlite_apps::read_google(bytes)?,
-        Format::MicrosoftAuthenticatorDb => sqlite_apps::read_microsoft(bytes)?,
+        Format::ProtonPass => proton::read_pass(bytes, cancel)?,
+        Format::WinAuth | Format::AuthenticatorPlusZip => read_zipped_links(bytes, password, cancel)?,
+        Format::GoogleAuthenticatorDb => sqlite_apps::read_google(bytes, cancel)?,
+        Format::MicrosoftAuthenticatorDb => sqlite_apps::read_microsoft(bytes, cancel)?,
     };
-    let finished = common::finish_all(drafts, now);
+    cancel.check()?;
+    let finished = common::finish_all(drafts, now, cancel)?;
     Ok(ImportReport { format, accounts: finished.accounts, problems: finished.problems, warnings: finished.warnings })
 }
 
-/// WinAuth and Authenticator Plus: every text file of the archive is a list of links.
-fn read_zipped_links(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
+/// WinAuth and Authenticator Plus: every text file (`*.txt`) of the archive is a list of links; other
+/// files are not decompressed.
+fn read_zipped_links(
+    bytes: &[u8],
+    password: Option<&str>,
+    cancel: &Cancel,
+) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
     let mut drafts = Vec::new();
-    for (_, data) in zipfile::read_all(bytes, password)? {
+    let is_text = |name: &str| name.to_ascii_lowercase().ends_with(".txt");
+    for (_, data) in zipfile::read_matching(bytes, password, is_text, cancel)? {
         drafts.extend(links::read_text(&data)?);
     }
     if drafts.is_empty() {

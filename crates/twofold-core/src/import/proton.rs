@@ -9,8 +9,10 @@
 //! Kept: the link's fields, the entry's display name (Authenticator), notes; for Pass, the vault name as
 //! group. Lost: everything in a Pass export that is not a TOTP.
 
+use zeroize::Zeroizing;
+
 use super::common::{Draft, Json, crypto, decode_base64, need_password, parse_json, s};
-use super::{EntryProblem, ImportError};
+use super::{Cancel, EntryProblem, ImportError};
 
 const AAD: &[u8] = b"proton.authenticator.export.v1";
 
@@ -37,7 +39,7 @@ pub(super) fn read_authenticator(
         .iter()
         .map(|e| {
             let content = e.get("content").unwrap_or(&Json::Null);
-            let mut d = super::links::link_draft(&s(content, "uri"))?;
+            let mut d = super::links::link_draft(&Zeroizing::new(s(content, "uri")))?;
             // The name the user gave the entry in the app wins over the link's label.
             let name = s(content, "name");
             if !name.is_empty() {
@@ -49,11 +51,11 @@ pub(super) fn read_authenticator(
         .collect())
 }
 
-pub(super) fn read_pass(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let files = super::zipfile::read_all(bytes, None)?;
+pub(super) fn read_pass(bytes: &[u8], cancel: &Cancel) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
+    // Only `data.json` is decompressed, never the attachments beside it.
+    let files = super::zipfile::read_matching(bytes, None, |name| name.ends_with("data.json"), cancel)?;
     let (_, data) = files
-        .iter()
-        .find(|(name, _)| name.ends_with("data.json"))
+        .first()
         .ok_or_else(|| ImportError::Damaged { reason: "the Proton Pass archive has no data.json".into() })?;
     let json = parse_json(data, "the Proton Pass data.json")?;
     if json.get("encrypted").and_then(Json::as_bool) == Some(true) {
@@ -77,13 +79,13 @@ pub(super) fn read_pass(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>
                 u if u.is_empty() => s(content, "itemEmail"),
                 u => u,
             };
-            let mut values = Vec::new();
+            let mut values: Vec<Zeroizing<String>> = Vec::new();
             if let Some(uri) = content.get("totpUri").and_then(Json::as_str) {
-                values.push(uri.to_owned());
+                values.push(Zeroizing::new(uri.to_owned()));
             }
             for field in data.get("extraFields").and_then(Json::as_array).into_iter().flatten() {
                 if s(field, "type") == "totp" {
-                    values.push(field.get("data").map(|d| s(d, "totpUri")).unwrap_or_default());
+                    values.push(Zeroizing::new(field.get("data").map(|d| s(d, "totpUri")).unwrap_or_default()));
                 }
             }
             for value in values.into_iter().filter(|v| !v.trim().is_empty()) {

@@ -12,18 +12,81 @@
 //!
 //! Lost: icons, usage data, everything else the apps keep in their databases.
 
+use std::io::Read;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rusqlite::config::DbConfig;
+use rusqlite::limits::Limit;
 use rusqlite::{Connection, types::ValueRef};
 use zeroize::Zeroizing;
 
-use super::common::{Draft, DraftKind, Json, SecretText, int, problem, s};
-use super::{EntryProblem, Format, ImportError, ProblemKind};
+use super::common::{Draft, DraftKind, Json, SecretJson, SecretText, int, problem, s};
+use super::{Cancel, EntryProblem, Format, ImportError, ProblemKind};
 
 fn damaged(reason: impl Into<String>) -> ImportError {
     ImportError::Damaged { reason: reason.into() }
 }
 
-/// Opens database bytes in memory, read-only. Nothing touches the disk.
-pub(super) fn open(bytes: &[u8]) -> Result<Connection, ImportError> {
+/// Most rows we read from one table: real databases hold tens.
+pub(super) const MAX_ROWS: usize = 100_000;
+/// SQLite virtual-machine instructions between two calls of the progress handler.
+const PROGRESS_STEP: i32 = 1_000;
+/// Calls of the progress handler after which a connection's queries are stopped (10^8 instructions: well
+/// under a second for every real database, and the end of a query that would otherwise never finish).
+const MAX_PROGRESS_CALLS: u64 = 100_000;
+/// Longest string or blob SQLite may build or hand us (`SQLITE_LIMIT_LENGTH`).
+const MAX_VALUE_LEN: i32 = 1 << 20;
+
+/// A hostile database opened with SQLite's defences up: defensive mode, an untrusted schema (no functions
+/// with side effects in views, triggers, generated columns or defaults), no views or triggers, small limits,
+/// and a progress handler that stops a query running too long or once the import is cancelled.
+pub(super) struct Db {
+    conn: Connection,
+    cancel: Cancel,
+    ran_out: Arc<AtomicBool>,
+}
+
+impl Db {
+    /// The typed error for a failed query: out of budget, cancelled, or a damaged file.
+    pub(super) fn fail(&self, what: &str, e: &rusqlite::Error) -> ImportError {
+        if self.ran_out.load(Ordering::Relaxed) {
+            ImportError::LimitExceeded { what: format!("{what} does not finish (a query runs too long)") }
+        } else if e.sqlite_error_code() == Some(rusqlite::ErrorCode::TooBig) {
+            ImportError::LimitExceeded { what: format!("{what}: a value is longer than {MAX_VALUE_LEN} bytes") }
+        } else if self.cancel.is_cancelled() {
+            ImportError::Cancelled
+        } else {
+            damaged(format!("{what}: {e}"))
+        }
+    }
+}
+
+fn harden(conn: &Connection) -> rusqlite::Result<()> {
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW, false)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+    for (limit, value) in [
+        (Limit::SQLITE_LIMIT_LENGTH, MAX_VALUE_LEN),
+        (Limit::SQLITE_LIMIT_SQL_LENGTH, 100_000),
+        (Limit::SQLITE_LIMIT_EXPR_DEPTH, 100),
+        (Limit::SQLITE_LIMIT_COMPOUND_SELECT, 8),
+        (Limit::SQLITE_LIMIT_FUNCTION_ARG, 8),
+        (Limit::SQLITE_LIMIT_ATTACHED, 0),
+        (Limit::SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 100),
+        (Limit::SQLITE_LIMIT_VARIABLE_NUMBER, 8),
+        (Limit::SQLITE_LIMIT_TRIGGER_DEPTH, 1),
+        (Limit::SQLITE_LIMIT_WORKER_THREADS, 0),
+    ] {
+        conn.set_limit(limit, value)?;
+    }
+    Ok(())
+}
+
+/// Opens database bytes in memory, read-only, hardened (see [`Db`]). Nothing touches the disk, and the
+/// bytes are streamed into SQLite's buffer without a copy of our own (it may be decrypted plaintext).
+pub(super) fn open(bytes: &[u8], cancel: &Cancel) -> Result<Db, ImportError> {
     if bytes.len() < 100 || !bytes.starts_with(b"SQLite format 3\0") {
         return Err(damaged("not an SQLite database"));
     }
@@ -41,73 +104,122 @@ pub(super) fn open(bytes: &[u8]) -> Result<Connection, ImportError> {
             page_size.saturating_mul(pages)
         )));
     }
-    let mut copy = bytes.to_vec();
-    // An in-memory database cannot use a write-ahead log: read WAL-mode files as rollback-journal ones.
-    copy[18] = 1;
-    copy[19] = 1;
     let mut conn = Connection::open_in_memory().map_err(|e| damaged(format!("sqlite: {e}")))?;
-    let len = copy.len();
-    conn.deserialize_read_exact(rusqlite::MAIN_DB, copy.as_slice(), len, true)
+    harden(&conn).map_err(|e| damaged(format!("sqlite refused its safety settings ({e})")))?;
+    let ran_out = Arc::new(AtomicBool::new(false));
+    let (flag, stop) = (Arc::clone(&ran_out), cancel.clone());
+    let mut calls = 0u64;
+    conn.progress_handler(
+        PROGRESS_STEP,
+        Some(move || {
+            calls += 1;
+            if calls > MAX_PROGRESS_CALLS {
+                flag.store(true, Ordering::Relaxed);
+                return true;
+            }
+            stop.is_cancelled()
+        }),
+    )
+    .map_err(|e| damaged(format!("sqlite: {e}")))?;
+    // An in-memory database cannot use a write-ahead log: read WAL-mode files as rollback-journal ones
+    // (bytes 18 and 19 of the header), without copying the rest.
+    let stream = bytes[..18].chain(&[1u8, 1][..]).chain(&bytes[20..]);
+    conn.deserialize_read_exact(rusqlite::MAIN_DB, stream, bytes.len(), true)
         .map_err(|e| damaged(format!("the database cannot be opened ({e})")))?;
-    Ok(conn)
+    Ok(Db { conn, cancel: cancel.clone(), ran_out })
 }
 
-/// Column names of `table`, read as values (rusqlite's `column_name` panics on names that are not UTF-8,
-/// and a hostile file can contain such names).
-fn columns(conn: &Connection, table: &str) -> Vec<String> {
-    let Ok(mut stmt) = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid") else { return Vec::new() };
+/// Column names of `table` (lower case) with whether each is generated, read as values (rusqlite's
+/// `column_name` panics on names that are not UTF-8, and a hostile file can contain such names).
+fn table_columns(db: &Db, table: &str) -> Vec<(String, bool)> {
+    let Ok(mut stmt) = db.conn.prepare("SELECT name, hidden FROM pragma_table_xinfo(?1) ORDER BY cid") else {
+        return Vec::new();
+    };
     let Ok(mut q) = stmt.query([table]) else { return Vec::new() };
     let mut names = Vec::new();
     while let Ok(Some(row)) = q.next() {
-        let name = match row.get_ref(0) {
-            Ok(ValueRef::Text(t)) => String::from_utf8_lossy(t).to_ascii_lowercase(),
-            _ => String::new(),
-        };
-        names.push(name);
+        // `hidden` is 2 or 3 for generated columns (1 for the hidden columns of virtual tables).
+        let generated = !matches!(row.get_ref(1), Ok(ValueRef::Integer(0)));
+        if let Ok(ValueRef::Text(t)) = row.get_ref(0) {
+            names.push((String::from_utf8_lossy(t).to_ascii_lowercase(), generated));
+        }
     }
     names
 }
 
-/// Every row of `table` as a JSON object keyed by column name (lower case). Blobs are skipped.
-fn rows(conn: &Connection, table: &str) -> Result<Vec<Json>, ImportError> {
-    let names = columns(conn, table);
-    let mut stmt = conn
-        .prepare(&format!("SELECT * FROM \"{table}\""))
-        .map_err(|e| damaged(format!("the database has no readable table {table} ({e})")))?;
-    let count = stmt.column_count().min(names.len());
+/// Column names of `table`, lower case.
+fn columns(db: &Db, table: &str) -> Vec<String> {
+    table_columns(db, table).into_iter().map(|(name, _)| name).collect()
+}
+
+/// The rows of `table` (at most [`MAX_ROWS`]) as JSON objects keyed by the `wanted` column names (lower
+/// case; a column the table lacks is left out). Only the named columns are read, never `SELECT *`, and a
+/// wanted column that is generated (computed by an expression from the file when read) refuses the file:
+/// no app writes one. Blobs are skipped.
+pub(super) fn rows(db: &Db, table: &str, wanted: &[&str]) -> Result<Vec<SecretJson>, ImportError> {
+    let present = table_columns(db, table);
+    let mut names: Vec<&str> = Vec::new();
+    for &w in wanted {
+        match present.iter().find(|(p, _)| p == w) {
+            Some((_, true)) => {
+                return Err(ImportError::Unsupported {
+                    what: format!("a database whose table {table} computes its column {w} (a generated column)"),
+                });
+            }
+            Some((_, false)) => names.push(w),
+            None => {}
+        }
+    }
+    if names.is_empty() {
+        return Err(damaged(format!("the database has no readable table {table}")));
+    }
+    let list = names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+    let what = format!("reading {table}");
+    let mut stmt = db
+        .conn
+        .prepare(&format!("SELECT {list} FROM \"{table}\" LIMIT {}", MAX_ROWS + 1))
+        .map_err(|e| db.fail(&format!("the database has no readable table {table}"), &e))?;
     let mut out = Vec::new();
-    let mut q = stmt.query([]).map_err(|e| damaged(format!("reading {table}: {e}")))?;
-    while let Some(row) = q.next().map_err(|e| damaged(format!("reading {table}: {e}")))? {
-        let mut obj = serde_json::Map::new();
-        for (i, name) in names.iter().enumerate().take(count) {
-            let value = match row.get_ref(i).map_err(|e| damaged(format!("reading {table}: {e}")))? {
+    let mut q = stmt.query([]).map_err(|e| db.fail(&what, &e))?;
+    while let Some(row) = q.next().map_err(|e| db.fail(&what, &e))? {
+        if out.len() == MAX_ROWS {
+            return Err(ImportError::LimitExceeded {
+                what: format!("the table {table} has more than {MAX_ROWS} rows"),
+            });
+        }
+        let mut obj = SecretJson(Json::Object(serde_json::Map::new()));
+        for (i, name) in names.iter().enumerate() {
+            let value = match row.get_ref(i).map_err(|e| db.fail(&what, &e))? {
                 ValueRef::Null | ValueRef::Blob(_) => Json::Null,
                 ValueRef::Integer(n) => Json::from(n),
                 ValueRef::Real(f) => Json::from(f),
                 ValueRef::Text(t) => Json::String(String::from_utf8_lossy(t).into_owned()),
             };
-            obj.insert(name.clone(), value);
+            if let Some(map) = obj.as_object_mut() {
+                map.insert((*name).to_owned(), value);
+            }
         }
-        out.push(Json::Object(obj));
+        out.push(obj);
     }
     Ok(out)
 }
 
-fn has_table(conn: &Connection, table: &str) -> bool {
-    conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |r| {
-        r.get::<_, i64>(0)
-    })
-    .is_ok_and(|n| n > 0)
+fn has_table(db: &Db, table: &str) -> bool {
+    db.conn
+        .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |r| {
+            r.get::<_, i64>(0)
+        })
+        .is_ok_and(|n| n > 0)
 }
 
 /// Which app's database this is.
 pub(super) fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
-    let conn = open(bytes)?;
-    if has_table(&conn, "authenticator") {
+    let db = open(bytes, &Cancel::new())?;
+    if has_table(&db, "authenticator") {
         return Ok(Format::StratumDb);
     }
-    if has_table(&conn, "accounts") {
-        let cols = columns(&conn, "accounts");
+    if has_table(&db, "accounts") {
+        let cols = columns(&db, "accounts");
         if cols.iter().any(|c| c == "oath_secret_key") {
             return Ok(Format::MicrosoftAuthenticatorDb);
         }
@@ -118,9 +230,10 @@ pub(super) fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
     Err(ImportError::UnknownFormat)
 }
 
-pub(super) fn read_google(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let conn = open(bytes)?;
-    Ok(rows(&conn, "accounts")?.iter().map(google_row).collect())
+pub(super) fn read_google(bytes: &[u8], cancel: &Cancel) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
+    let db = open(bytes, cancel)?;
+    let rows = rows(&db, "accounts", &["email", "secret", "counter", "type", "issuer"])?;
+    Ok(rows.iter().map(|r| google_row(r)).collect())
 }
 
 pub(super) fn google_row(r: &Json) -> Result<Draft, EntryProblem> {
@@ -147,9 +260,9 @@ pub(super) fn google_row(r: &Json) -> Result<Draft, EntryProblem> {
     Ok(d)
 }
 
-pub(super) fn read_microsoft(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let conn = open(bytes)?;
-    Ok(rows(&conn, "accounts")?
+pub(super) fn read_microsoft(bytes: &[u8], cancel: &Cancel) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
+    let db = open(bytes, cancel)?;
+    Ok(rows(&db, "accounts", &["name", "username", "oath_secret_key", "account_type"])?
         .iter()
         .map(|r| {
             let issuer = s(r, "name");
@@ -172,16 +285,24 @@ pub(super) fn read_microsoft(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProb
         .collect())
 }
 
-pub(super) fn read_stratum(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let conn = open(bytes)?;
-    let categories = if has_table(&conn, "category") { rows(&conn, "category")? } else { Vec::new() };
-    let bindings =
-        if has_table(&conn, "authenticatorcategory") { rows(&conn, "authenticatorcategory")? } else { Vec::new() };
-    Ok(rows(&conn, "authenticator")?
+pub(super) fn read_stratum(bytes: &[u8], cancel: &Cancel) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
+    let db = open(bytes, cancel)?;
+    let categories = if has_table(&db, "category") { rows(&db, "category", &["id", "name"])? } else { Vec::new() };
+    let bindings = if has_table(&db, "authenticatorcategory") {
+        rows(&db, "authenticatorcategory", &["authenticatorsecret", "categoryid"])?
+    } else {
+        Vec::new()
+    };
+    let categories = super::stratum::Categories::new(
+        categories.iter().map(|c| (s(c, "id"), s(c, "name"))),
+        bindings.iter().map(|b| (Zeroizing::new(s(b, "authenticatorsecret")), s(b, "categoryid"))),
+    );
+    let columns = ["type", "issuer", "username", "secret", "algorithm", "digits", "period", "counter"];
+    Ok(rows(&db, "authenticator", &columns)?
         .iter()
         .map(|r| {
             // Same fields as the JSON backup, whose keys are capitalised.
-            let mut obj = serde_json::Map::new();
+            let mut obj = SecretJson(Json::Object(serde_json::Map::new()));
             for (json_key, column) in [
                 ("Type", "type"),
                 ("Issuer", "issuer"),
@@ -192,17 +313,58 @@ pub(super) fn read_stratum(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProble
                 ("Period", "period"),
                 ("Counter", "counter"),
             ] {
-                obj.insert(json_key.into(), r.get(column).cloned().unwrap_or(Json::Null));
-            }
-            let mut d = super::stratum::convert(&Json::Object(obj))?;
-            let secret = s(r, "secret");
-            for b in bindings.iter().filter(|b| s(b, "authenticatorsecret") == secret) {
-                let id = s(b, "categoryid");
-                if let Some(c) = categories.iter().find(|c| s(c, "id") == id) {
-                    d.groups.push(s(c, "name"));
+                if let Some(map) = obj.as_object_mut() {
+                    map.insert(json_key.into(), r.get(column).cloned().unwrap_or(Json::Null));
                 }
             }
+            let mut d = super::stratum::convert(&obj)?;
+            d.groups.extend(categories.of(&Zeroizing::new(s(r, "secret"))).map(str::to_owned));
             Ok(d)
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small_db() -> Vec<u8> {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE accounts (email TEXT, secret TEXT); INSERT INTO accounts VALUES ('a', 'b');")
+            .unwrap();
+        conn.serialize(rusqlite::MAIN_DB).unwrap().to_vec()
+    }
+
+    const ENDLESS: &str = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+
+    /// Regression, issue 13: nothing stopped a query on an untrusted database. A query that never ends is
+    /// stopped by the progress handler and reported as a limit, not left running.
+    #[test]
+    fn a_query_that_never_ends_is_stopped() {
+        let db = open(&small_db(), &Cancel::new()).unwrap();
+        let err = db.conn.query_row(ENDLESS, [], |r| r.get::<_, i64>(0)).unwrap_err();
+        assert!(matches!(db.fail("counting", &err), ImportError::LimitExceeded { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_running_query_stops_when_the_import_is_cancelled() {
+        let cancel = Cancel::new();
+        let db = open(&small_db(), &cancel).unwrap();
+        cancel.cancel();
+        let err = db.conn.query_row(ENDLESS, [], |r| r.get::<_, i64>(0)).unwrap_err();
+        assert_eq!(db.fail("counting", &err), ImportError::Cancelled);
+    }
+
+    #[test]
+    fn the_untrusted_connection_is_hardened() {
+        let db = open(&small_db(), &Cancel::new()).unwrap();
+        assert!(db.conn.db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE).unwrap());
+        assert!(!db.conn.db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA).unwrap());
+        assert!(!db.conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW).unwrap());
+        assert!(!db.conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER).unwrap());
+        assert_eq!(db.conn.limit(Limit::SQLITE_LIMIT_LENGTH).unwrap(), MAX_VALUE_LEN);
+        assert_eq!(db.conn.limit(Limit::SQLITE_LIMIT_ATTACHED).unwrap(), 0);
+        // The file itself was opened read-only.
+        assert!(db.conn.execute("DELETE FROM accounts", []).is_err());
+    }
 }

@@ -10,7 +10,9 @@
 //! Kept: type, issuer, name, secret, algorithm, digits, period/counter, categories as groups. Lost: icons,
 //! custom icons, ranking and copy counts. mOTP and Yandex entries are reported as unsupported.
 
-use zeroize::Zeroizing;
+use std::collections::HashMap;
+
+use zeroize::{Zeroize, Zeroizing};
 
 use super::common::{Draft, DraftKind, Json, SecretText, crypto, int, need_password, parse_json, problem, s};
 use super::{EntryProblem, ImportError, ProblemKind};
@@ -26,29 +28,62 @@ pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Dr
         parse_json(bytes, "the Stratum backup")?
     };
     let list = super::common::array(&json, "Authenticators", "the Stratum backup")?;
-    let categories: Vec<(String, String)> = json
-        .get("Categories")
-        .and_then(Json::as_array)
-        .map(|c| c.iter().map(|c| (s(c, "Id"), s(c, "Name"))).collect())
-        .unwrap_or_default();
-    let bindings: Vec<(String, String)> = json
-        .get("AuthenticatorCategories")
-        .and_then(Json::as_array)
-        .map(|b| b.iter().map(|b| (s(b, "AuthenticatorSecret"), s(b, "CategoryId"))).collect())
-        .unwrap_or_default();
+    let categories = Categories::new(
+        json.get("Categories").and_then(Json::as_array).into_iter().flatten().map(|c| (s(c, "Id"), s(c, "Name"))),
+        json.get("AuthenticatorCategories")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .map(|b| (Zeroizing::new(s(b, "AuthenticatorSecret")), s(b, "CategoryId"))),
+    );
     Ok(list
         .iter()
         .map(|e| {
             let mut d = convert(e)?;
-            let secret = s(e, "Secret");
-            for (_, category) in bindings.iter().filter(|(sec, _)| *sec == secret) {
-                if let Some((_, name)) = categories.iter().find(|(id, _)| id == category) {
-                    d.groups.push(name.clone());
-                }
-            }
+            d.groups.extend(categories.of(&Zeroizing::new(s(e, "Secret"))).map(str::to_owned));
             Ok(d)
         })
         .collect())
+}
+
+/// Stratum's categories and the bindings of authenticators (named by their secret) to them, in maps: the
+/// lists searched for every authenticator were quadratic in a hostile file.
+pub(super) struct Categories {
+    names: HashMap<String, String>,
+    /// Secret → category ids, in binding order. The secrets are wiped on drop.
+    bindings: HashMap<String, Vec<String>>,
+}
+
+impl Drop for Categories {
+    fn drop(&mut self) {
+        for (mut secret, _) in self.bindings.drain() {
+            secret.zeroize();
+        }
+    }
+}
+
+impl Categories {
+    pub(super) fn new(
+        categories: impl Iterator<Item = (String, String)>,
+        bindings: impl Iterator<Item = (Zeroizing<String>, String)>,
+    ) -> Self {
+        let names = super::common::first_wins(categories);
+        let mut by_secret: HashMap<String, Vec<String>> = HashMap::new();
+        for (mut secret, category) in bindings {
+            match by_secret.get_mut(secret.as_str()) {
+                Some(ids) => ids.push(category),
+                None => {
+                    by_secret.insert(std::mem::take(&mut *secret), vec![category]);
+                }
+            }
+        }
+        Self { names, bindings: by_secret }
+    }
+
+    /// The names of the categories the authenticator with this secret is in.
+    pub(super) fn of(&self, secret: &str) -> impl Iterator<Item = &str> {
+        self.bindings.get(secret).into_iter().flatten().filter_map(|id| self.names.get(id)).map(String::as_str)
+    }
 }
 
 fn decrypt(bytes: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {

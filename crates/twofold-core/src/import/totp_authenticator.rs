@@ -10,7 +10,9 @@
 
 use zeroize::Zeroizing;
 
-use super::common::{Draft, DraftKind, Json, SecretText, crypto, int, need_password, problem, s, shared_pref_string};
+use super::common::{
+    Draft, DraftKind, Json, SecretJson, SecretText, crypto, int, need_password, problem, s, shared_pref_string,
+};
 use super::{EntryProblem, ImportError, ProblemKind};
 
 /// True when the text is one base64 block whose decoded length fits AES-CBC.
@@ -32,12 +34,13 @@ pub(super) fn read_backup(
         .ok_or_else(|| ImportError::Damaged { reason: "the backup is not base64 text".into() })?;
     let key = crypto::sha256(need_password(password)?.as_bytes());
     let plain = crypto::aes_cbc_open(&key, &[0u8; 16], &ciphertext).ok_or(ImportError::WrongPassword)?;
-    let outer: Json = serde_json::from_slice(&plain).map_err(|_| ImportError::WrongPassword)?;
+    let outer = SecretJson(serde_json::from_slice(&plain).map_err(|_| ImportError::WrongPassword)?);
+    // The token list (with its keys) is the object's one key; `SecretJson` wipes keys too.
     let list_text = outer
         .as_object()
-        .and_then(|o| o.keys().next().cloned())
+        .and_then(|o| o.keys().next())
         .ok_or_else(|| ImportError::Damaged { reason: "the decrypted backup holds no token list".into() })?;
-    convert_list(&list_text)
+    convert_list(list_text)
 }
 
 pub(super) fn read_xml(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
@@ -48,8 +51,10 @@ pub(super) fn read_xml(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>,
 }
 
 fn convert_list(text: &str) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let tokens: Vec<Json> = serde_json::from_str(text)
-        .map_err(|_| ImportError::Damaged { reason: "the token list is not valid JSON".into() })?;
+    let tokens = super::common::parse_json_str(text)
+        .ok_or_else(|| ImportError::Damaged { reason: "the token list is not valid JSON".into() })?;
+    let tokens =
+        tokens.as_array().ok_or_else(|| ImportError::Damaged { reason: "the token list is not a list".into() })?;
     Ok(tokens.iter().map(convert).collect())
 }
 

@@ -9,28 +9,37 @@
 //! Kept: issuer (service name, else `otp.issuer`), name (`otp.account`), secret, type, algorithm, digits,
 //! period/counter, group. Lost: icons, badge colours, order positions, `otp.link` (the edited fields win).
 
-use super::common::{Draft, DraftKind, Json, SecretText, crypto, int, need_password, opt_s, parse_json, problem, s};
+use std::collections::HashMap;
+
+use super::common::{
+    Draft, DraftKind, Json, SecretJson, SecretText, crypto, first_wins, int, need_password, opt_s, parse_json, problem,
+    s,
+};
 use super::{EntryProblem, ImportError};
 
 const PBKDF2_ROUNDS: u32 = 10_000;
 
 pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let file = parse_json(bytes, "the 2FAS file")?;
+    let mut file = parse_json(bytes, "the 2FAS file")?;
     let schema = file.get("schemaVersion").and_then(Json::as_i64).unwrap_or(1);
-    let services: Vec<Json> = match file.get("servicesEncrypted").and_then(Json::as_str).filter(|s| !s.is_empty()) {
+    let sealed = file.get("servicesEncrypted").and_then(Json::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
+    let services = match sealed {
         Some(sealed) => {
-            let plain = decrypt(sealed, need_password(password)?)?;
-            match parse_json(&plain, "the decrypted 2FAS services")? {
-                Json::Array(list) => list,
-                _ => return Err(ImportError::Damaged { reason: "the decrypted 2FAS services are not a list".into() }),
-            }
+            let plain = decrypt(&sealed, need_password(password)?)?;
+            parse_json(&plain, "the decrypted 2FAS services")?
         }
-        None => super::common::array(&file, "services", "the 2FAS file")?.clone(),
+        None => {
+            super::common::array(&file, "services", "the 2FAS file")?;
+            SecretJson(file.get_mut("services").map(Json::take).unwrap_or_default())
+        }
     };
-    let groups: Vec<(String, String)> = file
+    let services = services
+        .as_array()
+        .ok_or_else(|| ImportError::Damaged { reason: "the decrypted 2FAS services are not a list".into() })?;
+    let groups: HashMap<String, String> = file
         .get("groups")
         .and_then(Json::as_array)
-        .map(|g| g.iter().map(|g| (s(g, "id"), s(g, "name"))).collect())
+        .map(|g| first_wins(g.iter().map(|g| (s(g, "id"), s(g, "name")))))
         .unwrap_or_default();
     Ok(services.iter().map(|service| convert(service, schema, &groups)).collect())
 }
@@ -49,7 +58,7 @@ fn decrypt(sealed: &str, password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>, 
     crypto::aes_gcm_open(&key, &iv, &ciphertext, &[]).ok_or(ImportError::WrongPassword)
 }
 
-fn convert(service: &Json, schema: i64, groups: &[(String, String)]) -> Result<Draft, EntryProblem> {
+fn convert(service: &Json, schema: i64, groups: &HashMap<String, String>) -> Result<Draft, EntryProblem> {
     let empty = Json::Null;
     let otp = service.get("otp").unwrap_or(&empty);
     let issuer = match s(service, "name") {
@@ -83,7 +92,7 @@ fn convert(service: &Json, schema: i64, groups: &[(String, String)]) -> Result<D
         }
     }
     if let Some(id) = service.get("groupId").and_then(Json::as_str) {
-        if let Some((_, name)) = groups.iter().find(|(gid, _)| gid == id) {
+        if let Some(name) = groups.get(id) {
             d.groups.push(name.clone());
         }
     }

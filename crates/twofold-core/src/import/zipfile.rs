@@ -5,7 +5,8 @@ use std::io::Read;
 
 use zeroize::Zeroizing;
 
-use super::{ImportError, MAX_FILE_LEN};
+use super::{Cancel, ImportError, MAX_FILE_LEN};
+use crate::wipe::read_wiping;
 
 /// Most files we read from one archive.
 const MAX_ENTRIES: usize = 1_000;
@@ -45,15 +46,39 @@ pub(super) fn list(bytes: &[u8]) -> Result<(Vec<String>, bool), ImportError> {
 /// One file of an archive: its name and contents.
 pub(super) type Entry = (String, Zeroizing<Vec<u8>>);
 
-/// Every file of the archive (directories skipped), decrypted with `password` when encrypted.
-pub(super) fn read_all(bytes: &[u8], password: Option<&str>) -> Result<Vec<Entry>, ImportError> {
+/// Most bytes we decompress from one archive, all wanted entries together (an export is kilobytes; a ZIP
+/// bomb expands a thousandfold).
+pub(super) const MAX_DECOMPRESSED: usize = MAX_FILE_LEN;
+
+/// The files of the archive whose name `wanted` accepts (directories skipped), decrypted with `password`
+/// when encrypted. Other entries are never decompressed; the wanted ones share [`MAX_DECOMPRESSED`].
+pub(super) fn read_matching(
+    bytes: &[u8],
+    password: Option<&str>,
+    wanted: impl Fn(&str) -> bool,
+    cancel: &Cancel,
+) -> Result<Vec<Entry>, ImportError> {
     let mut archive = open(bytes)?;
     let mut out = Vec::new();
+    let mut left = MAX_DECOMPRESSED;
+    let too_much = || ImportError::LimitExceeded {
+        what: format!("the archive's files decompress to more than {MAX_DECOMPRESSED} bytes"),
+    };
     for i in 0..archive.len() {
-        let encrypted = archive
-            .by_index_raw(i)
-            .map(|f| f.encrypted())
-            .map_err(|e| ImportError::Damaged { reason: format!("zip entry {i}: {e}") })?;
+        cancel.check()?;
+        let (encrypted, declared) = {
+            let raw =
+                archive.by_index_raw(i).map_err(|e| ImportError::Damaged { reason: format!("zip entry {i}: {e}") })?;
+            if raw.is_dir() || !wanted(raw.name()) {
+                continue;
+            }
+            (raw.encrypted(), raw.size())
+        };
+        // The declared size may lie; it only refuses early and sizes the buffer. The read itself is capped.
+        let declared = usize::try_from(declared).unwrap_or(usize::MAX);
+        if declared > left {
+            return Err(too_much());
+        }
         let file = if encrypted {
             let password = password.ok_or(ImportError::PasswordRequired)?;
             archive.by_index_decrypt(i, password.as_bytes())
@@ -64,19 +89,19 @@ pub(super) fn read_all(bytes: &[u8], password: Option<&str>) -> Result<Vec<Entry
             zip::result::ZipError::InvalidPassword => ImportError::WrongPassword,
             e => ImportError::Damaged { reason: format!("zip entry {i}: {e}") },
         })?;
-        if file.is_dir() {
-            continue;
-        }
         let name = file.name().to_owned();
-        let mut data = Zeroizing::new(Vec::new());
-        let limit = u64::try_from(MAX_FILE_LEN).unwrap_or(u64::MAX);
-        file.take(limit + 1).read_to_end(&mut data).map_err(|e| {
-            // ZipCrypto accepts 1 in 256 wrong passwords at first; the CRC at the end catches them.
-            if encrypted { ImportError::WrongPassword } else { ImportError::Damaged { reason: format!("{name}: {e}") } }
+        let limit = u64::try_from(left).unwrap_or(u64::MAX).saturating_add(1);
+        let data = read_wiping(&mut file.take(limit), declared, left).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::FileTooLarge {
+                too_much()
+            } else if encrypted {
+                // ZipCrypto accepts 1 in 256 wrong passwords at first; the CRC at the end catches them.
+                ImportError::WrongPassword
+            } else {
+                ImportError::Damaged { reason: format!("{name}: {e}") }
+            }
         })?;
-        if data.len() > MAX_FILE_LEN {
-            return Err(ImportError::TooLarge { len: data.len(), max: MAX_FILE_LEN });
-        }
+        left -= data.len();
         out.push((name, data));
     }
     Ok(out)

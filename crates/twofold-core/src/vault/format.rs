@@ -356,14 +356,20 @@ impl Reader<'_> {
 }
 
 /// The per-save payload key: HKDF-SHA256 with the payload salt as salt and the data key as input.
-fn payload_key(data_key: &DataKey, salt: &[u8; 32]) -> DataKey {
-    let hk = hkdf::Hkdf::<Sha256>::new(Some(salt), &data_key.0[..]);
+fn payload_key(data_key: &DataKey, salt: &[u8; 32]) -> Result<DataKey, VaultError> {
     let mut out = Zeroizing::new([0u8; 32]);
-    // 32 bytes is far below HKDF-SHA256's 8160-byte limit, so expand cannot fail; map it anyway.
-    if hk.expand(PAYLOAD_INFO, &mut *out).is_err() {
+    hkdf_expand(salt, &data_key.0[..], PAYLOAD_INFO, &mut out[..])?;
+    Ok(DataKey(out))
+}
+
+/// HKDF-SHA256 into `out`. A failure is an error, never a key of zeros (32 bytes is far below HKDF-SHA256's
+/// 8160-byte limit, so it cannot fail today; if it ever did, sealing under an all-zero key would be silent).
+fn hkdf_expand(salt: &[u8], ikm: &[u8], info: &[u8], out: &mut [u8]) -> Result<(), VaultError> {
+    let hk = hkdf::Hkdf::<Sha256>::new(Some(salt), ikm);
+    hk.expand(info, out).map_err(|_| {
         out.zeroize();
-    }
-    DataKey(out)
+        VaultError::InvalidContents { reason: String::from("the payload key cannot be derived") }
+    })
 }
 
 /// What a sealed file needs besides the payload: the key material and header fields that persist across
@@ -406,7 +412,7 @@ pub fn seal(sealing: &Sealing, counter: u64, plaintext: &[u8]) -> Result<Vec<u8>
     random_fill(&mut header.payload_salt)?;
     random_fill(&mut header.payload_nonce)?;
     let mut file = header.encode();
-    let key = payload_key(&sealing.data_key, &header.payload_salt);
+    let key = payload_key(&sealing.data_key, &header.payload_salt)?;
     let sealed = key
         .cipher()
         .encrypt(&Nonce::from(header.payload_nonce), Payload { msg: plaintext, aad: &file })
@@ -422,7 +428,7 @@ pub fn open_payload(
     prefix: usize,
     data_key: &DataKey,
 ) -> Result<Zeroizing<Vec<u8>>, VaultError> {
-    let key = payload_key(data_key, &header.payload_salt);
+    let key = payload_key(data_key, &header.payload_salt)?;
     key.cipher()
         .decrypt(&Nonce::from(header.payload_nonce), Payload { msg: &file[prefix..], aad: &file[..prefix] })
         .map(Zeroizing::new)
@@ -490,5 +496,20 @@ mod tests {
         assert_eq!(sealing2.key_id, [7; 16]);
         assert!(matches!(open_with_password(&file, "nope"), Err(VaultError::WrongPassword)));
         assert_eq!(format!("{:?}", sealing2.data_key), "DataKey(<redacted>)");
+    }
+
+    /// Regression, issue 13: `payload_key` zeroed its output and returned it as a key when HKDF failed, so a
+    /// failure would have sealed the payload under 32 zero bytes. The expansion now reports the failure; an
+    /// output longer than HKDF-SHA256 allows (255 × 32 bytes) is the one way to make it fail.
+    #[test]
+    fn hkdf_failure_is_an_error_not_a_zero_key() {
+        let mut too_long = vec![1u8; 255 * 32 + 1];
+        let err = hkdf_expand(&[0; 32], &[9; 32], PAYLOAD_INFO, &mut too_long).unwrap_err();
+        assert!(matches!(err, VaultError::InvalidContents { .. }), "{err:?}");
+        let key = DataKey::random().unwrap();
+        let a = payload_key(&key, &[1; 32]).unwrap();
+        let b = payload_key(&key, &[2; 32]).unwrap();
+        assert_ne!(a.0[..], [0u8; 32][..]);
+        assert_ne!(a.0[..], b.0[..]);
     }
 }

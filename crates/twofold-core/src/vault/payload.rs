@@ -9,12 +9,13 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::model::{Account, AccountId, Algorithm, OtpKind, OtpParams, RecoveryCode};
 use crate::secret::Secret;
 
 use super::error::{Corruption, VaultError};
+use crate::wipe::{scrub, scrub_map};
 
 /// User settings stored in the vault (encrypted with the accounts). Unknown settings are kept by
 /// [`VaultContents`], not here.
@@ -145,11 +146,11 @@ impl VaultContents {
         }
         top.insert(String::from("settings"), Value::Object(settings));
         let mut value = Value::Object(top);
-        let mut out = Zeroizing::new(Vec::with_capacity(256 + 512 * self.accounts.len()));
-        let result = serde_json::to_writer(&mut *out, &value);
+        // Written into a buffer of exactly the right size: a growing `Vec` would leave copies of the plaintext
+        // behind in the allocations it gives up.
+        let out = crate::wipe::json_exact(&value);
         scrub(&mut value);
-        result.map_err(|_| VaultError::InvalidContents { reason: String::from("payload cannot be written") })?;
-        Ok(out)
+        out.map_err(|_| VaultError::InvalidContents { reason: String::from("payload cannot be written") })
     }
 
     /// Parses the payload JSON. Errors name the account index and field, never a value.
@@ -217,24 +218,6 @@ fn invalid(index: usize, what: &str) -> VaultError {
 
 fn field_err(index: usize, field: &str) -> VaultError {
     VaultError::InvalidContents { reason: format!("account {index}: field `{field}` is missing or invalid") }
-}
-
-/// Zeroizes every string in a JSON value (keys too) before it is dropped.
-fn scrub(value: &mut Value) {
-    match value {
-        Value::String(s) => s.zeroize(),
-        Value::Array(list) => list.iter_mut().for_each(scrub),
-        Value::Object(map) => scrub_map(map),
-        Value::Null | Value::Bool(_) | Value::Number(_) => {}
-    }
-}
-
-fn scrub_map(map: &mut Map<String, Value>) {
-    // Keys are moved out so they can be zeroized too.
-    for (mut key, mut value) in std::mem::take(map) {
-        key.zeroize();
-        scrub(&mut value);
-    }
 }
 
 /// The account fields this version reads; everything else in an account object is kept as unknown.
@@ -469,5 +452,17 @@ mod tests {
         let err = VaultContents::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err();
         assert!(!err.to_string().contains("JBSW"));
         assert!(!format!("{err:?}").contains("JBSW"));
+    }
+
+    /// Regression, issue 13 (zeroization): the payload was written into a `Vec` sized by a guess (512 bytes an
+    /// account), so an account with a long note made it reallocate and leave plaintext copies in freed memory.
+    #[test]
+    fn payload_is_written_into_one_buffer_of_its_exact_size() {
+        let mut c = sample();
+        c.accounts[0].note = "a long note ".repeat(2_000);
+        let json = c.to_json().unwrap();
+        assert!(json.len() > 24_000);
+        assert_eq!(json.capacity(), json.len(), "the buffer grew (or was oversized) while the plaintext was written");
+        assert_eq!(VaultContents::from_json(&json).unwrap(), c);
     }
 }

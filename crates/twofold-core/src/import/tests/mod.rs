@@ -1,6 +1,8 @@
 //! Unit tests of the import machinery that need no fixture files. The peer fixtures are checked in
 //! `tests/tests/integration/import_fixtures.rs`.
 
+mod bounds;
+
 use super::common::{lenient_base32, parse_algorithm, parse_csv_for_tests, xml_unescape};
 use super::*;
 use crate::model::{Algorithm, OtpKind};
@@ -55,7 +57,7 @@ fn algorithm_names_from_every_app() {
 
 #[test]
 fn xml_entities_and_csv_quotes() {
-    assert_eq!(xml_unescape("&quot;a&amp;b&lt;&#65;&#x42;&bogus;"), "\"a&b<AB&bogus;");
+    assert_eq!(xml_unescape("&quot;a&amp;b&lt;&#65;&#x42;&bogus;").as_str(), "\"a&b<AB&bogus;");
     let rows = parse_csv_for_tests("a,\"b,c\",\"d \"\"e\"\"\"\r\n1,\"x\ny\",3\n");
     assert_eq!(rows, vec![vec!["a", "b,c", "d \"e\""], vec!["1", "x\ny", "3"]]);
 }
