@@ -14,18 +14,25 @@ fn has_display() -> bool {
     std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
 }
 
-/// Builds the UI and the app (debug).
-fn build_app() -> Result<PathBuf, String> {
+/// The packages of every debug build of the app, in one `cargo build`: the app, the CLI and the end-to-end
+/// runner. Always the same set, because Cargo unifies the features of shared dependencies over the packages of
+/// one build: `run` used to build `twofold` alone and `test` these three, so each recompiled xcap, the
+/// single-instance plugin and the app after the other (2 min 36 s).
+pub const DEBUG_PACKAGES: [&str; 6] = ["--package", "twofold", "--package", "twofold-cli", "--package", "twofold-e2e"];
+
+/// Builds the UI and then [`DEBUG_PACKAGES`] (debug); returns the app's path. `run`, `test`, `e2e`, `bench` and
+/// `dist --debug` all build through here.
+pub fn build_debug() -> Result<PathBuf, String> {
     setup::npm_ci()?;
     setup::npm_run("build")?;
-    run(cargo().args(["build", "--package", "twofold"]))?;
-    Ok(target_dir().join("debug").join("twofold"))
+    run(cargo().arg("build").args(DEBUG_PACKAGES))?;
+    Ok(debug_app())
 }
 
 /// Builds and opens the app, installing what a fresh Debian/Ubuntu machine lacks.
 pub fn run_app(args: &[String]) -> Result<(), String> {
     setup::setup(Need { app_build: true, test_tools: false, camera_build: false })?;
-    let app = build_app()?;
+    let app = build_debug()?;
     if !has_display() {
         return Err(format!(
             "Twofold is built ({}) but there is no display to open its window on: run `cargo xtask run` from a \
@@ -63,7 +70,7 @@ pub fn test_all(_args: &[String]) -> Result<(), String> {
     run(cargo().args(["fmt", "--manifest-path", "fuzz/Cargo.toml", "--check"]))?;
     run(cargo().args(["check", "--quiet", "--manifest-path", "fuzz/Cargo.toml"]))?;
 
-    run(cargo().args(["build", "--package", "twofold", "--package", "twofold-cli", "--package", "twofold-e2e"]))?;
+    build_debug()?;
     setup::ensure_tauri_driver()?;
     with_xvfb(|display| run(&mut e2e_command(display, &debug_app(), &[])))?;
 
@@ -91,9 +98,7 @@ pub fn check_installed_deb(deb: &Path) -> Result<(), String> {
 /// scenarios (all, or those whose name contains NAME) under Xvfb. The same run as the end of `test`.
 pub fn e2e(args: &[String]) -> Result<(), String> {
     setup::setup(Need { app_build: true, test_tools: true, camera_build: true })?;
-    setup::npm_ci()?;
-    setup::npm_run("build")?;
-    run(cargo().args(["build", "--package", "twofold", "--package", "twofold-cli", "--package", "twofold-e2e"]))?;
+    build_debug()?;
     setup::ensure_tauri_driver()?;
     let extra: Vec<&str> = args.iter().map(String::as_str).collect();
     with_xvfb(|display| run(&mut e2e_command(display, &debug_app(), &extra)))
@@ -228,8 +233,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         run(cargo().args(["bench", "--workspace"]).args(args))?;
     }
     setup::setup(Need { app_build: true, test_tools: true, camera_build: true })?;
-    build_app()?;
-    run(cargo().args(["build", "--package", "twofold-cli", "--package", "twofold-e2e"]))?;
+    build_debug()?;
     setup::ensure_tauri_driver()?;
     with_xvfb(|display| run(&mut e2e_command(display, &debug_app(), &["--bench"])))
 }
