@@ -137,9 +137,9 @@ pub fn clock_warning_banner(options: &Options, slot: &mut Option<Session>) -> Re
     Ok(())
 }
 
-/// With `TWOFOLD_E2E_SCREENSHOTS=1`, saves the screen to `docs/screenshots/NAME.png` (how those were made).
+/// With `TWOFOLD_E2E_SCREENSHOTS=1`, saves the screen to `target/e2e/NAME.png` for `docs/screenshots/`.
 fn screenshot(options: &Options, s: &Session, name: &str) -> Result<()> {
-    if std::env::var_os("TWOFOLD_E2E_SCREENSHOTS").is_some() { crate::shot(options, s, name) } else { Ok(()) }
+    if std::env::var_os("TWOFOLD_E2E_SCREENSHOTS").is_some() { crate::doc_shot(options, s, name) } else { Ok(()) }
 }
 
 /// An SNTP responder on 127.0.0.1 whose clock is `skew_s` seconds off ours; answers until dropped.

@@ -37,7 +37,9 @@ const CLEAR_SECONDS: u64 = 3;
 struct Options {
     app: PathBuf,
     bench: bool,
+    /// Where the benchmark refreshes the docs' pictures (`docs/screenshots`); the tests never write there.
     screenshots: PathBuf,
+    /// Failure screenshots and the pictures scenarios take (`$CARGO_TARGET_DIR/e2e`, or `target/e2e`).
     artifacts: PathBuf,
     /// Run only the scenarios whose name contains this.
     only: Option<String>,
@@ -534,12 +536,24 @@ fn app_rss_kib(app: &Path) -> u64 {
     procs.iter().filter(|p| members.contains(&p.0)).map(|p| p.3).sum()
 }
 
+/// The benchmark's pictures of the main screens: `docs/screenshots/NAME.png` (or `--screenshots DIR`).
 fn shot(options: &Options, s: &Session, name: &str) -> Result<()> {
+    save_shot(&options.screenshots, s, name)
+}
+
+/// A scenario's picture of a screen the docs show, saved with the run's artifacts (`target/e2e/NAME.png`): a test
+/// run never writes into the repository (`cargo xtask test` fails if it does); copy it into `docs/screenshots/`
+/// by hand when the docs need it.
+fn doc_shot(options: &Options, s: &Session, name: &str) -> Result<()> {
+    save_shot(&options.artifacts, s, name)
+}
+
+fn save_shot(dir: &Path, s: &Session, name: &str) -> Result<()> {
     // What the caller waited for is in the DOM, but WebKit's screenshot shows the last painted frame: let it
     // paint, or the search picture lacks its last letter and the first-run picture shows "Loading…".
     std::thread::sleep(Duration::from_millis(500));
-    std::fs::create_dir_all(&options.screenshots).map_err(|e| e.to_string())?;
-    let path = options.screenshots.join(format!("{name}.png"));
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let path = dir.join(format!("{name}.png"));
     std::fs::write(&path, s.screenshot()?).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("screenshot {}", path.display());
     Ok(())
