@@ -34,7 +34,7 @@ pub fn dist(args: &[String]) -> Result<(), String> {
         bundle_debug()?
     } else {
         setup::npm_ci()?;
-        setup::npm_run("build")?;
+        setup::build_ui()?;
         run(cargo().args(["build", "--release", "--package", "twofold-cli"]))?;
         let out = target_dir().join("release");
         // `tauri build` compiles the app in release with `tauri/custom-protocol` (assets served from the binary).

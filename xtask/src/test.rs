@@ -24,7 +24,7 @@ pub const DEBUG_PACKAGES: [&str; 6] = ["--package", "twofold", "--package", "two
 /// `dist --debug` all build through here.
 pub fn build_debug() -> Result<PathBuf, String> {
     setup::npm_ci()?;
-    setup::npm_run("build")?;
+    setup::build_ui()?;
     run(cargo().arg("build").args(DEBUG_PACKAGES))?;
     Ok(debug_app())
 }
@@ -53,7 +53,7 @@ pub fn test_all(_args: &[String]) -> Result<(), String> {
     run(cargo().args(["fmt", "--all", "--check"]))?;
     // The app embeds the built UI, so the UI is built before anything compiles the shell.
     setup::npm_ci()?;
-    setup::npm_run("build")?;
+    setup::build_ui()?;
     run(cargo().args(["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]))?;
 
     // The shell's tests also export the IPC types; write them aside and compare, so stale ones fail.
