@@ -12,6 +12,7 @@ mod desktop;
 mod import;
 mod installed;
 mod oracle;
+mod process;
 mod scan;
 mod session_qr;
 mod switcher;
