@@ -92,6 +92,26 @@ pub fn app_processes(app: &str) -> Vec<u32> {
     found
 }
 
+/// The live children of `parent` whose program's file name is `name`.
+pub fn children(parent: u32, name: &str) -> Vec<u32> {
+    let mut found: Vec<u32> = table()
+        .into_iter()
+        .filter(|(pid, (ppid, state))| *ppid == parent && live(state) && program_named(*pid, name))
+        .map(|(pid, _)| pid)
+        .collect();
+    found.sort_unstable();
+    found
+}
+
+/// Whether `pid` is a live process whose program's file name is `name`.
+pub fn is_alive(pid: u32, name: &str) -> bool {
+    table().get(&pid).is_some_and(|(_, state)| live(state)) && program_named(pid, name)
+}
+
+fn program_named(pid: u32, name: &str) -> bool {
+    std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe.file_name().is_some_and(|n| n == name))
+}
+
 /// Whether process `pid`'s program is `app` (its first argument, or its executable).
 fn runs(pid: u32, app: &str) -> bool {
     let argv0 = std::fs::read(format!("/proc/{pid}/cmdline"))
