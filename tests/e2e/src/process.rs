@@ -144,3 +144,6 @@ pub fn name_owner(name: &str) -> Option<String> {
     let reply = String::from_utf8_lossy(&out.stdout);
     reply.split('"').nth(1).map(str::to_string)
 }
+
+#[cfg(test)]
+mod tests;
