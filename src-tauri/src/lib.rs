@@ -191,6 +191,9 @@ pub fn run() -> Result<(), String> {
         .map_err(|e| format!("cannot start the window: {e}"))?;
     app.run(|handle, event| {
         if let tauri::RunEvent::ExitRequested { .. } | tauri::RunEvent::Exit = event {
+            // Give up the single-instance name first (nothing here prevents the exit): a launch from now on starts
+            // afresh instead of handing its arguments to this instance, which is going away.
+            tauri_plugin_single_instance::destroy(handle);
             lock_on_exit(handle);
             let _ = handle.emit(ipc::EVENT_VAULT_LOCKED, ());
         }

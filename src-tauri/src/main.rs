@@ -1,3 +1,4 @@
+//! The `twofold` binary: runs the desktop app and turns a start-up failure into a message and exit code 1.
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 

@@ -29,12 +29,12 @@ pub fn dist(args: &[String]) -> Result<(), String> {
         }
     }
     setup::setup(Need { app_build: true, test_tools: false, camera_build: false })?;
-    setup::npm_ci()?;
-    setup::npm_run("build")?;
     let deb = if debug {
-        run(cargo().args(["build", "--package", "twofold", "--package", "twofold-cli"]))?;
+        crate::test::build_debug()?;
         bundle_debug()?
     } else {
+        setup::npm_ci()?;
+        setup::build_ui()?;
         run(cargo().args(["build", "--release", "--package", "twofold-cli"]))?;
         let out = target_dir().join("release");
         // `tauri build` compiles the app in release with `tauri/custom-protocol` (assets served from the binary).
@@ -45,8 +45,8 @@ pub fn dist(args: &[String]) -> Result<(), String> {
     };
     println!("{}", deb.display());
     if check {
-        // The same packages as `test` builds together, so features unify the same way and nothing rebuilds.
-        run(cargo().args(["build", "--package", "twofold", "--package", "twofold-cli", "--package", "twofold-e2e"]))?;
+        // The runner that drives the installed app, built with the same packages as every debug build.
+        run(cargo().arg("build").args(crate::test::DEBUG_PACKAGES))?;
         crate::test::check_installed_deb(&deb)?;
     }
     Ok(())

@@ -1,13 +1,14 @@
 //! `cargo xtask …`: the developer tasks behind the README's commands.
 //!
-//! `run` builds and opens the app, `test` runs every check CI runs, `bench` prints the benchmark figures,
-//! `fuzz` runs the cargo-fuzz targets, `dist`
-//! builds the `.deb`, `icons` regenerates the icons, `setup` installs what a fresh Debian/Ubuntu machine lacks. Plain `std`
-//! only, so this builds in seconds.
+//! `run` builds and opens the app, `test` runs every check CI runs, `tidy` checks the code's shape, `bench`
+//! prints the benchmark figures, `e2e` runs the end-to-end tests, `fuzz` runs the cargo-fuzz targets, `dist`
+//! builds the `.deb`, `icons` regenerates the icons, `setup` installs what a fresh Debian/Ubuntu machine lacks.
+//! Plain `std` only, so this builds in seconds.
 
 mod dist;
 mod setup;
 mod test;
+mod tidy;
 
 use std::process::ExitCode;
 
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
     let result = match task {
         "run" => test::run_app(rest),
         "test" => test::test_all(rest),
+        "tidy" => tidy::tidy(rest),
         "bench" => test::bench(rest),
         "e2e" => test::e2e(rest),
         "fuzz" => test::fuzz(rest),
@@ -45,7 +47,9 @@ fn print_help() {
     println!(
         "cargo xtask <task>\n\n\
          run     build and open Twofold (installs missing system and npm packages)\n\
-         test    run every test and check, as CI does\n\
+         test    run every test and check, as CI does (tidy first)\n\
+         tidy    check the code's shape: `commands` named only by lib.rs, the four command lists agree, every\n\
+         \x20       .rs file opens with `//!`, no import circle among the shell's modules\n\
          bench   run the benchmarks and print the figures\n\
          e2e     run the end-to-end tests of the real window under Xvfb (`--only NAME` for some)\n\
          fuzz    run every cargo-fuzz target for N seconds (default 60; needs nightly and cargo-fuzz)\n\

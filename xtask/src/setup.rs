@@ -156,6 +156,58 @@ pub fn npm_ci() -> Result<(), String> {
     run(Command::new("npm").args(["install", "--no-save", "--no-audit", "--no-fund"]).current_dir(&ui))
 }
 
+/// Builds the UI into `ui/dist`, rewriting only the files whose bytes changed. The app embeds those files with
+/// `include_bytes!`, so Cargo recompiles it when one is newer than its last build: a plain `vite build` rewrites
+/// them all, and every `run`, `test` or `e2e` recompiled the app even when the UI had not changed.
+pub fn build_ui() -> Result<(), String> {
+    let ui = workspace_root().join("ui");
+    let staging = crate::test::target_dir().join("ui-dist");
+    run(Command::new("npm")
+        .args(["run", "--silent", "build", "--", "--emptyOutDir", "--outDir"])
+        .arg(&staging)
+        .current_dir(&ui))?;
+    sync_dir(&staging, &ui.join("dist"))
+}
+
+/// Makes `to` hold exactly what `from` holds: new and changed files are copied, files `from` lacks are removed,
+/// identical files (and their modification times) are left alone.
+fn sync_dir(from: &Path, to: &Path) -> Result<(), String> {
+    fn io(path: &Path) -> impl Fn(std::io::Error) -> String + '_ {
+        move |e| format!("{}: {e}", path.display())
+    }
+    if to.is_file() {
+        std::fs::remove_file(to).map_err(io(to))?;
+    }
+    std::fs::create_dir_all(to).map_err(io(to))?;
+    let mut names = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(from).map_err(io(from))? {
+        let entry = entry.map_err(io(from))?;
+        let (source, dest) = (entry.path(), to.join(entry.file_name()));
+        names.insert(entry.file_name());
+        if source.is_dir() {
+            sync_dir(&source, &dest)?;
+            continue;
+        }
+        let bytes = std::fs::read(&source).map_err(io(&source))?;
+        if std::fs::read(&dest).ok().as_deref() == Some(&bytes[..]) {
+            continue;
+        }
+        if dest.is_dir() {
+            std::fs::remove_dir_all(&dest).map_err(io(&dest))?;
+        }
+        std::fs::write(&dest, &bytes).map_err(io(&dest))?;
+    }
+    for entry in std::fs::read_dir(to).map_err(io(to))? {
+        let entry = entry.map_err(io(to))?;
+        if !names.contains(&entry.file_name()) {
+            let path = entry.path();
+            let removed = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+            removed.map_err(io(&path))?;
+        }
+    }
+    Ok(())
+}
+
 /// Runs an npm script in `ui/`.
 pub fn npm_run(script: &str) -> Result<(), String> {
     run(Command::new("npm").args(["run", "--silent", script]).current_dir(workspace_root().join("ui")))
@@ -201,3 +253,6 @@ pub fn cargo() -> Command {
     c.current_dir(workspace_root());
     c
 }
+
+#[cfg(test)]
+mod tests;

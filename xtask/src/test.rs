@@ -14,18 +14,25 @@ fn has_display() -> bool {
     std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
 }
 
-/// Builds the UI and the app (debug).
-fn build_app() -> Result<PathBuf, String> {
+/// The packages of every debug build of the app, in one `cargo build`: the app, the CLI and the end-to-end
+/// runner. Always the same set, because Cargo unifies the features of shared dependencies over the packages of
+/// one build: `run` used to build `twofold` alone and `test` these three, so each recompiled xcap, the
+/// single-instance plugin and the app after the other (2 min 36 s).
+pub const DEBUG_PACKAGES: [&str; 6] = ["--package", "twofold", "--package", "twofold-cli", "--package", "twofold-e2e"];
+
+/// Builds the UI and then [`DEBUG_PACKAGES`] (debug); returns the app's path. `run`, `test`, `e2e`, `bench` and
+/// `dist --debug` all build through here.
+pub fn build_debug() -> Result<PathBuf, String> {
     setup::npm_ci()?;
-    setup::npm_run("build")?;
-    run(cargo().args(["build", "--package", "twofold"]))?;
-    Ok(target_dir().join("debug").join("twofold"))
+    setup::build_ui()?;
+    run(cargo().arg("build").args(DEBUG_PACKAGES))?;
+    Ok(debug_app())
 }
 
 /// Builds and opens the app, installing what a fresh Debian/Ubuntu machine lacks.
 pub fn run_app(args: &[String]) -> Result<(), String> {
     setup::setup(Need { app_build: true, test_tools: false, camera_build: false })?;
-    let app = build_app()?;
+    let app = build_debug()?;
     if !has_display() {
         return Err(format!(
             "Twofold is built ({}) but there is no display to open its window on: run `cargo xtask run` from a \
@@ -39,11 +46,14 @@ pub fn run_app(args: &[String]) -> Result<(), String> {
 /// Every check CI runs, in the order that fails fastest.
 pub fn test_all(_args: &[String]) -> Result<(), String> {
     let started = Instant::now();
+    let tree_before = TreeState::read(&workspace_root());
+    // Text scanning only, so it goes first: it fails in a second instead of after the builds.
+    crate::tidy::tidy(&[])?;
     setup::setup(Need { app_build: true, test_tools: true, camera_build: true })?;
     run(cargo().args(["fmt", "--all", "--check"]))?;
     // The app embeds the built UI, so the UI is built before anything compiles the shell.
     setup::npm_ci()?;
-    setup::npm_run("build")?;
+    setup::build_ui()?;
     run(cargo().args(["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]))?;
 
     // The shell's tests also export the IPC types; write them aside and compare, so stale ones fail.
@@ -61,7 +71,7 @@ pub fn test_all(_args: &[String]) -> Result<(), String> {
     run(cargo().args(["fmt", "--manifest-path", "fuzz/Cargo.toml", "--check"]))?;
     run(cargo().args(["check", "--quiet", "--manifest-path", "fuzz/Cargo.toml"]))?;
 
-    run(cargo().args(["build", "--package", "twofold", "--package", "twofold-cli", "--package", "twofold-e2e"]))?;
+    build_debug()?;
     setup::ensure_tauri_driver()?;
     with_xvfb(|display| run(&mut e2e_command(display, &debug_app(), &[])))?;
 
@@ -69,8 +79,67 @@ pub fn test_all(_args: &[String]) -> Result<(), String> {
     // in place and its installed app opens (the shortest scenario, on the installed binary).
     crate::dist::check_icons()?;
     check_installed_deb(&crate::dist::bundle_debug()?)?;
+    if let Some(before) = tree_before {
+        let after = TreeState::read(&workspace_root()).ok_or("`git status` stopped working during the run")?;
+        let changed = before.changed_in(&after);
+        if !changed.is_empty() {
+            return Err(format!(
+                "the test run changed the source tree ({}): tests write into the target folder or a temporary \
+                 one, never into the repository; find what wrote there and point it at `target/` instead",
+                changed.join(", ")
+            ));
+        }
+    }
     eprintln!("xtask: all checks passed in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// What `git status` says about the tree, with a fingerprint of each file it lists, so that a file already
+/// modified before the run and written again by it is seen too.
+#[derive(Debug, PartialEq)]
+struct TreeState(std::collections::BTreeMap<String, (String, Option<u64>)>);
+
+impl TreeState {
+    /// `None` outside a git checkout or without git: then there is nothing to compare.
+    fn read(root: &Path) -> Option<Self> {
+        let out = Command::new("git")
+            .args(["status", "--porcelain", "--untracked-files=all"])
+            .current_dir(root)
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        let mut files = std::collections::BTreeMap::new();
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let (status, path) = (line.get(..2).unwrap_or_default(), line.get(3..).unwrap_or_default());
+            let path = path.rsplit(" -> ").next().unwrap_or(path).trim_matches('"').to_string();
+            let fingerprint = std::fs::read(root.join(&path)).ok().map(|bytes| {
+                use std::hash::{Hash, Hasher};
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                bytes.hash(&mut hasher);
+                hasher.finish()
+            });
+            files.insert(path, (status.to_string(), fingerprint));
+        }
+        Some(Self(files))
+    }
+
+    /// The files whose status or content differs between `self` and `later`, each with what happened.
+    fn changed_in(&self, later: &Self) -> Vec<String> {
+        let paths: std::collections::BTreeSet<&String> = self.0.keys().chain(later.0.keys()).collect();
+        paths
+            .into_iter()
+            .filter(|path| self.0.get(*path) != later.0.get(*path))
+            .map(|path| match later.0.get(path) {
+                None => format!("{path} (restored)"),
+                Some((status, _)) if status == "??" => format!("{path} (new)"),
+                Some((status, _)) if status.contains('D') => format!("{path} (deleted)"),
+                Some(_) => format!("{path} (modified)"),
+            })
+            .collect()
+    }
 }
 
 /// Unpacks the `.deb`, checks what it installs and registers, and opens the installed app under Xvfb (the
@@ -89,9 +158,7 @@ pub fn check_installed_deb(deb: &Path) -> Result<(), String> {
 /// scenarios (all, or those whose name contains NAME) under Xvfb. The same run as the end of `test`.
 pub fn e2e(args: &[String]) -> Result<(), String> {
     setup::setup(Need { app_build: true, test_tools: true, camera_build: true })?;
-    setup::npm_ci()?;
-    setup::npm_run("build")?;
-    run(cargo().args(["build", "--package", "twofold", "--package", "twofold-cli", "--package", "twofold-e2e"]))?;
+    build_debug()?;
     setup::ensure_tauri_driver()?;
     let extra: Vec<&str> = args.iter().map(String::as_str).collect();
     with_xvfb(|display| run(&mut e2e_command(display, &debug_app(), &extra)))
@@ -226,8 +293,10 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         run(cargo().args(["bench", "--workspace"]).args(args))?;
     }
     setup::setup(Need { app_build: true, test_tools: true, camera_build: true })?;
-    build_app()?;
-    run(cargo().args(["build", "--package", "twofold-cli", "--package", "twofold-e2e"]))?;
+    build_debug()?;
     setup::ensure_tauri_driver()?;
     with_xvfb(|display| run(&mut e2e_command(display, &debug_app(), &["--bench"])))
 }
+
+#[cfg(test)]
+mod tests;

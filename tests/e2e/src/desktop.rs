@@ -46,7 +46,7 @@ pub fn deeplink_first_launch_waits_for_unlock(options: &Options, slot: &mut Opti
     let dir = data_dir("deeplink-first")?;
     oracle::write_vault_with_accounts(&dir, PASSWORD, 1, now_s())?;
     let args = vec!["--data-dir".to_string(), dir.display().to_string(), LATER.to_string()];
-    let s: &Session = slot.insert(Session::start(crate::DRIVER, &options.app.display().to_string(), &args)?);
+    let s: &Session = slot.insert(Session::start(&options.driver, &options.app.display().to_string(), &args)?);
     s.heading("Unlock Twofold", Duration::from_secs(30))?;
     let page = s.execute("return document.body.innerText;")?;
     if page.as_str().is_some_and(|text| text.contains("otpauth") || text.contains("Later")) {
@@ -137,9 +137,9 @@ pub fn clock_warning_banner(options: &Options, slot: &mut Option<Session>) -> Re
     Ok(())
 }
 
-/// With `TWOFOLD_E2E_SCREENSHOTS=1`, saves the screen to `docs/screenshots/NAME.png` (how those were made).
+/// With `TWOFOLD_E2E_SCREENSHOTS=1`, saves the screen to `target/e2e/NAME.png` for `docs/screenshots/`.
 fn screenshot(options: &Options, s: &Session, name: &str) -> Result<()> {
-    if std::env::var_os("TWOFOLD_E2E_SCREENSHOTS").is_some() { crate::shot(options, s, name) } else { Ok(()) }
+    if std::env::var_os("TWOFOLD_E2E_SCREENSHOTS").is_some() { crate::doc_shot(options, s, name) } else { Ok(()) }
 }
 
 /// An SNTP responder on 127.0.0.1 whose clock is `skew_s` seconds off ours; answers until dropped.

@@ -12,6 +12,7 @@ mod desktop;
 mod import;
 mod installed;
 mod oracle;
+mod process;
 mod scan;
 mod session_qr;
 mod switcher;
@@ -25,7 +26,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use webdriver::{Result, Session};
 
-const DRIVER: &str = "http://127.0.0.1:4444";
 const PASSWORD: &str = "correct horse battery staple";
 const ISSUER: &str = "Example";
 const NAME: &str = "alice@example.com";
@@ -36,15 +36,19 @@ const CLEAR_SECONDS: u64 = 3;
 
 struct Options {
     app: PathBuf,
+    /// The WebDriver URL of this run's tauri-driver.
+    driver: String,
     bench: bool,
+    /// Where the benchmark refreshes the docs' pictures (`docs/screenshots`); the tests never write there.
     screenshots: PathBuf,
+    /// Failure screenshots and the pictures scenarios take (`$CARGO_TARGET_DIR/e2e`, or `target/e2e`).
     artifacts: PathBuf,
     /// Run only the scenarios whose name contains this.
     only: Option<String>,
 }
 
 fn main() -> ExitCode {
-    let options = match parse_args() {
+    let mut options = match parse_args() {
         Ok(o) => o,
         Err(e) => {
             eprintln!("twofold-e2e: {e}");
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    options.driver = driver.url.clone();
     let ok = if options.bench { bench(&options) } else { run_tests(&options) };
     drop(driver);
     if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
@@ -71,6 +76,7 @@ fn parse_args() -> Result<Options> {
     let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target"));
     let mut options = Options {
         app: target.join("debug").join("twofold"),
+        driver: String::new(),
         bench: false,
         screenshots: PathBuf::from("docs/screenshots"),
         artifacts: target.join("e2e"),
@@ -91,35 +97,76 @@ fn parse_args() -> Result<Options> {
     Ok(options)
 }
 
-/// `tauri-driver` for the duration of the run; killed on drop.
-struct Driver(Child);
+/// `tauri-driver` and the WebKitWebDriver it starts, for the duration of the run, on ports that were free.
+///
+/// Not fixed ports: a second run on the machine (or a WebKitWebDriver left behind) held them, the new drivers
+/// could not listen and exited, and this run's requests went to the other one, which starts the app on its own
+/// display and session bus.
+struct Driver {
+    child: Child,
+    /// The WebKitWebDriver that tauri-driver started.
+    native: u32,
+    url: String,
+}
 
 impl Driver {
     fn start() -> Result<Self> {
+        let (port, native_port) = free_ports()?;
         let child = Command::new("tauri-driver")
-            .args(["--port", "4444", "--native-port", "4445"])
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| format!("cannot start tauri-driver ({e}); `cargo xtask test` installs it"))?;
-        let driver = Driver(child);
-        // tauri-driver listens on 4444 before the WebKitWebDriver it starts listens on 4445: wait for both.
+        let mut driver = Driver { child, native: 0, url: format!("http://127.0.0.1:{port}") };
+        // tauri-driver listens on its port before the WebKitWebDriver it starts listens on the native one: wait
+        // for both, and for both to be ours.
         let start = Instant::now();
-        while !(port_open(4444) && port_open(4445)) {
+        loop {
+            if let Ok(Some(status)) = driver.child.try_wait() {
+                return Err(format!("tauri-driver exited at start ({status}): could it listen on port {port}?"));
+            }
+            // Live children only: one that could not listen has exited.
+            let native = process::children(driver.child.id(), "WebKitWebDriver").first().copied();
+            if let Some(native) = native {
+                driver.native = native;
+            }
+            if port_open(port) && port_open(native_port) && native.is_some() {
+                return Ok(driver);
+            }
             if start.elapsed() > Duration::from_secs(30) {
-                return Err("tauri-driver did not open ports 4444 and 4445 within 30 s".into());
+                return Err(format!(
+                    "tauri-driver and its WebKitWebDriver did not listen on ports {port} and {native_port} within 30 s"
+                ));
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        Ok(driver)
     }
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        // SIGTERM, on which tauri-driver stops its WebKitWebDriver. A SIGKILL (`Child::kill`) left that
+        // WebKitWebDriver running, still listening, with this run's display and session bus in its environment.
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).stderr(Stdio::null()).status();
+        let asked = Instant::now();
+        while matches!(self.child.try_wait(), Ok(None)) && asked.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if process::is_alive(self.native, "WebKitWebDriver") {
+            let _ = Command::new("kill").args(["-KILL", &self.native.to_string()]).stderr(Stdio::null()).status();
+        }
     }
+}
+
+/// Two different ports nothing listens on now (the system picks them; they are free again once we close them).
+fn free_ports() -> Result<(u16, u16)> {
+    let bind = || std::net::TcpListener::bind(("127.0.0.1", 0)).map_err(|e| format!("no free port: {e}"));
+    let (a, b) = (bind()?, bind()?);
+    let port = |l: &std::net::TcpListener| l.local_addr().map(|a| a.port()).map_err(|e| e.to_string());
+    Ok((port(&a)?, port(&b)?))
 }
 
 fn port_open(port: u16) -> bool {
@@ -144,7 +191,7 @@ fn data_dir(name: &str) -> Result<PathBuf> {
 
 fn open(options: &Options, dir: &Path) -> Result<Session> {
     let args = vec!["--data-dir".to_string(), dir.display().to_string()];
-    Session::start(DRIVER, &options.app.display().to_string(), &args)
+    Session::start(&options.driver, &options.app.display().to_string(), &args)
 }
 
 fn read_clipboard() -> Result<String> {
@@ -534,12 +581,24 @@ fn app_rss_kib(app: &Path) -> u64 {
     procs.iter().filter(|p| members.contains(&p.0)).map(|p| p.3).sum()
 }
 
+/// The benchmark's pictures of the main screens: `docs/screenshots/NAME.png` (or `--screenshots DIR`).
 fn shot(options: &Options, s: &Session, name: &str) -> Result<()> {
+    save_shot(&options.screenshots, s, name)
+}
+
+/// A scenario's picture of a screen the docs show, saved with the run's artifacts (`target/e2e/NAME.png`): a test
+/// run never writes into the repository (`cargo xtask test` fails if it does); copy it into `docs/screenshots/`
+/// by hand when the docs need it.
+fn doc_shot(options: &Options, s: &Session, name: &str) -> Result<()> {
+    save_shot(&options.artifacts, s, name)
+}
+
+fn save_shot(dir: &Path, s: &Session, name: &str) -> Result<()> {
     // What the caller waited for is in the DOM, but WebKit's screenshot shows the last painted frame: let it
     // paint, or the search picture lacks its last letter and the first-run picture shows "Loading…".
     std::thread::sleep(Duration::from_millis(500));
-    std::fs::create_dir_all(&options.screenshots).map_err(|e| e.to_string())?;
-    let path = options.screenshots.join(format!("{name}.png"));
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let path = dir.join(format!("{name}.png"));
     std::fs::write(&path, s.screenshot()?).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("screenshot {}", path.display());
     Ok(())

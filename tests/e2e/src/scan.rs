@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use twofold_core::export::qr::QrMatrix;
 
 use crate::webdriver::{Result, Session};
-use crate::{DRIVER, ISSUER, LINK, NAME, Options, create_vault, data_dir, shot};
+use crate::{ISSUER, LINK, NAME, Options, create_vault, data_dir, doc_shot};
 
 const W: usize = 640;
 const H: usize = 480;
@@ -62,7 +62,7 @@ pub(crate) fn open_with_camera(options: &Options, dir: &Path, camera: &Path) -> 
         "--fake-camera".to_string(),
         camera.display().to_string(),
     ];
-    Session::start(DRIVER, &options.app.display().to_string(), &args)
+    Session::start(&options.driver, &options.app.display().to_string(), &args)
 }
 
 /// Frames the preview has shown so far (the dialog counts them on the viewport).
@@ -120,7 +120,7 @@ pub fn scan_camera_preview(options: &Options, slot: &mut Option<Session>) -> Res
     if last <= first {
         return Err("the preview shows no new frames".into());
     }
-    shot(options, s, "add-camera")?;
+    doc_shot(options, s, "add-camera")?;
     // Changing the tab closes the camera.
     s.click(&s.button("Image")?)?;
     wait_released(&camera)?;

@@ -64,7 +64,7 @@ pub fn quick_switcher_copies_and_hides(options: &Options, slot: &mut Option<Sess
     let query = switcher_box(s)?;
     s.type_text(&query, "masto")?;
     if std::env::var_os("TWOFOLD_E2E_SCREENSHOTS").is_some() {
-        crate::shot(options, s, "switcher")?;
+        crate::doc_shot(options, s, "switcher")?;
     }
     crate::a11y::axe_check(s, "quick switcher")?;
     s.type_text(&query, &ENTER.to_string())?;

@@ -16,6 +16,8 @@ pub struct Session {
     agent: ureq::Agent,
     base: String,
     pub id: String,
+    /// The program the session started, waited for on quit.
+    application: String,
 }
 
 #[derive(Clone, Debug)]
@@ -31,8 +33,10 @@ fn quote_xpath(text: &str) -> String {
 }
 
 impl Session {
-    /// Opens a session that launches `application` with `args` through tauri-driver at `base`.
+    /// Opens a session that launches `application` with `args` through tauri-driver at `base`, once the app of
+    /// any earlier session is gone (see [`crate::process`]).
     pub fn start(base: &str, application: &str, args: &[String]) -> Result<Self> {
+        crate::process::wait_app_gone(application)?;
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             // Starting a debug build of the app under WebKitWebDriver can take over a minute on a loaded
@@ -48,7 +52,12 @@ impl Session {
                 }
             }
         });
-        let mut session = Self { agent, base: base.trim_end_matches('/').to_string(), id: String::new() };
+        let mut session = Self {
+            agent,
+            base: base.trim_end_matches('/').to_string(),
+            id: String::new(),
+            application: application.to_string(),
+        };
         let value = session.request("POST", "/session", Some(capabilities))?;
         session.id = value
             .get("sessionId")
@@ -81,8 +90,11 @@ impl Session {
         Ok(value)
     }
 
+    /// Ends the session and returns once its app has exited and released the single-instance name: `DELETE
+    /// /session` alone returns before that, and an app started meanwhile would hand over to the dying one.
     pub fn quit(&self) -> Result<()> {
-        self.request("DELETE", "", None).map(drop)
+        self.request("DELETE", "", None)?;
+        crate::process::wait_app_gone(&self.application)
     }
 
     pub fn find_all_xpath(&self, xpath: &str) -> Result<Vec<Element>> {
