@@ -153,6 +153,8 @@ impl ShellError {
     pub fn from_import(file_name: &str, error: ImportError) -> Self {
         match error {
             ImportError::WrongPassword => ShellError::WrongPassword,
+            // The user cancelled: the file is gone, so nothing about it is left to choose.
+            ImportError::Cancelled => ShellError::InvalidInput("the import was cancelled".into()),
             other => ShellError::InvalidInput(format!("{file_name}: {other}")),
         }
     }

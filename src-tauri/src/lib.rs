@@ -93,17 +93,9 @@ macro_rules! twofold_handler {
 /// What [`run`] adds on a real desktop, after the listeners are wired.
 type PlatformSetup<R> = Box<dyn FnOnce(&mut App<R>) -> Result<(), Box<dyn std::error::Error>> + Send>;
 
-/// Registers the state and the commands, and wires who follows the vault (the camera stops and the tray menu
-/// is rebuilt on lock); plugins that need a real desktop are added by [`run`].
+/// Registers the state and the commands; plugins that need a real desktop are added by [`run`]. The built app
+/// then gets its listeners from [`wire`] (`run` calls it in its set-up, the tests' harness after building).
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::Builder<R> {
-    configure_with(builder, paths, Box::new(|_| Ok(())))
-}
-
-fn configure_with<R: Runtime>(
-    builder: tauri::Builder<R>,
-    paths: Paths,
-    platform: PlatformSetup<R>,
-) -> tauri::Builder<R> {
     builder
         .manage(AppState::new(paths))
         .manage(deeplink::PendingLinks::default())
@@ -116,11 +108,23 @@ fn configure_with<R: Runtime>(
             window::on_drop(window, event);
             tray::on_window_event(window, event);
         })
-        .setup(move |app| {
-            camera::watch(app.handle());
-            tray::watch(app.handle());
-            platform(app)
-        })
+}
+
+/// Wires who follows the vault: the camera stops and the tray menu is rebuilt on lock, unlock and save.
+pub fn wire<R: Runtime>(app: &tauri::AppHandle<R>) {
+    camera::watch(app);
+    tray::watch(app);
+}
+
+fn configure_with<R: Runtime>(
+    builder: tauri::Builder<R>,
+    paths: Paths,
+    platform: PlatformSetup<R>,
+) -> tauri::Builder<R> {
+    configure(builder, paths).setup(move |app| {
+        wire(app.handle());
+        platform(app)
+    })
 }
 
 /// Locks the vault on quit; a change waiting for its automatic backup is written now rather than lost with

@@ -8,7 +8,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use twofold_core::import::{Format, ImportReport};
+use twofold_core::import::{Cancel, Format, ImportReport};
 use twofold_core::migration::{self, BatchCollector, BatchProgress};
 use twofold_core::{Account, qr, uri};
 use zeroize::Zeroizing;
@@ -51,13 +51,15 @@ pub struct ImportFile {
     pub read: bool,
     /// The entries that could not be read.
     pub problems: Vec<ImportProblemView>,
+    /// Set by `cancel_import`: a decryption under way gives up (between key derivations and entries).
+    pub cancel: Cancel,
 }
 
 impl ImportFile {
     pub fn new(file_name: String, bytes: Zeroizing<Vec<u8>>, format: Format, encrypted: bool) -> Self {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         let token = NEXT.fetch_add(1, Ordering::Relaxed);
-        Self { token, file_name, bytes, format, encrypted, read: false, problems: Vec::new() }
+        Self { token, file_name, bytes, format, encrypted, read: false, problems: Vec::new(), cancel: Cancel::new() }
     }
 }
 
@@ -288,9 +290,11 @@ pub fn discard_scan(slot: &mut Option<Staged>) {
     }
 }
 
-/// Drops what is staged when it is a file being imported (the Import page cancelled).
+/// Drops what is staged when it is a file being imported (the Import page cancelled), and stops a
+/// decryption of it that is under way.
 pub fn discard_import(slot: &mut Option<Staged>) {
-    if matches!(slot, Some(Staged { origin: Origin::Import(_), .. })) {
+    if let Some(Staged { origin: Origin::Import(file), .. }) = slot {
+        file.cancel.cancel();
         *slot = None;
     }
 }

@@ -26,6 +26,7 @@ pub(crate) fn harness(name: &str) -> Harness {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let app = crate::configure(mock_builder(), Paths::in_dir(&dir)).build(mock_context(noop_assets())).unwrap();
+    crate::wire(app.handle());
     let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     Harness { _app: app, window, dir }
 }

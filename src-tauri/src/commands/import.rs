@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use tauri::{AppHandle, Runtime, State};
-use twofold_core::import::{self, Format, ImportError, ImportReport};
+use twofold_core::import::{self, Cancel, Format, ImportError, ImportReport};
 use zeroize::Zeroizing;
 
 use crate::dialog::{self, Purpose};
@@ -46,8 +46,9 @@ fn convert(
     format: Format,
     password: Option<&str>,
     now: i64,
+    cancel: &Cancel,
 ) -> ShellResult<Option<ImportReport>> {
-    match import::import(bytes, format, password, now) {
+    match import::import_cancellable(bytes, format, password, now, cancel) {
         Ok(report) => Ok(Some(report)),
         Err(ImportError::PasswordRequired) if password.is_none() => Ok(None),
         Err(error) => Err(ShellError::from_import(file_name, error)),
@@ -77,7 +78,11 @@ pub async fn choose_import_file<R: Runtime>(
     let (bytes, inspection, report) = blocking(move || {
         let bytes = read_file(&path)?;
         let inspection = import::inspect(&bytes, Some(&name)).map_err(|e| ShellError::from_import(&name, e))?;
-        let report = if inspection.encrypted { None } else { convert(&name, &bytes, inspection.format, None, now)? };
+        let report = if inspection.encrypted {
+            None
+        } else {
+            convert(&name, &bytes, inspection.format, None, now, &Cancel::new())?
+        };
         Ok((bytes, inspection, report))
     })
     .await?;
@@ -95,14 +100,15 @@ pub async fn choose_import_file<R: Runtime>(
 #[tauri::command]
 pub async fn unlock_import_file(state: State<'_, AppState>, password: String) -> ShellResult<ImportFileView> {
     let password = vault::password(password)?;
-    let (token, file_name, bytes, format) = state.with_unlocked(|open| {
+    let (token, file_name, bytes, format, cancel) = state.with_unlocked(|open| {
         let file = open.staged.as_ref().and_then(Staged::import_file).ok_or_else(no_pending)?;
-        Ok((file.token, file.file_name.clone(), file.bytes.clone(), file.format))
+        Ok((file.token, file.file_name.clone(), file.bytes.clone(), file.format, file.cancel.clone()))
     })?;
     let now = now_s();
     let name = file_name.clone();
     let report =
-        blocking(move || convert(&name, &bytes, format, Some(password.as_str()), now)?.ok_or_else(no_pending)).await?;
+        blocking(move || convert(&name, &bytes, format, Some(password.as_str()), now, &cancel)?.ok_or_else(no_pending))
+            .await?;
     state.with_unlocked(|open| {
         let staged = open.staged.as_mut().ok_or_else(no_pending)?;
         let Origin::Import(file) = &mut staged.origin else { return Err(no_pending()) };

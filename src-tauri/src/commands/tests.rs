@@ -320,8 +320,7 @@ fn automatic_backups_are_turned_on_with_the_vault_password_and_report_failures()
     let password = "correct horse battery";
     h.invoke("create_vault", json!({"password": password})).unwrap();
     let status = h.invoke("backup_status", json!({})).unwrap();
-    assert_eq!(status["enabled"], json!(false));
-    assert_eq!(status["warning"], json!(false));
+    assert_eq!((status["enabled"].clone(), status["kind"].clone()), (json!(false), json!("off")));
     assert_eq!(
         h.invoke("set_auto_backup", json!({"enabled": true, "folder": "", "keep": 10, "password": password})),
         Err(json!({"code": "invalid_input", "message": "choose a folder for automatic backups"}))

@@ -81,7 +81,7 @@ fn an_image_code_is_previewed_without_its_key_then_added() {
         json!({
             "accounts": [{
                 "index": 0, "issuer": "Example", "name": "alice", "kind": "totp", "algorithm": "SHA1",
-                "digits": 6, "period": 30, "duplicates": []
+                "digits": 6, "period": 30, "duplicate": false, "duplicates": [], "warnings": []
             }],
             "batch": null,
             "notes": []

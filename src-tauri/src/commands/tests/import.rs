@@ -66,9 +66,12 @@ fn a_plain_file_is_previewed_without_keys_and_the_chosen_entries_imported() {
             "fileName": "aegis-plain.json", "app": "Aegis", "format": "aegis", "encrypted": false,
             "preview": {
                 "entries": [
-                    {"index": 0, "issuer": "Example", "name": "alice", "kind": "totp", "duplicate": true, "warnings": []},
-                    {"index": 1, "issuer": "GitHub", "name": "bob", "kind": "totp", "duplicate": false, "warnings": []},
-                    {"index": 2, "issuer": "Steam", "name": "carol", "kind": "steam", "duplicate": false, "warnings": []},
+                    {"index": 0, "issuer": "Example", "name": "alice", "kind": "totp", "algorithm": "SHA1", "digits": 6,
+                     "period": 30, "duplicate": true, "duplicates": ["Example (alice)"], "warnings": []},
+                    {"index": 1, "issuer": "GitHub", "name": "bob", "kind": "totp", "algorithm": "SHA1", "digits": 6,
+                     "period": 30, "duplicate": false, "duplicates": [], "warnings": []},
+                    {"index": 2, "issuer": "Steam", "name": "carol", "kind": "steam", "algorithm": "SHA1", "digits": 5,
+                     "period": 30, "duplicate": false, "duplicates": [], "warnings": []},
                 ],
                 "problems": [],
             },

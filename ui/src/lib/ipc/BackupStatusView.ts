@@ -5,7 +5,6 @@ import type { BackupStatusKind } from "./BackupStatusKind";
  * The status line of automatic backups.
  */
 export type BackupStatusView = { enabled: boolean, kind: BackupStatusKind, 
-
 /**
  * One plain sentence.
  */

@@ -9,6 +9,6 @@ export type ClockCheck = {
  */
 aheadMs: number, 
 /**
- * The sentence the app shows when the clock is off by more than [`WARN_AFTER_SECONDS`]; `null` when fine.
+ * The sentence the app shows when the clock is off by more than `clock::WARN_AFTER_SECONDS`; `null` when fine.
  */
 warning: string | null, };

@@ -2,4 +2,25 @@
 import type { AlgorithmView } from "./AlgorithmView";
 import type { OtpKindView } from "./OtpKindView";
 
-export type StagedAccountView = { index: number, issuer: string, name: string, kind: OtpKindView, algorithm: AlgorithmView, digits: number, period: number | null, duplicate: boolean, duplicates: Array<string>, warnings: Array<string>, };
+/**
+ * An account waiting for the user's choice (read from a QR code, an opened or pasted link, or a file to
+ * import): metadata only, its key stays in the shell. Every intake describes it this way, and marks
+ * duplicates the same way.
+ */
+export type StagedAccountView = { 
+/**
+ * What the add verb (`add_pending`, `import_accounts`) takes to choose this one.
+ */
+index: number, issuer: string, name: string, kind: OtpKindView, algorithm: AlgorithmView, digits: number, period: number | null, 
+/**
+ * The vault, or an earlier account of the same batch, already has this key: pickers leave it unchecked.
+ */
+duplicate: boolean, 
+/**
+ * Names of the vault's accounts with the same key and parameters.
+ */
+duplicates: Array<string>, 
+/**
+ * Remarks to check before adding (an unusual key length, an ignored parameter).
+ */
+warnings: Array<string>, };
