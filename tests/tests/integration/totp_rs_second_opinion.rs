@@ -16,6 +16,8 @@
 //! totp-rs must also accept the parameters, and the wider range Twofold reads from other apps through
 //! `build_noncompliant` (keys of 1–15 bytes, 4–9 digits), where `build` must refuse them.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
 use proptest::prelude::*;
 use twofold_core::{Algorithm, OtpKind, OtpParams, Secret, otp};
 
