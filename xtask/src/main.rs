@@ -52,7 +52,8 @@ fn print_help() {
          \x20       .rs file opens with `//!`, no import circle among the shell's modules\n\
          bench   run the benchmarks and print the figures\n\
          e2e     run the end-to-end tests of the real window under Xvfb (`--only NAME` for some)\n\
-         fuzz    run every cargo-fuzz target for N seconds (default 60; needs nightly and cargo-fuzz)\n\
+         fuzz    run every cargo-fuzz target for N seconds each (default 60; `--only NAME`), on stable, and print the\n\
+         \x20       executions per target (installs cargo-fuzz when missing)\n\
          dist    build the .deb package (release; `--debug` packages the debug build; `--check` tests it)\n\
          icons   regenerate the PNG/ICO/ICNS icons from icons/twofold.svg (`--check`: compare only)\n\
          setup   install the system packages, npm packages and tools the other tasks need"

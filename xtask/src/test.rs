@@ -164,34 +164,127 @@ pub fn e2e(args: &[String]) -> Result<(), String> {
     with_xvfb(|display| run(&mut e2e_command(display, &debug_app(), &extra)))
 }
 
-/// `cargo xtask fuzz [SECONDS]`: runs every cargo-fuzz target for SECONDS (default 60) each. Needs the
-/// nightly toolchain and `cargo install cargo-fuzz`; not part of `test`.
+/// `cargo xtask fuzz [SECONDS] [--only NAME]`: runs every cargo-fuzz target (or those whose name contains NAME)
+/// for SECONDS each (default 60) on the stable toolchain, then prints each target's executions. Not part of
+/// `test`, which only checks that the targets compile.
+///
+/// libFuzzer's instrumentation needs `-Z` flags; `RUSTC_BOOTSTRAP=1` lets the stable compiler accept them, so no
+/// nightly toolchain is needed. `cargo-fuzz` is installed with `cargo install` when missing. The corpus grows in
+/// the build folder (never in the repository), seeded from the committed `fuzz/seeds/TARGET/` (and `tests/golden/` for the vault and backup readers).
 pub fn fuzz(args: &[String]) -> Result<(), String> {
-    let seconds: u32 = match args.first() {
-        Some(s) => s.parse().map_err(|_| format!("`{s}` is not a number of seconds"))?,
-        None => 60,
-    };
-    let mut list = rustup_cargo();
-    list.args(["+nightly", "fuzz", "list"]);
-    let out = list.output().map_err(|e| format!("could not run cargo fuzz: {e}"))?;
-    if !out.status.success() {
-        return Err("cargo fuzz is not available: run `rustup toolchain install nightly` and \
-                    `cargo install cargo-fuzz`"
-            .into());
+    let mut seconds: u32 = 60;
+    let mut only: Option<&str> = None;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--only" => only = Some(rest.next().ok_or("--only needs a target name")?),
+            s => seconds = s.parse().map_err(|_| format!("`{s}` is not a number of seconds"))?,
+        }
     }
-    for target in String::from_utf8_lossy(&out.stdout).lines().map(str::trim).filter(|t| !t.is_empty()) {
-        let max_time = format!("-max_total_time={seconds}");
-        let dict = format!("-dict={}", setup::workspace_root().join("fuzz/links.dict").display());
-        run(rustup_cargo().args(["+nightly", "fuzz", "run", target, "--", &max_time, &dict]))?;
+    ensure_cargo_fuzz()?;
+    let targets: Vec<String> = fuzz_targets()?.into_iter().filter(|t| only.is_none_or(|o| t.contains(o))).collect();
+    if targets.is_empty() {
+        return Err("no fuzz target matches --only".into());
+    }
+    let fuzz_target_dir = target_dir().join("fuzz");
+    let mut results = Vec::new();
+    for target in &targets {
+        let corpus = fuzz_target_dir.join("corpus").join(target);
+        std::fs::create_dir_all(&corpus).map_err(|e| format!("cannot create {}: {e}", corpus.display()))?;
+        let seeds = workspace_root().join("fuzz/seeds").join(target);
+        let mut command = fuzz_cargo();
+        command.args(["fuzz", "run", "--target-dir"]).arg(&fuzz_target_dir).arg(target).arg(&corpus);
+        if seeds.is_dir() {
+            command.arg(&seeds);
+        }
+        // Our own golden vault and backup files are the readers' best seeds (read only: libFuzzer adds new
+        // inputs to the first folder only).
+        if target.contains("vault") || target.contains("backup") {
+            command.arg(workspace_root().join("tests/golden"));
+        }
+        command.arg("--").arg(format!("-max_total_time={seconds}")).arg("-print_final_stats=1");
+        if target.contains("link") {
+            command.arg(format!("-dict={}", workspace_root().join("fuzz/links.dict").display()));
+        }
+        eprintln!("xtask: fuzzing {target} for {seconds} s");
+        let output = command.stderr(Stdio::piped()).output().map_err(|e| format!("could not run cargo fuzz: {e}"))?;
+        let log = String::from_utf8_lossy(&output.stderr);
+        let log_path = fuzz_target_dir.join(format!("{target}.log"));
+        let _ = std::fs::write(&log_path, log.as_bytes());
+        if !output.status.success() {
+            let tail: Vec<&str> = log.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+            return Err(format!(
+                "fuzz target {target} failed ({}); the input that failed is under fuzz/artifacts/{target}/ and the \
+                 whole log in {}:\n{}",
+                output.status,
+                log_path.display(),
+                tail.join("\n")
+            ));
+        }
+        let stats = FuzzStats::read(&log).ok_or_else(|| format!("no final stats in {}", log_path.display()))?;
+        results.push((target.clone(), stats, count_files(&corpus)));
+    }
+    println!("{:<18} {:>12} {:>8} {:>10} {:>8}", "target", "executions", "seconds", "exec/s", "corpus");
+    for (target, stats, corpus) in results {
+        let rate = stats.runs / stats.seconds.max(1);
+        println!("{target:<18} {:>12} {:>8} {rate:>10} {corpus:>8}", stats.runs, stats.seconds);
     }
     Ok(())
 }
 
-/// `cargo` through the rustup proxy (`$CARGO` is a toolchain's own cargo, which does not understand
-/// `+nightly`).
-fn rustup_cargo() -> std::process::Command {
-    let mut c = std::process::Command::new("cargo");
-    c.current_dir(setup::workspace_root()).env_remove("RUSTUP_TOOLCHAIN").env_remove("CARGO");
+/// The figures libFuzzer prints at the end of a run (`-print_final_stats=1`).
+#[derive(Debug, PartialEq, Eq)]
+pub struct FuzzStats {
+    pub runs: u64,
+    pub seconds: u64,
+}
+
+impl FuzzStats {
+    /// Reads `Done N runs in S second(s)` from a libFuzzer log.
+    pub fn read(log: &str) -> Option<Self> {
+        let line = log.lines().rev().find(|l| l.starts_with("Done ") && l.contains(" runs in "))?;
+        let mut words = line.split_whitespace();
+        let runs = words.nth(1)?.parse().ok()?;
+        let seconds = words.nth(2)?.parse().ok()?;
+        Some(Self { runs, seconds })
+    }
+}
+
+fn count_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map(|entries| entries.count()).unwrap_or(0)
+}
+
+/// The target names of `fuzz/Cargo.toml` (`[[bin]] name = "…"`).
+fn fuzz_targets() -> Result<Vec<String>, String> {
+    let manifest = workspace_root().join("fuzz/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    let mut targets = Vec::new();
+    let mut in_bin = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_bin = line == "[[bin]]";
+        } else if in_bin && let Some(value) = line.strip_prefix("name") {
+            let name = value.trim_start().trim_start_matches('=').trim().trim_matches('"');
+            targets.push(name.to_string());
+        }
+    }
+    Ok(targets)
+}
+
+/// Installs cargo-fuzz when `cargo fuzz` does not answer.
+fn ensure_cargo_fuzz() -> Result<(), String> {
+    let found = fuzz_cargo().args(["fuzz", "--version"]).output().is_ok_and(|o| o.status.success());
+    if found {
+        return Ok(());
+    }
+    eprintln!("xtask: installing cargo-fuzz (cargo install cargo-fuzz --locked)");
+    run(fuzz_cargo().args(["install", "cargo-fuzz", "--locked"]))
+}
+
+/// `cargo` for cargo-fuzz: the stable toolchain told to accept the `-Z` flags libFuzzer's instrumentation needs.
+fn fuzz_cargo() -> Command {
+    let mut c = cargo();
+    c.env("RUSTC_BOOTSTRAP", "1");
     c
 }
 

@@ -1,9 +1,10 @@
-//! The check that a test run leaves the tree as it found it, on a real git repository in a temporary folder.
+//! The check that a test run leaves the tree as it found it, on a real git repository in a temporary folder;
+//! reading libFuzzer's final figures and the fuzz target list.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::TreeState;
+use super::{FuzzStats, TreeState, fuzz_targets};
 
 struct Repo(PathBuf);
 
@@ -63,4 +64,26 @@ fn files_written_created_or_deleted_by_the_run_are_named() {
     std::fs::remove_file(repo.root().join("docs/shot.png")).unwrap();
     let gone = TreeState::read(repo.root()).unwrap();
     assert!(before.changed_in(&gone).contains(&"docs/shot.png (deleted)".to_string()));
+}
+
+#[test]
+fn fuzz_figures_are_read_from_libfuzzers_last_lines() {
+    let log = "#1048576\tpulse  cov: 812 ft: 2301 corp: 301/9Kb exec/s: 17476 rss: 412Mb\n\
+               Done 10566431 runs in 601 second(s)\n\
+               stat::number_of_executed_units: 10566431\n";
+    assert_eq!(FuzzStats::read(log), Some(FuzzStats { runs: 10_566_431, seconds: 601 }));
+    // A run that crashed prints no `Done` line: no figures rather than made-up ones.
+    assert_eq!(FuzzStats::read("==1234==ERROR: AddressSanitizer: heap-buffer-overflow\n"), None);
+}
+
+#[test]
+fn every_fuzz_target_of_the_manifest_is_listed() {
+    let targets = fuzz_targets().unwrap();
+    assert!(targets.contains(&"otpauth_link".to_string()), "{targets:?}");
+    assert!(targets.contains(&"backup_reader".to_string()), "{targets:?}");
+    // Every listed target has its source file.
+    for target in &targets {
+        let source = crate::setup::workspace_root().join("fuzz/fuzz_targets").join(format!("{target}.rs"));
+        assert!(source.is_file(), "{target} has no {}", source.display());
+    }
 }
