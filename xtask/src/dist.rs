@@ -1,10 +1,11 @@
-//! `cargo xtask dist [--debug]` (the `.deb` package), `cargo xtask icons` (the PNGs from `icons/twofold.svg`),
-//! and the check of the package that `cargo xtask test` runs.
+//! `cargo xtask dist [--debug]` (the `.deb` and `.rpm` packages), `cargo xtask icons` (the PNGs from
+//! `icons/twofold.svg`), and the checks of both packages that `cargo xtask test` runs.
 //!
 //! The package is made by Tauri's bundler (`@tauri-apps/cli`, a devDependency of `ui/`, a prebuilt binary):
 //! `tauri build` for release, `tauri bundle --debug` over the debug build the tests already made. The CLI
-//! binary goes in through `bundle.linux.deb.files`, given on the command line because its path depends on
-//! `CARGO_TARGET_DIR`.
+//! binary goes in through `bundle.linux.deb.files` and `bundle.linux.rpm.files`, given on the command line
+//! because its path depends on `CARGO_TARGET_DIR`. Both packages install the AppStream metadata
+//! (`packaging/linux/org.twofold.app.metainfo.xml`), which the checks validate with `appstreamcli`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,8 +18,18 @@ use crate::test::target_dir;
 const ICONS: &[&str] =
     &["32x32.png", "64x64.png", "128x128.png", "128x128@2x.png", "icon.png", "icon.icns", "icon.ico"];
 
-/// `cargo xtask dist [--debug] [--check]`: builds the UI, the app and the CLI, then the `.deb`; prints its
-/// path. `--check` then does what `cargo xtask test` does with it: unpack, inspect, launch under Xvfb.
+/// The packages one bundler run makes.
+pub struct Packages {
+    pub deb: PathBuf,
+    pub rpm: PathBuf,
+}
+
+/// The bundler's `--bundles` argument: every package we ship.
+const BUNDLES: &str = "deb,rpm";
+
+/// `cargo xtask dist [--debug] [--check]`: builds the UI, the app and the CLI, then the `.deb` and the `.rpm`;
+/// prints their paths. `--check` then does what `cargo xtask test` does with them: unpack, inspect, launch
+/// under Xvfb.
 pub fn dist(args: &[String]) -> Result<(), String> {
     let (mut debug, mut check) = (false, false);
     for arg in args {
@@ -29,7 +40,7 @@ pub fn dist(args: &[String]) -> Result<(), String> {
         }
     }
     setup::setup(Need { app_build: true, test_tools: false, camera_build: false })?;
-    let deb = if debug {
+    let packages = if debug {
         crate::test::build_debug()?;
         bundle_debug()?
     } else {
@@ -39,21 +50,22 @@ pub fn dist(args: &[String]) -> Result<(), String> {
         let out = target_dir().join("release");
         // `tauri build` compiles the app in release with `tauri/custom-protocol` (assets served from the binary).
         run(tauri()
-            .args(["build", "--ci", "--no-sign", "--bundles", "deb", "--config"])
+            .args(["build", "--ci", "--no-sign", "--bundles", BUNDLES, "--config"])
             .arg(files_config(&out.join("twofold-cli"))))?;
-        find_deb(&out)?
+        find_packages(&out)?
     };
-    println!("{}", deb.display());
+    println!("{}\n{}", packages.deb.display(), packages.rpm.display());
     if check {
         // The runner that drives the installed app, built with the same packages as every debug build.
         run(cargo().arg("build").args(crate::test::DEBUG_PACKAGES))?;
-        crate::test::check_installed_deb(&deb)?;
+        crate::test::check_installed_deb(&packages.deb)?;
+        crate::test::check_installed_rpm(&packages.rpm)?;
     }
     Ok(())
 }
 
-/// Bundles the debug build (`target/debug/twofold` and `twofold-cli`, already built) into a `.deb`.
-pub fn bundle_debug() -> Result<PathBuf, String> {
+/// Bundles the debug build (`target/debug/twofold` and `twofold-cli`, already built) into a `.deb` and an `.rpm`.
+pub fn bundle_debug() -> Result<Packages, String> {
     let out = target_dir().join("debug");
     for binary in ["twofold", "twofold-cli"] {
         if !out.join(binary).is_file() {
@@ -63,9 +75,9 @@ pub fn bundle_debug() -> Result<PathBuf, String> {
     // `--no-binary-patching`: the bundler would otherwise rewrite the debug binary in place (a marker for
     // Tauri's updater, which we do not use), under the feet of the e2e run that uses the same file.
     run(tauri()
-        .args(["bundle", "--debug", "--ci", "--no-sign", "--no-binary-patching", "--bundles", "deb", "--config"])
+        .args(["bundle", "--debug", "--ci", "--no-sign", "--no-binary-patching", "--bundles", BUNDLES, "--config"])
         .arg(files_config(&out.join("twofold-cli"))))?;
-    find_deb(&out)
+    find_packages(&out)
 }
 
 /// The Tauri CLI from `ui/node_modules`, run in `src-tauri/` so it finds `tauri.conf.json` there.
@@ -76,10 +88,11 @@ fn tauri() -> Command {
     c
 }
 
-/// Extra bundler configuration: install `cli` as `/usr/bin/twofold-cli`.
+/// Extra bundler configuration: both packages install `cli` as `/usr/bin/twofold-cli` (merged into the
+/// `files` of `tauri.conf.json`, which add the metainfo).
 fn files_config(cli: &Path) -> String {
-    let files = json_string(&cli.display().to_string());
-    format!(r#"{{"bundle":{{"linux":{{"deb":{{"files":{{"/usr/bin/twofold-cli":{files}}}}}}}}}}}"#)
+    let files = format!(r#"{{"files":{{"/usr/bin/twofold-cli":{}}}}}"#, json_string(&cli.display().to_string()));
+    format!(r#"{{"bundle":{{"linux":{{"deb":{files},"rpm":{files}}}}}}}"#)
 }
 
 /// A JSON string literal (xtask is plain `std`: no serde).
@@ -97,15 +110,20 @@ fn json_string(s: &str) -> String {
     out
 }
 
-/// The newest `.deb` under `PROFILE_DIR/bundle/deb/`.
-fn find_deb(profile_dir: &Path) -> Result<PathBuf, String> {
-    let dir = profile_dir.join("bundle").join("deb");
+/// The newest `.deb` and `.rpm` under `PROFILE_DIR/bundle/`.
+fn find_packages(profile_dir: &Path) -> Result<Packages, String> {
+    Ok(Packages { deb: find_package(profile_dir, "deb")?, rpm: find_package(profile_dir, "rpm")? })
+}
+
+/// The newest `PROFILE_DIR/bundle/KIND/*.KIND`.
+fn find_package(profile_dir: &Path, kind: &str) -> Result<PathBuf, String> {
+    let dir = profile_dir.join("bundle").join(kind);
     let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "deb"))
+        .filter(|p| p.extension().is_some_and(|x| x == kind))
         .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
-        .ok_or_else(|| format!("the bundler made no .deb in {}", dir.display()))
+        .ok_or_else(|| format!("the bundler made no .{kind} in {}", dir.display()))
 }
 
 /// `cargo xtask icons`: regenerates the committed PNG, ICO and ICNS icons from `icons/twofold.svg`;
@@ -181,6 +199,7 @@ pub fn check_deb(deb: &Path) -> Result<PathBuf, String> {
     let entry = std::fs::read_to_string(entry_path).map_err(|e| format!("{}: {e}", entry_path.display()))?;
     check_desktop_entry(&entry)?;
     check_link_registration(&root, entry_path)?;
+    check_metainfo(&root, entry_path)?;
 
     for (dir, size) in [("32x32", 32), ("128x128", 128), ("256x256@2", 256)] {
         let path = root.join(format!("usr/share/icons/hicolor/{dir}/apps/twofold.png"));
@@ -191,6 +210,11 @@ pub fn check_deb(deb: &Path) -> Result<PathBuf, String> {
         }
     }
 
+    installed_programs(&root)
+}
+
+/// Both programs of an unpacked package: the CLI answers `--version`; returns the app's path.
+fn installed_programs(root: &Path) -> Result<PathBuf, String> {
     let cli = root.join("usr/bin/twofold-cli");
     let out = Command::new(&cli).arg("--version").output().map_err(|e| format!("{}: {e}", cli.display()))?;
     let version = String::from_utf8_lossy(&out.stdout);
@@ -202,6 +226,101 @@ pub fn check_deb(deb: &Path) -> Result<PathBuf, String> {
         return Err(format!("{} is missing from the package", app.display()));
     }
     Ok(app)
+}
+
+/// Where both packages install the AppStream metadata.
+const METAINFO: &str = "usr/share/metainfo/org.twofold.app.metainfo.xml";
+
+/// The unpacked package's AppStream metadata validates (`appstreamcli validate`, no network: the screenshot
+/// addresses are not fetched) and names the desktop entry the package installs as its launchable.
+fn check_metainfo(root: &Path, entry_path: &Path) -> Result<(), String> {
+    let path = root.join(METAINFO);
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e} (no AppStream metadata)", path.display()))?;
+    let entry_name = entry_path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    if !text.contains(&format!(r#"<launchable type="desktop-id">{entry_name}</launchable>"#)) {
+        return Err(format!("{}: the launchable is not the package's desktop entry {entry_name}", path.display()));
+    }
+    if !text.contains("<mediatype>x-scheme-handler/otpauth</mediatype>") {
+        return Err(format!("{}: does not provide x-scheme-handler/otpauth", path.display()));
+    }
+    let out = Command::new("appstreamcli")
+        .args(["validate", "--no-net", "--explain"])
+        .arg(&path)
+        .output()
+        .map_err(|e| format!("cannot run appstreamcli ({e}); it is in the appstream package"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "appstreamcli validate {} failed:\n{}{}",
+            path.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(())
+}
+
+/// What an `.rpm` must install, as `rpm -qlp` lists it.
+const RPM_FILES: &[&str] = &[
+    "/usr/bin/twofold",
+    "/usr/bin/twofold-cli",
+    "/usr/share/applications/Twofold.desktop",
+    "/usr/share/metainfo/org.twofold.app.metainfo.xml",
+    "/usr/share/icons/hicolor/128x128/apps/twofold.png",
+];
+
+/// What an `.rpm` must require, as Fedora names the packages: the webview and the tray's indicator library.
+const RPM_REQUIRES: &[&str] = &["webkit2gtk4.1", "libayatana-appindicator-gtk3"];
+
+/// Checks the `.rpm` the way [`check_deb`] checks the `.deb`: its file list and requirements (`rpm -qp`), then,
+/// unpacked (`rpm2cpio | cpio`, no root needed), the desktop entry, the metadata and both programs. Returns the
+/// installed app binary, for the caller to launch.
+pub fn check_rpm(rpm: &Path) -> Result<PathBuf, String> {
+    let query = |flag: &str| -> Result<Vec<String>, String> {
+        let out = Command::new("rpm")
+            .args(["-qp", flag])
+            .arg(rpm)
+            .output()
+            .map_err(|e| format!("cannot run rpm ({e}); it is in the rpm package"))?;
+        if !out.status.success() {
+            return Err(format!("rpm -qp {flag} {} failed: {}", rpm.display(), String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).lines().map(|l| l.trim().to_string()).collect())
+    };
+    let files = query("--list")?;
+    check_listed("files", &files, RPM_FILES, |line, want| line == want)?;
+    let requires = query("--requires")?;
+    check_listed("requirements", &requires, RPM_REQUIRES, |line, want| line.split_whitespace().next() == Some(want))?;
+
+    let root = target_dir().join("rpm-root");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).map_err(|e| format!("{}: {e}", root.display()))?;
+    let archive = std::fs::File::create(root.join("payload.cpio")).map_err(|e| e.to_string())?;
+    run(Command::new("rpm2cpio").arg(rpm).stdout(archive))?;
+    let archive = std::fs::File::open(root.join("payload.cpio")).map_err(|e| e.to_string())?;
+    run(Command::new("cpio").args(["-idm", "--quiet", "--no-absolute-filenames"]).stdin(archive).current_dir(&root))?;
+    let _ = std::fs::remove_file(root.join("payload.cpio"));
+
+    let entry_path = root.join("usr/share/applications/Twofold.desktop");
+    let entry = std::fs::read_to_string(&entry_path).map_err(|e| format!("{}: {e}", entry_path.display()))?;
+    check_desktop_entry(&entry)?;
+    check_metainfo(&root, &entry_path)?;
+    installed_programs(&root)
+}
+
+/// Every one of `wanted` matches a line of `lines`.
+fn check_listed(
+    what: &str,
+    lines: &[String],
+    wanted: &[&str],
+    matches: impl Fn(&str, &str) -> bool,
+) -> Result<(), String> {
+    let missing: Vec<&&str> = wanted.iter().filter(|w| !lines.iter().any(|l| matches(l, w))).collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("the .rpm's {what} lack {missing:?}; it lists:\n{}", lines.join("\n")))
+    }
 }
 
 /// Registers the unpacked desktop entry as the package's install does on a real system (`update-desktop-database`
@@ -315,9 +434,41 @@ mod tests {
 
     #[test]
     fn files_config_is_json_with_escapes() {
+        let files = r#"{"files":{"/usr/bin/twofold-cli":"/t/a\"b\\c"}}"#;
         assert_eq!(
             files_config(Path::new("/t/a\"b\\c")),
-            r#"{"bundle":{"linux":{"deb":{"files":{"/usr/bin/twofold-cli":"/t/a\"b\\c"}}}}}"#
+            format!(r#"{{"bundle":{{"linux":{{"deb":{files},"rpm":{files}}}}}}}"#)
         );
+    }
+
+    #[test]
+    fn rpm_lists_must_hold_every_wanted_line() {
+        let requires = vec!["webkit2gtk4.1".to_string(), "libayatana-appindicator-gtk3 >= 0.5".to_string()];
+        let first_word = |line: &str, want: &str| line.split_whitespace().next() == Some(want);
+        assert_eq!(check_listed("requirements", &requires, RPM_REQUIRES, first_word), Ok(()));
+        let error = check_listed("requirements", &requires[..1], RPM_REQUIRES, first_word).unwrap_err();
+        assert!(error.contains("libayatana-appindicator-gtk3"), "{error}");
+    }
+
+    /// Needs `appstreamcli` (`cargo xtask setup` installs it): the committed metadata validates, and a broken
+    /// copy does not.
+    #[test]
+    fn committed_metainfo_validates() {
+        let root = std::env::temp_dir().join(format!("twofold-xtask-metainfo-{}", std::process::id()));
+        let path = root.join(METAINFO);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let committed =
+            std::fs::read_to_string(workspace_root().join("packaging/linux/org.twofold.app.metainfo.xml")).unwrap();
+        std::fs::write(&path, &committed).unwrap();
+        let entry = root.join("usr/share/applications/Twofold.desktop");
+        assert_eq!(check_metainfo(&root, &entry), Ok(()));
+        // No summary: a required tag.
+        let start = committed.find("  <summary>").unwrap();
+        let end = committed.find("</summary>").unwrap() + "</summary>".len();
+        std::fs::write(&path, format!("{}{}", &committed[..start], &committed[end..])).unwrap();
+        assert!(check_metainfo(&root, &entry).is_err_and(|e| e.contains("appstreamcli")));
+        let other = root.join("usr/share/applications/Other.desktop");
+        assert!(check_metainfo(&root, &other).is_err_and(|e| e.contains("launchable")));
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

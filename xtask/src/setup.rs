@@ -54,6 +54,11 @@ const TEST_TOOLS: &[&str] = &[
     "trayer",
     // libfuzzer-sys compiles libFuzzer (C++) when `test` checks that the fuzz crate builds.
     "g++",
+    // The .rpm check (`rpm -qp`, `rpm2cpio`, `cpio`) and the AppStream metadata check (`appstreamcli`).
+    "rpm",
+    "rpm2cpio",
+    "cpio",
+    "appstream",
 ];
 /// Node.js for the UI build, when the machine has none (the UI needs Node 20 or newer).
 const NODE: &[&str] = &["nodejs", "npm"];

@@ -75,10 +75,12 @@ pub fn test_all(_args: &[String]) -> Result<(), String> {
     setup::ensure_tauri_driver()?;
     with_xvfb(|display| run(&mut e2e_command(display, &debug_app(), &[])))?;
 
-    // The package: the icons match the SVG, and the debug build bundled into a .deb, unpacked, has everything
-    // in place and its installed app opens (the shortest scenario, on the installed binary).
+    // The packages: the icons match the SVG, and the debug build bundled into a .deb and an .rpm, unpacked, has
+    // everything in place and its installed app opens (the shortest scenario, on the installed binary).
     crate::dist::check_icons()?;
-    check_installed_deb(&crate::dist::bundle_debug()?)?;
+    let packages = crate::dist::bundle_debug()?;
+    check_installed_deb(&packages.deb)?;
+    check_installed_rpm(&packages.rpm)?;
     if let Some(before) = tree_before {
         let after = TreeState::read(&workspace_root()).ok_or("`git status` stopped working during the run")?;
         let changed = before.changed_in(&after);
@@ -152,6 +154,13 @@ pub fn check_installed_deb(deb: &Path) -> Result<(), String> {
         run(&mut e2e_command(display, &installed, &["--only", "opens_to_create_screen"]))?;
         run(&mut e2e_command(display, &installed, &["--only", "installed_"]))
     })
+}
+
+/// Unpacks the `.rpm`, checks what it installs and requires, and opens the installed app under Xvfb.
+pub fn check_installed_rpm(rpm: &Path) -> Result<(), String> {
+    setup::ensure_tauri_driver()?;
+    let installed = crate::dist::check_rpm(rpm)?;
+    with_xvfb(|display| run(&mut e2e_command(display, &installed, &["--only", "opens_to_create_screen"])))
 }
 
 /// `cargo xtask e2e [--only NAME]`: builds the UI, the app, the CLI and the runner, then runs the end-to-end
