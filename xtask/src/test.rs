@@ -196,7 +196,7 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
         return Err("no fuzz target matches --only".into());
     }
     let fuzz_target_dir = target_dir().join("fuzz");
-    let mut results = Vec::new();
+    let (mut results, mut failed) = (Vec::new(), Vec::new());
     for target in &targets {
         let corpus = fuzz_target_dir.join("corpus").join(target);
         std::fs::create_dir_all(&corpus).map_err(|e| format!("cannot create {}: {e}", corpus.display()))?;
@@ -211,7 +211,8 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
         if target.contains("vault") || target.contains("backup") {
             command.arg(workspace_root().join("tests/golden"));
         }
-        command.arg("--").arg(format!("-max_total_time={seconds}")).arg("-print_final_stats=1");
+        // A hang is a finding too: no input may take a minute.
+        command.arg("--").arg(format!("-max_total_time={seconds}")).args(["-print_final_stats=1", "-timeout=60"]);
         if target.contains("link") {
             command.arg(format!("-dict={}", workspace_root().join("fuzz/links.dict").display()));
         }
@@ -221,14 +222,15 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
         let log_path = fuzz_target_dir.join(format!("{target}.log"));
         let _ = std::fs::write(&log_path, log.as_bytes());
         if !output.status.success() {
+            // Go on with the other targets: one finding should not hide the next.
             let tail: Vec<&str> = log.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
-            return Err(format!(
-                "fuzz target {target} failed ({}); the input that failed is under fuzz/artifacts/{target}/ and the \
-                 whole log in {}:\n{}",
+            eprintln!("{}", tail.join("\n"));
+            failed.push(format!(
+                "{target} ({}; the input is under fuzz/artifacts/{target}/, the log in {})",
                 output.status,
-                log_path.display(),
-                tail.join("\n")
+                log_path.display()
             ));
+            continue;
         }
         let stats = FuzzStats::read(&log).ok_or_else(|| format!("no final stats in {}", log_path.display()))?;
         results.push((target.clone(), stats, count_files(&corpus)));
@@ -238,7 +240,7 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
         let rate = stats.runs / stats.seconds.max(1);
         println!("{target:<18} {:>12} {:>8} {rate:>10} {corpus:>8}", stats.runs, stats.seconds);
     }
-    Ok(())
+    if failed.is_empty() { Ok(()) } else { Err(format!("fuzzing found failures: {}", failed.join("; "))) }
 }
 
 /// The figures libFuzzer prints at the end of a run (`-print_final_stats=1`).
