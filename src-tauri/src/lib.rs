@@ -185,8 +185,9 @@ pub fn run() -> Result<(), String> {
         deeplink::listen(app.handle(), std::env::args().skip(1));
         clock::schedule(app.handle().clone());
         switcher::register_saved(app.handle());
-        if let Err(e) = tray::create(app.handle()) {
-            log::warn!("no tray icon ({e}): closing the window quits");
+        match tray::create(app.handle()) {
+            Ok(()) => tray::watch_host(app.handle()),
+            Err(e) => log::warn!("no tray icon ({e}): closing the window quits"),
         }
         Ok(())
     });

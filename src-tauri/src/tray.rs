@@ -7,12 +7,18 @@
 //! rebuild compares the new model with the one shown and touches the native menu only when they differ, on the
 //! main thread, with no lock of ours held.
 //!
+//! Close to tray needs a tray host to bring the window back. Asking for one means D-Bus and X11 round trips,
+//! so [`watch_host`] asks on a background thread every few seconds and a close request only reads the answer
+//! ([`TrayMenu::host`]): the event loop never waits on a hung session bus.
+//!
 //! Labels come from the UI's catalog (`ui/src/lib/i18n/en/tray.json`), so the tray speaks like the window.
 //! On Linux the icon is libayatana-appindicator's (a StatusNotifier item, or an XEmbed status icon when no
 //! StatusNotifier host runs).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
 
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
@@ -159,16 +165,51 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, id: &str) {
     }
 }
 
-/// The menu shown now (`None` before the first build); managed by [`crate::configure`].
+/// The menu shown now (`None` before the first build) and whether a tray host was last seen; managed by
+/// [`crate::configure`].
 #[derive(Default)]
 pub struct TrayMenu {
     shown: Mutex<Option<Vec<Entry>>>,
+    host: AtomicBool,
 }
 
 impl TrayMenu {
     /// The menu model last applied.
     pub fn shown(&self) -> Option<Vec<Entry>> {
         self.shown.guard().clone()
+    }
+
+    /// Whether a tray host was running when last asked ([`watch_host`], `tray_status`); false until asked.
+    pub fn host(&self) -> bool {
+        self.host.load(Ordering::Relaxed)
+    }
+
+    /// Records what [`host_present`] answered.
+    pub fn set_host(&self, present: bool) {
+        self.host.store(present, Ordering::Relaxed);
+    }
+}
+
+/// How often [`watch_host`] asks whether a tray host runs (panels start and stop rarely; a close request within
+/// this time of a change acts on the previous answer).
+const HOST_POLL: Duration = Duration::from_secs(5);
+
+/// Keeps [`TrayMenu::host`] current from a background thread, so a close request never does D-Bus or X11 work
+/// on the event loop. The thread ends with the app.
+pub fn watch_host<R: Runtime>(app: &AppHandle<R>) {
+    let handle = app.clone();
+    let spawned = std::thread::Builder::new().name("tray-host".into()).spawn(move || {
+        loop {
+            let present = host_present();
+            match handle.try_state::<TrayMenu>() {
+                Some(menu) => menu.set_host(present),
+                None => return,
+            }
+            std::thread::sleep(HOST_POLL);
+        }
+    });
+    if let Err(e) = spawned {
+        log::warn!("tray: cannot start the tray host watcher: {e}");
     }
 }
 
@@ -326,11 +367,12 @@ pub fn hides_on_close(settings: &Settings, has_tray: bool) -> bool {
 }
 
 /// Close to tray: with the setting on, a close request hides the window (Show in the tray, or launching
-/// Twofold again, brings it back).
+/// Twofold again, brings it back). Runs on the event loop: it reads the last answer of [`watch_host`], it asks
+/// nobody.
 pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     let WindowEvent::CloseRequested { api, .. } = event else { return };
     let app = window.app_handle();
-    let has_tray = app.try_state::<Icon<R>>().is_some() && host_present();
+    let has_tray = app.try_state::<Icon<R>>().is_some() && app.try_state::<TrayMenu>().is_some_and(|m| m.host());
     if app.try_state::<AppState>().is_some_and(|s| hides_on_close(&s.settings(), has_tray)) {
         api.prevent_close();
         let _ = window.hide();

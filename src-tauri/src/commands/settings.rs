@@ -39,6 +39,10 @@ pub async fn update_settings<R: Runtime>(app: AppHandle<R>, mut settings: Settin
 /// Whether close to tray can work here: a tray host shows our icon (otherwise the setting is unavailable and
 /// the Settings page says why).
 #[tauri::command]
-pub async fn tray_status() -> ShellResult<TrayStatus> {
-    blocking(|| Ok(TrayStatus { host: tray::host_present() })).await
+pub async fn tray_status<R: Runtime>(app: AppHandle<R>) -> ShellResult<TrayStatus> {
+    let host = blocking(|| Ok(tray::host_present())).await?;
+    if let Some(menu) = app.try_state::<tray::TrayMenu>() {
+        menu.set_host(host);
+    }
+    Ok(TrayStatus { host })
 }
