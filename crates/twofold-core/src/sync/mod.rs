@@ -56,8 +56,7 @@ mod tests {
     fn vault(dir: &tempfile::TempDir) -> Vault {
         let mut contents = VaultContents::new();
         contents.accounts = vec![account("Kept", false), account("Counter", true), account("Gone", false)];
-        let mut v =
-            VaultStore::new(dir.path().join("v.vault")).create("pw", KdfParams::MINIMUM, &contents).unwrap();
+        let mut v = VaultStore::new(dir.path().join("v.vault")).create("pw", KdfParams::MINIMUM, &contents).unwrap();
         v.set_device(DEVICE);
         v.set_clock(clock);
         v
