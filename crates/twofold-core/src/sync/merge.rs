@@ -200,7 +200,7 @@ pub fn merge(ours: &VaultContents, theirs: &VaultContents) -> (VaultContents, Me
         if groups.len() > 1 {
             let mut keyed: Vec<([u8; 32], Vec<Version<'_>>)> =
                 groups.into_iter().map(|g| (key_fingerprint(g[0].account), g)).collect();
-            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+            keyed.sort_by_key(|k| k.0);
             let mut rest = keyed.into_iter();
             if let Some((_, keeper)) = rest.next() {
                 entries.insert(id, keeper);
@@ -394,7 +394,9 @@ fn merge_top(ours: &Map<String, Value>, theirs: &Map<String, Value>, report: &mu
             }
             Some(mine) if mine != value => {
                 report.ties.push(Tie { kind: TieKind::UnknownField, id: None, name: key.clone() });
-                if value.to_string() > mine.to_string() {
+                // The JSON text orders any two values the same way on every computer.
+                let (theirs_text, mine_text) = (value.to_string(), mine.to_string());
+                if theirs_text > mine_text {
                     *mine = value.clone();
                 }
             }
