@@ -54,6 +54,8 @@ enum Command {
     BackupCheck(cmd::vault::backup_check::Args),
     /// Restore a backup into the vault: merge by default, or --replace; --dry-run to preview.
     Restore(cmd::vault::restore::Args),
+    /// Merge another copy of the vault or a backup into the vault, losing no edit; --dry-run to preview.
+    Merge(cmd::vault::merge::Args),
 }
 
 /// Exit status for bad input and bad arguments.
@@ -81,6 +83,7 @@ fn main() -> ExitCode {
         Command::Backup(args) => cmd::vault::backup::run(args),
         Command::BackupCheck(args) => cmd::vault::backup_check::run(args),
         Command::Restore(args) => cmd::vault::restore::run(args),
+        Command::Merge(args) => cmd::vault::merge::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -209,7 +209,7 @@ fn a_save_while_another_process_saves_names_it() {
     let mut vault = store.unlock("pässwörd 🔐").unwrap();
     let saver = std::thread::spawn(move || {
         vault.update(|c| -> Result<(), twofold_core::vault::VaultError> {
-            c.settings.hide_codes = true;
+            c.accounts[0].note.push_str(" (saved by the held writer)");
             Ok(())
         })
     });

@@ -17,6 +17,7 @@ pub mod model;
 pub mod otp;
 pub mod qr;
 pub mod secret;
+pub mod sync;
 pub mod time;
 pub mod uri;
 pub mod vault;

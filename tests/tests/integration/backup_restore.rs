@@ -5,6 +5,7 @@
 
 use crate::backup_common;
 
+use crate::vault_common::{field, with_field};
 use backup_common::*;
 use twofold_core::backup::{self, RestoreMode, RestoreStatus, RestoreSummary};
 use twofold_core::vault::VaultContents;
@@ -68,7 +69,7 @@ fn merge_adds_new_accounts_and_changes_nothing_else() {
     assert_eq!(summary, RestoreSummary { added: 1, skipped: 2, replaced: 0, removed: 0 });
     assert_eq!(merged.accounts[..3], vault.accounts[..]);
     assert_eq!(merged.accounts[3], backup.accounts[2]);
-    assert_eq!(merged.settings, vault.settings);
+    assert_eq!(field(&merged, "profile"), field(&vault, "profile"));
     // Merging the same backup again adds nothing.
     let again = backup::apply(&mut merged, &backup, RestoreMode::Merge);
     assert_eq!(again, RestoreSummary { added: 0, skipped: 3, replaced: 0, removed: 0 });
@@ -78,12 +79,12 @@ fn merge_adds_new_accounts_and_changes_nothing_else() {
 fn replace_makes_the_accounts_exactly_the_backups() {
     let (vault, backup) = diverged();
     let mut replaced = vault.clone();
-    replaced.settings.theme = String::from("dark");
+    replaced = with_field(replaced, "profile", serde_json::json!("dark"));
     let summary = backup::apply(&mut replaced, &backup, RestoreMode::Replace);
     assert_eq!(summary, RestoreSummary { added: 1, skipped: 0, replaced: 2, removed: 1 });
     assert_eq!(replaced.accounts, backup.accounts);
-    // Settings are not part of a restore.
-    assert_eq!(replaced.settings.theme, "dark");
+    // Non-account data is not part of a restore.
+    assert_eq!(field(&replaced, "profile"), Some(serde_json::json!("dark")));
 }
 
 #[test]

@@ -160,23 +160,23 @@ fn a_stale_handle_refuses_save_and_update_reapplies() {
     cli.update(set_note("from the cli")).unwrap();
 
     let mut whole = app.contents().clone();
-    whole.settings.hide_codes = true;
+    whole.accounts[1].note = String::from("from the app");
     let err = app.save(whole).unwrap_err();
     assert!(matches!(err, VaultError::Stale { expected: 1, found: 2 }), "{err:?}");
     assert!(err.to_string().contains("reload it"));
 
     app.update(|c| -> Result<(), VaultError> {
-        c.settings.hide_codes = true;
+        c.accounts[1].note = String::from("from the app");
         Ok(())
     })
     .unwrap();
     let fresh = store.unlock(PASSWORD).unwrap();
     assert_eq!(fresh.contents().accounts[0].note, "from the cli");
-    assert!(fresh.contents().settings.hide_codes);
+    assert_eq!(fresh.contents().accounts[1].note, "from the app");
 
     // reload() catches up without a password.
     assert!(cli.reload().unwrap());
-    assert!(cli.contents().settings.hide_codes);
+    assert_eq!(cli.contents().accounts[1].note, "from the app");
     assert!(!cli.reload().unwrap());
 }
 

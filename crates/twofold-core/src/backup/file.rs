@@ -27,7 +27,7 @@ pub struct BackupInfo {
     pub account_count: usize,
 }
 
-/// A decrypted backup: its record and its contents (accounts with secrets, and the settings at the time).
+/// A decrypted backup: its record and its contents (accounts with secrets, stamps and tombstones).
 #[derive(Debug, Clone)]
 pub struct OpenedBackup {
     pub info: BackupInfo,

@@ -23,7 +23,7 @@ pub const MAGIC: [u8; 8] = *b"TWOFOLDV";
 /// The format major version this code writes and reads. A file with a greater major is refused.
 pub const FORMAT_MAJOR: u16 = 1;
 /// The format minor version this code writes. Minor versions only add optional payload fields.
-pub const FORMAT_MINOR: u16 = 0;
+pub const FORMAT_MINOR: u16 = 1;
 
 /// Bytes before the slots: magic 8, major 2, minor 2, header length 4, counter 8, key id 16, payload salt 32,
 /// payload nonce 12, payload length 8, slot count 1.
@@ -400,7 +400,6 @@ pub fn seal(sealing: &Sealing, counter: u64, plaintext: &[u8]) -> Result<Vec<u8>
     let mut header = Header {
         major: FORMAT_MAJOR,
         // A file of a newer minor keeps its minor: its unknown fields are written back unchanged.
-        #[allow(clippy::unnecessary_min_or_max, reason = "FORMAT_MINOR is 0 today but will grow")]
         minor: sealing.minor.max(FORMAT_MINOR),
         counter,
         key_id: sealing.key_id,

@@ -1,4 +1,5 @@
-//! The encrypted vault: one file holding every account, its secret and recovery codes, and the settings.
+//! The encrypted vault: one file holding every account, its secret and recovery codes, and the edit stamps
+//! and tombstones that let two copies of it merge (`crate::sync`).
 //!
 //! The byte format is specified in `docs/vault-format.md` and implemented in [`format`]; what is stored for
 //! an account in [`payload`]; files, the writer lock and the atomic save in [`storage`].
@@ -15,7 +16,7 @@
 //!     store.create("correct horse", KdfParams::DEFAULT, &VaultContents::new())?
 //! };
 //! vault.update(|contents| -> Result<(), twofold_core::vault::VaultError> {
-//!     contents.settings.hide_codes = true;
+//!     contents.accounts.retain(|a| a.issuer != "Old service");
 //!     Ok(())
 //! })?;
 //! vault.lock(); // zeroizes the data key and every secret
@@ -66,15 +67,26 @@
 //! makes a new data key (other processes holding the old one get [`VaultError::KeyChanged`]). Both run
 //! Argon2 before taking the writer lock. HOTP: [`Vault::advance_hotp`] saves the incremented counter and
 //! only then returns the counter value to compute the code from.
+//!
+//! # Edit stamps
+//!
+//! Every change made through [`Vault::update`] or [`Vault::save`] is stamped for the merge of two copies
+//! (`crate::sync::merge`): after the change runs, each account it added or changed gets a new [`Stamp`], and
+//! each account it removed leaves a tombstone with that stamp. Callers do nothing for it. The stamp names the
+//! device given by [`Vault::set_device`] (a random one per handle until then: a shell should keep one id per
+//! installation and set it after every unlock) and takes its wall time from [`system_clock_ms`] (tests set
+//! another with [`Vault::set_clock`]). [`Vault::merge_from`] applies a merge, whose stamps are kept as merged.
 
 pub mod error;
 pub mod format;
 pub mod payload;
+pub mod stamp;
 pub mod storage;
 
 pub use error::{Corruption, VaultError};
 pub use format::{FORMAT_MAJOR, FORMAT_MINOR, KdfParams};
-pub use payload::{Settings, VaultContents};
+pub use payload::VaultContents;
+pub use stamp::{Clock, DeviceId, Stamp, system_clock_ms};
 pub use storage::{SaveHook, SaveStep, VaultStore};
 
 use crate::model::{AccountId, OtpKind};
@@ -108,8 +120,7 @@ impl VaultStore {
         if self.path().exists() {
             return Err(VaultError::AlreadyExists { path: self.path().to_path_buf() });
         }
-        let mut vault =
-            Vault { store: self.clone(), sealing: sealing.clone(), counter: 0, contents: VaultContents::new() };
+        let mut vault = Vault::new(self.clone(), sealing.clone(), 0, VaultContents::new());
         vault.write_locked(&lock, sealing, contents.clone())?;
         Ok(vault)
     }
@@ -122,7 +133,7 @@ impl VaultStore {
         let bytes = self.read()?;
         let (header, sealing, plaintext) = format::open_with_password(&bytes, password)?;
         let contents = VaultContents::from_json(&plaintext)?;
-        Ok(Vault { store: self.clone(), sealing, counter: header.counter, contents })
+        Ok(Vault::new(self.clone(), sealing, header.counter, contents))
     }
 
     /// Reads the header: format version, save counter and KDF cost. Needs no password and runs no KDF; it
@@ -154,6 +165,8 @@ pub struct Vault {
     sealing: Sealing,
     counter: u64,
     contents: VaultContents,
+    device: DeviceId,
+    clock: Clock,
 }
 
 impl std::fmt::Debug for Vault {
@@ -168,6 +181,25 @@ impl std::fmt::Debug for Vault {
 }
 
 impl Vault {
+    fn new(store: VaultStore, sealing: Sealing, counter: u64, contents: VaultContents) -> Self {
+        Vault { store, sealing, counter, contents, device: DeviceId::new_random(), clock: system_clock_ms }
+    }
+
+    /// The device named in the stamps of this handle's edits (see the module docs, "Edit stamps").
+    pub fn set_device(&mut self, device: DeviceId) {
+        self.device = device;
+    }
+
+    /// The device this handle stamps its edits with.
+    pub fn device(&self) -> DeviceId {
+        self.device
+    }
+
+    /// Where edit stamps take their wall time (Unix milliseconds); [`system_clock_ms`] by default.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
     /// Where this vault lives.
     pub fn store(&self) -> &VaultStore {
         &self.store
@@ -205,9 +237,30 @@ impl Vault {
         self.catch_up()?;
         let mut contents = self.contents.clone();
         let result = change(&mut contents)?;
+        self.stamp(&mut contents);
         let sealing = self.sealing.clone();
         self.write_locked(&lock, sealing, contents)?;
         Ok(result)
+    }
+
+    /// Merges `theirs` (another copy of this vault: a synced copy, a conflict copy, a backup) into the newest
+    /// contents and saves if that changed anything, under the writer lock like [`Vault::update`]. The merge
+    /// keeps every stamp as merged: it is not an edit. Returns what the merge did.
+    pub fn merge_from(&mut self, theirs: &VaultContents) -> Result<crate::sync::MergeReport, VaultError> {
+        let lock = self.store.lock()?;
+        self.catch_up()?;
+        let (merged, report) = crate::sync::merge(&self.contents, theirs);
+        if merged != self.contents {
+            let sealing = self.sealing.clone();
+            self.write_locked(&lock, sealing, merged)?;
+        }
+        Ok(report)
+    }
+
+    /// Stamps what changed between the held contents and `contents` (see the module docs).
+    fn stamp(&self, contents: &mut VaultContents) {
+        let (device, clock) = (self.device, self.clock);
+        contents.stamp_changes(&self.contents, || Stamp::next(self.contents.newest_stamp(), clock(), device));
     }
 
     /// Replaces the whole contents and saves. Refuses with [`VaultError::Stale`] if another program saved
@@ -218,6 +271,8 @@ impl Vault {
         if header.counter != self.counter || header.key_id != self.sealing.key_id {
             return Err(VaultError::Stale { expected: self.counter, found: header.counter });
         }
+        let mut contents = contents;
+        self.stamp(&mut contents);
         let sealing = self.sealing.clone();
         self.write_locked(&lock, sealing, contents)
     }

@@ -1,12 +1,14 @@
 //! What the vault holds ([`VaultContents`]) and how it becomes the JSON payload and back.
 //!
-//! The payload is one JSON object: `{"accounts": [...], "settings": {...}}`. Fields this version does not
-//! know, at the top level, in `settings` or in an account, are kept aside when reading and written back
-//! unchanged, so a file from a newer minor version survives a rewrite by this one. The JSON is built and read
+//! The payload is one JSON object: `{"accounts": [...], "deleted": [...]}` (format 1.1: each account may carry
+//! a `stamp`, and `deleted` lists the tombstones of deleted accounts; see `docs/vault-format.md`). Fields this
+//! version does not know, at the top level or in an account, are kept aside when reading and written back
+//! unchanged, so a file from a newer minor version survives a rewrite by this one. The `settings` object of
+//! format 1.0 is such a field now: settings are per computer and live in the shell, not in the vault. The JSON is built and read
 //! through `serde_json::Value` with every string scrubbed (zeroized) afterwards; the secret never goes
 //! through a `Serialize` impl of its own ([`Secret`] has none).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
@@ -15,53 +17,34 @@ use crate::model::{Account, AccountId, Algorithm, OtpKind, OtpParams, RecoveryCo
 use crate::secret::Secret;
 
 use super::error::{Corruption, VaultError};
+use super::stamp::Stamp;
 use crate::wipe::{scrub, scrub_map};
 
-/// User settings stored in the vault (encrypted with the accounts). Unknown settings are kept by
-/// [`VaultContents`], not here.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    /// Lock the vault after this many minutes without use; 0 = never.
-    pub auto_lock_minutes: u32,
-    /// Clear a copied code from the clipboard after this many seconds; 0 = never.
-    pub clipboard_clear_seconds: u32,
-    /// Show codes only when asked.
-    pub hide_codes: bool,
-    /// `system`, `light` or `dark`; the shell decides what it accepts.
-    pub theme: String,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self { auto_lock_minutes: 5, clipboard_clear_seconds: 30, hide_codes: false, theme: String::from("system") }
-    }
-}
-
-/// Everything a vault holds: accounts (with their secrets and recovery codes) and settings.
+/// Everything a vault holds: accounts (with their secrets and recovery codes), their edit stamps and the
+/// tombstones of deleted accounts.
 ///
 /// Fields written by a newer Twofold that this version does not know are kept inside and written back on the
 /// next save; an account's unknown fields follow the account by id.
 #[derive(Clone, PartialEq, Default)]
 pub struct VaultContents {
     pub accounts: Vec<Account>,
-    pub settings: Settings,
-    unknown: Unknown,
+    /// Edit stamps written by format 1.1; an account without one has [`Stamp::implied`] by its `updated`.
+    pub(crate) stamps: HashMap<AccountId, Stamp>,
+    /// Deleted accounts: id and the stamp of the deletion. Kept forever (see `docs/vault-format.md`).
+    pub(crate) tombstones: BTreeMap<AccountId, Stamp>,
+    pub(crate) unknown: Unknown,
 }
 
 #[derive(Clone, PartialEq, Default)]
-struct Unknown {
-    top: Map<String, Value>,
-    settings: Map<String, Value>,
-    accounts: BTreeMap<AccountId, Map<String, Value>>,
+pub(crate) struct Unknown {
+    pub(crate) top: Map<String, Value>,
+    pub(crate) accounts: BTreeMap<AccountId, Map<String, Value>>,
 }
 
 impl Drop for Unknown {
     fn drop(&mut self) {
         // Unknown fields of a newer version may hold secrets too.
-        for map in
-            std::iter::once(&mut self.top).chain(std::iter::once(&mut self.settings)).chain(self.accounts.values_mut())
-        {
+        for map in std::iter::once(&mut self.top).chain(self.accounts.values_mut()) {
             scrub_map(map);
         }
     }
@@ -71,17 +54,15 @@ impl std::fmt::Debug for VaultContents {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VaultContents")
             .field("accounts", &self.accounts)
-            .field("settings", &self.settings)
-            .field(
-                "unknown_fields",
-                &(self.unknown.top.len() + self.unknown.settings.len() + self.unknown.accounts.len()),
-            )
+            .field("stamps", &self.stamps.len())
+            .field("tombstones", &self.tombstones.len())
+            .field("unknown_fields", &(self.unknown.top.len() + self.unknown.accounts.len()))
             .finish()
     }
 }
 
 impl VaultContents {
-    /// An empty vault with default settings.
+    /// An empty vault.
     pub fn new() -> Self {
         Self::default()
     }
@@ -102,16 +83,67 @@ impl VaultContents {
         if let Some(mut extra) = self.unknown.accounts.remove(&id) {
             scrub_map(&mut extra);
         }
+        self.stamps.remove(&id);
         Some(self.accounts.remove(index))
+    }
+
+    /// The stamp of the last edit of this account: the one the file carries, else [`Stamp::implied`] by the
+    /// account's `updated` time. `None` if no account has this id.
+    pub fn stamp(&self, id: AccountId) -> Option<Stamp> {
+        self.account(id).map(|a| self.stamp_of(a))
+    }
+
+    pub(crate) fn stamp_of(&self, account: &Account) -> Stamp {
+        self.stamps.get(&account.id).copied().unwrap_or_else(|| Stamp::implied(account.updated))
+    }
+
+    /// Deleted accounts: each id with the stamp of its deletion, by id.
+    pub fn tombstones(&self) -> impl Iterator<Item = (AccountId, Stamp)> + '_ {
+        self.tombstones.iter().map(|(id, s)| (*id, *s))
+    }
+
+    /// The largest stamp of any account or tombstone (the default stamp if there is none): a new edit's stamp
+    /// must be above it.
+    pub fn newest_stamp(&self) -> Stamp {
+        let accounts = self.accounts.iter().map(|a| self.stamp_of(a));
+        accounts.chain(self.tombstones.values().copied()).max().unwrap_or_default()
+    }
+
+    /// Records the edit `stamp` on every account `change` added or changed, compared with `before`, and a
+    /// tombstone for every account it removed. Accounts `change` left as they were keep their stamps.
+    /// Returns whether anything was stamped.
+    pub(crate) fn stamp_changes(&mut self, before: &VaultContents, stamp: impl FnOnce() -> Stamp) -> bool {
+        let old: HashMap<AccountId, &Account> = before.accounts.iter().map(|a| (a.id, a)).collect();
+        let mut changed: Vec<AccountId> = Vec::new();
+        let mut present: HashSet<AccountId> = HashSet::with_capacity(self.accounts.len());
+        for account in &self.accounts {
+            present.insert(account.id);
+            if old.get(&account.id).is_none_or(|b| *b != account) {
+                changed.push(account.id);
+            }
+        }
+        let removed: Vec<AccountId> = old.keys().filter(|id| !present.contains(id)).copied().collect();
+        if changed.is_empty() && removed.is_empty() {
+            return false;
+        }
+        let stamp = stamp();
+        for id in changed {
+            self.stamps.insert(id, stamp);
+        }
+        for id in removed {
+            self.stamps.remove(&id);
+            self.tombstones.insert(id, stamp);
+        }
+        true
     }
 
     /// True when the payload had fields this version does not know (they will be written back).
     pub fn has_unknown_fields(&self) -> bool {
-        !(self.unknown.top.is_empty() && self.unknown.settings.is_empty() && self.unknown.accounts.is_empty())
+        !(self.unknown.top.is_empty() && self.unknown.accounts.is_empty())
     }
 
-    /// A top-level payload field this version keeps aside (not `accounts` or `settings`), e.g. the `backup`
-    /// record of a backup file.
+    /// A top-level payload field this version keeps aside (not `accounts` or `deleted`), e.g. the `backup`
+    /// record of a backup file or the `settings` object of a 1.0 file.
     pub(crate) fn extra_field(&self, key: &str) -> Option<&Value> {
         self.unknown.top.get(key)
     }
@@ -134,17 +166,26 @@ impl VaultContents {
         let mut accounts = Vec::with_capacity(self.accounts.len());
         for account in &self.accounts {
             let extra = self.unknown.accounts.get(&account.id);
-            accounts.push(Value::Object(account_to_json(account, extra)));
+            let mut map = account_to_json(account, extra);
+            if let Some(stamp) = self.stamps.get(&account.id) {
+                map.insert(String::from("stamp"), stamp.to_json());
+            }
+            accounts.push(Value::Object(map));
         }
         top.insert(String::from("accounts"), Value::Array(accounts));
-        let mut settings = match serde_json::to_value(&self.settings) {
-            Ok(Value::Object(map)) => map,
-            _ => return Err(VaultError::InvalidContents { reason: String::from("settings cannot be written") }),
-        };
-        for (k, v) in &self.unknown.settings {
-            settings.entry(k.clone()).or_insert_with(|| v.clone());
+        if !self.tombstones.is_empty() {
+            let deleted = self
+                .tombstones
+                .iter()
+                .map(|(id, stamp)| {
+                    let mut m = Map::new();
+                    m.insert(String::from("id"), Value::String(id.to_string()));
+                    m.insert(String::from("stamp"), stamp.to_json());
+                    Value::Object(m)
+                })
+                .collect();
+            top.insert(String::from("deleted"), Value::Array(deleted));
         }
-        top.insert(String::from("settings"), Value::Object(settings));
         let mut value = Value::Object(top);
         // Written into a buffer of exactly the right size: a growing `Vec` would leave copies of the plaintext
         // behind in the allocations it gives up.
@@ -167,15 +208,23 @@ impl VaultContents {
             return Err(VaultError::corrupt(Corruption::PayloadSyntax));
         };
         let mut contents = VaultContents::default();
+        let mut seen = HashSet::new();
         match top.remove("accounts") {
             Some(Value::Array(mut list)) => {
                 for (index, item) in list.iter_mut().enumerate() {
                     let Value::Object(map) = item else {
                         return Err(invalid(index, "is not an object"));
                     };
+                    let stamp = match map.remove("stamp") {
+                        None => None,
+                        Some(v) => Some(Stamp::from_json(&v).ok_or_else(|| field_err(index, "stamp"))?),
+                    };
                     let (account, extra) = account_from_json(index, map)?;
-                    if contents.account(account.id).is_some() {
+                    if !seen.insert(account.id) {
                         return Err(invalid(index, "repeats the id of an earlier account"));
+                    }
+                    if let Some(stamp) = stamp {
+                        contents.stamps.insert(account.id, stamp);
                     }
                     if !extra.is_empty() {
                         contents.unknown.accounts.insert(account.id, extra);
@@ -190,22 +239,22 @@ impl VaultContents {
                 return Err(VaultError::InvalidContents { reason: String::from("`accounts` is not a list") });
             }
         }
-        match top.remove("settings") {
-            Some(Value::Object(mut map)) => {
-                let known = ["auto_lock_minutes", "clipboard_clear_seconds", "hide_codes", "theme"];
-                let mut known_map = Map::new();
-                for key in known {
-                    if let Some(v) = map.remove(key) {
-                        known_map.insert(key.to_string(), v);
-                    }
-                }
-                contents.settings = serde_json::from_value(Value::Object(known_map)).map_err(|_| {
-                    VaultError::InvalidContents { reason: String::from("a setting has the wrong type") }
-                })?;
-                contents.unknown.settings = map;
-            }
+        match top.remove("deleted") {
             None => {}
-            Some(_) => return Err(VaultError::InvalidContents { reason: String::from("`settings` is not an object") }),
+            Some(Value::Array(list)) => {
+                for (index, item) in list.iter().enumerate() {
+                    let id = item.get("id").and_then(Value::as_str).and_then(|s| uuid::Uuid::parse_str(s).ok());
+                    let stamp = item.get("stamp").and_then(Stamp::from_json);
+                    let (Some(id), Some(stamp)) = (id, stamp) else {
+                        return Err(VaultError::InvalidContents {
+                            reason: format!("deleted entry {index} is invalid"),
+                        });
+                    };
+                    let slot = contents.tombstones.entry(AccountId(id)).or_insert(stamp);
+                    *slot = (*slot).max(stamp);
+                }
+            }
+            Some(_) => return Err(VaultError::InvalidContents { reason: String::from("`deleted` is not a list") }),
         }
         contents.unknown.top = std::mem::take(top);
         Ok(contents)
@@ -432,7 +481,7 @@ mod tests {
         let c = sample();
         let mut v: Value = serde_json::from_slice(&c.to_json().unwrap()).unwrap();
         v["future_top"] = Value::from(1);
-        v["settings"]["future_setting"] = Value::from("x");
+        v["settings"] = serde_json::json!({"theme": "dark", "future_setting": "x"});
         v["accounts"][1]["future_field"] = serde_json::json!({"a": [1, 2]});
         let read = VaultContents::from_json(&serde_json::to_vec(&v).unwrap()).unwrap();
         assert!(read.has_unknown_fields());

@@ -35,8 +35,8 @@ pub fn sample() -> VaultContents {
     let mut steam = account("Steam", "", 3);
     steam.otp = OtpParams::steam();
     contents.accounts = vec![github, bank, steam];
-    contents.settings.hide_codes = true;
-    contents
+    // Non-account data a rewrite must keep: a field this version does not know.
+    crate::vault_common::with_field(contents, "profile", serde_json::json!({"colour": "teal"}))
 }
 
 /// `n` simple accounts.

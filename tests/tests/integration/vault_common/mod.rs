@@ -64,9 +64,26 @@ pub fn sample_contents() -> VaultContents {
 
     let mut contents = VaultContents::new();
     contents.accounts = vec![github, bank, steam, long];
-    contents.settings.auto_lock_minutes = 9;
-    contents.settings.theme = "dark".into();
-    contents
+    // Format 1.0 wrote a `settings` object; the golden 1.0 files hold this one, and it now survives as a
+    // field this version does not read (settings are per computer, kept by the shell).
+    with_field(
+        contents,
+        "settings",
+        serde_json::json!({"auto_lock_minutes": 9, "clipboard_clear_seconds": 30, "hide_codes": false, "theme": "dark"}),
+    )
+}
+
+/// `contents` with a top-level payload field this version does not know (as a newer Twofold would write).
+pub fn with_field(contents: VaultContents, key: &str, value: serde_json::Value) -> VaultContents {
+    let mut json: serde_json::Value = serde_json::from_slice(&contents.to_json().unwrap()).unwrap();
+    json[key] = value;
+    VaultContents::from_json(&serde_json::to_vec(&json).unwrap()).unwrap()
+}
+
+/// A top-level payload field of `contents` (known or not), as written.
+pub fn field(contents: &VaultContents, key: &str) -> Option<serde_json::Value> {
+    let json: serde_json::Value = serde_json::from_slice(&contents.to_json().unwrap()).unwrap();
+    json.get(key).cloned()
 }
 
 fn uuid_from(n: u8) -> uuid::Uuid {

@@ -1,5 +1,5 @@
 //! The vault subcommands (`init`, `add`, `import`, `list`, `code QUERY`, `show`, `edit`, `remove`, `passwd`,
-//! `recovery-codes`, `backup`, `backup-check`, `restore`) and what they share: which vault, how the password
+//! `recovery-codes`, `backup`, `backup-check`, `restore`, `merge`) and what they share: which vault, how the password
 //! is read, how an account is found.
 //!
 //! Passwords come from `--password-file` when given, else from the terminal (no echo) when standard input is
@@ -15,6 +15,7 @@ pub mod edit;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod merge;
 pub mod passwd;
 pub mod recovery;
 pub mod remove;
