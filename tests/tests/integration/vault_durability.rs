@@ -331,6 +331,7 @@ fn a_failed_restore_leaves_the_damaged_vault_in_place() {
     let (dir, store) = sample_store();
     let mut vault = store.unlock(PASSWORD).unwrap();
     vault.update(set_note("good")).unwrap();
+    vault.update(set_note("newest")).unwrap();
     let damaged = b"TWOFOLDV garbage after a disk error".to_vec();
     std::fs::write(store.path(), &damaged).unwrap();
     let failing =
