@@ -32,6 +32,9 @@ struct Inner {
     key: Option<BackupKey>,
     /// A key is being derived from the password the vault was just unlocked with.
     deriving: bool,
+    /// Bumped whenever the key is set or forgotten, so a derivation started before (from an old password)
+    /// cannot install its key afterwards.
+    key_generation: u64,
     /// The contents of the last save not yet backed up.
     snapshot: Option<VaultContents>,
     schedule: Schedule,
@@ -65,6 +68,7 @@ impl AutoBackups {
                 config: config_of(settings),
                 key: None,
                 deriving: false,
+                key_generation: 0,
                 snapshot: None,
                 schedule: Schedule::new(),
                 status,
@@ -101,13 +105,37 @@ impl AutoBackups {
         if inner.config.is_none() || inner.key.is_some() {
             return;
         }
+        drop(inner);
+        self.derive(password);
+    }
+
+    /// The vault password changed to `password`: backups from now on are sealed with a key derived from it.
+    pub fn rekey(self: &Arc<Self>, password: &Zeroizing<String>) {
+        self.set_key(None);
+        if self.inner().config.is_some() {
+            self.derive(password);
+        }
+    }
+
+    /// Derives the key from `password` on a thread of its own (Argon2); installs it unless the key was set or
+    /// forgotten meanwhile.
+    fn derive(self: &Arc<Self>, password: &Zeroizing<String>) {
+        let mut inner = self.inner();
         inner.deriving = true;
+        let generation = inner.key_generation;
         drop(inner);
         let this = Arc::clone(self);
         let password = password.clone();
         let _ = std::thread::Builder::new().name("auto-backup-key".into()).spawn(move || {
             let key = BackupKey::derive(&password, KdfParams::DEFAULT).ok();
-            this.set_key(key);
+            let mut inner = this.inner();
+            if inner.key_generation == generation {
+                inner.deriving = false;
+                inner.key = key;
+                inner.key_generation = inner.key_generation.wrapping_add(1);
+            }
+            drop(inner);
+            this.wake.notify_all();
         });
     }
 
@@ -116,6 +144,7 @@ impl AutoBackups {
         let mut inner = self.inner();
         inner.deriving = false;
         inner.key = key;
+        inner.key_generation = inner.key_generation.wrapping_add(1);
         drop(inner);
         self.wake.notify_all();
     }
@@ -123,7 +152,9 @@ impl AutoBackups {
     /// The vault was saved at `now` with `contents`.
     pub fn changed(&self, contents: &VaultContents, now: i64) {
         let mut inner = self.inner();
-        if inner.config.is_none() {
+        // A save that lands after the lock (it was under way) keeps no plaintext here unless its last try can
+        // still be made with the key.
+        if inner.config.is_none() || (inner.locked && inner.key.is_none()) {
             return;
         }
         inner.snapshot = Some(contents.clone());
@@ -137,16 +168,26 @@ impl AutoBackups {
         self.changed(contents, now);
     }
 
-    /// The vault was locked: the key and contents are forgotten once a pending backup is written.
+    /// The vault was locked: a pending backup gets one last try at once (the background thread makes it), and
+    /// then, whether it worked or not, the plaintext contents and the key are forgotten (issue 13 point 6).
+    /// With nothing pending they are forgotten now.
     pub fn vault_locked(&self) {
         let mut inner = self.inner();
         inner.locked = true;
-        if !inner.schedule.pending() {
-            inner.key = None;
-            inner.snapshot = None;
+        if !inner.schedule.pending() || inner.key.is_none() {
+            Self::forget(&mut inner);
         }
         drop(inner);
         self.wake.notify_all();
+    }
+
+    /// Drops what a locked vault must not leave behind: the plaintext snapshot, the key and a pending backup.
+    fn forget(inner: &mut Inner) {
+        inner.key = None;
+        inner.key_generation = inner.key_generation.wrapping_add(1);
+        inner.deriving = false;
+        inner.snapshot = None;
+        inner.schedule = Schedule::new();
     }
 
     /// Writes the pending backup if one is due at `now` (or pending at all, with `force`). Returns whether an
@@ -155,7 +196,8 @@ impl AutoBackups {
         let _run = self.runner.guard();
         let (config, key, snapshot, attempt) = {
             let mut inner = self.inner();
-            let ready = if force { inner.schedule.pending() } else { inner.schedule.is_due(now) };
+            // Locked: the last try is made at once, whatever the schedule says.
+            let ready = if force || inner.locked { inner.schedule.pending() } else { inner.schedule.is_due(now) };
             let (Some(config), Some(key), Some(snapshot), true) =
                 (inner.config.clone(), inner.key.clone(), inner.snapshot.clone(), ready)
             else {
@@ -170,9 +212,8 @@ impl AutoBackups {
         if result.is_err() {
             inner.schedule.failed(attempt);
         }
-        if inner.locked && !inner.schedule.pending() {
-            inner.key = None;
-            inner.snapshot = None;
+        if inner.locked {
+            Self::forget(&mut inner);
         }
         let status = inner.status.clone();
         drop(inner);
@@ -185,9 +226,16 @@ impl AutoBackups {
     fn sleep_for(inner: &Inner, now: i64) -> Duration {
         let ready = inner.config.is_some() && inner.key.is_some() && inner.snapshot.is_some();
         match inner.schedule.due_at() {
+            Some(_) if ready && inner.locked => Duration::ZERO,
             Some(due) if ready => Duration::from_secs(due.saturating_sub(now).clamp(0, 60) as u64),
             _ => Duration::from_secs(60),
         }
+    }
+
+    /// Whether a key is ready to seal backups with (tests wait for the background derivation).
+    #[cfg(test)]
+    pub(crate) fn has_key(&self) -> bool {
+        self.inner().key.is_some()
     }
 
     /// The status line.
@@ -325,6 +373,41 @@ mod tests {
         // Locking forgets the key and the contents once nothing is pending.
         auto.vault_locked();
         assert!(auto.inner().key.is_none() && auto.inner().snapshot.is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Issue 13 point 6: a backup pending at lock gets one last try, and then the plaintext snapshot and the
+    /// key are dropped whether it worked or not (they used to stay in memory, retried, until one succeeded).
+    #[test]
+    fn a_backup_pending_at_lock_gets_one_last_try_and_then_the_key_and_contents_go() {
+        let dir = temp("lastTry");
+        std::fs::write(dir.join("a-file"), b"x").unwrap();
+        for (folder, works) in [(dir.join("backups"), true), (dir.join("a-file").join("backups"), false)] {
+            let auto = AutoBackups::without_thread(&dir.join("twofold.vault"), &settings(&folder));
+            auto.inner().locked = false;
+            auto.set_key(Some(key()));
+            auto.changed(&contents(1), 1_000);
+            assert!(auto.run_pending(1_000, false));
+            // A change a few seconds later is not due for a minute; the vault is locked before that.
+            auto.changed(&contents(2), 1_005);
+            assert!(!auto.run_pending(1_006, false));
+            auto.vault_locked();
+            assert!(auto.inner().key.is_some(), "kept for the last try");
+            // The last try runs at once, without waiting for the minute.
+            assert!(auto.run_pending(1_007, false));
+            let inner = auto.inner();
+            assert!(inner.key.is_none() && inner.snapshot.is_none(), "works = {works}");
+            assert!(!inner.schedule.pending(), "works = {works}");
+            drop(inner);
+            assert!(!auto.run_pending(1_100, true), "nothing is retried after the last try");
+            if works {
+                let newest = auto::list(&folder).unwrap().into_iter().max().unwrap();
+                assert_eq!(backup::check_backup(&newest, "correct horse battery").unwrap().account_count, 2);
+            }
+            // A save that lands after the lock keeps no plaintext.
+            auto.changed(&contents(3), 1_200);
+            assert!(auto.inner().snapshot.is_none());
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 

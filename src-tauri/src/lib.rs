@@ -7,7 +7,8 @@
 //!   [`switcher`], [`deeplink`], [`clock`], [`window`]);
 //! - the services: [`vault`] (open, lock, `save_with`, staging into the open vault, copying a code),
 //!   [`camera`], [`dialog`], [`clipboard`], [`staging`], [`auto_backup`];
-//! - [`state`] (`AppState`); then [`ipc`], [`error`], [`rt`] and the core.
+//! - [`state`] (`AppState`) with the state types [`idle`] (the auto-lock's deadline) and [`seen`] (what this
+//!   computer saw of its vaults); then [`ipc`], [`error`], [`rt`] and the core.
 
 pub mod auto_backup;
 pub mod camera;
@@ -17,8 +18,10 @@ mod commands;
 pub mod deeplink;
 pub mod dialog;
 pub mod error;
+pub mod idle;
 pub mod ipc;
 pub mod rt;
+pub mod seen;
 pub mod session;
 pub mod staging;
 pub mod state;
@@ -43,6 +46,9 @@ macro_rules! twofold_handler {
             commands::vault::create_vault,
             commands::vault::unlock_vault,
             commands::vault::lock_vault,
+            commands::vault::report_activity,
+            commands::vault::change_vault_password,
+            commands::vault::restore_previous_vault,
             commands::accounts::list_accounts,
             commands::accounts::add_account,
             commands::accounts::preview_link,
@@ -110,10 +116,12 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri:
         })
 }
 
-/// Wires who follows the vault: the camera stops and the tray menu is rebuilt on lock, unlock and save.
+/// Wires who follows the vault: the camera stops and the tray menu is rebuilt on lock, unlock and save; the
+/// idle auto-lock's timer starts.
 pub fn wire<R: Runtime>(app: &tauri::AppHandle<R>) {
     camera::watch(app);
     tray::watch(app);
+    session::watch_idle(app);
 }
 
 fn configure_with<R: Runtime>(

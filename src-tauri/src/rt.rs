@@ -2,6 +2,8 @@
 //!
 //! The shell is a binary, so it may read the clock; the core never does (every core function takes the time).
 
+use std::io::Write as _;
+use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -33,4 +35,34 @@ impl<T> Guarded<T> for Mutex<T> {
     fn guard(&self) -> MutexGuard<'_, T> {
         self.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// Writes a small file of ours atomically: a temp file beside it (mode 0600), fsync, rename over the file, fsync
+/// of the folder. A crash leaves the old file or the new one, never half of one. The settings and the record of
+/// the vaults seen use it. *Slow.*
+pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> ShellResult<()> {
+    let io = |what: &str, e: std::io::Error| ShellError::Io(format!("cannot {what} {}: {e}", path.display()));
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| io("create the folder of", e))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&temp).and_then(|mut file| {
+        // An existing temp file keeps its mode through `open`: make sure it is private.
+        #[cfg(unix)]
+        std::fs::set_permissions(&temp, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(io("write", e));
+    }
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    Ok(())
 }

@@ -1,4 +1,6 @@
-//! Locks the vault when the desktop session locks or the machine is about to sleep, where the platform tells us.
+//! Locks the vault when the desktop session locks or the machine is about to sleep, where the platform tells us,
+//! and when nobody used it for the auto-lock delay ([`watch_idle`], every platform: the deadline is
+//! `AppState::idle`, moved by input the UI reports and by every copied code).
 //!
 //! **Linux:** we listen on D-Bus for
 //! - `org.freedesktop.login1.Manager.PrepareForSleep(true)` (system bus: the machine is about to suspend),
@@ -14,9 +16,11 @@
 //! **Other platforms:** nothing yet (a documented no-op). Windows' `WTS_SESSION_LOCK` and macOS'
 //! `com.apple.screenIsLocked` are the places to hook in.
 
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
+use crate::idle::Due;
 use crate::ipc::EVENT_VAULT_LOCKED;
+use crate::state::AppState;
 use crate::vault;
 
 /// Why the platform asked us to lock.
@@ -59,6 +63,35 @@ pub fn lock_reason(signal: &Signal<'_>, our_session: Option<&str>) -> Option<Loc
 pub fn lock_now<R: Runtime>(app: &AppHandle<R>) {
     vault::lock(app);
     let _ = app.emit(EVENT_VAULT_LOCKED, ());
+}
+
+/// Locks the vault if the idle auto-lock's deadline has passed; returns whether it did. The timer thread of
+/// [`watch_idle`] calls this; tests call it after moving the fake clock.
+pub fn idle_tick<R: Runtime>(app: &AppHandle<R>) -> bool {
+    let Some(state) = app.try_state::<AppState>() else { return false };
+    if state.idle.due() != Due::Lock {
+        return false;
+    }
+    log::debug!("locking the vault: idle");
+    lock_now(app);
+    true
+}
+
+/// Starts the idle auto-lock's timer: a background thread that sleeps until the deadline (woken early when it
+/// moves) and then locks. It holds no state lock while it sleeps; the deadline is `AppState::idle`'s.
+pub fn watch_idle<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    let _ = std::thread::Builder::new().name("idle-lock".into()).spawn(move || {
+        loop {
+            if idle_tick(&app) {
+                continue;
+            }
+            let Some(state) = app.try_state::<AppState>() else { return };
+            if let Due::WaitFor(nap) = state.idle.due() {
+                state.idle.nap(nap);
+            }
+        }
+    });
 }
 
 /// Starts listening for the platform's lock and sleep signals (background threads; returns at once).

@@ -1,4 +1,5 @@
-//! `AppState`: the vault behind one lock, the settings store, automatic backups, and who hears of the vault.
+//! `AppState`: the vault behind one lock, the settings store, automatic backups, the idle auto-lock's deadline,
+//! and who hears of the vault.
 //!
 //! The vault lock is a plain mutex held only for fast, in-memory work (reading views, applying an edit,
 //! taking a save snapshot). Argon2 and file I/O run on blocking threads with the lock released
@@ -6,7 +7,6 @@
 //! services' state types and the core, nothing above them.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -16,8 +16,10 @@ use zeroize::Zeroizing;
 
 use crate::auto_backup::AutoBackups;
 use crate::error::{ShellError, ShellResult};
+use crate::idle::IdleClock;
 use crate::ipc::{Settings, VaultStatus};
 use crate::rt::{self, Guarded};
+use crate::seen;
 use crate::staging::Staged;
 
 /// The vault as the shell holds it.
@@ -60,6 +62,8 @@ pub type Listener = Arc<dyn Fn(&VaultEvent<'_>) + Send + Sync>;
 pub struct Paths {
     pub vault: PathBuf,
     pub settings: PathBuf,
+    /// What this computer saw of its vaults (`seen`), beside the settings.
+    pub seen: PathBuf,
 }
 
 impl Paths {
@@ -71,12 +75,17 @@ impl Paths {
             None => twofold_core::vault::VaultStore::default_path()?,
         };
         let settings = vault.with_file_name(SETTINGS_FILE);
-        Ok(Self { vault, settings })
+        let seen = vault.with_file_name(seen::FILE_NAME);
+        Ok(Self { vault, settings, seen })
     }
 
     /// Everything in one folder (`--data-dir`): tests and portable use.
     pub fn in_dir(dir: &Path) -> Self {
-        Self { vault: dir.join(VaultStore::DEFAULT_FILE_NAME), settings: dir.join(SETTINGS_FILE) }
+        Self {
+            vault: dir.join(VaultStore::DEFAULT_FILE_NAME),
+            settings: dir.join(SETTINGS_FILE),
+            seen: dir.join(seen::FILE_NAME),
+        }
     }
 }
 
@@ -92,6 +101,8 @@ pub struct AppState {
     settings_writer: Mutex<()>,
     /// Automatic backups (the Backups page's status line reads it).
     pub backups: Arc<AutoBackups>,
+    /// The idle auto-lock's deadline (the timer is `session::watch_idle`).
+    pub idle: IdleClock,
     listeners: Mutex<Vec<Listener>>,
 }
 
@@ -101,6 +112,7 @@ impl AppState {
         let backups = AutoBackups::start(&paths.vault, &settings);
         Self {
             backups,
+            idle: IdleClock::new(settings.auto_lock_minutes),
             paths,
             vault: Mutex::new(VaultState::Locked),
             save_order: tauri::async_runtime::Mutex::new(()),
@@ -118,8 +130,16 @@ impl AppState {
     pub fn status(&self) -> VaultStatus {
         match &*self.vault() {
             VaultState::Unlocked(_) => VaultStatus::Unlocked,
-            VaultState::Locked if VaultStore::new(&self.paths.vault).exists() => VaultStatus::Locked,
-            VaultState::Locked => VaultStatus::NoVault,
+            VaultState::Locked => {
+                let store = VaultStore::new(&self.paths.vault);
+                if store.exists() {
+                    VaultStatus::Locked
+                } else if store.only_previous_exists() {
+                    VaultStatus::PreviousOnly
+                } else {
+                    VaultStatus::NoVault
+                }
+            }
         }
     }
 
@@ -151,6 +171,7 @@ impl AppState {
         save_settings(&self.paths.settings, &settings)?;
         *self.settings.guard() = settings.clone();
         self.backups.configure(&settings);
+        self.idle.set_minutes(settings.auto_lock_minutes);
         Ok(settings)
     }
 
@@ -180,33 +201,10 @@ fn load_settings(path: &Path) -> Settings {
         .unwrap_or_default()
 }
 
-/// Writes the settings file atomically: a temp file beside it (mode 0600), fsync, rename over the file, fsync
-/// of the folder. A crash leaves the old file or the new one, never half of one. *Slow.*
+/// Writes the settings file atomically (`rt::write_atomic_private`). *Slow.*
 fn save_settings(path: &Path, settings: &Settings) -> ShellResult<()> {
-    let io = |what: &str, e: std::io::Error| ShellError::Io(format!("cannot {what} {}: {e}", path.display()));
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| io("create the folder of", e))?;
     let json = serde_json::to_vec_pretty(settings).map_err(|e| ShellError::Io(e.to_string()))?;
-    let temp = dir.join(format!(".{SETTINGS_FILE}.{}.tmp", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(&temp).and_then(|mut file| {
-        // An existing temp file keeps its mode through `open`: make sure it is private.
-        #[cfg(unix)]
-        std::fs::set_permissions(&temp, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
-        file.write_all(&json)?;
-        file.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
-        let _ = std::fs::remove_file(&temp);
-        return Err(io("write", e));
-    }
-    if let Ok(folder) = std::fs::File::open(dir) {
-        let _ = folder.sync_all();
-    }
-    Ok(())
+    rt::write_atomic_private(path, &json)
 }
 
 #[cfg(test)]
@@ -230,7 +228,11 @@ mod tests {
         let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from(SETTINGS_FILE)]);
         // A folder that cannot be written keeps the old file and says which file failed.
-        let state = AppState::new(Paths { vault: dir.join("v"), settings: dir.join("a-file").join("s.json") });
+        let state = AppState::new(Paths {
+            vault: dir.join("v"),
+            settings: dir.join("a-file").join("s.json"),
+            seen: dir.join("seen.json"),
+        });
         std::fs::write(dir.join("a-file"), b"x").unwrap();
         let error = state.replace_settings(|s| {
             s.clipboard_clear_seconds = 9;

@@ -1,5 +1,6 @@
 //! The open vault: unlocking and creating it (one path), locking it (one function), saving it
-//! ([`save_with`], the only place that takes the save order), staging what an intake read into it, copying a
+//! ([`save_with`], the only place that takes the save order), changing its password (with a new data key),
+//! restoring a lone previous copy, staging what an intake read into it, copying a
 //! code; and the shell's seam to the core's vault, codes and links.
 //!
 //! Functions marked *slow* run Argon2 or file I/O: they run on a blocking thread and never under the state lock.
@@ -7,14 +8,15 @@
 use std::path::Path;
 
 use tauri::{AppHandle, Manager, Runtime};
-use twofold_core::vault::{KdfParams, Vault, VaultContents, VaultStore};
+use twofold_core::vault::{KdfParams, Vault, VaultContents, VaultError, VaultStore};
 use twofold_core::{Account, AccountId, OtpKind, OtpParams, otp, uri};
 use zeroize::Zeroizing;
 
 use crate::clipboard;
 use crate::error::{ShellError, ShellResult};
-use crate::ipc::ScanFound;
+use crate::ipc::{RollbackWarning, ScanFound};
 use crate::rt::{blocking, now_ms, now_s};
+use crate::seen;
 use crate::staging;
 use crate::state::{AppState, Unlocked, VaultEvent, VaultState};
 
@@ -37,39 +39,95 @@ pub enum Opening {
 }
 
 /// Creates or unlocks the vault with `password`, then opens the session: automatic backups get the password
-/// to derive their key, and listeners (the tray) hear of it.
-pub async fn open<R: Runtime>(app: &AppHandle<R>, password: String, how: Opening) -> ShellResult<()> {
+/// to derive their key, the idle auto-lock starts counting, and listeners (the tray) hear of it. Returns a
+/// warning when the file is older than the newest this computer saw at that path (`seen`): it is opened all
+/// the same.
+pub async fn open<R: Runtime>(
+    app: &AppHandle<R>,
+    password: String,
+    how: Opening,
+) -> ShellResult<Option<RollbackWarning>> {
     let state = app.state::<AppState>();
     let password = self::password(password)?;
     let path = state.paths.vault.clone();
-    let exists = VaultStore::new(&path).exists();
+    let store = VaultStore::new(&path);
     match how {
         Opening::Create if password.chars().count() < 8 => {
             return Err(ShellError::InvalidInput("the password must have at least 8 characters".into()));
         }
-        Opening::Create if exists => return Err(ShellError::VaultExists(path.display().to_string())),
-        Opening::Unlock if !exists => return Err(ShellError::NoVault),
+        Opening::Create if store.exists() => return Err(ShellError::VaultExists(path.display().to_string())),
+        // A new vault over a lone previous copy would push that copy out at its second save (issue 13 point 9).
+        Opening::Create if store.only_previous_exists() => {
+            return Err(ShellError::from(VaultError::PreviousExists { path }));
+        }
+        Opening::Unlock if !store.exists() => return Err(ShellError::NoVault),
         _ => {}
     }
     let for_backups = password.clone();
-    let vault = blocking(move || match how {
-        Opening::Create => create(&path, &password),
-        Opening::Unlock => unlock(&path, &password),
+    let seen_file = state.paths.seen.clone();
+    let (vault, warning) = blocking(move || {
+        let vault = match how {
+            Opening::Create => create(&path, &password)?,
+            Opening::Unlock => unlock(&path, &password)?,
+        };
+        // The record is a warning aid: failing to read or write it must not keep the vault shut.
+        let warning = seen::check_and_record(&seen_file, &path, vault.key_id(), vault.counter()).unwrap_or_else(|e| {
+            log::warn!("cannot update the record of vaults seen: {e}");
+            None
+        });
+        Ok((vault, warning))
     })
     .await?;
     state.backups.unlocked(&for_backups);
     *state.vault() = VaultState::Unlocked(Box::new(Unlocked::new(vault)));
+    state.idle.opened();
     state.notify(&VaultEvent::Opened);
-    Ok(())
+    Ok(warning)
 }
 
-/// Locks the vault: what the Lock button, the tray, the session watcher and quitting all do. The open vault
-/// and everything the session holds (staged accounts, shown HOTP codes) are dropped, automatic backups forget
-/// their key once nothing is pending, our code leaves the clipboard, and listeners (the camera, the tray) hear
-/// of it.
+/// Puts the previous copy (`NAME.prev`) back at the vault's path when the vault file is gone (status
+/// `previous_only`); the vault then unlocks as usual. *Slow* (file I/O).
+pub async fn restore_previous(state: &AppState) -> ShellResult<()> {
+    let store = VaultStore::new(&state.paths.vault);
+    if !store.only_previous_exists() {
+        return Err(ShellError::InvalidInput("there is no lone previous copy of the vault to restore".into()));
+    }
+    blocking(move || store.restore_previous().map_err(ShellError::from)).await
+}
+
+/// Changes the vault password after checking the current one, and replaces the data key (issue 13 point 5: an
+/// old copy of the file and the old password must open nothing written after the change). Automatic backups
+/// forget their key first (no backup is sealed with the old password after the change) and derive the new
+/// one after. *Slow* (two Argon2 runs and a save).
+pub async fn change_password(state: &AppState, current: String, new: String) -> ShellResult<()> {
+    let current = password(current)?;
+    let new = password(new)?;
+    if new.chars().count() < 8 {
+        return Err(ShellError::InvalidInput("the password must have at least 8 characters".into()));
+    }
+    // Checked before anything changes, so a failed change below can hand backups back a password that works.
+    after_password(state, current.to_string()).await?;
+    state.backups.set_key(None);
+    let for_backups = new.clone();
+    let result = save_with(state, move |vault| {
+        // Keep the vault's cost unless it is below today's floor.
+        let kdf = vault.kdf_params().first().copied().and_then(|k| k.check().ok()).unwrap_or(KdfParams::DEFAULT);
+        Ok(vault.rotate_key(&new, kdf)?)
+    })
+    .await;
+    // Automatic backups follow the password that now opens the vault.
+    state.backups.rekey(if result.is_ok() { &for_backups } else { &current });
+    result
+}
+
+/// Locks the vault: what the Lock button, the tray, the session watcher, the idle auto-lock and quitting all
+/// do. The open vault and everything the session holds (staged accounts, shown HOTP codes) are dropped,
+/// automatic backups make their last try and forget their key, our code leaves the clipboard, and listeners
+/// (the camera, the tray) hear of it.
 pub fn lock<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
     *state.vault() = VaultState::Locked;
+    state.idle.locked();
     state.backups.vault_locked();
     clipboard::clear_if_ours(app, None);
     state.notify(&VaultEvent::Locked);
@@ -86,8 +144,16 @@ pub async fn save_with<T: Send + 'static>(
     let _order = state.save_order().lock().await;
     let mut vault = state.with_unlocked(|open| Ok(open.vault.clone()))?;
     let before = vault.counter();
+    let seen_file = state.paths.seen.clone();
     let (vault, value) = blocking(move || {
         let value = change(&mut vault)?;
+        if vault.counter() != before {
+            // The newest save this computer made is the newest it saw (rollback warning at the next unlock).
+            let path = vault.store().path().to_path_buf();
+            if let Err(e) = seen::check_and_record(&seen_file, &path, vault.key_id(), vault.counter()) {
+                log::warn!("cannot update the record of vaults seen: {e}");
+            }
+        }
         Ok((vault, value))
     })
     .await?;
@@ -143,7 +209,10 @@ pub fn copy_code<R: Runtime>(app: &AppHandle<R>, id: AccountId) -> ShellResult<(
             _ => Ok(Zeroizing::new(time_code(account, now)?.code)),
         }
     })?;
-    clipboard::copy(app, code, state.settings().clipboard_clear_seconds)
+    clipboard::copy(app, code, state.settings().clipboard_clear_seconds)?;
+    // A copy is use, wherever it came from (a card, the tray, the quick switcher): the idle deadline moves.
+    state.idle.used();
+    Ok(())
 }
 
 /// The account with `id`.

@@ -154,15 +154,29 @@ fn passwords_from_stdin_and_passwd() {
     assert_eq!(env.fails(&["list"], Some("wrong\n")), "twofold-cli: wrong password");
     assert_eq!(env.fails(&["list"], Some("")), "twofold-cli: no password on standard input");
 
+    // A password change replaces the data key by default (issue 13 point 5): the key id in the header changes,
+    // so an old copy of the file and the old password open nothing written after the change.
+    let key_id = || VaultStore::new(env.vault()).inspect().unwrap().key_id;
+    let before = key_id();
     let out = env.run(&["passwd"], Some("pässwörd 🔐\nnew one\n"));
     assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "password changed and data key replaced");
+    assert_ne!(key_id(), before, "passwd must rotate the data key by default");
     assert_eq!(env.fails(&["list"], None), "twofold-cli: wrong password");
     assert!(env.run(&["list"], Some("new one\n")).status.success());
     let new_pw = env.dir.path().join("new");
     std::fs::write(&new_pw, "third\n").unwrap();
-    let out = env.run(&["passwd", "--rotate-key", "--new-password-file", new_pw.to_str().unwrap()], Some("new one\n"));
+    // `--keep-key` only rewraps; the old `--rotate-key` spelling is still accepted.
+    let before = key_id();
+    let out = env.run(&["passwd", "--keep-key", "--new-password-file", new_pw.to_str().unwrap()], Some("new one\n"));
     assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(key_id(), before);
     assert!(env.run(&["list"], Some("third\n")).status.success());
+    std::fs::write(&new_pw, "fourth\n").unwrap();
+    let out = env.run(&["passwd", "--rotate-key", "--new-password-file", new_pw.to_str().unwrap()], Some("third\n"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_ne!(key_id(), before);
+    assert!(env.run(&["list"], Some("fourth\n")).status.success());
 }
 
 #[test]

@@ -66,12 +66,15 @@ pub async fn backup_now<R: Runtime>(
     if own_password && password.chars().count() < 8 {
         return Err(ShellError::InvalidInput("the backup password must have at least 8 characters".into()));
     }
-    let contents = if own_password {
-        state.with_unlocked(|open| Ok(open.vault.contents().clone()))?
+    if own_password {
+        state.with_unlocked(|_| Ok(()))?;
     } else {
-        vault::after_password(&state, password.to_string()).await?.contents().clone()
-    };
+        vault::after_password(&state, password.to_string()).await?;
+    }
     let Some(path) = dialog::choose(&app, path, Purpose::SaveBackup).await? else { return Ok(None) };
+    // The copy is taken only now, after the chooser returned, and only if the vault is still open: a lock
+    // while the chooser was up cancels the backup.
+    let contents = state.with_unlocked(|open| Ok(open.vault.contents().clone()))?;
     let now = now_s();
     blocking(move || {
         let key = BackupKey::derive(&password, KdfParams::DEFAULT).map_err(ShellError::from)?;
@@ -196,8 +199,11 @@ pub async fn export_accounts<R: Runtime>(
         }
         (true, _) => None,
     };
-    let accounts = state.with_unlocked(|open| Ok(open.accounts().to_vec()))?;
+    state.with_unlocked(|_| Ok(()))?;
     let Some(path) = dialog::choose(&app, path, Purpose::SaveExport(format)).await? else { return Ok(None) };
+    // The copy is taken only now, after the chooser returned, and only if the vault is still open: a lock
+    // while the chooser was up cancels the export.
+    let accounts = state.with_unlocked(|open| Ok(open.accounts().to_vec()))?;
     let now = now_s();
     blocking(move || {
         let protection = match &password {

@@ -173,6 +173,7 @@ fn an_accounts_qr_code_needs_the_password_and_decodes_to_its_link() {
     );
 }
 mod import;
+mod lock;
 
 #[test]
 fn old_settings_files_get_the_backup_defaults() {

@@ -1,9 +1,10 @@
-//! Creating, unlocking and locking the vault.
+//! Creating, unlocking and locking the vault; its password; restoring a lone previous copy; reporting use for
+//! the idle auto-lock.
 
 use tauri::{AppHandle, Runtime, State};
 
 use crate::error::ShellResult;
-use crate::ipc::VaultStatus;
+use crate::ipc::{RollbackWarning, VaultStatus};
 use crate::state::AppState;
 use crate::vault::{self, Opening};
 
@@ -13,16 +14,37 @@ pub fn vault_status(state: State<'_, AppState>) -> VaultStatus {
 }
 
 #[tauri::command]
-pub async fn create_vault<R: Runtime>(app: AppHandle<R>, password: String) -> ShellResult<()> {
+pub async fn create_vault<R: Runtime>(app: AppHandle<R>, password: String) -> ShellResult<Option<RollbackWarning>> {
     vault::open(&app, password, Opening::Create).await
 }
 
+/// Unlocks the vault; returns a warning (not an error) when the file is older than the newest this computer saw.
 #[tauri::command]
-pub async fn unlock_vault<R: Runtime>(app: AppHandle<R>, password: String) -> ShellResult<()> {
+pub async fn unlock_vault<R: Runtime>(app: AppHandle<R>, password: String) -> ShellResult<Option<RollbackWarning>> {
     vault::open(&app, password, Opening::Unlock).await
 }
 
 #[tauri::command]
 pub fn lock_vault<R: Runtime>(app: AppHandle<R>) {
     vault::lock(&app);
+}
+
+/// The user pressed a key or clicked in the window (the UI sends this at most every few seconds): the idle
+/// auto-lock's deadline moves.
+#[tauri::command]
+pub fn report_activity(state: State<'_, AppState>) {
+    state.idle.used();
+}
+
+/// Settings → Change password: the current password, then the new one (the UI asks for it twice and rates
+/// it); the data key is replaced too.
+#[tauri::command]
+pub async fn change_vault_password(state: State<'_, AppState>, current: String, new: String) -> ShellResult<()> {
+    vault::change_password(&state, current, new).await
+}
+
+/// The unlock screen's "Restore the previous copy", offered when the vault file is gone (`previous_only`).
+#[tauri::command]
+pub async fn restore_previous_vault(state: State<'_, AppState>) -> ShellResult<()> {
+    vault::restore_previous(&state).await
 }

@@ -12,8 +12,25 @@ use twofold_core::{Account, Algorithm, OtpKind};
 pub enum VaultStatus {
     /// First run: no vault file yet.
     NoVault,
+    /// The vault file is gone but its previous copy (`NAME.prev`) is there: offer to restore it; creating a
+    /// new vault is refused until then.
+    PreviousOnly,
     Locked,
     Unlocked,
+}
+
+/// The vault just unlocked is older than the newest one this computer saw at its path: it may have been
+/// replaced by an old copy. A warning, not a refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RollbackWarning {
+    /// The save counter of the file that was opened.
+    #[ts(type = "number")]
+    pub saved: u64,
+    /// The highest save counter this computer saw for this vault.
+    #[ts(type = "number")]
+    pub seen: u64,
 }
 
 /// How an account's codes advance.

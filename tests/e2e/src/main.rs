@@ -203,6 +203,15 @@ fn read_clipboard() -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
+/// The clipboard converted to `target` (`TARGETS` lists the formats the owner offers), read by `xclip`.
+fn clipboard_as(target: &str) -> Result<String> {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard", "-t", target])
+        .output()
+        .map_err(|e| format!("cannot run xclip: {e}"))?;
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
 /// Waits (up to 20 s) for a process that hands a link to the running instance to exit successfully; its
 /// standard error is the message when it fails.
 fn wait_handover(mut child: Child, what: &str, stuck: &str) -> Result<()> {
@@ -284,6 +293,7 @@ fn run_tests(options: &Options) -> bool {
         ("accessibility_every_screen", a11y::accessibility_every_screen),
         ("quick_switcher_copies_and_hides", switcher::quick_switcher_copies_and_hides),
         ("tray_copies_locks_and_hides", tray::tray_copies_locks_and_hides),
+        ("settings_change_password", settings_change_password),
     ];
     let (mut passed, mut failed) = (0, 0);
     // `installed_*` scenarios need the app unpacked from the `.deb` (`cargo xtask test` picks them by name).
@@ -366,6 +376,15 @@ fn create_add_copy_lock_unlock(options: &Options, slot: &mut Option<Session>) ->
     if !now_expected.contains(&copied) {
         return Err(format!("clipboard holds `{copied}`, the core says one of {now_expected:?}"));
     }
+    // The copy is marked secret for clipboard managers (issue 13 point 10): KDE's hint is offered, saying so.
+    let targets = clipboard_as("TARGETS")?;
+    if !targets.lines().any(|t| t.trim() == "x-kde-passwordManagerHint") {
+        return Err(format!("the clipboard's TARGETS lack x-kde-passwordManagerHint: {targets:?}"));
+    }
+    let hint = clipboard_as("x-kde-passwordManagerHint")?;
+    if hint != "secret" {
+        return Err(format!("x-kde-passwordManagerHint is `{hint}`, expected `secret`"));
+    }
     let copied_at = Instant::now();
     loop {
         if read_clipboard()? != copied {
@@ -388,6 +407,40 @@ fn create_add_copy_lock_unlock(options: &Options, slot: &mut Option<Session>) ->
     s.type_text(&field, PASSWORD)?;
     s.click(&s.button("Unlock")?)?;
     card_code(s, ISSUER, NAME).map(drop)?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Settings → Change password: the new password opens the vault after a lock, the old one no longer does.
+/// Saves `settings_change_password.png` (the filled-in form) among the artifacts.
+fn settings_change_password(options: &Options, slot: &mut Option<Session>) -> Result<()> {
+    const NEW: &str = "a brand new passphrase";
+    let dir = data_dir("passwd")?;
+    let s: &Session = slot.insert(open(options, &dir)?);
+    create_vault(s)?;
+    s.click(&s.button("Settings")?)?;
+    s.heading("Settings", Duration::from_secs(10))?;
+    s.type_text(&s.field("Current password")?, PASSWORD)?;
+    s.type_text(&s.field("New password")?, NEW)?;
+    s.type_text(&s.field("Repeat new password")?, NEW)?;
+    let change = s.button("Change password")?;
+    s.execute("document.getElementById('password-title').scrollIntoView();")?;
+    std::fs::create_dir_all(&options.artifacts).map_err(|e| e.to_string())?;
+    std::fs::write(options.artifacts.join("settings_change_password.png"), s.screenshot()?)
+        .map_err(|e| e.to_string())?;
+    s.click(&change)?;
+    s.wait_xpath("the confirmation", "//*[@role='status'][contains(., 'Password changed.')]", Duration::from_secs(60))?;
+    s.click(&s.button("Back to accounts")?)?;
+    s.click(&s.button("Lock")?)?;
+    s.heading("Unlock Twofold", Duration::from_secs(10))?;
+    let field = s.field("Password")?;
+    s.type_text(&field, PASSWORD)?;
+    s.click(&s.button("Unlock")?)?;
+    s.alert("Wrong password", Duration::from_secs(30))?;
+    s.clear(&field)?;
+    s.type_text(&field, NEW)?;
+    s.click(&s.button("Unlock")?)?;
+    s.wait_xpath("the empty list", "//h2[normalize-space(.)='No accounts yet']", Duration::from_secs(30))?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

@@ -302,3 +302,73 @@ fn create_refuses_an_existing_vault_and_empty_passwords() {
         .unwrap();
     assert_eq!(store.unlock(PASSWORD).unwrap().contents().account(copy.id), Some(&copy));
 }
+
+/// Issue 13 point 9: a vault file that disappeared while `NAME.prev` exists is restored from that copy, and
+/// no new vault is created over it (its second save would have pushed the only copy out).
+#[test]
+fn a_missing_vault_comes_back_from_its_previous_copy_and_create_refuses_over_it() {
+    let (_dir, store) = sample_store();
+    let mut vault = store.unlock(PASSWORD).unwrap();
+    vault.update(set_note("kept")).unwrap();
+    vault.update(set_note("newest")).unwrap();
+    assert!(!store.only_previous_exists());
+    std::fs::remove_file(store.path()).unwrap();
+    assert!(store.only_previous_exists());
+    let refused = store.create("another", KdfParams::MINIMUM, &VaultContents::new()).unwrap_err();
+    assert!(matches!(refused, VaultError::PreviousExists { .. }), "{refused:?}");
+    assert!(!store.exists(), "a refused create writes nothing");
+    store.restore_previous().unwrap();
+    assert_eq!(note(&store), "kept");
+    assert!(store.previous_path().exists(), "the previous copy stays where it was");
+    assert!(!store.only_previous_exists());
+}
+
+/// Issue 13 point 9: `restore_previous` never leaves nothing at the vault's path. It used to rename the
+/// damaged vault away first, so a failure writing the restored copy left no file at all; now the damaged file
+/// is copied aside and one rename replaces it, so a failure at that rename leaves the damaged file in place.
+#[test]
+fn a_failed_restore_leaves_the_damaged_vault_in_place() {
+    let (dir, store) = sample_store();
+    let mut vault = store.unlock(PASSWORD).unwrap();
+    vault.update(set_note("good")).unwrap();
+    vault.update(set_note("newest")).unwrap();
+    let damaged = b"TWOFOLDV garbage after a disk error".to_vec();
+    std::fs::write(store.path(), &damaged).unwrap();
+    let failing =
+        store.clone().with_save_hook(Arc::new(FailAt { step: SaveStep::Rename, errno: EIO, fired: Mutex::new(false) }));
+    assert!(failing.restore_previous().is_err(), "the hook fails the rename that puts the copy in place");
+    assert_eq!(std::fs::read(store.path()).unwrap(), damaged, "the vault's path still holds the damaged file");
+    assert!(files_starting_with(dir.path(), ".test.vault.tmp-").is_empty(), "no temp file is left");
+    store.restore_previous().unwrap();
+    assert_eq!(note(&store), "good");
+    assert_eq!(std::fs::read(dir.path().join("test.vault.damaged")).unwrap(), damaged);
+}
+
+/// Issue 13 point 5: rotating the key at a password change means an old copy of the file and the old password
+/// give nothing that opens files written after it: the key id differs and the old data key fails on the new
+/// payload.
+#[test]
+fn after_a_key_rotation_the_old_copy_and_password_open_no_newer_file() {
+    use twofold_core::vault::format;
+    let (dir, store) = sample_store();
+    let old_bytes = std::fs::read(store.path()).unwrap();
+    let mut vault = store.unlock(PASSWORD).unwrap();
+    let old_id = vault.key_id();
+    assert_eq!(store.inspect().unwrap().key_id, old_id);
+    vault.rotate_key("a new password", KdfParams::MINIMUM).unwrap();
+    vault.update(set_note("written after the change")).unwrap();
+    let new_bytes = std::fs::read(store.path()).unwrap();
+    assert_ne!(store.inspect().unwrap().key_id, old_id);
+    assert_eq!(store.inspect().unwrap().key_id, vault.key_id());
+    // The attacker's view: the old file opened with the old password gives the old data key...
+    let (_, old_sealing, _) = format::open_with_password(&old_bytes, PASSWORD).unwrap();
+    // ...which does not decrypt the new payload,
+    assert!(format::open_with_key(&new_bytes, &old_sealing.data_key).is_err());
+    // and a handle opened from the old copy cannot follow the new file.
+    let old_copy = VaultStore::new(dir.path().join("old-copy.vault"));
+    std::fs::write(old_copy.path(), &old_bytes).unwrap();
+    let mut old_handle = old_copy.unlock(PASSWORD).unwrap();
+    std::fs::write(old_copy.path(), &new_bytes).unwrap();
+    assert!(matches!(old_handle.reload(), Err(VaultError::KeyChanged)));
+    assert!(matches!(old_copy.unlock(PASSWORD), Err(VaultError::WrongPassword)));
+}

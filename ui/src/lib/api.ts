@@ -16,6 +16,7 @@ import type { RestoreModeView } from "./ipc/RestoreModeView";
 import type { RestorePreview } from "./ipc/RestorePreview";
 import type { TransferView } from "./ipc/TransferView";
 import type { ClockCheck } from "./ipc/ClockCheck";
+import type { RollbackWarning } from "./ipc/RollbackWarning";
 import type { ErrorPayload } from "./ipc/ErrorPayload";
 import type { ImportDrop } from "./ipc/ImportDrop";
 import type { ImportFileView } from "./ipc/ImportFileView";
@@ -64,9 +65,16 @@ export async function invoke<T>(cmd: string, args?: Record<string, unknown>): Pr
 export const api = {
   vault: {
     status: () => invoke<VaultStatus>("vault_status"),
-    create: (password: string) => invoke<void>("create_vault", { password }),
-    unlock: (password: string) => invoke<void>("unlock_vault", { password }),
+    create: (password: string) => invoke<RollbackWarning | null>("create_vault", { password }),
+    /** Resolves to a warning (the file is older than the newest this computer saw) or null. */
+    unlock: (password: string) => invoke<RollbackWarning | null>("unlock_vault", { password }),
     lock: () => invoke<void>("lock_vault"),
+    /** A key press or click in the window: the shell's idle auto-lock counts from now (the UI throttles it). */
+    reportActivity: () => invoke<void>("report_activity"),
+    /** Checks `current`, sets `next` and replaces the data key. */
+    changePassword: (current: string, next: string) => invoke<void>("change_vault_password", { current, new: next }),
+    /** Puts the previous copy back when the vault file is gone (status `previous_only`). */
+    restorePrevious: () => invoke<void>("restore_previous_vault"),
   },
   accounts: {
     list: () => invoke<AccountList>("list_accounts"),
@@ -149,7 +157,7 @@ export const api = {
 
 /** Events the shell sends on its own (names as in `src-tauri/src/ipc.rs`). */
 export const events = {
-  /** The shell locked the vault (session locked, machine going to sleep, quit). Resolves to an unsubscribe. */
+  /** The shell locked the vault (idle, session locked, machine going to sleep, quit). Resolves to an unsubscribe. */
   onVaultLocked: (handler: () => void) => listen("vault-locked", handler),
 };
 

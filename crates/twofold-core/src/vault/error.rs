@@ -48,6 +48,8 @@ pub enum VaultError {
     NotFound { path: PathBuf },
     #[error("a vault already exists at {}", path.display())]
     AlreadyExists { path: PathBuf },
+    #[error("the vault at {} is missing but its previous copy is there: restore it, or move it away before creating a new vault", path.display())]
+    PreviousExists { path: PathBuf },
     #[error("no account with id {id}")]
     UnknownAccount { id: crate::model::AccountId },
     #[error("account {id} is not an HOTP account")]

@@ -102,10 +102,14 @@ pub struct VaultInfo {
     pub save_counter: u64,
     /// The Argon2id cost of each password slot.
     pub slots: Vec<KdfParams>,
+    /// The random id of the data key (changed by [`Vault::rotate_key`]): with the save counter, what a program
+    /// remembers of a vault to notice an older copy put back in its place (docs/vault-format.md, rollback).
+    pub key_id: [u8; 16],
 }
 
 impl VaultStore {
-    /// Creates a new vault holding `contents`, protected by `password`. Fails if the file exists. Runs
+    /// Creates a new vault holding `contents`, protected by `password`. Fails if the file exists, and if only
+    /// its previous copy does ([`VaultError::PreviousExists`]: the next saves would replace that copy). Runs
     /// Argon2 once at cost `kdf` (which must be within [`KdfParams::check`]'s range).
     pub fn create(&self, password: &str, kdf: KdfParams, contents: &VaultContents) -> Result<Vault, VaultError> {
         if password.is_empty() {
@@ -119,6 +123,9 @@ impl VaultStore {
         let lock = self.lock()?;
         if self.path().exists() {
             return Err(VaultError::AlreadyExists { path: self.path().to_path_buf() });
+        }
+        if self.previous_path().exists() {
+            return Err(VaultError::PreviousExists { path: self.path().to_path_buf() });
         }
         let mut vault = Vault::new(self.clone(), sealing.clone(), 0, VaultContents::new());
         vault.write_locked(&lock, sealing, contents.clone())?;
@@ -146,6 +153,7 @@ impl VaultStore {
             format_minor: header.minor,
             save_counter: header.counter,
             slots: header.slots.iter().map(|s| s.kdf).collect(),
+            key_id: header.key_id,
         })
     }
 
@@ -213,6 +221,12 @@ impl Vault {
     /// The save counter of the file this handle last read or wrote.
     pub fn counter(&self) -> u64 {
         self.counter
+    }
+
+    /// The random id of the data key this handle holds (not secret: it is in the file's header). A key
+    /// rotation changes it.
+    pub fn key_id(&self) -> [u8; 16] {
+        self.sealing.key_id
     }
 
     /// The Argon2id cost of the password slot(s).

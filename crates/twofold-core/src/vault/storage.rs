@@ -304,23 +304,31 @@ impl VaultStore {
         result
     }
 
-    /// Replaces a damaged vault with its previous copy: the damaged file is kept as `NAME.damaged`. Use after
-    /// [`VaultError::Corrupt`] when [`VaultStore::unlock_previous`](crate::vault::VaultStore::unlock_previous)
-    /// showed the previous copy is good.
+    /// Replaces a damaged or missing vault with its previous copy; a damaged file is kept as `NAME.damaged`.
+    /// Use after [`VaultError::Corrupt`] when [`VaultStore::read_previous`] showed the previous copy is good,
+    /// or when the vault file is gone and `NAME.prev` is not.
+    ///
+    /// Never leaves nothing at the vault's path: the previous copy is written to a synced temp file first, the
+    /// damaged vault is *copied* (hard link, else copy) to `NAME.damaged`, and only then does one rename put the
+    /// temp file over the vault. `NAME.prev` itself stays as it was.
     pub fn restore_previous(&self) -> Result<(), VaultError> {
         let _lock = self.lock()?;
         let prev = self.previous_path();
         let bytes = read_file(&prev)?;
-        if self.path.exists() {
-            let damaged = self.sibling("", ".damaged");
-            fs::rename(&self.path, &damaged)
-                .map_err(|e| VaultError::io("set aside the damaged vault as", &damaged, e))?;
-        }
         let temp = self.temp_path()?;
         let result = (|| -> io::Result<()> {
             let mut f = create_private(&temp)?;
             f.write_all(&bytes)?;
             f.sync_all()?;
+            drop(f);
+            if self.path.exists() {
+                let damaged = self.sibling("", ".damaged");
+                let _ = fs::remove_file(&damaged);
+                if fs::hard_link(&self.path, &damaged).is_err() {
+                    fs::copy(&self.path, &damaged)?;
+                }
+            }
+            self.step(SaveStep::Rename, &temp)?;
             fs::rename(&temp, &self.path)?;
             sync_folder(&self.folder())
         })();
@@ -328,6 +336,12 @@ impl VaultStore {
             let _ = fs::remove_file(&temp);
         }
         result.map_err(|e| VaultError::io("restore the previous copy to", &self.path, e))
+    }
+
+    /// Whether the vault file is missing while its previous copy exists: the vault was deleted or moved, and
+    /// creating a new one there would soon push that copy out (offer [`VaultStore::restore_previous`]).
+    pub fn only_previous_exists(&self) -> bool {
+        !self.exists() && self.previous_path().is_file()
     }
 }
 

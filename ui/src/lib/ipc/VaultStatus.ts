@@ -3,4 +3,4 @@
 /**
  * Whether there is a vault and whether it is open.
  */
-export type VaultStatus = "no_vault" | "locked" | "unlocked";
+export type VaultStatus = "no_vault" | "previous_only" | "locked" | "unlocked";

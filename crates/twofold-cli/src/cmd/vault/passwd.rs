@@ -1,5 +1,6 @@
-//! `twofold-cli passwd`: change the vault password (the data key is rewrapped, not replaced). With
-//! `--rotate-key` a new data key is made too.
+//! `twofold-cli passwd`: change the vault password. A new data key is made too by default, so an old copy of
+//! the file and the old password open nothing written after the change; `--keep-key` only rewraps the
+//! data key under the new password (other programs holding the vault open keep working).
 
 use std::path::PathBuf;
 
@@ -14,8 +15,12 @@ pub struct Args {
     /// Read the new password from the first line of this file.
     #[arg(long, value_name = "FILE")]
     new_password_file: Option<PathBuf>,
-    /// Also replace the data key.
-    #[arg(long)]
+    /// Keep the data key (rewrap it under the new password): an old copy of the vault file, opened with the
+    /// old password, could then still decrypt files written after the change.
+    #[arg(long, conflicts_with = "rotate_key")]
+    keep_key: bool,
+    /// Replace the data key (the default; accepted for scripts written before it was).
+    #[arg(long, hide = true)]
     rotate_key: bool,
 }
 
@@ -24,12 +29,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let new = super::new_password(args.new_password_file.as_deref(), "New vault password: ")?;
     // Keep the vault's cost unless it is below today's floor.
     let kdf = vault.kdf_params().first().copied().and_then(|k| k.check().ok()).unwrap_or(KdfParams::DEFAULT);
-    if args.rotate_key {
+    if args.keep_key {
+        vault.change_password(&new, kdf)?;
+        println!("password changed (data key kept)");
+    } else {
         vault.rotate_key(&new, kdf)?;
         println!("password changed and data key replaced");
-    } else {
-        vault.change_password(&new, kdf)?;
-        println!("password changed");
     }
     Ok(())
 }
