@@ -50,6 +50,12 @@ pub enum ErrorCode {
     NotAuthenticator,
     /// The platform does not let us capture the screen (Wayland without a screenshot portal).
     CaptureUnavailable,
+    /// A file given to Import is our own backup or vault: it is restored on Backups → Restore. The message is
+    /// the file's name.
+    TwofoldBackup,
+    /// A file given to Backups (check or restore) is another app's export: its accounts come in through
+    /// Import. The message is the app's name, as the user knows it.
+    ForeignExport,
 }
 
 /// The error a command returns; serialized as [`ErrorPayload`].
@@ -76,7 +82,7 @@ pub enum ShellError {
     Clipboard(String),
     #[error("{0} is not available in this build yet")]
     NotAvailable(&'static str),
-    /// A scan problem with its own code (no camera, no QR code…): see [`crate::scan`].
+    /// A problem with its own code (no camera, no QR code, a file of the wrong kind…): see [`crate::scan`].
     #[error("{message}")]
     Scan { code: ErrorCode, message: String },
 }
@@ -153,6 +159,7 @@ impl ShellError {
     pub fn from_import(file_name: &str, error: ImportError) -> Self {
         match error {
             ImportError::WrongPassword => ShellError::WrongPassword,
+            ImportError::TwofoldFile => Self::scan(ErrorCode::TwofoldBackup, file_name),
             // The user cancelled: the file is gone, so nothing about it is left to choose.
             ImportError::Cancelled => ShellError::InvalidInput("the import was cancelled".into()),
             other => ShellError::InvalidInput(format!("{file_name}: {other}")),

@@ -8,12 +8,14 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use twofold_core::backup::BackupError;
+use twofold_core::duplicates::{self, KeyPrint, KnownKeys};
 use twofold_core::import::{Cancel, Format, ImportReport};
 use twofold_core::migration::{self, BatchCollector, BatchProgress};
 use twofold_core::{Account, qr, uri};
 use zeroize::Zeroizing;
 
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::ipc::{
     AddOutcome, BatchView, ImportFileView, ImportPreview, ImportProblemView, ScanFound, StagedAccountView,
 };
@@ -86,17 +88,23 @@ impl Staged {
         views(&self.accounts, existing)
     }
 
+    /// The staged accounts' descriptions, to be marked with [`Unmarked::mark`] once the lock is released.
+    pub fn unmarked(&self) -> Unmarked {
+        Unmarked::of(&self.accounts)
+    }
+
     /// The accounts at `indices` (the others are dropped with `self`). An index past the end is an error
     /// naming it (1-based, as the user counts).
     pub fn take(self, indices: &[u32]) -> ShellResult<Vec<StagedAccount>> {
         if let Some(bad) = indices.iter().find(|&&i| i as usize >= self.accounts.len()) {
             return Err(ShellError::InvalidInput(format!("there is no account number {}", u64::from(*bad) + 1)));
         }
+        let wanted: std::collections::HashSet<u32> = indices.iter().copied().collect();
         let chosen: Vec<StagedAccount> = self
             .accounts
             .into_iter()
             .enumerate()
-            .filter(|(i, _)| indices.contains(&(*i as u32)))
+            .filter(|(i, _)| wanted.contains(&(*i as u32)))
             .map(|(_, a)| a)
             .collect();
         if chosen.is_empty() {
@@ -126,46 +134,76 @@ impl ImportFile {
             .collect()
     }
 
-    /// The Import page's view of the file and, once read, its preview.
-    pub fn view(&self, accounts: &[StagedAccount], existing: &[Account]) -> ImportFileView {
+    /// The Import page's view of the file and, once read, its preview (`entries`: the staged accounts' views).
+    pub fn view(&self, entries: Vec<StagedAccountView>) -> ImportFileView {
         ImportFileView {
             file_name: self.file_name.clone(),
             app: self.format.app_name().to_string(),
             format: self.format.id().to_string(),
             encrypted: self.encrypted,
-            preview: self
-                .read
-                .then(|| ImportPreview { entries: views(accounts, existing), problems: self.problems.clone() }),
+            preview: self.read.then(|| ImportPreview { entries, problems: self.problems.clone() }),
         }
     }
 }
 
-/// The one view of staged accounts: a duplicate has the key of an account of `existing` (named) or of an
-/// earlier staged account.
-pub fn views(accounts: &[StagedAccount], existing: &[Account]) -> Vec<StagedAccountView> {
-    accounts
-        .iter()
-        .enumerate()
-        .map(|(i, staged)| {
-            let account = &staged.account;
-            let earlier = accounts[..i].iter().any(|e| e.account.same_key_as(account));
-            StagedAccountView::new(i, account, duplicates_of(existing, account), earlier, staged.warnings.clone())
-        })
-        .collect()
+/// The keys of `existing` (usually the vault's accounts) with the names the views show. Prints, never keys:
+/// callers take them under the state lock and mark a batch after releasing it.
+pub fn known_keys(existing: &[Account]) -> KnownKeys<String> {
+    KnownKeys::of_accounts(existing, Account::display_name)
 }
 
-/// Names of the accounts of `existing` with the key and parameters of `account`.
-pub fn duplicates_of(existing: &[Account], account: &Account) -> Vec<String> {
-    existing.iter().filter(|a| a.same_key_as(account)).map(Account::display_name).collect()
+/// Staged accounts described, with their key prints, but not yet marked as duplicates: taken under the lock,
+/// marked outside it by [`Unmarked::mark`].
+pub struct Unmarked(Vec<(KeyPrint, StagedAccountView)>);
+
+impl Unmarked {
+    pub fn of(accounts: &[StagedAccount]) -> Self {
+        Self(
+            accounts
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let view = StagedAccountView::new(i, &s.account, Vec::new(), false, s.warnings.clone());
+                    (KeyPrint::of(&s.account), view)
+                })
+                .collect(),
+        )
+    }
+
+    /// The one view of staged accounts: a duplicate has the key of an account of `known` (named) or of an
+    /// earlier staged account (the core's one duplicate notion, one pass).
+    pub fn mark(self, known: &KnownKeys<String>) -> Vec<StagedAccountView> {
+        let marks: Vec<(Vec<String>, bool)> = duplicates::mark(known, self.0.iter().map(|(print, _)| print))
+            .into_iter()
+            .map(|m| (m.existing.to_vec(), m.earlier))
+            .collect();
+        self.0
+            .into_iter()
+            .zip(marks)
+            .map(|((_, mut view), (existing, earlier))| {
+                view.duplicate = earlier || !existing.is_empty();
+                view.duplicates = existing;
+                view
+            })
+            .collect()
+    }
+}
+
+/// [`Unmarked::mark`] in one step, for callers that hold no lock.
+pub fn views(accounts: &[StagedAccount], existing: &[Account]) -> Vec<StagedAccountView> {
+    Unmarked::of(accounts).mark(&known_keys(existing))
 }
 
 /// Adds `new` accounts at the end of the manual order, each with its warnings; says for each which accounts
-/// already had its key.
+/// already had its key (the vault's, or one added just before in the same batch).
 pub fn insert(accounts: &mut Vec<Account>, new: impl IntoIterator<Item = StagedAccount>) -> Vec<AddOutcome> {
     let mut next = accounts.iter().map(|a| a.order).max().map_or(0, |m| m.saturating_add(1));
+    let mut known = known_keys(accounts);
     let mut outcomes = Vec::new();
     for StagedAccount { mut account, warnings } in new {
-        let duplicates = duplicates_of(accounts, &account);
+        let print = KeyPrint::of(&account);
+        let duplicates = known.get(&print).to_vec();
+        known.insert(print, account.display_name());
         account.order = next;
         next = next.saturating_add(1);
         outcomes.push(AddOutcome { id: account.id.to_string(), warnings, duplicates });
@@ -229,9 +267,23 @@ pub fn parse(payloads: &[&str], what: &str, now: i64) -> ShellResult<Parsed> {
     Ok(Parsed { accounts, parts, notes })
 }
 
+/// What [`stage`] staged, to be marked against the vault's keys ([`Staging::found`]) after the lock is released.
+pub struct Staging {
+    accounts: Unmarked,
+    batch: Option<BatchView>,
+    notes: Vec<String>,
+}
+
+impl Staging {
+    /// What the scan found, duplicates marked against `known` ([`known_keys`] of the vault).
+    pub fn found(self, known: &KnownKeys<String>) -> ScanFound {
+        ScanFound { accounts: self.accounts.mark(known), batch: self.batch, notes: self.notes }
+    }
+}
+
 /// Stages what [`parse`] read into `slot`. Plain links replace whatever was staged; transfer parts join the
-/// export being collected, and its accounts are staged once every part is in. `existing` marks duplicates.
-pub fn stage(slot: &mut Option<Staged>, parsed: Parsed, existing: &[Account], now: i64) -> ScanFound {
+/// export being collected, and its accounts are staged once every part is in.
+pub fn stage(slot: &mut Option<Staged>, parsed: Parsed, now: i64) -> Staging {
     let Parsed { mut accounts, parts, mut notes } = parsed;
     let (mut batch, before) = match slot.take() {
         Some(Staged { origin: Origin::Scan { batch }, accounts }) => (batch, accounts),
@@ -261,7 +313,7 @@ pub fn stage(slot: &mut Option<Staged>, parsed: Parsed, existing: &[Account], no
                 if accounts.is_empty() {
                     // Only a part of an export: what was staged before stays staged, nothing new is offered.
                     *slot = Some(Staged { origin: Origin::Scan { batch }, accounts: before });
-                    return ScanFound { accounts: Vec::new(), batch: batch_view, notes };
+                    return Staging { accounts: Unmarked(Vec::new()), batch: batch_view, notes };
                 }
                 // Plain links that arrived with a partial export are offered; collecting goes on.
             }
@@ -278,9 +330,31 @@ pub fn stage(slot: &mut Option<Staged>, parsed: Parsed, existing: &[Account], no
         }
     }
     let staged = Staged { origin: Origin::Scan { batch }, accounts };
-    let found = ScanFound { accounts: staged.views(existing), batch: batch_view, notes };
+    let staging = Staging { accounts: staged.unmarked(), batch: batch_view, notes };
     *slot = Some(staged);
-    found
+    staging
+}
+
+/// The error for a file given as a backup (Backups → Test or Restore) that did not open. When it is not ours
+/// but another app's export, says so and points to Import rather than "could not be read".
+pub fn backup_error(path: &std::path::Path, error: BackupError) -> ShellError {
+    if matches!(error, BackupError::NotTwofold { .. })
+        && let Some(app) = export_app(path)
+    {
+        return ShellError::scan(ErrorCode::ForeignExport, app);
+    }
+    ShellError::from(error)
+}
+
+/// The app whose export the file at `path` is, if any. *Slow* (reads the file, within the import's size limit).
+fn export_app(path: &std::path::Path) -> Option<&'static str> {
+    let len = std::fs::metadata(path).ok()?.len();
+    if usize::try_from(len).map_or(true, |len| len > twofold_core::import::MAX_FILE_LEN) {
+        return None;
+    }
+    let bytes = Zeroizing::new(std::fs::read(path).ok()?);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    Some(twofold_core::import::inspect(&bytes, name.as_deref()).ok()?.format.app_name())
 }
 
 /// Drops what is staged when it came from QR codes or links (the Add dialog closed or started over).

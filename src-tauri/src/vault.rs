@@ -179,11 +179,15 @@ pub async fn update_accounts<T: Send + 'static>(
 }
 
 /// Stages what an intake read from `what` (QR payloads or a link) for the user's choice. Parsing runs before
-/// the lock is taken; duplicates are judged against the open vault.
+/// the lock is taken; duplicates are judged against the open vault's key prints, after the lock is released.
 pub fn stage(state: &AppState, payloads: &[&str], what: &str) -> ShellResult<ScanFound> {
     let now = now_s();
     let parsed = staging::parse(payloads, what, now)?;
-    state.with_unlocked(|open| Ok(staging::stage(&mut open.staged, parsed, &open.vault.contents().accounts, now)))
+    let (staging, known) = state.with_unlocked(|open| {
+        let staging = staging::stage(&mut open.staged, parsed, now);
+        Ok((staging, staging::known_keys(&open.vault.contents().accounts)))
+    })?;
+    Ok(staging.found(&known))
 }
 
 /// The open vault, after `password` was checked against it again (revealing a key, exports). *Slow.*

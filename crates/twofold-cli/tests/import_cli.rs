@@ -244,6 +244,12 @@ fn link_warnings_are_printed_for_the_accounts_they_concern() {
              as other apps do; check that the codes match the service",
             "warning: title no issuer: the key is 17 base32 characters long, which is unusual: its last bits were \
              dropped, as other apps do; check that the codes match the service",
+            // Issue 21, point 1: keys of a usual length whose last character carries bits that fill no byte are
+            // read as before, and now said too.
+            "warning: code1 ente (jdjdbfbdbdbdb): the key is 20 base32 characters long, which is unusual: its last \
+             bits were dropped, as other apps do; check that the codes match the service",
+            "warning: issuer (amazon): the key is 28 base32 characters long, which is unusual: its last bits were \
+             dropped, as other apps do; check that the codes match the service",
         ],
         "{out}"
     );

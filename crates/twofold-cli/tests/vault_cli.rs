@@ -241,3 +241,18 @@ fn fix_checksum(file: &mut [u8]) {
     let sum = sha2::Sha256::digest(&file[..header_len]);
     file[header_len..header_len + 32].copy_from_slice(&sum);
 }
+
+/// Issue 21, point 1: a typed key `AB` was added and silently became `AA`. The CLI follows the one key rule.
+#[test]
+fn typed_keys_that_are_partial_or_too_short_are_refused() {
+    let env = Env::new();
+    assert_eq!(
+        env.fails(&["add", "--secret", "AB"], None),
+        "twofold-cli: the key does not end on a whole byte (2 base32 characters): a character is missing or one too many"
+    );
+    assert!(env.fails(&["add", "--secret", "JBSWY3DP"], None).contains("only 40 bits"));
+    assert!(env.fails(&["add", "--secret", "JBSW Y3DP EHPK 3PX1"], None).contains("character 19"));
+    let list: serde_json::Value = serde_json::from_str(&env.ok(&["list", "--json"])).unwrap();
+    assert_eq!(list, serde_json::json!([]), "nothing was added");
+    env.ok(&["add", "--secret", "jbsw y3dp ehpk 3pxp", "--issuer", "GitHub"]);
+}

@@ -10,6 +10,7 @@
 
 pub mod backup;
 mod crypto;
+pub mod duplicates;
 pub mod export;
 pub mod import;
 pub mod migration;

@@ -181,13 +181,10 @@ impl Account {
         }
     }
 
-    /// True when `other` would produce the same codes for the same label: an exact duplicate.
+    /// True when `other` produces the same codes: a duplicate, whatever the names (the one definition,
+    /// [`crate::duplicates::KeyPrint`]; compare many accounts with [`crate::duplicates::mark`]).
     pub fn same_key_as(&self, other: &Account) -> bool {
-        self.secret == other.secret
-            && self.otp.algorithm == other.otp.algorithm
-            && self.otp.digits == other.otp.digits
-            && std::mem::discriminant(&self.otp.kind) == std::mem::discriminant(&other.otp.kind)
-            && self.otp.period() == other.otp.period()
+        crate::duplicates::KeyPrint::of(self) == crate::duplicates::KeyPrint::of(other)
     }
 }
 

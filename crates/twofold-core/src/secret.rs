@@ -15,14 +15,55 @@ use zeroize::{Zeroize, Zeroizing};
 pub enum SecretError {
     #[error("secret is empty")]
     Empty,
-    #[error("secret is not valid base32 (character {position} is not A-Z or 2-7)")]
-    InvalidBase32Char { position: usize },
+    /// `position` counts from 1 over everything typed, spaces included, as a person counts along the field.
+    /// `character` is the offending character itself (never a key character: those are valid).
+    #[error("{}", invalid_char_message(.position, .character))]
+    InvalidBase32Char { position: usize, character: char },
     #[error("secret is not valid base32 (a base32 text cannot be {len} characters long)")]
     InvalidBase32Length { len: usize },
+    /// The key's base32 does not end on a whole byte: its last character carries bits that fill no byte, so
+    /// reading it would silently change the key (`AB` would become `AA`). A character is missing or one too many.
+    #[error(
+        "the key does not end on a whole byte ({characters} base32 characters): a character is missing or one \
+         too many"
+    )]
+    NotWholeBytes { characters: usize },
+    /// Shorter than [`MIN_KEY_BITS`]: no service issues such a key, so a part of it was not copied.
+    #[error("the key is only {bits} bits long; services issue at least {min} bits (16 characters): a part is missing")]
+    TooShort { bits: usize, min: usize },
     #[error("secret is not valid hex")]
     InvalidHex,
     #[error("secret is too long ({len} bytes; at most {max})")]
     TooLong { len: usize, max: usize },
+}
+
+/// The fewest bits a key typed by a person may have. 80 bits (16 base32 characters) is what GitHub, Discord and
+/// many other services issue; nothing real is shorter, so a shorter typed key lost a part on the way.
+pub const MIN_KEY_BITS: usize = 80;
+
+/// The characters people type for base32 letters that look like them: base32 has no 0, 1, 8 or 9.
+pub fn likely_meant(character: char) -> Option<char> {
+    match character {
+        '0' => Some('O'),
+        '1' => Some('I'),
+        '8' => Some('B'),
+        _ => None,
+    }
+}
+
+fn invalid_char_message(position: &usize, character: &char) -> String {
+    let (position, character) = (*position, *character);
+    let shown = if character.is_control() || character.is_whitespace() {
+        format!("U+{:04X}", u32::from(character))
+    } else {
+        format!("\"{character}\"")
+    };
+    let mut message =
+        format!("character {position} of the key ({shown}) is not valid base32: keys use only A-Z and 2-7");
+    if likely_meant(character).is_some() {
+        message.push_str("; 0, 1 and 8 are not used in keys: did you mean O, I or B?");
+    }
+    message
 }
 
 /// Secret key bytes. Zeroized on drop; `Debug` prints `<redacted>`.
@@ -71,13 +112,13 @@ impl Secret {
         let mut buffer: u32 = 0;
         let mut bits = 0u32;
         let mut seen = false;
-        for (position, c) in text.chars().enumerate() {
+        for (index, c) in text.chars().enumerate() {
             let value = match c {
                 ' ' | '\t' | '\n' | '\r' | '-' | '_' | '=' => continue,
                 'a'..='z' => c as u8 - b'a',
                 'A'..='Z' => c as u8 - b'A',
                 '2'..='7' => c as u8 - b'2' + 26,
-                _ => return Err(SecretError::InvalidBase32Char { position }),
+                _ => return Err(SecretError::InvalidBase32Char { position: index + 1, character: c }),
             };
             seen = true;
             buffer = (buffer << 5) | u32::from(value);
@@ -97,6 +138,54 @@ impl Secret {
             return Err(SecretError::InvalidBase32Length { len: 1 });
         }
         Self::from_bytes(std::mem::take(&mut *bytes))
+    }
+
+    /// The one rule for a key a person types (the Add dialog, the CLI's `vault add`): base32 as
+    /// [`Secret::parse_base32`] reads it, but it must end on a whole byte ([`SecretError::NotWholeBytes`]:
+    /// nothing is silently dropped) and hold at least [`MIN_KEY_BITS`] ([`SecretError::TooShort`]).
+    pub fn parse_typed(text: &str) -> Result<Self, SecretError> {
+        let (secret, problem) = Self::parse_carried(text)?;
+        match problem {
+            Some(problem) => Err(problem),
+            None => Ok(secret),
+        }
+    }
+
+    /// A key as a link or another app's export carries it: read as those apps read it (trailing bits that fill
+    /// no byte dropped, short keys kept, since the service's codes are computed that way), with what
+    /// [`Secret::parse_typed`] would refuse returned beside it so the caller can warn. Invalid characters and
+    /// an empty key are still errors.
+    pub fn parse_carried(text: &str) -> Result<(Self, Option<SecretError>), SecretError> {
+        let characters = text.chars().filter(char::is_ascii_alphanumeric).count();
+        let secret = match Self::parse_base32_lenient(text) {
+            // One character holds no whole byte: the same sentence as any other partial byte.
+            Err(SecretError::InvalidBase32Length { .. }) => return Err(SecretError::NotWholeBytes { characters }),
+            other => other?,
+        };
+        let whole = characters * 5 % 8 < 5 && !Self::trailing_bits_set(text);
+        let problem = if !whole { Some(SecretError::NotWholeBytes { characters }) } else { secret.short_key_problem() };
+        Ok((secret, problem))
+    }
+
+    /// [`SecretError::TooShort`] when the key holds fewer than [`MIN_KEY_BITS`] (for keys other apps stored as
+    /// bytes, hex or base64, which always end on a whole byte).
+    pub fn short_key_problem(&self) -> Option<SecretError> {
+        let bits = self.len() * 8;
+        (bits < MIN_KEY_BITS).then_some(SecretError::TooShort { bits, min: MIN_KEY_BITS })
+    }
+
+    /// Whether the bits after the last whole byte of a base32 text are not all zero (a canonical encoder
+    /// writes zeros there; anything else is lost when read). `text` has been checked to be base32.
+    fn trailing_bits_set(text: &str) -> bool {
+        let Some(last) = text.chars().rev().find(char::is_ascii_alphanumeric) else { return false };
+        let characters = text.chars().filter(char::is_ascii_alphanumeric).count();
+        let spare = characters * 5 % 8;
+        let value = match last.to_ascii_uppercase() {
+            c @ 'A'..='Z' => c as u8 - b'A',
+            c @ '2'..='7' => c as u8 - b'2' + 26,
+            _ => return false,
+        };
+        spare > 0 && spare < 5 && value & ((1u8 << spare) - 1) != 0
     }
 
     /// Reads a hex key (as some apps store it), ignoring spaces.
@@ -174,9 +263,56 @@ mod tests {
         assert_eq!(Secret::parse_base32(""), Err(SecretError::Empty));
         assert_eq!(Secret::parse_base32(" = "), Err(SecretError::Empty));
         let err = Secret::parse_base32("ABC1EFGH").unwrap_err();
-        assert_eq!(err, SecretError::InvalidBase32Char { position: 3 });
+        assert_eq!(err, SecretError::InvalidBase32Char { position: 4, character: '1' });
         assert!(!err.to_string().contains("ABC"));
         assert_eq!(Secret::parse_base32("A"), Err(SecretError::InvalidBase32Length { len: 1 }));
+    }
+
+    /// Issue 21, points 1 and 6: `AB` was accepted and silently became `AA`; `abcd efgh 1234` was "character
+    /// 10" (counting from 0) with no word about the slip.
+    #[test]
+    fn typed_keys_follow_one_rule_with_errors_a_person_can_act_on() {
+        // Partial bytes are refused, never rewritten.
+        assert_eq!(Secret::parse_typed("AB"), Err(SecretError::NotWholeBytes { characters: 2 }));
+        assert_eq!(Secret::parse_typed("A"), Err(SecretError::NotWholeBytes { characters: 1 }));
+        assert_eq!(Secret::parse_typed("JBSWY3DPEHPK3PXPA"), Err(SecretError::NotWholeBytes { characters: 17 }));
+        // 26 characters (128 bits + 2 spare bits): fine when the spare bits are zero, refused otherwise.
+        let k128 = "GEZDGNBVGY3TQOJQGEZDGNBVGY";
+        assert_eq!(Secret::parse_typed(k128).unwrap().len(), 16);
+        assert_eq!(
+            Secret::parse_typed("GEZDGNBVGY3TQOJQGEZDGNBVGZ"),
+            Err(SecretError::NotWholeBytes { characters: 26 })
+        );
+        // Shorter than 80 bits: refused. 80 bits and longer: accepted silently.
+        assert_eq!(Secret::parse_typed("AA"), Err(SecretError::TooShort { bits: 8, min: 80 }));
+        assert_eq!(Secret::parse_typed("JBSWY3DP"), Err(SecretError::TooShort { bits: 40, min: 80 }));
+        assert_eq!(Secret::parse_typed("jbsw y3dp ehpk 3pxp").unwrap().len(), 10);
+        assert_eq!(Secret::parse_typed("HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ").unwrap().len(), 20);
+        // The character itself and its 1-based place among what was typed, spaces counted; a hint for slips.
+        let err = Secret::parse_typed("abcd efgh 1234").unwrap_err();
+        assert_eq!(err, SecretError::InvalidBase32Char { position: 11, character: '1' });
+        let message = err.to_string();
+        assert!(message.contains("character 11") && message.contains("\"1\""), "{message}");
+        assert!(message.contains("did you mean O, I or B?"), "{message}");
+        let err = Secret::parse_typed("JBSW!").unwrap_err();
+        assert_eq!(err, SecretError::InvalidBase32Char { position: 5, character: '!' });
+        assert!(!err.to_string().contains("did you mean"));
+        assert_eq!(likely_meant('0'), Some('O'));
+        assert_eq!(likely_meant('9'), None);
+        assert_eq!(Secret::parse_typed("  "), Err(SecretError::Empty));
+    }
+
+    /// Links and other apps' exports keep what the typed rule refuses (their codes are computed that way), and
+    /// say so.
+    #[test]
+    fn carried_keys_are_kept_with_the_typed_rule_as_a_remark() {
+        let (secret, problem) = Secret::parse_carried("AB").unwrap();
+        assert_eq!((secret.as_bytes(), problem), (&[0u8][..], Some(SecretError::NotWholeBytes { characters: 2 })));
+        let (secret, problem) = Secret::parse_carried("JBSWY3DP").unwrap();
+        assert_eq!((secret.len(), problem), (5, Some(SecretError::TooShort { bits: 40, min: 80 })));
+        assert_eq!(Secret::parse_carried("JBSWY3DPEHPK3PXP").unwrap().1, None);
+        assert!(Secret::parse_carried("A").is_err());
+        assert!(Secret::parse_carried("JBSW0").is_err());
     }
 
     #[test]

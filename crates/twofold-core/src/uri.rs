@@ -73,11 +73,31 @@ pub enum LinkWarning {
     DuplicateParameter { name: String },
     #[error("parameter `{name}` is ignored for steam guard accounts")]
     IgnoredForSteam { name: String },
+    /// The key's base32 does not end on a whole byte ([`SecretError::NotWholeBytes`]).
     #[error(
         "the key is {characters} base32 characters long, which is unusual: its last bits were dropped, as other apps \
          do; check that the codes match the service"
     )]
     UnusualKeyLength { characters: usize },
+    /// The key is shorter than [`crate::secret::MIN_KEY_BITS`] ([`SecretError::TooShort`]).
+    #[error("the key is only {bits} bits long (services issue at least {min}); check that the codes match the service")]
+    ShortKey { bits: usize, min: usize },
+}
+
+impl LinkWarning {
+    /// The warning for what the typed-key rule refuses in a key a link or a file carries.
+    pub fn for_key(problem: SecretError) -> Option<Self> {
+        match problem {
+            SecretError::NotWholeBytes { characters } => Some(LinkWarning::UnusualKeyLength { characters }),
+            SecretError::TooShort { bits, min } => Some(LinkWarning::ShortKey { bits, min }),
+            _ => None,
+        }
+    }
+
+    /// Whether this warning is about the key itself (so a second remark about the same key is not added).
+    pub fn is_about_key(&self) -> bool {
+        matches!(self, LinkWarning::UnusualKeyLength { .. } | LinkWarning::ShortKey { .. })
+    }
 }
 
 /// A link, read: everything needed to build an [`Account`], plus warnings to show the user.
@@ -223,17 +243,13 @@ pub fn parse(link: &str) -> Result<ParsedLink, LinkError> {
     Ok(ParsedLink { issuer, name, secret, otp, warnings })
 }
 
-/// Reads the base32 secret. A length no strict encoder produces (1, 3 or 6 characters past a multiple of 8)
-/// is read as Google Authenticator and real services' exports do, dropping the trailing bits, with a warning.
+/// Reads the base32 secret with the one key rule ([`Secret::parse_carried`]): what a typed key may not be (a
+/// partial last byte, fewer than 80 bits) is read as Google Authenticator and real services' exports read it,
+/// with a warning, since the service computes its codes that way.
 fn read_secret(text: &str, warnings: &mut Vec<LinkWarning>) -> Result<Secret, LinkError> {
-    match Secret::parse_base32(text) {
-        Err(SecretError::InvalidBase32Length { len }) => {
-            let secret = Secret::parse_base32_lenient(text)?;
-            warnings.push(LinkWarning::UnusualKeyLength { characters: len });
-            Ok(secret)
-        }
-        other => Ok(other?),
-    }
+    let (secret, problem) = Secret::parse_carried(text)?;
+    warnings.extend(problem.and_then(LinkWarning::for_key));
+    Ok(secret)
 }
 
 /// Splits the label into issuer and account name and reconciles the issuer with the `issuer` parameter.

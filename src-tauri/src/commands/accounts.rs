@@ -7,8 +7,8 @@ use zeroize::Zeroizing;
 
 use crate::error::{ShellError, ShellResult};
 use crate::ipc::{
-    AccountEdit, AccountList, AccountQr, AccountView, AddOutcome, CodeShown, NewAccount, OtpKindView, RecoveryCodeView,
-    RevealedSecret, StagedAccountView,
+    AccountEdit, AccountList, AccountQr, AccountView, AddOutcome, CodeShown, KeyCheck, KeyProblem, NewAccount,
+    OtpKindView, RecoveryCodeView, RevealedSecret, StagedAccountView,
 };
 use crate::rt::{blocking, now_ms, now_s};
 use crate::staging::{self, StagedAccount};
@@ -18,9 +18,10 @@ use crate::vault::{self, find, find_mut, parse_id};
 /// Pixels per QR module: about 300 px for a typical link, sharp on screen and easy for a phone to read.
 const PIXELS_PER_MODULE: u32 = 6;
 
-/// Builds an account from typed fields; the core checks the key and the OTP parameters.
+/// Builds an account from typed fields; the core checks the key (the strict rule for typed keys:
+/// `Secret::parse_typed`) and the OTP parameters.
 pub fn account_from_input(input: &NewAccount, now: i64) -> ShellResult<Account> {
-    let secret = Secret::parse_base32(&input.secret).map_err(|e| ShellError::InvalidInput(e.to_string()))?;
+    let secret = Secret::parse_typed(&input.secret).map_err(|e| ShellError::InvalidInput(e.to_string()))?;
     let otp = match input.kind {
         OtpKindView::Totp => OtpParams {
             kind: OtpKind::Totp { period: input.period },
@@ -94,14 +95,32 @@ pub async fn add_account(state: State<'_, AppState>, account: NewAccount) -> She
     add_one(&state, account, Vec::new()).await
 }
 
-/// What a pasted link would add, before it is added: duplicates and warnings marked as every intake marks them.
+/// The verdict on a key as it is typed in the Add dialog, before Add: what is wrong with it (the same rule
+/// `add_account` applies), or the accounts that already have it with these parameters. Only the problem's
+/// code, position and offending character come back, never the key.
+#[tauri::command]
+pub fn check_key(state: State<'_, AppState>, account: NewAccount) -> ShellResult<KeyCheck> {
+    if let Err(error) = Secret::parse_typed(&account.secret) {
+        return Ok(KeyCheck { problem: Some(KeyProblem::from(&error)), duplicates: Vec::new() });
+    }
+    // Parameters still being typed (digits 0 on the way to 8) are `add_account`'s to refuse: no duplicates yet.
+    let Ok(account) = account_from_input(&account, now_s()) else {
+        return Ok(KeyCheck { problem: None, duplicates: Vec::new() });
+    };
+    let staged = [StagedAccount { account, warnings: Vec::new() }];
+    let known = state.with_unlocked(|open| Ok(staging::known_keys(open.accounts())))?;
+    let duplicates = staging::Unmarked::of(&staged).mark(&known).pop().map(|v| v.duplicates).unwrap_or_default();
+    Ok(KeyCheck { problem: None, duplicates })
+}
+
+/// What a pasted link would add, before it is added: duplicates and warnings marked as every intake marks them
+/// (the vault's key prints are copied under the lock; the marking runs after it is released).
 #[tauri::command]
 pub fn preview_link(state: State<'_, AppState>, link: String) -> ShellResult<StagedAccountView> {
     let (account, warnings) = vault::parse_link(link.trim(), now_s())?;
-    state.with_unlocked(|open| {
-        let staged = [StagedAccount { account, warnings }];
-        staging::views(&staged, open.accounts()).pop().ok_or_else(|| ShellError::Io("nothing to preview".into()))
-    })
+    let known = state.with_unlocked(|open| Ok(staging::known_keys(open.accounts())))?;
+    let staged = [StagedAccount { account, warnings }];
+    staging::Unmarked::of(&staged).mark(&known).pop().ok_or_else(|| ShellError::Io("nothing to preview".into()))
 }
 
 #[tauri::command]

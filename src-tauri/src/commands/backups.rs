@@ -19,6 +19,7 @@ use crate::ipc::{
     RestoreItemStatus, RestoreModeView, RestorePreview, Settings, TransferCodeView, TransferView,
 };
 use crate::rt::{blocking, now_s};
+use crate::staging;
 use crate::state::AppState;
 use crate::vault;
 
@@ -98,7 +99,7 @@ pub async fn check_backup_file<R: Runtime>(
     let password = vault::password(password)?;
     let Some(path) = dialog::choose(&app, path, Purpose::OpenBackup).await? else { return Ok(None) };
     blocking(move || {
-        let info = backup::check_backup(&path, &password).map_err(ShellError::from)?;
+        let info = backup::check_backup(&path, &password).map_err(|e| staging::backup_error(&path, e))?;
         Ok(Some(BackupInfoView {
             path: path.display().to_string(),
             account_count: count(info.account_count),
@@ -121,7 +122,7 @@ pub async fn preview_restore<R: Runtime>(
     let vault = state.with_unlocked(|open| Ok(open.vault.contents().clone()))?;
     let Some(path) = dialog::choose(&app, path, Purpose::OpenBackup).await? else { return Ok(None) };
     blocking(move || {
-        let opened = backup::open_backup(&path, &password).map_err(ShellError::from)?;
+        let opened = backup::open_backup(&path, &password).map_err(|e| staging::backup_error(&path, e))?;
         let plan = backup::preview(&vault, &opened.contents);
         let items = plan
             .items

@@ -7,6 +7,7 @@
 use std::path::Path;
 
 use tauri::{AppHandle, Runtime, State};
+use twofold_core::duplicates::KnownKeys;
 use twofold_core::import::{self, Cancel, Format, ImportError, ImportReport};
 use zeroize::Zeroizing;
 
@@ -55,10 +56,29 @@ fn convert(
     }
 }
 
-/// The staged import file and its accounts, as the page sees them.
-fn file_view(staged: &Staged, existing: &[twofold_core::Account]) -> ShellResult<ImportFileView> {
+/// The staged import file and its accounts, as the page sees them: what is copied out under the lock (the
+/// entries' descriptions and the vault's key prints); [`Described::view`] marks duplicates after releasing it.
+fn describe(staged: &Staged, existing: &[twofold_core::Account]) -> ShellResult<Described> {
     let file = staged.import_file().ok_or_else(no_pending)?;
-    Ok(file.view(&staged.accounts, existing))
+    let shell = file.view(Vec::new());
+    Ok(Described { shell, entries: staged.unmarked(), known: staging::known_keys(existing) })
+}
+
+/// [`describe`]'s result.
+struct Described {
+    shell: ImportFileView,
+    entries: staging::Unmarked,
+    known: KnownKeys<String>,
+}
+
+impl Described {
+    fn view(self) -> ImportFileView {
+        let Described { mut shell, entries, known } = self;
+        if let Some(preview) = &mut shell.preview {
+            preview.entries = entries.mark(&known);
+        }
+        shell
+    }
 }
 
 /// Reads and inspects a file to import: `path` if given (drag and drop, tests), else the one the user picks
@@ -86,13 +106,14 @@ pub async fn choose_import_file<R: Runtime>(
         Ok((bytes, inspection, report))
     })
     .await?;
-    state.with_unlocked(move |open| {
+    let described = state.with_unlocked(move |open| {
         let encrypted = inspection.encrypted || report.is_none();
         let staged = Staged::import(ImportFile::new(file_name, bytes, inspection.format, encrypted), report);
-        let view = file_view(&staged, open.accounts())?;
+        let described = describe(&staged, open.accounts())?;
         open.staged = Some(staged);
-        Ok(Some(view))
-    })
+        Ok(described)
+    })?;
+    Ok(Some(described.view()))
 }
 
 /// Decrypts the chosen file with its password. A wrong password is `wrong_password`: the file stays chosen
@@ -109,7 +130,7 @@ pub async fn unlock_import_file(state: State<'_, AppState>, password: String) ->
     let report =
         blocking(move || convert(&name, &bytes, format, Some(password.as_str()), now, &cancel)?.ok_or_else(no_pending))
             .await?;
-    state.with_unlocked(|open| {
+    let described = state.with_unlocked(|open| {
         let staged = open.staged.as_mut().ok_or_else(no_pending)?;
         let Origin::Import(file) = &mut staged.origin else { return Err(no_pending()) };
         if file.token != token {
@@ -118,8 +139,9 @@ pub async fn unlock_import_file(state: State<'_, AppState>, password: String) ->
         staged.accounts = file.take_report(report);
         let existing = &open.vault.contents().accounts;
         let staged = open.staged.as_ref().ok_or_else(no_pending)?;
-        file_view(staged, existing)
-    })
+        describe(staged, existing)
+    })?;
+    Ok(described.view())
 }
 
 /// Adds the chosen entries (indices into the preview) to the vault and drops the staged file.
@@ -138,6 +160,7 @@ pub async fn import_accounts(state: State<'_, AppState>, indices: Vec<u32>) -> S
             return Err(ShellError::InvalidInput("choose at least one account to import".into()));
         }
         let views = staged.views(open.accounts());
+        let wanted: std::collections::HashSet<u32> = indices.iter().copied().collect();
         let mut outcome = ImportOutcome {
             added: Vec::new(),
             skipped_duplicates: Vec::new(),
@@ -147,7 +170,7 @@ pub async fn import_accounts(state: State<'_, AppState>, indices: Vec<u32>) -> S
         };
         for (i, entry) in staged.accounts.iter().enumerate() {
             let name = entry.account.display_name();
-            if indices.contains(&(i as u32)) {
+            if wanted.contains(&(i as u32)) {
                 outcome.warnings.extend(entry.warnings.iter().map(|w| format!("{name}: {w}")));
                 outcome.added.push(name);
             } else if views[i].duplicate {

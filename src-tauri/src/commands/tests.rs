@@ -107,8 +107,8 @@ fn typed_accounts_are_range_checked_with_the_cores_limits() {
     };
     let account = crate::commands::accounts::account_from_input(&input(6, 30, "GEZD GNBV GY3T QOJQ"), 100).unwrap();
     assert_eq!((account.issuer.as_str(), account.groups.clone()), ("Example", vec!["Work".to_string()]));
-    assert!(crate::commands::accounts::account_from_input(&input(3, 30, "GEZDGNBV"), 0).is_err());
-    assert!(crate::commands::accounts::account_from_input(&input(6, 0, "GEZDGNBV"), 0).is_err());
+    assert!(crate::commands::accounts::account_from_input(&input(3, 30, "GEZDGNBVGY3TQOJQ"), 0).is_err());
+    assert!(crate::commands::accounts::account_from_input(&input(6, 0, "GEZDGNBVGY3TQOJQ"), 0).is_err());
     assert!(crate::commands::accounts::account_from_input(&input(6, 30, "not base32!"), 0).is_err());
 }
 
@@ -173,6 +173,7 @@ fn an_accounts_qr_code_needs_the_password_and_decodes_to_its_link() {
     );
 }
 mod import;
+mod keys;
 mod lock;
 
 #[test]

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use twofold_core::{Account, Algorithm, OtpKind};
+use twofold_core::secret::likely_meant;
+use twofold_core::{Account, Algorithm, OtpKind, SecretError};
 
 /// Whether there is a vault and whether it is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -138,6 +139,56 @@ pub struct AccountEdit {
     pub groups: Vec<String>,
     pub note: String,
     pub favorite: bool,
+}
+
+/// What is wrong with a typed key, for the UI to word (`add.key.<code>`). Carries only what the person typed
+/// wrongly (one character that cannot be in a key), never the key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[ts(export)]
+pub enum KeyProblem {
+    /// Nothing typed yet.
+    Empty,
+    /// `character` at `position` (from 1, over everything typed, spaces counted) is not base32; `likely` is
+    /// the letter it is usually a slip for (0 → O, 1 → I, 8 → B).
+    InvalidCharacter { position: u32, character: String, likely: Option<String> },
+    /// The last character carries bits that fill no byte: one is missing or one too many.
+    NotWholeBytes { characters: u32 },
+    /// Fewer bits than any service issues.
+    TooShort { bits: u32, min: u32 },
+    /// Longer than any key.
+    TooLong,
+}
+
+impl From<&SecretError> for KeyProblem {
+    fn from(error: &SecretError) -> Self {
+        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        match *error {
+            SecretError::Empty => KeyProblem::Empty,
+            SecretError::InvalidBase32Char { position, character } => KeyProblem::InvalidCharacter {
+                position: n(position),
+                character: character.to_string(),
+                likely: likely_meant(character).map(String::from),
+            },
+            SecretError::NotWholeBytes { characters } | SecretError::InvalidBase32Length { len: characters } => {
+                KeyProblem::NotWholeBytes { characters: n(characters) }
+            }
+            SecretError::TooShort { bits, min } => KeyProblem::TooShort { bits: n(bits), min: n(min) },
+            // `TooLong`; the other errors (hex) do not come from base32.
+            _ => KeyProblem::TooLong,
+        }
+    }
+}
+
+/// The verdict on a key as it is typed: what is wrong with it, or which accounts already have it (with the
+/// type, algorithm, digits and period chosen).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeyCheck {
+    pub problem: Option<KeyProblem>,
+    /// Names of the vault's accounts with this key and parameters: say so before Add.
+    pub duplicates: Vec<String>,
 }
 
 /// What adding an account did.

@@ -7,6 +7,7 @@
 //! Usage: `twofold-e2e [--app PATH] [--bench] [--screenshots DIR] [--only NAME]`
 
 mod a11y;
+mod add_keys;
 mod backup;
 mod desktop;
 mod import;
@@ -276,6 +277,7 @@ type Scenario = fn(&Options, &mut Option<Session>) -> Result<()>;
 fn run_tests(options: &Options) -> bool {
     let scenarios: &[(&str, Scenario)] = &[
         ("create_add_copy_lock_unlock", create_add_copy_lock_unlock),
+        ("add_dialog_checks_keys_and_duplicates", add_keys::add_dialog_checks_keys_and_duplicates),
         ("thousand_accounts_stay_usable", thousand_accounts_stay_usable),
         ("screensaver_locks_the_vault", session_qr::screensaver_locks_the_vault),
         ("account_qr_code_shows_the_account", session_qr::account_qr_code_shows_the_account),

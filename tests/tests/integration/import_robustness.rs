@@ -19,7 +19,12 @@ fn read(peers: &std::path::Path, path: &str) -> Vec<u8> {
 
 /// Same accounts (key, parameters, labels) in the same order.
 fn same_accounts(a: &ImportReport, b: &ImportReport) -> bool {
-    a.accounts.len() == b.accounts.len() && a.accounts.iter().zip(&b.accounts).all(|(x, y)| import::is_duplicate(x, y))
+    // `is_duplicate` is about keys only (names do not make a key new); the labels are compared here too.
+    a.accounts.len() == b.accounts.len()
+        && a.accounts
+            .iter()
+            .zip(&b.accounts)
+            .all(|(x, y)| import::is_duplicate(x, y) && x.issuer == y.issuer && x.name == y.name)
 }
 
 /// Files whose every truncation must be refused (JSON, binary and SQLite formats), with their password.

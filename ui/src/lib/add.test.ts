@@ -1,9 +1,10 @@
 // The Add account dialog's own form and tabs (QR reading itself is in scan.test.ts).
-import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import AddAccount from "./components/AddAccount.svelte";
 import type { StagedAccountView } from "./ipc/StagedAccountView";
 import type { ScanFound } from "./ipc/ScanFound";
+import type { KeyCheck } from "./ipc/KeyCheck";
 import { mockIpc } from "./testing";
 
 function pending(index: number): StagedAccountView {
@@ -32,6 +33,90 @@ describe("Add account: the key field", () => {
     expect(screen.getByRole("button", { name: "Hide key" }).getAttribute("aria-controls")).toBe(key.id);
     await fireEvent.click(screen.getByRole("button", { name: "Hide key" }));
     expect(key.type).toBe("password");
+  });
+});
+
+describe("Add account: the key is checked as it is typed", () => {
+  async function typeKey(value: string) {
+    await fireEvent.click(screen.getByRole("tab", { name: "Enter a key" }));
+    await fireEvent.input(screen.getByLabelText("Secret key"), { target: { value } });
+  }
+
+  // Issue 21, item 6: "character 10" for the 11th character, counted from 0 with spaces, and no word about
+  // the slip. The shell's verdict is worded here: the character, its place from 1, and the likely letter.
+  it("names the wrong character, its place among what was typed and the likely slip", async () => {
+    const verdict: KeyCheck = {
+      problem: { code: "invalid_character", position: 11, character: "1", likely: "I" },
+      duplicates: [],
+    };
+    const calls = mockIpc({ check_key: () => verdict });
+    open();
+    await typeKey("abcd efgh 1234");
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toBe(
+      "Character 11, “1”, cannot be in a key: keys use only the letters A–Z and the digits 2–7. " +
+        "0, 1 and 8 are not used in keys: did you mean “I”?",
+    );
+    expect(calls.map((c) => c.cmd)).toEqual(["check_key"]);
+    expect((calls[0]?.args?.account as { secret: string }).secret).toBe("abcd efgh 1234");
+    expect((screen.getByRole("button", { name: "Add" }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByLabelText("Secret key").getAttribute("aria-invalid")).toBe("true");
+  });
+
+  // Issue 21, item 1: `AB` gave "Account added" and became `AA`; a too-short key was accepted.
+  it("refuses a key that does not end on a whole byte or is too short, before Add", async () => {
+    let verdict: KeyCheck = { problem: { code: "not_whole_bytes", characters: 2 }, duplicates: [] };
+    mockIpc({ check_key: () => verdict });
+    open();
+    await typeKey("AB");
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "This key does not end on a whole byte (2 characters): a character is missing or one too many. " +
+        "Check it against the service's setup page.",
+    );
+    expect((screen.getByRole("button", { name: "Add" }) as HTMLButtonElement).disabled).toBe(true);
+    verdict = { problem: { code: "too_short", bits: 40, min: 80 }, duplicates: [] };
+    await fireEvent.input(screen.getByLabelText("Secret key"), { target: { value: "JBSWY3DP" } });
+    await waitFor(() =>
+      expect(screen.getByRole("alert").textContent).toBe(
+        "This key is too short (40 bits; services issue at least 80): a part of it is missing.",
+      ),
+    );
+    verdict = { problem: null, duplicates: [] };
+    await fireEvent.input(screen.getByLabelText("Secret key"), { target: { value: "JBSWY3DPEHPK3PXP" } });
+    await waitFor(() => expect(screen.queryByRole("alert")).toBeNull());
+    expect((screen.getByRole("button", { name: "Add" }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  // Issue 21, item 2: typing a key the vault has added a third copy of GitHub and only said so afterwards.
+  it("says the key is already there before Add", async () => {
+    mockIpc({ check_key: () => ({ problem: null, duplicates: ["GitHub (alice)", "GitHub"] }) });
+    open();
+    await typeKey("JBSWY3DPEHPK3PXP");
+    expect((await screen.findByRole("status")).textContent).toBe("You already have this key: GitHub (alice), GitHub.");
+  });
+});
+
+// Issue 21, item 11: a Google Authenticator transfer link pasted in the link field was refused, though the
+// Clipboard and Image tabs accept it.
+describe("Add account: a pasted transfer link", () => {
+  it("is staged and offers its batch to pick from", async () => {
+    const batch: ScanFound = {
+      accounts: [pending(0), { ...pending(1), duplicate: true, duplicates: ["Service 1"] }],
+      batch: { received: 2, total: 2 },
+      notes: [],
+    };
+    const onDone = vi.fn();
+    const calls = mockIpc({ stage_link: () => batch, add_pending: () => [{ id: "x", warnings: [], duplicates: [] }] });
+    render(AddAccount, { onDone, onCancel: vi.fn() });
+    const link = "otpauth-migration://offline?data=CgA%3D";
+    await fireEvent.input(screen.getByLabelText("otpauth:// link"), { target: { value: link } });
+    const first = await screen.findByRole("checkbox", { name: /Service 0/ });
+    expect((first as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByRole("checkbox", { name: /Service 1/ }) as HTMLInputElement).checked).toBe(false);
+    expect(calls).toEqual([{ cmd: "stage_link", args: { link } }]);
+    await fireEvent.click(screen.getByRole("button", { name: "Add 1 account" }));
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect(calls.at(-1)).toEqual({ cmd: "add_pending", args: { indices: [0] } });
   });
 });
 

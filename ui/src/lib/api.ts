@@ -21,6 +21,7 @@ import type { ErrorPayload } from "./ipc/ErrorPayload";
 import type { ImportDrop } from "./ipc/ImportDrop";
 import type { ImportFileView } from "./ipc/ImportFileView";
 import type { ImportOutcome } from "./ipc/ImportOutcome";
+import type { KeyCheck } from "./ipc/KeyCheck";
 import type { StagedAccountView } from "./ipc/StagedAccountView";
 import type { TrayStatus } from "./ipc/TrayStatus";
 import type { NewAccount } from "./ipc/NewAccount";
@@ -79,7 +80,11 @@ export const api = {
   accounts: {
     list: () => invoke<AccountList>("list_accounts"),
     add: (account: NewAccount) => invoke<AddOutcome>("add_account", { account }),
+    /** The verdict on a key as it is typed: its problem (code, position, character) or the accounts that have it. */
+    checkKey: (account: NewAccount) => invoke<KeyCheck>("check_key", { account }),
     previewLink: (link: string) => invoke<StagedAccountView>("preview_link", { link }),
+    /** Stages a pasted link like a scanned code (a transfer link holds a batch); add with `scanApi.addPending`. */
+    stageLink: (link: string) => invoke<ScanFound>("stage_link", { link }),
     addLink: (link: string) => invoke<AddOutcome>("add_account_link", { link }),
     update: (id: string, edit: AccountEdit) => invoke<void>("update_account", { id, edit }),
     remove: (id: string) => invoke<void>("delete_account", { id }),

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import ImportPage from "./components/ImportPage.svelte";
 import type { ImportFileView } from "./ipc/ImportFileView";
 import type { ImportOutcome } from "./ipc/ImportOutcome";
+import { errorMessage, IpcError } from "./api";
 import { mockIpc } from "./testing";
 
 afterEach(() => cleanup());
@@ -157,5 +158,30 @@ describe("ImportPage", () => {
     expect(p.onCancel).toHaveBeenCalled();
     view.unmount();
     await waitFor(() => expect(calls.at(-1)).toEqual({ cmd: "cancel_import", args: undefined }));
+  });
+
+  // Issue 21, item 11: our own backup here said "not an export of any app we can import from", a dead end.
+  it("sends our own backup to Backups → Restore, with a button that goes there", async () => {
+    mockIpc({
+      choose_import_file: () => {
+        throw { code: "twofold_backup", message: "mine.twofold-backup" };
+      },
+    });
+    const onBackups = vi.fn();
+    render(ImportPage, { ...props(), onBackups, path: "/tmp/mine.twofold-backup" });
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "mine.twofold-backup is a Twofold backup, not another app's export: restore it from Backups → Restore.",
+    );
+    await fireEvent.click(screen.getByRole("button", { name: "Open Backups to restore it" }));
+    expect(onBackups).toHaveBeenCalled();
+  });
+});
+
+// Issue 21, item 11: an Aegis export on Backups → Test said "The vault file could not be read or saved".
+describe("Another app's export given as a backup", () => {
+  it("is named and pointed to Import", () => {
+    expect(errorMessage(new IpcError("foreign_export", "Aegis"))).toBe(
+      "This is an export of Aegis, not a Twofold backup: add its accounts with Import.",
+    );
   });
 });

@@ -133,6 +133,8 @@ describe("the English catalog", () => {
       no_qr_code: true,
       not_authenticator: true,
       capture_unavailable: true,
+      twofold_backup: true,
+      foreign_export: true,
       ipc: true,
     };
     expect(Object.keys(en.errors).sort()).toEqual(Object.keys(codes).sort());

@@ -2,8 +2,9 @@
 //!
 //! Each backup account is compared with the vault ([`preview`]):
 //!
-//! * [`RestoreStatus::Duplicate`]: the vault has the same key ([`Account::same_key_as`]: secret, type,
-//!   algorithm, digits, period), under the same id or another one. Names, notes and groups may differ.
+//! * [`RestoreStatus::Duplicate`]: the vault has the same key (the one duplicate notion of
+//!   [`crate::duplicates`]: secret, type, algorithm, digits, period), under the same id or another one.
+//!   Names, notes and groups may differ.
 //! * [`RestoreStatus::Changed`]: the vault has an account with the same id but a different key (re-enrolled
 //!   since the backup, or edited to a new secret).
 //! * [`RestoreStatus::New`]: none of the above.
@@ -17,7 +18,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{Account, AccountId, Algorithm, OtpKind};
+use crate::duplicates::{KeyPrint, KnownKeys};
+use crate::model::{Account, AccountId};
 use crate::vault::{Vault, VaultContents, VaultError};
 
 use super::error::BackupError;
@@ -92,10 +94,7 @@ impl RestorePlan {
 /// indexes of the vault), so a 10,000-account restore previews in milliseconds.
 pub fn preview(vault: &VaultContents, backup: &VaultContents) -> RestorePlan {
     let by_id: HashMap<AccountId, &Account> = vault.accounts.iter().map(|a| (a.id, a)).collect();
-    let mut by_key: HashMap<KeyOf<'_>, AccountId> = HashMap::with_capacity(vault.accounts.len());
-    for a in &vault.accounts {
-        by_key.entry(KeyOf::new(a)).or_insert(a.id);
-    }
+    let by_key = KnownKeys::of_accounts(&vault.accounts, |a| a.id);
     let mut matched = HashSet::new();
     let items = backup
         .accounts
@@ -104,7 +103,7 @@ pub fn preview(vault: &VaultContents, backup: &VaultContents) -> RestorePlan {
             let status = match by_id.get(&b.id) {
                 Some(same_id) if same_id.same_key_as(b) => RestoreStatus::Duplicate { of: b.id },
                 Some(_) => RestoreStatus::Changed,
-                None => match by_key.get(&KeyOf::new(b)) {
+                None => match by_key.get(&KeyPrint::of(b)).first() {
                     Some(&of) => RestoreStatus::Duplicate { of },
                     None => RestoreStatus::New,
                 },
@@ -123,28 +122,6 @@ pub fn preview(vault: &VaultContents, backup: &VaultContents) -> RestorePlan {
         .collect();
     let only_in_vault = vault.accounts.iter().map(|a| a.id).filter(|id| !matched.contains(id)).collect();
     RestorePlan { items, only_in_vault }
-}
-
-/// What [`Account::same_key_as`] compares, as a hash key (borrowing the secret: nothing is copied).
-#[derive(PartialEq, Eq, Hash)]
-struct KeyOf<'a> {
-    secret: &'a [u8],
-    algorithm: Algorithm,
-    digits: u8,
-    kind: std::mem::Discriminant<OtpKind>,
-    period: Option<u32>,
-}
-
-impl<'a> KeyOf<'a> {
-    fn new(a: &'a Account) -> Self {
-        KeyOf {
-            secret: a.secret.as_bytes(),
-            algorithm: a.otp.algorithm,
-            digits: a.otp.digits,
-            kind: std::mem::discriminant(&a.otp.kind),
-            period: a.otp.period(),
-        }
-    }
 }
 
 /// Applies `backup` to `vault` in memory with `mode` (see the [module docs](self)). Returns what it did.
@@ -202,37 +179,5 @@ enum Unsaved {
 impl From<VaultError> for Unsaved {
     fn from(error: VaultError) -> Self {
         Unsaved::Vault(error)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::OtpParams;
-    use crate::secret::Secret;
-
-    /// The hash index must agree with `Account::same_key_as` exactly, or the preview would differ from it.
-    #[test]
-    fn key_index_agrees_with_same_key_as() {
-        let kinds = [
-            OtpParams::default_totp(),
-            OtpParams { kind: OtpKind::Totp { period: 60 }, ..OtpParams::default_totp() },
-            OtpParams { kind: OtpKind::Hotp { counter: 0 }, ..OtpParams::default_totp() },
-            OtpParams { kind: OtpKind::Hotp { counter: 9 }, ..OtpParams::default_totp() },
-            OtpParams { algorithm: Algorithm::Sha256, ..OtpParams::default_totp() },
-            OtpParams { digits: 8, ..OtpParams::default_totp() },
-            OtpParams::steam(),
-        ];
-        let mut accounts = Vec::new();
-        for secret in [vec![1u8; 10], vec![2u8; 10], vec![1u8; 11]] {
-            for otp in kinds {
-                accounts.push(Account::new("i", "n", Secret::from_bytes(secret.clone()).unwrap(), otp, 0));
-            }
-        }
-        for a in &accounts {
-            for b in &accounts {
-                assert_eq!(KeyOf::new(a) == KeyOf::new(b), a.same_key_as(b), "{a:?} {b:?}");
-            }
-        }
     }
 }

@@ -78,8 +78,9 @@ impl Draft {
         label_of(&self.issuer, &self.name)
     }
 
-    /// Validates the draft and builds the account; `order` is its position in the file.
-    pub(crate) fn finish(self, order: usize, now: i64) -> Result<Account, EntryProblem> {
+    /// Validates the draft and builds the account; `order` is its position in the file. Also returns the key's
+    /// remark when the typed-key rule would refuse it and the entry's link has not said so already.
+    pub(crate) fn finish(self, order: usize, now: i64) -> Result<(Account, Option<LinkWarning>), EntryProblem> {
         let label = self.label();
         let problem = |kind| EntryProblem { label: label.clone(), kind };
         let period_default = OtpParams::DEFAULT_PERIOD;
@@ -113,13 +114,15 @@ impl Draft {
                 }
             },
         };
-        let secret = decode_secret(&self.secret).map_err(problem)?;
+        let (secret, key_problem) = decode_secret(&self.secret).map_err(problem)?;
+        let key_warning =
+            key_problem.and_then(LinkWarning::for_key).filter(|_| !self.warnings.iter().any(LinkWarning::is_about_key));
         let mut account = Account::new(self.issuer, self.name, secret, OtpParams { kind, algorithm, digits }, now);
         account.groups = self.groups;
         account.note = self.note;
         account.favorite = self.favorite;
         account.order = i64::try_from(order).unwrap_or(i64::MAX);
-        Ok(account)
+        Ok((account, key_warning))
     }
 }
 
@@ -167,20 +170,25 @@ pub(crate) fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-/// Decodes any stored secret. Base32 is read leniently: lengths a strict decoder refuses (7, 9, 17 …
-/// characters) are common in other apps' exports and those apps compute codes from the whole bytes, so we
-/// drop the trailing bits as they do rather than lose the account.
-pub(crate) fn decode_secret(secret: &SecretText) -> Result<Secret, ProblemKind> {
+/// Decodes any stored secret, with what the typed-key rule ([`Secret::parse_typed`]) would refuse in it as a
+/// remark. Base32 is read leniently: lengths a strict decoder refuses (7, 9, 17 … characters) and keys shorter
+/// than 80 bits are common in other apps' exports and those apps compute codes from the whole bytes, so we
+/// keep the account as they do and warn rather than lose it.
+pub(crate) fn decode_secret(secret: &SecretText) -> Result<(Secret, Option<SecretError>), ProblemKind> {
+    let bytes = |secret: Secret| {
+        let problem = secret.short_key_problem();
+        (secret, problem)
+    };
     match secret {
         SecretText::Missing => Err(ProblemKind::Secret(SecretError::Empty)),
-        SecretText::Bytes(bytes) => Secret::from_bytes(bytes.to_vec()).map_err(ProblemKind::Secret),
-        SecretText::Hex(text) => Secret::parse_hex(text).map_err(ProblemKind::Secret),
+        SecretText::Bytes(raw) => Secret::from_bytes(raw.to_vec()).map(bytes).map_err(ProblemKind::Secret),
+        SecretText::Hex(text) => Secret::parse_hex(text).map(bytes).map_err(ProblemKind::Secret),
         SecretText::Base64(text) => {
             let clean: Zeroizing<String> = Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
-            let bytes = decode_base64(&clean).ok_or(ProblemKind::SecretNotBase64)?;
-            Secret::from_bytes(bytes.to_vec()).map_err(ProblemKind::Secret)
+            let raw = decode_base64(&clean).ok_or(ProblemKind::SecretNotBase64)?;
+            Secret::from_bytes(raw.to_vec()).map(bytes).map_err(ProblemKind::Secret)
         }
-        SecretText::Base32(text) => lenient_base32(text).map_err(ProblemKind::Secret),
+        SecretText::Base32(text) => Secret::parse_carried(text).map_err(ProblemKind::Secret),
     }
 }
 
@@ -225,9 +233,10 @@ pub(crate) fn finish_all(
             }
         };
         let label = draft.label();
-        let warnings = draft.warnings.clone();
+        let mut warnings = draft.warnings.clone();
         match draft.finish(i, now) {
-            Ok(a) => {
+            Ok((a, key_warning)) => {
+                warnings.extend(key_warning);
                 let index = done.accounts.len();
                 done.warnings.extend(warnings.into_iter().map(|warning| EntryWarning {
                     index,

@@ -230,6 +230,9 @@ pub struct Inspection {
 pub enum ImportError {
     #[error("this file is not an export of any app we can import from")]
     UnknownFormat,
+    /// Our own backup or vault file (`TWOFOLDV`): it is restored, not imported.
+    #[error("this is a Twofold backup or vault, not another app's export: restore it from Backups → Restore")]
+    TwofoldFile,
     #[error("the file is too large to be an export ({len} bytes; at most {max})")]
     TooLarge { len: usize, max: usize },
     #[error("this export is encrypted: a password is needed")]
@@ -307,51 +310,23 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
-    /// Indexes into `accounts` of accounts that exactly duplicate one of `existing` (same key and
-    /// parameters, see [`Account::same_key_as`]) or an earlier account of the same import.
+    /// Indexes into `accounts` of accounts whose key one of `existing` or an earlier account of the same import
+    /// already has (the one duplicate notion, [`crate::duplicates`]).
     pub fn duplicates_of(&self, existing: &[Account]) -> Vec<usize> {
         self.duplicate_mask(existing).iter().enumerate().filter(|(_, dup)| **dup).map(|(i, _)| i).collect()
     }
 
     /// [`ImportReport::duplicates_of`] as one flag per account, for callers that ask "is entry `i` a
-    /// duplicate?" for every entry (a `Vec::contains` per entry is quadratic). One pass with a hash set of
-    /// borrowed keys: comparing every pair was quadratic in a file of a million accounts.
+    /// duplicate?" for every entry (a `Vec::contains` per entry is quadratic). One pass with a hash set.
     pub fn duplicate_mask(&self, existing: &[Account]) -> Vec<bool> {
-        let mut seen: std::collections::HashSet<DuplicateKey<'_>> = existing.iter().map(DuplicateKey::of).collect();
-        self.accounts.iter().map(|a| !seen.insert(DuplicateKey::of(a))).collect()
+        crate::duplicates::duplicate_flags(existing, &self.accounts)
     }
 }
 
-/// What [`is_duplicate`] compares, borrowed from the account (the key is not copied).
-#[derive(PartialEq, Eq, Hash)]
-struct DuplicateKey<'a> {
-    secret: &'a [u8],
-    algorithm: crate::model::Algorithm,
-    digits: u8,
-    kind: std::mem::Discriminant<crate::model::OtpKind>,
-    period: Option<u32>,
-    issuer: &'a str,
-    name: &'a str,
-}
-
-impl<'a> DuplicateKey<'a> {
-    fn of(a: &'a Account) -> Self {
-        DuplicateKey {
-            secret: a.secret.as_bytes(),
-            algorithm: a.otp.algorithm,
-            digits: a.otp.digits,
-            kind: std::mem::discriminant(&a.otp.kind),
-            period: a.otp.period(),
-            issuer: &a.issuer,
-            name: &a.name,
-        }
-    }
-}
-
-/// True when `new` is an exact duplicate of `existing`: it produces the same codes
-/// ([`Account::same_key_as`]) under the same issuer and name.
+/// True when `new` duplicates `existing`: it produces the same codes ([`Account::same_key_as`]), whatever
+/// the names.
 pub fn is_duplicate(new: &Account, existing: &Account) -> bool {
-    new.same_key_as(existing) && new.issuer == existing.issuer && new.name == existing.name
+    new.same_key_as(existing)
 }
 
 /// Detects the app that wrote `bytes`. `file_name_hint` (the file's name, if known) only breaks ties for
@@ -362,6 +337,10 @@ pub fn inspect(bytes: &[u8], file_name_hint: Option<&str>) -> Result<Inspection,
     }
     let hint = file_name_hint.map(str::to_ascii_lowercase).unwrap_or_default();
     let found = |format, encrypted| Ok(Inspection { format, encrypted });
+    // Backups share the vault's container: both open on Backups → Restore, never here.
+    if bytes.starts_with(&crate::vault::format::MAGIC) {
+        return Err(ImportError::TwofoldFile);
+    }
     if bytes.starts_with(b"SQLite format 3\0") {
         return found(sqlite_apps::detect(bytes)?, false);
     }

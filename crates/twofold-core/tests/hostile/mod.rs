@@ -164,9 +164,15 @@ pub fn by_name(name: &str) -> Option<Case> {
 
 /// `n` links to distinct accounts (same key, different names), then a copy of the first one.
 pub fn distinct_links(n: usize) -> Vec<u8> {
-    let mut out: String = (0..n).map(|i| format!("otpauth://totp/Hostile:u{i}?secret=JBSWY3DPEHPK3PXP\n")).collect();
-    out.push_str("otpauth://totp/Hostile:u0?secret=JBSWY3DPEHPK3PXP\n");
+    let mut out: String = (0..n).map(|i| format!("otpauth://totp/Hostile:u{i}?secret={}\n", distinct_key(i))).collect();
+    out.push_str(&format!("otpauth://totp/Hostile:u0?secret={}\n", distinct_key(0)));
     out.into_bytes()
+}
+
+/// A different 80-bit base32 key for every `i` (duplicates are keys, not names).
+fn distinct_key(i: usize) -> String {
+    const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    (0..16u32).map(|k| char::from(BASE32[i.checked_shr(5 * k).unwrap_or(0) & 31])).collect()
 }
 
 // ---- Aegis ---------------------------------------------------------------------------------------------

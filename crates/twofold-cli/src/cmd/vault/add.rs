@@ -56,7 +56,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         (None, Some(secret)) => {
             let text = if secret == "-" { super::read_secret_line("Secret: ")? } else { secret.clone().into() };
-            let secret = Secret::parse_base32(&text)?;
+            // A typed key follows the strict rule: a partial last byte or fewer than 80 bits is refused.
+            let secret = Secret::parse_typed(&text)?;
             let otp = params(&args)?;
             Account::new("", "", secret, otp, now)
         }

@@ -126,11 +126,11 @@ fn file_password(args: &Args) -> anyhow::Result<Zeroizing<String>> {
 /// Appends the report's new accounts to `into` (after the highest `order` of `existing`) and names what was
 /// added and what was skipped as a duplicate.
 fn sort_out(report: &ImportReport, existing: &[Account], into: &mut Vec<Account>) -> Outcome {
-    let duplicates = report.duplicates_of(existing);
+    let duplicates = report.duplicate_mask(existing);
     let mut next_order = existing.iter().map(|a| a.order).max().map_or(0, |m| m.saturating_add(1));
     let mut outcome = Outcome { added: Vec::new(), duplicates: Vec::new() };
     for (i, account) in report.accounts.iter().enumerate() {
-        if duplicates.contains(&i) {
+        if duplicates[i] {
             outcome.duplicates.push(account.display_name());
             continue;
         }

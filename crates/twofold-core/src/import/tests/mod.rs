@@ -123,6 +123,42 @@ fn unknown_and_oversized_input_is_refused() {
     assert!(matches!(import(&big, Format::Aegis, None, 0), Err(ImportError::TooLarge { .. })));
 }
 
+/// Issue 21, point 11: our own `.twofold-backup` on the Import page said "not an export of any app we can import
+/// from", a dead end. It is recognised and pointed to Backups → Restore.
+#[test]
+fn our_own_backups_and_vaults_are_sent_to_restore() {
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden");
+    for name in ["backup-v1.0-minimum-kdf.twofold-backup", "v1.0-minimum-kdf.vault"] {
+        let bytes = std::fs::read(golden.join(name)).unwrap();
+        assert_eq!(inspect(&bytes, Some(name)), Err(ImportError::TwofoldFile), "{name}");
+        assert!(ImportError::TwofoldFile.to_string().contains("Backups → Restore"));
+    }
+}
+
+/// Issue 21, point 1: imports keep keys the typed rule refuses (other apps compute codes from them) and say so
+/// per entry: a partial last byte, or fewer than 80 bits, whatever the format stores.
+#[test]
+fn keys_the_typed_rule_refuses_are_imported_with_a_warning_each() {
+    let file = b"otpauth://totp/Short:a?secret=JBSWY3DP\n\
+                 otpauth://totp/Partial:b?secret=JBSWY3DPEHPK3PXPAB\n\
+                 otpauth://totp/Fine:c?secret=JBSWY3DPEHPK3PXP\n";
+    let report = import(file, Format::OtpauthList, None, 0).unwrap();
+    assert_eq!(report.accounts.len(), 3);
+    let warnings: Vec<_> = report.warnings.iter().map(|w| (w.index, w.warning.clone())).collect();
+    assert_eq!(
+        warnings,
+        vec![
+            (0, crate::uri::LinkWarning::ShortKey { bits: 40, min: 80 }),
+            (1, crate::uri::LinkWarning::UnusualKeyLength { characters: 18 }),
+        ]
+    );
+    // A key stored as bytes (here Aegis's base32 field read by its importer) gets the same remark.
+    let aegis = br#"{"version":1,"header":{"slots":null,"params":null},"db":{"version":2,"entries":[{"type":"totp","uuid":"u","name":"a","issuer":"Short","info":{"secret":"JBSWY3DP","algo":"SHA1","digits":6,"period":30}}]}}"#;
+    let report = import(aegis, Format::Aegis, None, 0).unwrap();
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert_eq!(report.warnings[0].warning, crate::uri::LinkWarning::ShortKey { bits: 40, min: 80 });
+}
+
 #[test]
 fn hostile_kdf_parameters_are_refused_before_deriving() {
     let file = br#"{"version":1,"header":{"slots":[{"type":1,"uuid":"u","key":"00","key_params":{"nonce":"00","tag":"00"},"n":1073741824,"r":8,"p":1,"salt":"00"}],"params":{"nonce":"00","tag":"00"}},"db":"AAAA"}"#;
