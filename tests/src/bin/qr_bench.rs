@@ -5,8 +5,8 @@
 //! cargo run --release -p twofold-tests --bin qr_bench [-- FRAMES_PER_KIND [KIND…]]
 //! ```
 //!
-//! Naming kinds (`keystone-18 dense`) runs only those rows, and then the seeds of the frames Twofold
-//! misses go to stderr, to regenerate and look at.
+//! Naming kinds (`keystone-18 dense`) runs only those rows, and then the frames Twofold misses are
+//! written as PNGs to the temporary folder and named on stderr, to look at.
 //!
 //! Prints a Markdown table: per size and kind of damage, the codes each decoder read correctly and the time
 //! per frame. Twofold's time is `decode_luma` on the in-memory frame, as the camera calls it. zbar's is one
@@ -121,7 +121,10 @@ fn bench_row(
         worst = worst.max(took);
         let read = sample.expected.iter().filter(|e| found.iter().any(|f| f.as_str() == e.as_str())).count();
         if show_misses && read < sample.expected.len() {
-            eprintln!("missed: {} {}×{} seed {seed} ({} ms)", damage.name(), size.0, size.1, ms(took));
+            let path =
+                std::env::temp_dir().join(format!("qr-missed-{}-{}x{}-{seed}.png", damage.name(), size.0, size.1));
+            let saved = qr_corpus::write_png(sample, &path).map_or_else(|e| e, |()| path.display().to_string());
+            eprintln!("missed: {} {}×{} seed {seed} ({} ms): {saved}", damage.name(), size.0, size.1, ms(took));
         }
         ours += read;
     }
