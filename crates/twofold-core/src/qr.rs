@@ -18,15 +18,14 @@
 //!   threshold turns grain into thousands of false finder patterns that are slow to reject and never
 //!   read; and a frame whose plain threshold shows only the finder patterns of a light-on-dark code skips
 //!   straight to the inverted pass;
-//! - every binarised pass also looks for finder patterns itself ([`finder`]): rqrr drops a code whose
-//!   bottom-right alignment pattern its flood fill misses (blur) and misreads dense codes through its
-//!   one-perspective grid, so finder triples that rqrr did not read are located again (alignment patterns
-//!   found on the grey frame by template, homography refitted to all of them) and the sampled modules are
-//!   handed to rqrr's decoder. Finders inside a code already read are skipped, so a frame rqrr reads fully
-//!   costs one finder scan more;
-//! - each binarised pass first reads by region of interest: rqrr runs on the area of each code the finder
-//!   scan outlines, alone, and the whole frame goes to rqrr only when finder patterns that could still
-//!   make a code are left over (or the scan outlines nothing);
+//! - every binarised pass looks for finder patterns itself ([`finder`]) and reads the triples they make
+//!   first: each finder's ring gives its four corners, the corners a homography (so tilted codes, whose
+//!   finders' parallelogram misses the far corner by many modules, are placed right), alignment patterns
+//!   are found on the grey frame by template and the fit redone with all of them, and the sampled modules
+//!   go to rqrr's decoder. This is much cheaper than rqrr's own grid fitting;
+//! - rqrr's detection then runs only where finder patterns that could still make a code are left over:
+//!   on the area each such triple outlines, and on the whole frame when that leaves some (or the scan
+//!   found none: blur can merge a finder's rings, which rqrr's flood fill still finds);
 //! - a margin of a few grey levels beyond the local-mean threshold keeps flat noisy areas (dark
 //!   backgrounds above all) from turning into speckle;
 //! - when a pass reads some codes but rqrr also finds grids it cannot read (codes close together whose

@@ -1,5 +1,6 @@
-//! A second way to locate codes, for the frames where rqrr finds finder patterns but cannot build a grid
-//! from them, or builds one it cannot read.
+//! Our own way to locate and sample codes, tried before rqrr's detection on every binarised pass (it is
+//! cheaper than rqrr's grid fitting, and reads the frames where rqrr finds finder patterns but cannot
+//! build a grid from them, or builds one it cannot read).
 //!
 //! rqrr (a port of quirc) gives up on a code when its flood fill cannot find the bottom-right alignment
 //! pattern (common once blur merges that pattern's centre with its ring), and it samples large codes
@@ -10,12 +11,18 @@
 //!
 //! 1. finder patterns are found as runs of dark–light–dark–light–dark in the ratio 1:1:3:1:1 along a row,
 //!    confirmed by the same ratio down the column through their centre and again along the row;
-//! 2. three patterns of a similar module size forming a right angle with legs of similar length make a
-//!    candidate code; its size in modules follows from the distance between them;
-//! 3. the bottom-right alignment pattern is searched for on the grey frame with a template, around where
-//!    the three finders put it, and a homography is fitted to the four points; on codes with more
-//!    alignment patterns each one is then searched for near its predicted place and the homography is
-//!    refitted to all of them by least squares;
+//! 2. three patterns whose module sizes are within a factor of two, forming a right angle with legs within
+//!    a factor of two of each other (a code seen at a steep angle), make a candidate code; its size in
+//!    modules follows from the distance between them;
+//! 3. each finder's outer ring is flood-filled and its four corners found (quirc's method); the twelve
+//!    corners and three centres give a homography from module to pixel coordinates, which holds the
+//!    code's perspective (the parallelogram of the three centres misplaces the far corner by up to 13
+//!    modules on an 18% keystone). Format and version information are read through it, the bottom-right
+//!    alignment pattern is searched for on the grey frame with a template within 2.5 modules of where it
+//!    maps, and the fit is redone with it and then with every other alignment pattern found near its
+//!    predicted place. When the corners are unusable (a ring joined to its neighbours by blur) or their
+//!    reading fails, the old way is tried: the bottom-right alignment pattern searched for within 6
+//!    modules of where the parallelogram puts it;
 //! 4. each module is read at its centre against the local mean of the grey frame, and the grid goes to
 //!    rqrr; a size one version off either way is tried too (the finder distance is an estimate).
 
