@@ -28,11 +28,18 @@ pub enum Damage {
     Dense,
     /// Three codes side by side; expected in reading order.
     Several,
+    /// The whole frame seen at an angle (keystone): two corners of one side moved towards each other by 6%
+    /// of the frame width each. See [`Damage::keystone`] for the mix of payloads, axes and formats.
+    Keystone6,
+    /// The same with the corners moved by 12% of the frame width.
+    Keystone12,
+    /// The same with the corners moved by 18% of the frame width.
+    Keystone18,
 }
 
 impl Damage {
     /// Every kind, in the order tables print them.
-    pub const ALL: [Damage; 9] = [
+    pub const ALL: [Damage; 12] = [
         Damage::Plain,
         Damage::Rotated,
         Damage::Perspective,
@@ -42,6 +49,9 @@ impl Damage {
         Damage::Inverted,
         Damage::Dense,
         Damage::Several,
+        Damage::Keystone6,
+        Damage::Keystone12,
+        Damage::Keystone18,
     ];
 
     /// A short name for tables and file names.
@@ -56,6 +66,27 @@ impl Damage {
             Damage::Inverted => "inverted",
             Damage::Dense => "dense",
             Damage::Several => "several",
+            Damage::Keystone6 => "keystone-6",
+            Damage::Keystone12 => "keystone-12",
+            Damage::Keystone18 => "keystone-18",
+        }
+    }
+
+    /// For the keystone kinds, how far the corners move, as a fraction of the frame width.
+    ///
+    /// Each keystone frame is a phone held in front of a webcam: a code filling 45–75% of the short side,
+    /// turned by up to 5°, then the whole frame warped so that one side shrinks. The seed picks the mix, so
+    /// every 12 consecutive seeds hold each combination: odd seeds carry a dense code (an
+    /// `otpauth-migration://` batch of 250–420 bytes at level L), even seeds a sparse one (an `otpauth://`
+    /// link at level M); seeds 2–3 of every 4 are saved as JPEG at quality 35–85 and read back; and by
+    /// `seed / 4 % 3` the warp is horizontal (top or bottom edge shorter), vertical (left or right edge
+    /// shorter), or both at once (the second axis at half strength).
+    pub fn keystone(self) -> Option<f64> {
+        match self {
+            Damage::Keystone6 => Some(0.06),
+            Damage::Keystone12 => Some(0.12),
+            Damage::Keystone18 => Some(0.18),
+            _ => None,
         }
     }
 }
@@ -142,8 +173,10 @@ pub fn encode(payload: &str, level: char) -> Result<Modules, String> {
     Ok(Modules { size, dark })
 }
 
-/// A projective map from the unit square to a quadrilateral (Heckbert's square-to-quad), kept inverted.
+/// A projective map from the unit square to a quadrilateral (Heckbert's square-to-quad), both ways.
 struct Homography {
+    /// Unit square → image.
+    forward: [f64; 9],
     /// Image → unit square.
     inverse: [f64; 9],
 }
@@ -170,7 +203,13 @@ impl Homography {
             m[1] * m[6] - m[0] * m[7],
             m[0] * m[4] - m[1] * m[3],
         ];
-        Self { inverse }
+        Self { forward: m, inverse }
+    }
+
+    fn to_image(&self, u: f64, v: f64) -> (f64, f64) {
+        let m = &self.forward;
+        let w = m[6] * u + m[7] * v + m[8];
+        ((m[0] * u + m[1] * v + m[2]) / w, (m[3] * u + m[4] * v + m[5]) / w)
     }
 
     fn to_unit(&self, x: f64, y: f64) -> (f64, f64) {
@@ -210,13 +249,32 @@ pub fn background(width: usize, height: usize, rng: &mut Rng) -> Vec<u8> {
     pixels
 }
 
+impl Placement {
+    /// The corners of the code with its quiet zone: top-left, top-right, bottom-right, bottom-left.
+    pub fn quad(&self) -> [(f64, f64); 4] {
+        let half = self.side / 2.0;
+        let top_half = half * (1.0 - self.tilt);
+        let (sin, cos) = self.angle.to_radians().sin_cos();
+        let corner = |dx: f64, dy: f64| (self.centre.0 + dx * cos - dy * sin, self.centre.1 + dx * sin + dy * cos);
+        [corner(-top_half, -half), corner(top_half, -half), corner(half, half), corner(-half, half)]
+    }
+}
+
 /// Draws a code (with its quiet zone) into `pixels`.
 pub fn draw(pixels: &mut [u8], width: usize, height: usize, modules: &Modules, at: &Placement) {
-    let half = at.side / 2.0;
-    let top_half = half * (1.0 - at.tilt);
-    let (sin, cos) = at.angle.to_radians().sin_cos();
-    let corner = |dx: f64, dy: f64| (at.centre.0 + dx * cos - dy * sin, at.centre.1 + dx * sin + dy * cos);
-    let quad = [corner(-top_half, -half), corner(top_half, -half), corner(half, half), corner(-half, half)];
+    draw_quad(pixels, width, height, modules, at.quad(), (at.dark, at.light));
+}
+
+/// Draws a code (with its quiet zone) onto the quadrilateral `quad` (top-left, top-right, bottom-right,
+/// bottom-left corners), dark and light modules at the grey levels `levels`.
+pub fn draw_quad(
+    pixels: &mut [u8],
+    width: usize,
+    height: usize,
+    modules: &Modules,
+    quad: [(f64, f64); 4],
+    (dark_level, light_level): (u8, u8),
+) {
     let map = Homography::square_to_quad(quad);
     let xs = quad.map(|p| p.0);
     let ys = quad.map(|p| p.1);
@@ -242,7 +300,7 @@ pub fn draw(pixels: &mut [u8], width: usize, height: usize, modules: &Modules, a
                     && (mx as usize) < modules.size
                     && (my as usize) < modules.size
                     && modules.dark[my as usize * modules.size + mx as usize];
-                level += u32::from(if dark { at.dark } else { at.light });
+                level += u32::from(if dark { dark_level } else { light_level });
             }
             if inside > 0 {
                 let pixel = &mut pixels[y * width + x];
@@ -344,6 +402,10 @@ pub fn sample(damage: Damage, width: usize, height: usize, seed: u64) -> Result<
             draw(&mut pixels, width, height, &modules, &place);
             expected = vec![link];
         }
+        Damage::Keystone6 | Damage::Keystone12 | Damage::Keystone18 => {
+            let shift = damage.keystone().unwrap_or(0.0);
+            expected = vec![keystone(&mut pixels, width, height, shift, seed, &mut rng)?];
+        }
         Damage::Several => {
             expected.clear();
             let side = (width as f64 / 3.0 - 8.0).min(short * 0.6);
@@ -373,7 +435,72 @@ pub fn sample(damage: Damage, width: usize, height: usize, seed: u64) -> Result<
         Damage::LowContrast => add_noise(&mut pixels, 3.0, &mut rng),
         _ => add_noise(&mut pixels, 2.0, &mut rng),
     }
+    if damage.keystone().is_some() && seed % 4 >= 2 {
+        let quality = rng.range(35.0, 86.0) as u8;
+        pixels = jpeg_round_trip(&pixels, width, height, quality)?;
+    }
     Ok(Sample { width, height, pixels, expected })
+}
+
+/// Draws one keystone frame's code (see [`Damage::keystone`]) and returns its payload.
+fn keystone(
+    pixels: &mut [u8],
+    width: usize,
+    height: usize,
+    shift: f64,
+    seed: u64,
+    rng: &mut Rng,
+) -> Result<String, String> {
+    let (w, h) = (width as f64, height as f64);
+    let short = w.min(h);
+    let (payload, level) = if seed % 2 == 1 {
+        // 210–360 base64 characters: with the scheme and Google's escapes, 250–420 bytes.
+        let len = rng_len(rng, 210, 360);
+        (migration_link(rng, len), 'L')
+    } else {
+        (otpauth_link(rng), 'M')
+    };
+    let modules = encode(&payload, level)?;
+    let place = Placement {
+        centre: (w / 2.0 + rng.range(-0.08, 0.08) * w, h / 2.0 + rng.range(-0.05, 0.05) * h),
+        side: short * rng.range(0.45, 0.75),
+        angle: rng.range(-5.0, 5.0),
+        tilt: 0.0,
+        dark: rng.range(15.0, 45.0) as u8,
+        light: rng.range(200.0, 240.0) as u8,
+    };
+    // The frame's corners after the warp: `a` moves the ends of the top (or bottom) edge towards each
+    // other, `b` those of the left (or right) edge, each by `a` or `b` frame widths.
+    let (a, b) = match seed / 4 % 3 {
+        0 => (shift, 0.0),
+        1 => (0.0, shift),
+        _ => (shift, shift / 2.0),
+    };
+    let (a, b) = (a * w, b * w);
+    let top = rng.next_u64().is_multiple_of(2);
+    let left = rng.next_u64().is_multiple_of(2);
+    let (at, ab) = if top { (a, 0.0) } else { (0.0, a) };
+    let (bl, br) = if left { (b, 0.0) } else { (0.0, b) };
+    let frame = Homography::square_to_quad([(at, bl), (w - at, br), (w - ab, h - br), (ab, h - bl)]);
+    let quad = place.quad().map(|(x, y)| frame.to_image(x / w, y / h));
+    draw_quad(pixels, width, height, &modules, quad, (place.dark, place.light));
+    Ok(payload)
+}
+
+/// A length in `[lo, hi]`.
+fn rng_len(rng: &mut Rng, lo: usize, hi: usize) -> usize {
+    lo + (rng.next_u64() % (hi - lo + 1) as u64) as usize
+}
+
+/// The frame saved as a JPEG at `quality` and decoded again (blocking and ringing, as a webcam's MJPEG).
+pub fn jpeg_round_trip(pixels: &[u8], width: usize, height: usize, quality: u8) -> Result<Vec<u8>, String> {
+    use image::ImageEncoder as _;
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, quality)
+        .write_image(pixels, width as u32, height as u32, image::ExtendedColorType::L8)
+        .map_err(|e| e.to_string())?;
+    let image = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg).map_err(|e| e.to_string())?;
+    Ok(image.into_luma8().into_raw())
 }
 
 /// Writes a sample as a PNG (for `zbarimg`, and to look at a frame that fails).

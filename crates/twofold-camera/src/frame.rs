@@ -1,17 +1,61 @@
 //! One captured picture in the two forms the scan loop needs: luma for the decoder, colour for the preview.
+//!
+//! YUV sources (YUYV, NV12, the fake camera's Y4M) keep their Y plane as the luma and their chroma as it
+//! came: colour is only computed for the preview, at the preview's size (a quarter of the pixels of a
+//! 1280×720 frame), so the decoder's input costs one copy of the Y plane and no RGB round trip.
 
 use image::ImageEncoder as _;
 
 /// The widest preview sent to the UI; wider frames are halved (box filter) before encoding.
 pub const PREVIEW_MAX_WIDTH: usize = 640;
 
-/// One captured picture: `luma` is tightly packed (`width × height`), `rgb` (when the source has colour) is
-/// `width × height × 3`.
-pub(crate) struct Frame {
-    pub width: usize,
-    pub height: usize,
-    pub luma: Vec<u8>,
-    pub rgb: Option<Vec<u8>>,
+/// One captured picture: `luma` is tightly packed (`width × height`); `colour` is what the preview adds.
+pub struct Frame {
+    width: usize,
+    height: usize,
+    luma: Vec<u8>,
+    colour: Colour,
+}
+
+/// The colour of a frame, kept in the source's own form until the preview needs it.
+pub(crate) enum Colour {
+    /// A grey source.
+    Grey,
+    /// Interleaved RGB, `width × height × 3`.
+    Rgb(Vec<u8>),
+    /// YUV: the luma is the frame's, the chroma is here.
+    Yuv(Chroma),
+}
+
+/// Chroma of a YUV frame as the source laid it out.
+pub(crate) enum Chroma {
+    /// YUYV (4:2:2 packed): the whole buffer, `Y0 U Y1 V` for each pair of pixels, `width.div_ceil(2) × 4`
+    /// bytes a row.
+    Yuyv(Vec<u8>),
+    /// NV12: the interleaved UV plane, one `U V` pair per 2×2 pixels, `width.div_ceil(2) × 2` bytes a row.
+    Nv12(Vec<u8>),
+    /// Planar U and V planes of `columns` samples a row, each sample covering `sx × sy` pixels.
+    Planar { u: Vec<u8>, v: Vec<u8>, columns: usize, sx: usize, sy: usize },
+}
+
+impl Chroma {
+    /// `(U, V)` at pixel `(x, y)` of a frame `width` pixels wide.
+    fn at(&self, width: usize, x: usize, y: usize) -> (u8, u8) {
+        match self {
+            Chroma::Yuyv(data) => {
+                let i = y * width.div_ceil(2) * 4 + (x / 2) * 4;
+                (data[i + 1], data[i + 3])
+            }
+            Chroma::Nv12(uv) => {
+                let i = (y / 2) * width.div_ceil(2) * 2 + (x / 2) * 2;
+                (uv[i], uv[i + 1])
+            }
+            Chroma::Planar { u, v, columns, sx, sy } => {
+                let i = (y / sy) * columns + x / sx;
+                (u[i], v[i])
+            }
+        }
+    }
 }
 
 /// A preview picture for the UI, JPEG-encoded: small enough to send to a webview 10–30 times a second.
@@ -39,28 +83,63 @@ impl std::fmt::Debug for PreviewFrame {
 }
 
 impl Frame {
-    pub fn from_rgb(width: usize, height: usize, rgb: Vec<u8>) -> Self {
+    pub(crate) fn from_rgb(width: usize, height: usize, rgb: Vec<u8>) -> Self {
         let luma = rgb
             .chunks_exact(3)
             .map(|p| ((77 * u32::from(p[0]) + 150 * u32::from(p[1]) + 29 * u32::from(p[2]) + 128) >> 8) as u8)
             .collect();
-        Self { width, height, luma, rgb: Some(rgb) }
+        Self { width, height, luma, colour: Colour::Rgb(rgb) }
     }
 
-    pub fn from_luma(width: usize, height: usize, luma: Vec<u8>) -> Self {
-        Self { width, height, luma, rgb: None }
+    pub(crate) fn from_luma(width: usize, height: usize, luma: Vec<u8>) -> Self {
+        Self { width, height, luma, colour: Colour::Grey }
+    }
+
+    /// A YUV frame: `luma` is its Y plane (`width × height`, tightly packed).
+    pub(crate) fn from_yuv(width: usize, height: usize, luma: Vec<u8>, chroma: Chroma) -> Self {
+        Self { width, height, luma, colour: Colour::Yuv(chroma) }
+    }
+
+    /// Width in pixels.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Height in pixels.
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// The luma the decoder reads (`width × height`, tightly packed).
+    pub fn luma(&self) -> &[u8] {
+        &self.luma
+    }
+
+    /// Decodes the frame's QR codes exactly as the scan loop does.
+    pub fn decode(&self) -> Vec<twofold_core::qr::Payload> {
+        twofold_core::qr::decode_luma(self.width, self.height, self.width, &self.luma).unwrap_or_default()
     }
 
     /// Encodes the preview JPEG (quality 70), halving frames wider than [`PREVIEW_MAX_WIDTH`].
     pub fn preview(&self, sequence: u64) -> Result<PreviewFrame, image::ImageError> {
-        let (channels, pixels) = match &self.rgb {
-            Some(rgb) => (3, rgb.as_slice()),
-            None => (1, self.luma.as_slice()),
+        let halve_it = self.width > PREVIEW_MAX_WIDTH && self.height >= 2;
+        let converted;
+        let (channels, pixels) = match &self.colour {
+            Colour::Rgb(rgb) => (3, rgb.as_slice()),
+            Colour::Grey => (1, self.luma.as_slice()),
+            Colour::Yuv(chroma) => {
+                converted = self.yuv_preview(chroma, if halve_it { 2 } else { 1 });
+                (3, converted.as_slice())
+            }
         };
         let halved;
-        let (width, height, pixels) = if self.width > PREVIEW_MAX_WIDTH && self.height >= 2 {
-            halved = halve(self.width, self.height, channels, pixels);
-            (self.width / 2, self.height / 2, halved.as_slice())
+        let (width, height, pixels) = if halve_it {
+            if matches!(self.colour, Colour::Yuv(_)) {
+                (self.width / 2, self.height / 2, pixels)
+            } else {
+                halved = halve(self.width, self.height, channels, pixels);
+                (self.width / 2, self.height / 2, halved.as_slice())
+            }
         } else {
             (self.width, self.height, pixels)
         };
@@ -73,6 +152,34 @@ impl Frame {
             color,
         )?;
         Ok(PreviewFrame { width: width as u32, height: height as u32, jpeg, sequence })
+    }
+}
+
+impl Frame {
+    /// RGB at `1 / step` of the frame's size (`step` 1 or 2): luma averaged over each `step × step` block,
+    /// chroma taken at the block's top-left pixel (chroma is subsampled by two anyway).
+    fn yuv_preview(&self, chroma: &Chroma, step: usize) -> Vec<u8> {
+        let (w, h) = (self.width / step, self.height / step);
+        let mut rgb = Vec::with_capacity(w * h * 3);
+        for oy in 0..h {
+            let y = oy * step;
+            for ox in 0..w {
+                let x = ox * step;
+                let luma = if step == 2 {
+                    let (r0, r1) = (y * self.width + x, (y + 1) * self.width + x);
+                    let sum = u16::from(self.luma[r0])
+                        + u16::from(self.luma[r0 + 1])
+                        + u16::from(self.luma[r1])
+                        + u16::from(self.luma[r1 + 1]);
+                    ((sum + 2) / 4) as u8
+                } else {
+                    self.luma[y * self.width + x]
+                };
+                let (u, v) = chroma.at(self.width, x, y);
+                rgb.extend_from_slice(&yuv_to_rgb(luma, u, v));
+            }
+        }
+        rgb
     }
 }
 
@@ -106,7 +213,7 @@ pub(crate) fn yuv_to_rgb(y: u8, u: u8, v: u8) -> [u8; 3] {
     [clamp(c + 409 * e), clamp(c - 100 * d - 208 * e), clamp(c + 516 * d)]
 }
 
-/// Planar Y, U, V (each chroma plane `cw × ch`, sampled at `(x / sx, y / sy)`) to a frame.
+/// Planar Y, U, V (each chroma plane `cw` samples a row, sampled at `(x / sx, y / sy)`) to a frame.
 pub(crate) fn planar_yuv(
     width: usize,
     height: usize,
@@ -114,13 +221,11 @@ pub(crate) fn planar_yuv(
     chroma: (usize, usize, usize),
 ) -> Frame {
     let (yp, up, vp) = planes;
-    let (cw, sx, sy) = chroma;
-    let mut rgb = Vec::with_capacity(width * height * 3);
-    for y in 0..height {
-        for x in 0..width {
-            let ci = (y / sy) * cw + x / sx;
-            rgb.extend_from_slice(&yuv_to_rgb(yp[y * width + x], up[ci], vp[ci]));
-        }
-    }
-    Frame { width, height, luma: yp[..width * height].to_vec(), rgb: Some(rgb) }
+    let (columns, sx, sy) = chroma;
+    Frame::from_yuv(
+        width,
+        height,
+        yp[..width * height].to_vec(),
+        Chroma::Planar { u: up.to_vec(), v: vp.to_vec(), columns, sx, sy },
+    )
 }

@@ -42,7 +42,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
-pub use frame::{PREVIEW_MAX_WIDTH, PreviewFrame};
+pub use frame::{Frame, PREVIEW_MAX_WIDTH, PreviewFrame};
+/// nokhwa's frame buffer and the types that describe one, for building buffers without a device.
+#[cfg(feature = "native")]
+pub use nokhwa::{
+    Buffer,
+    utils::{FrameFormat, Resolution},
+};
 pub use twofold_core::qr::Payload;
 
 /// The environment variable naming a file or folder to play as a camera.
@@ -134,6 +140,13 @@ pub fn list_cameras_with(fake: Option<&Path>) -> Vec<CameraInfo> {
     #[cfg(feature = "native")]
     cameras.extend(native::list());
     cameras
+}
+
+/// Converts one webcam buffer (MJPEG, YUYV, NV12, grey, RGB or BGR) exactly as the scan loop does before it
+/// decodes the frame and encodes its preview. A buffer too short for its stated size is an error.
+#[cfg(feature = "native")]
+pub fn convert_buffer(buffer: &Buffer) -> Result<Frame, CameraError> {
+    native::convert(buffer).map_err(|reason| CameraError::Device { camera: "buffer".into(), reason })
 }
 
 /// How to open the camera.
@@ -372,10 +385,7 @@ fn decode_loop(shared: &Shared, mut on_payload: impl FnMut(&Payload) -> Verdict)
                 mailbox = shared.wake.wait(mailbox).unwrap_or_else(PoisonError::into_inner);
             }
         };
-        let payloads = match twofold_core::qr::decode_luma(frame.width, frame.height, frame.width, &frame.luma) {
-            Ok(payloads) => payloads,
-            Err(_) => continue,
-        };
+        let payloads = frame.decode();
         shared.decoded.fetch_add(1, Ordering::SeqCst);
         for payload in payloads {
             if shared.stop.load(Ordering::SeqCst) {

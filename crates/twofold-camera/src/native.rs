@@ -1,12 +1,13 @@
 //! Real webcams through `nokhwa` (V4L2 on Linux, Media Foundation on Windows, AVFoundation on macOS).
 //!
 //! Frames are taken raw and converted here (MJPEG through `image`'s pure-Rust JPEG decoder, YUYV, NV12, grey,
-//! RGB, BGR), so nokhwa's own MJPEG decoder (mozjpeg, a C build) is not needed.
+//! RGB, BGR), so nokhwa's own MJPEG decoder (mozjpeg, a C build) is not needed. [`convert`] is the one
+//! conversion; the tests hand it buffers of each format built in memory.
 
 use nokhwa::pixel_format::RgbFormat;
 use nokhwa::utils::{ApiBackend, CameraFormat, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType};
 
-use crate::frame::{Frame, yuv_to_rgb};
+use crate::frame::{Chroma, Frame};
 use crate::{CameraError, CameraId, CameraInfo};
 
 pub(crate) struct NativeCamera {
@@ -80,66 +81,60 @@ impl NativeCamera {
     pub fn next_frame(&mut self) -> Result<Frame, CameraError> {
         let index = self.camera.index().as_index().unwrap_or(0);
         let buffer = self.camera.frame().map_err(|e| classify(index, e.to_string()))?;
-        let resolution = buffer.resolution();
-        let (w, h) = (resolution.width() as usize, resolution.height() as usize);
-        let data = buffer.buffer();
-        let short = || CameraError::Device {
-            camera: format!("device {index}"),
-            reason: format!("frame of {} bytes is too short for {w}×{h}", data.len()),
-        };
-        match buffer.source_frame_format() {
-            FrameFormat::MJPEG => {
-                let image = image::load_from_memory_with_format(data, image::ImageFormat::Jpeg)
-                    .map_err(|e| CameraError::Device { camera: format!("device {index}"), reason: e.to_string() })?
-                    .into_rgb8();
-                let (w, h) = (image.width() as usize, image.height() as usize);
-                Ok(Frame::from_rgb(w, h, image.into_raw()))
+        convert(&buffer).map_err(|reason| CameraError::Device { camera: format!("device {index}"), reason })
+    }
+}
+
+/// One camera buffer as the scan loop needs it (see [`crate::frame`]): MJPEG decoded by `image`, YUYV and
+/// NV12 with their Y plane taken as the luma as it is, grey, RGB and BGR. The reason is for a
+/// [`CameraError::Device`].
+pub(crate) fn convert(buffer: &nokhwa::Buffer) -> Result<Frame, String> {
+    let resolution = buffer.resolution();
+    let (w, h) = (resolution.width() as usize, resolution.height() as usize);
+    let data = buffer.buffer();
+    if w == 0 || h == 0 {
+        return Err(format!("frame of {w}×{h} is empty"));
+    }
+    let need = |len: usize| {
+        if data.len() < len { Err(format!("frame of {} bytes is too short for {w}×{h}", data.len())) } else { Ok(()) }
+    };
+    match buffer.source_frame_format() {
+        FrameFormat::MJPEG => {
+            let image = image::load_from_memory_with_format(data, image::ImageFormat::Jpeg)
+                .map_err(|e| e.to_string())?
+                .into_rgb8();
+            let (w, h) = (image.width() as usize, image.height() as usize);
+            Ok(Frame::from_rgb(w, h, image.into_raw()))
+        }
+        FrameFormat::YUYV => {
+            let stride = w.div_ceil(2) * 4;
+            need(stride * h)?;
+            let packed = &data[..stride * h];
+            let mut luma = Vec::with_capacity(w * h);
+            for row in packed.chunks_exact(stride) {
+                // Every other byte is a Y sample: Y0 U Y1 V.
+                luma.extend(row.iter().step_by(2).take(w));
             }
-            FrameFormat::YUYV => {
-                if data.len() < w * h * 2 {
-                    return Err(short());
-                }
-                let mut rgb = Vec::with_capacity(w * h * 3);
-                for quad in data[..w * h * 2].chunks_exact(4) {
-                    rgb.extend_from_slice(&yuv_to_rgb(quad[0], quad[1], quad[3]));
-                    rgb.extend_from_slice(&yuv_to_rgb(quad[2], quad[1], quad[3]));
-                }
-                Ok(Frame::from_rgb(w, h, rgb))
-            }
-            FrameFormat::NV12 => {
-                let chroma = w.div_ceil(2) * 2 * h.div_ceil(2);
-                if data.len() < w * h + chroma {
-                    return Err(short());
-                }
-                let (y, uv) = data.split_at(w * h);
-                let mut rgb = Vec::with_capacity(w * h * 3);
-                for row in 0..h {
-                    for col in 0..w {
-                        let ci = (row / 2) * w.div_ceil(2) * 2 + (col / 2) * 2;
-                        rgb.extend_from_slice(&yuv_to_rgb(y[row * w + col], uv[ci], uv[ci + 1]));
-                    }
-                }
-                Ok(Frame::from_rgb(w, h, rgb))
-            }
-            FrameFormat::GRAY => {
-                if data.len() < w * h {
-                    return Err(short());
-                }
-                Ok(Frame::from_luma(w, h, data[..w * h].to_vec()))
-            }
-            FrameFormat::RAWRGB => {
-                if data.len() < w * h * 3 {
-                    return Err(short());
-                }
-                Ok(Frame::from_rgb(w, h, data[..w * h * 3].to_vec()))
-            }
-            FrameFormat::RAWBGR => {
-                if data.len() < w * h * 3 {
-                    return Err(short());
-                }
-                let rgb = data[..w * h * 3].chunks_exact(3).flat_map(|p| [p[2], p[1], p[0]]).collect();
-                Ok(Frame::from_rgb(w, h, rgb))
-            }
+            Ok(Frame::from_yuv(w, h, luma, Chroma::Yuyv(packed.to_vec())))
+        }
+        FrameFormat::NV12 => {
+            let chroma = w.div_ceil(2) * 2 * h.div_ceil(2);
+            need(w * h + chroma)?;
+            let (y, uv) = data.split_at(w * h);
+            Ok(Frame::from_yuv(w, h, y.to_vec(), Chroma::Nv12(uv[..chroma].to_vec())))
+        }
+        FrameFormat::GRAY => {
+            need(w * h)?;
+            Ok(Frame::from_luma(w, h, data[..w * h].to_vec()))
+        }
+        FrameFormat::RAWRGB => {
+            need(w * h * 3)?;
+            Ok(Frame::from_rgb(w, h, data[..w * h * 3].to_vec()))
+        }
+        FrameFormat::RAWBGR => {
+            need(w * h * 3)?;
+            let rgb = data[..w * h * 3].chunks_exact(3).flat_map(|p| [p[2], p[1], p[0]]).collect();
+            Ok(Frame::from_rgb(w, h, rgb))
         }
     }
 }

@@ -18,15 +18,15 @@
 //!   threshold turns grain into thousands of false finder patterns that are slow to reject and never
 //!   read; and a frame whose plain threshold shows only the finder patterns of a light-on-dark code skips
 //!   straight to the inverted pass;
-//! - every binarised pass also looks for finder patterns itself ([`finder`]): rqrr drops a code whose
-//!   bottom-right alignment pattern its flood fill misses (blur) and misreads dense codes through its
-//!   one-perspective grid, so finder triples that rqrr did not read are located again (alignment patterns
-//!   found on the grey frame by template, homography refitted to all of them) and the sampled modules are
-//!   handed to rqrr's decoder. Finders inside a code already read are skipped, so a frame rqrr reads fully
-//!   costs one finder scan more;
-//! - each binarised pass first reads by region of interest: rqrr runs on the area of each code the finder
-//!   scan outlines, alone, and the whole frame goes to rqrr only when finder patterns that could still
-//!   make a code are left over (or the scan outlines nothing);
+//! - every binarised pass looks for finder patterns itself ([`finder`]) and reads the triples they make
+//!   first: each finder's ring gives its four corners, the corners a homography (so tilted codes, whose
+//!   finders' parallelogram misses the far corner by many modules, are placed right), alignment patterns
+//!   are found on the grey frame by template and the fit redone with all of them, and the sampled modules
+//!   go to rqrr's decoder. This is much cheaper than rqrr's own grid fitting;
+//! - rqrr's detection then runs only where finder patterns that could still make a code are left over:
+//!   on the area each such triple outlines, and on the whole frame when the finder pass read nothing and
+//!   that leaves some (or the scan found none: blur can merge a finder's rings, which rqrr's flood fill
+//!   still finds);
 //! - a margin of a few grey levels beyond the local-mean threshold keeps flat noisy areas (dark
 //!   backgrounds above all) from turning into speckle;
 //! - when a pass reads some codes but rqrr also finds grids it cannot read (codes close together whose
@@ -505,15 +505,47 @@ fn detect_all(grey: &Grey, bits: Bits, invert: bool, scale: f64) -> Vec<Found> {
 }
 
 /// [`detect_all`] with the finder patterns of `bits` already scanned.
+///
+/// The finder scan's own reading goes first: it samples through a homography fitted to the finders'
+/// corners and alignment patterns, which costs far less than rqrr's grid fitting (its perspective
+/// "jiggle" was most of the time of a frame rqrr reads). rqrr then runs only where finders are left
+/// that could still make a code: on the areas they outline, and on the whole frame when that leaves some
+/// (or the scan outlined nothing, as on blurred frames where rqrr's flood fill finds what the scan's
+/// run lengths miss).
 fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: Vec<finder::Finder>) -> Vec<Found> {
-    if let Some(found) = detect_regions(grey, &bits, invert, scale, &finders) {
+    let mut found = finder::decode(grey, &bits, finders.clone(), invert, scale, &[]);
+    // When the finder scan read codes, it has done what the tiles below are for.
+    let settled = !found.is_empty();
+    let left = |found: &[Found]| -> Vec<finder::Finder> {
+        let inside =
+            |(x, y): (f64, f64)| found.iter().any(|f| x >= f.left && x <= f.right && y >= f.top && y <= f.bottom);
+        finders.iter().copied().filter(|f| !inside(f.centre(scale))).collect()
+    };
+    let regions = finder::regions(&left(&found), bits.width, bits.height);
+    if settled && regions.is_empty() {
         return found;
     }
-    let (mut found, unread) = detect(Input::Bits(&bits), scale);
-    let more = finder::decode(grey, finders, invert, scale, &found);
-    // When the finder scan read codes rqrr missed, it has done what the tiles are for.
-    let settled = !more.is_empty();
-    found.extend(more);
+    if !regions.is_empty() {
+        for region in regions {
+            for code in detect_crop(&bits, region, scale) {
+                if !found.iter().any(|f| f.bytes == code.bytes) {
+                    found.push(code);
+                }
+            }
+        }
+        // Once the finder pass has read a code, the finders left over are ones whose triples failed its
+        // format check (on noisy frames, chance patterns in the grain): rqrr on the whole frame would
+        // examine every speck for nothing, 40 ms and more on a noisy 720p frame.
+        if settled || (!found.is_empty() && finder::regions(&left(&found), bits.width, bits.height).is_empty()) {
+            return found;
+        }
+    }
+    let (codes, unread) = detect(Input::Bits(&bits), scale);
+    for code in codes {
+        if !found.iter().any(|f| f.bytes == code.bytes) {
+            found.push(code);
+        }
+    }
     if found.is_empty() || unread.is_empty() || settled {
         return found;
     }
@@ -562,40 +594,6 @@ fn detect_crop(bits: &Bits, [x0, y0, x1, y1]: [usize; 4], scale: f64) -> Vec<Fou
         code.bottom += dy;
     }
     codes
-}
-
-/// Region-of-interest reading: rqrr on the area of each code the finder scan outlines, alone, then the
-/// finder scan's own reading for what rqrr missed there. Cheaper than rqrr on the whole frame (no
-/// pairing of finder patterns across neighbouring codes, a smaller image to flood-fill) and `None` unless
-/// no three finder patterns left outside the codes read could still make a code, so the whole-frame run
-/// is skipped only when it has nothing left to find.
-fn detect_regions(
-    grey: &Grey,
-    bits: &Bits,
-    invert: bool,
-    scale: f64,
-    finders: &[finder::Finder],
-) -> Option<Vec<Found>> {
-    let regions = finder::regions(finders, bits.width, bits.height);
-    if regions.is_empty() {
-        return None;
-    }
-    let mut found: Vec<Found> = Vec::new();
-    for region in regions {
-        for code in detect_crop(bits, region, scale) {
-            if !found.iter().any(|f| f.bytes == code.bytes) {
-                found.push(code);
-            }
-        }
-    }
-    for code in finder::decode(grey, finders.to_vec(), invert, scale, &found) {
-        if !found.iter().any(|f| f.bytes == code.bytes) {
-            found.push(code);
-        }
-    }
-    let inside = |(x, y): (f64, f64)| found.iter().any(|f| x >= f.left && x <= f.right && y >= f.top && y <= f.bottom);
-    let outside: Vec<finder::Finder> = finders.iter().copied().filter(|f| !inside(f.centre(scale))).collect();
-    (!found.is_empty() && finder::regions(&outside, bits.width, bits.height).is_empty()).then_some(found)
 }
 
 /// Rows top to bottom (a code joins the row it vertically overlaps by its centre), left to right within a

@@ -19,6 +19,7 @@ mod links;
 mod migration_fixtures;
 mod qr_camera;
 mod qr_decode;
+mod qr_formats;
 mod rfc_vectors;
 mod totp_rs_second_opinion;
 mod vault_durability;

@@ -1,5 +1,6 @@
-//! A second way to locate codes, for the frames where rqrr finds finder patterns but cannot build a grid
-//! from them, or builds one it cannot read.
+//! Our own way to locate and sample codes, tried before rqrr's detection on every binarised pass (it is
+//! cheaper than rqrr's grid fitting, and reads the frames where rqrr finds finder patterns but cannot
+//! build a grid from them, or builds one it cannot read).
 //!
 //! rqrr (a port of quirc) gives up on a code when its flood fill cannot find the bottom-right alignment
 //! pattern (common once blur merges that pattern's centre with its ring), and it samples large codes
@@ -10,12 +11,18 @@
 //!
 //! 1. finder patterns are found as runs of dark–light–dark–light–dark in the ratio 1:1:3:1:1 along a row,
 //!    confirmed by the same ratio down the column through their centre and again along the row;
-//! 2. three patterns of a similar module size forming a right angle with legs of similar length make a
-//!    candidate code; its size in modules follows from the distance between them;
-//! 3. the bottom-right alignment pattern is searched for on the grey frame with a template, around where
-//!    the three finders put it, and a homography is fitted to the four points; on codes with more
-//!    alignment patterns each one is then searched for near its predicted place and the homography is
-//!    refitted to all of them by least squares;
+//! 2. three patterns whose module sizes are within a factor of two, forming a right angle with legs within
+//!    a factor of two of each other (a code seen at a steep angle), make a candidate code; its size in
+//!    modules follows from the distance between them;
+//! 3. each finder's outer ring is flood-filled and its four corners found (quirc's method); the twelve
+//!    corners and three centres give a homography from module to pixel coordinates, which holds the
+//!    code's perspective (the parallelogram of the three centres misplaces the far corner by up to 13
+//!    modules on an 18% keystone). Format and version information are read through it, the bottom-right
+//!    alignment pattern is searched for on the grey frame with a template within 2.5 modules of where it
+//!    maps, and the fit is redone with it and then with every other alignment pattern found near its
+//!    predicted place. When the corners are unusable (a ring joined to its neighbours by blur) or their
+//!    reading fails, the old way is tried: the bottom-right alignment pattern searched for within 6
+//!    modules of where the parallelogram puts it;
 //! 4. each module is read at its centre against the local mean of the grey frame, and the grid goes to
 //!    rqrr; a size one version off either way is tried too (the finder distance is an estimate).
 
@@ -43,7 +50,14 @@ const MAX_FINDERS: usize = 12;
 /// codes. `bits` is the binarised `grey` with `true` for the code's dark modules (so already inverted for
 /// light-on-dark codes, and `invert` says so); positions in the result are scaled by `scale`, like the
 /// pass's own results.
-pub(super) fn decode(grey: &Grey, mut finders: Vec<Finder>, invert: bool, scale: f64, known: &[Found]) -> Vec<Found> {
+pub(super) fn decode(
+    grey: &Grey,
+    bits: &Bits,
+    mut finders: Vec<Finder>,
+    invert: bool,
+    scale: f64,
+    known: &[Found],
+) -> Vec<Found> {
     let inside_known = |f: &Finder| {
         let (x, y) = (f.x * scale, f.y * scale);
         known.iter().any(|k| x >= k.left && x <= k.right && y >= k.top && y <= k.bottom)
@@ -55,6 +69,8 @@ pub(super) fn decode(grey: &Grey, mut finders: Vec<Finder>, invert: bool, scale:
     finders.sort_by_key(|f| std::cmp::Reverse(f.count));
     finders.truncate(MAX_FINDERS);
     let means = LocalMean::new(grey);
+    // Each finder's four outer corners, found once: they carry the perspective (see `corners`).
+    let corners: Vec<Option<[(f64, f64); 4]>> = finders.iter().map(|f| corners(bits, f)).collect();
     let mut used = vec![false; finders.len()];
     let mut found: Vec<Found> = Vec::new();
     let n = finders.len();
@@ -64,8 +80,14 @@ pub(super) fn decode(grey: &Grey, mut finders: Vec<Finder>, invert: bool, scale:
                 if used[i] || used[j] || used[k] {
                     continue;
                 }
-                let Some(triple) = arrange([finders[i], finders[j], finders[k]]) else { continue };
-                if let Some(code) = read_triple(grey, &means, &triple, invert, scale)
+                let Some((triple, order)) = arrange_indexed([finders[i], finders[j], finders[k]]) else { continue };
+                let ijk = [i, j, k];
+                let quads = order.map(|o| corners[ijk[o]]);
+                let quads = match quads {
+                    [Some(a), Some(b), Some(c)] => Some([a, b, c]),
+                    _ => None,
+                };
+                if let Some(code) = read_triple(grey, &means, &triple, quads.as_ref(), invert, scale)
                     && !found.iter().any(|f| f.bytes == code.bytes)
                 {
                     // Its own finders, and the chance ones in its data, are done with.
@@ -258,9 +280,17 @@ pub(super) fn scan(bits: &Bits) -> [Vec<Finder>; 2] {
 
 /// Three finders as (top-left, top-right, bottom-left) of a code, when they can be one.
 fn arrange(f: [Finder; 3]) -> Option<[Finder; 3]> {
+    arrange_indexed(f).map(|(arranged, _)| arranged)
+}
+
+/// [`arrange`], also saying which of the given finders went where.
+fn arrange_indexed(f: [Finder; 3]) -> Option<([Finder; 3], [usize; 3])> {
     let small = f.iter().map(|p| p.module).fold(f64::INFINITY, f64::min);
     let large = f.iter().map(|p| p.module).fold(0.0, f64::max);
-    if large > small * 1.6 {
+    // A code seen at a steep angle: its near finder looks up to twice the size of its far ones, and its
+    // near side up to twice the length of the far one (keystone of 18% of the frame width on a 16:9
+    // frame). The format check rejects chance triples that these wide bounds let through.
+    if large > small * 2.0 {
         return None;
     }
     let d = |a: &Finder, b: &Finder| ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
@@ -269,9 +299,10 @@ fn arrange(f: [Finder; 3]) -> Option<[Finder; 3]> {
     let corner = (0..3).max_by(|&a, &b| sides[a].total_cmp(&sides[b]))?;
     let tl = f[corner];
     let (mut tr, mut bl) = (f[(corner + 1) % 3], f[(corner + 2) % 3]);
+    let (mut itr, mut ibl) = ((corner + 1) % 3, (corner + 2) % 3);
     let (ax, ay, bx, by) = (tr.x - tl.x, tr.y - tl.y, bl.x - tl.x, bl.y - tl.y);
     let (la, lb) = ((ax * ax + ay * ay).sqrt(), (bx * bx + by * by).sqrt());
-    if la < small * 14.0 || lb < small * 14.0 || la > lb * 1.45 || lb > la * 1.45 {
+    if la < small * 14.0 || lb < small * 14.0 || la > lb * 2.0 || lb > la * 2.0 {
         return None;
     }
     let cos = (ax * bx + ay * by) / (la * lb);
@@ -281,8 +312,129 @@ fn arrange(f: [Finder; 3]) -> Option<[Finder; 3]> {
     // Clockwise in image coordinates (y down): top-right then bottom-left.
     if ax * by - ay * bx < 0.0 {
         std::mem::swap(&mut tr, &mut bl);
+        std::mem::swap(&mut itr, &mut ibl);
     }
-    Some([tl, tr, bl])
+    Some(([tl, tr, bl], [corner, itr, ibl]))
+}
+
+/// The four outer corners of a finder pattern's ring, in pixels (not yet in any order): the ring is
+/// flood-filled in `bits` from the first dark run right of the centre, and its corners are the pixels
+/// farthest out along the diagonal through the farthest pixel and along the one across it (quirc's
+/// method). A square seen at an angle is a quadrilateral; its corners say how the code is tilted where
+/// the finder sits, which the centres and module sizes alone cannot. `None` when the ring touches other
+/// dark pixels (blur, a code without its separator) and its outline is not the finder's.
+fn corners(bits: &Bits, f: &Finder) -> Option<[(f64, f64); 4]> {
+    let (w, h) = (bits.width, bits.height);
+    let (cx, cy) = (f.x as usize, f.y as usize);
+    if cx >= w || cy >= h || !bits.dark[cy * w + cx] {
+        return None;
+    }
+    // Right from the centre: the rest of the centre stone, the light ring, then the outer dark ring.
+    let limit = (f.module * 6.0).ceil() as usize + 2;
+    let row = &bits.dark[cy * w..(cy + 1) * w];
+    let mut x = cx;
+    for want in [false, true] {
+        while x < w && row[x] != want {
+            x += 1;
+            if x - cx > limit {
+                return None;
+            }
+        }
+    }
+    if x >= w {
+        return None;
+    }
+    // Flood fill inside a box of ±6 modules: a ring that leaks out of it is joined to something else.
+    let reach = (f.module * 6.0).ceil() as usize + 2;
+    let (x0, y0) = (cx.saturating_sub(reach), cy.saturating_sub(reach));
+    let (x1, y1) = ((cx + reach + 1).min(w), (cy + reach + 1).min(h));
+    let bw = x1 - x0;
+    let mut seen = vec![false; bw * (y1 - y0)];
+    let mut stack = vec![(x, cy)];
+    seen[(cy - y0) * bw + x - x0] = true;
+    let mut pixels: Vec<(usize, usize)> = Vec::new();
+    while let Some((px, py)) = stack.pop() {
+        pixels.push((px, py));
+        let neighbours = [(px.wrapping_sub(1), py), (px + 1, py), (px, py.wrapping_sub(1)), (px, py + 1)];
+        for (nx, ny) in neighbours {
+            if nx >= w || ny >= h {
+                continue;
+            }
+            if nx < x0 || ny < y0 || nx >= x1 || ny >= y1 {
+                if bits.dark[ny * w + nx] {
+                    return None;
+                }
+                continue;
+            }
+            let i = (ny - y0) * bw + nx - x0;
+            if !seen[i] && bits.dark[ny * w + nx] {
+                seen[i] = true;
+                stack.push((nx, ny));
+            }
+        }
+    }
+    // A ring of 24 modules' area at least; much less is a fragment.
+    if (pixels.len() as f64) < f.module * f.module * 12.0 {
+        return None;
+    }
+    let centre = (f.x, f.y);
+    let far = pixels.iter().copied().max_by(|a, b| {
+        let d = |p: (usize, usize)| (p.0 as f64 + 0.5 - centre.0).powi(2) + (p.1 as f64 + 0.5 - centre.1).powi(2);
+        d(*a).total_cmp(&d(*b))
+    })?;
+    let (ux, uy) = (far.0 as f64 + 0.5 - centre.0, far.1 as f64 + 0.5 - centre.1);
+    let mut best = [(f64::NEG_INFINITY, (0.0, 0.0)); 4];
+    for &(px, py) in &pixels {
+        let (dx, dy) = (px as f64 + 0.5 - centre.0, py as f64 + 0.5 - centre.1);
+        let (along, across) = (dx * ux + dy * uy, -dx * uy + dy * ux);
+        for (slot, score) in [along, across, -along, -across].into_iter().enumerate() {
+            if score > best[slot].0 {
+                best[slot] = (score, (dx, dy));
+            }
+        }
+    }
+    // The outermost pixel's centre lies half a pixel inside the corner of the ring's outline.
+    Some(best.map(|(_, (dx, dy))| (centre.0 + dx + 0.5 * dx.signum(), centre.1 + dy + 0.5 * dy.signum())))
+}
+
+/// The homography of a code of `size` modules from its finders' corners (`quads`, for top-left,
+/// top-right and bottom-left) and centres: each corner is put at the module corner it lies at, judged by
+/// its offset from its finder's centre along the code's two axes. `None` when a finder's corners do not
+/// fall one in each quarter, or the fit leaves a point more than a module from where it maps.
+fn corner_homography(f: &[Finder; 3], quads: &[[(f64, f64); 4]; 3], size: usize) -> Option<(Homography, Vec<Pair>)> {
+    let [tl, tr, bl] = *f;
+    let s = size as f64;
+    let (ax, ay, bx, by) = (tr.x - tl.x, tr.y - tl.y, bl.x - tl.x, bl.y - tl.y);
+    let det = ax * by - ay * bx;
+    if det.abs() < 1e-9 {
+        return None;
+    }
+    let centres = [(3.5, 3.5), (s - 3.5, 3.5), (3.5, s - 3.5)];
+    let mut pairs: Vec<Pair> = Vec::with_capacity(15);
+    for ((finder, quad), (mu, mv)) in f.iter().zip(quads).zip(centres) {
+        pairs.push(((mu, mv), (finder.x, finder.y)));
+        let mut taken = [false; 4];
+        for &(x, y) in quad {
+            let (dx, dy) = (x - finder.x, y - finder.y);
+            // Offset in the code's axes (TL→TR, TL→BL), by Cramer's rule.
+            let a = (dx * by - dy * bx) / det;
+            let b = (ax * dy - ay * dx) / det;
+            let slot = usize::from(a > 0.0) + 2 * usize::from(b > 0.0);
+            if taken[slot] {
+                return None;
+            }
+            taken[slot] = true;
+            let (su, sv) = (if a > 0.0 { 3.5 } else { -3.5 }, if b > 0.0 { 3.5 } else { -3.5 });
+            pairs.push(((mu + su, mv + sv), (x, y)));
+        }
+    }
+    let h = Homography::fit(&pairs)?;
+    let module = (tl.module + tr.module + bl.module) / 3.0;
+    let fits = pairs.iter().all(|&((u, v), (x, y))| {
+        let (px, py) = h.map(u, v);
+        (px - x).hypot(py - y) < module * 1.2
+    });
+    fits.then_some((h, pairs))
 }
 
 /// Local means of the grey frame from an integral image.
@@ -481,8 +633,18 @@ impl BitGrid for Sampled {
 
 /// Tries the sizes the finder distance allows for one arranged triple. A size is read only when the
 /// format information beside the finders is a valid code word (which rejects most chance triples before
-/// the costly steps), and from version 7 on the version information fixes the size exactly.
-fn read_triple(grey: &Grey, means: &LocalMean, f: &[Finder; 3], invert: bool, scale: f64) -> Option<Found> {
+/// the costly steps), and from version 7 on the version information fixes the size exactly. With the
+/// finders' corners (`quads`), format and version are read through the homography the corners give and
+/// the modules are sampled through it first: under perspective the finders' parallelogram misplaces
+/// the far corner by many modules.
+fn read_triple(
+    grey: &Grey,
+    means: &LocalMean,
+    f: &[Finder; 3],
+    quads: Option<&[[(f64, f64); 4]; 3]>,
+    invert: bool,
+    scale: f64,
+) -> Option<Found> {
     let [tl, tr, bl] = *f;
     let module = (tl.module + tr.module + bl.module) / 3.0;
     let across = ((tr.x - tl.x).hypot(tr.y - tl.y) + (bl.x - tl.x).hypot(bl.y - tl.y)) / 2.0 / module + 7.0;
@@ -492,8 +654,17 @@ fn read_triple(grey: &Grey, means: &LocalMean, f: &[Finder; 3], invert: bool, sc
         if !(21..=177).contains(&size) {
             continue;
         }
-        let near = Near::new(grey, means, f, size, invert);
-        if !near.format_ok() {
+        let fitted = quads.and_then(|q| corner_homography(f, q, size));
+        let near = Near::new(grey, means, f, size, invert, fitted.as_ref().map(|(h, _)| *h));
+        let near_ok = near.format_ok();
+        // The corners' fit can be wrong where the parallelogram is right (a finder's ring touched by
+        // blur): then the parallelogram's reading is the one to go on.
+        let (near, fitted) = if near_ok || fitted.is_none() {
+            (near, fitted)
+        } else {
+            (Near::new(grey, means, f, size, invert, None), None)
+        };
+        if !(near_ok || near.format_ok()) {
             continue;
         }
         let size = if size >= 45 { near.version().map_or(size, |v| v * 4 + 17) } else { size };
@@ -501,11 +672,52 @@ fn read_triple(grey: &Grey, means: &LocalMean, f: &[Finder; 3], invert: bool, sc
             continue;
         }
         tried.push(size);
+        let fitted = match (fitted, quads) {
+            (Some(fitted), Some(q)) if size != near.size => corner_homography(f, q, size).or(Some(fitted)),
+            (fitted, _) => fitted,
+        };
+        if let Some((h, pairs)) = fitted
+            && let Some(found) = read_with_corners(grey, means, h, pairs, size, invert, scale)
+        {
+            return Some(found);
+        }
         if let Some(found) = read_at_size(grey, means, f, size, invert, scale) {
             return Some(found);
         }
     }
     None
+}
+
+/// Reads a code of `size` modules through the homography of its finders' corners: the bottom-right
+/// alignment pattern is searched for close to where it maps (two and a half modules), the fit redone with
+/// it and then with every other alignment pattern, and the modules sampled.
+fn read_with_corners(
+    grey: &Grey,
+    means: &LocalMean,
+    h: Homography,
+    mut pairs: Vec<Pair>,
+    size: usize,
+    invert: bool,
+    scale: f64,
+) -> Option<Found> {
+    let positions = alignment_positions(size);
+    let mut homography = h;
+    if let Some(&last) = positions.last() {
+        let (u, v) = (last as f64 + 0.5, last as f64 + 0.5);
+        let (x, y) = h.map(u, v);
+        let (x1, y1) = h.map(u + 1.0, v);
+        let (x2, y2) = h.map(u, v + 1.0);
+        let (ex, ey) = ((x1 - x, y1 - y), (x2 - x, y2 - y));
+        let module = (ex.0.hypot(ex.1) + ey.0.hypot(ey.1)) / 2.0;
+        if let Some((p, _)) = search_alignment(grey, means, x, y, ex, ey, module * 2.5, invert) {
+            pairs.push(((u, v), p));
+            homography = Homography::fit(&pairs).unwrap_or(h);
+        }
+        if positions.len() > 2 {
+            homography = refine(grey, means, homography, &positions, &mut pairs, invert);
+        }
+    }
+    decode_grid(grey, means, &homography, size, invert, scale)
 }
 
 /// Reads single modules close to the finders, each from the nearest finder's centre and module steps
@@ -515,26 +727,45 @@ struct Near<'a> {
     grey: &'a Grey,
     means: &'a LocalMean,
     finders: [Finder; 3],
+    size: usize,
     ex: (f64, f64),
     ey: (f64, f64),
     radius: usize,
     invert: bool,
+    /// The finders' corners' homography, when known: then modules are placed through it.
+    homography: Option<Homography>,
 }
 
 impl<'a> Near<'a> {
-    fn new(grey: &'a Grey, means: &'a LocalMean, f: &[Finder; 3], size: usize, invert: bool) -> Self {
+    fn new(
+        grey: &'a Grey,
+        means: &'a LocalMean,
+        f: &[Finder; 3],
+        size: usize,
+        invert: bool,
+        homography: Option<Homography>,
+    ) -> Self {
         let [tl, tr, bl] = *f;
         let span = size as f64 - 7.0;
         let ex = ((tr.x - tl.x) / span, (tr.y - tl.y) / span);
         let ey = ((bl.x - tl.x) / span, (bl.y - tl.y) / span);
         let module = (ex.0.hypot(ex.1) + ey.0.hypot(ey.1)) / 2.0;
-        Self { grey, means, finders: *f, ex, ey, radius: ((module * 3.0) as usize).max(3), invert }
+        Self { grey, means, finders: *f, size, ex, ey, radius: ((module * 3.0) as usize).max(3), invert, homography }
     }
 
     /// Whether the module `du`, `dv` modules from finder `which`'s centre is dark (`None` off the frame).
     fn dark(&self, which: usize, du: f64, dv: f64) -> Option<bool> {
-        let c = self.finders[which];
-        let (x, y) = (c.x + du * self.ex.0 + dv * self.ey.0, c.y + du * self.ex.1 + dv * self.ey.1);
+        let (x, y) = match &self.homography {
+            Some(h) => {
+                let far = self.size as f64 - 3.5;
+                let (u, v) = [(3.5, 3.5), (far, 3.5), (3.5, far)][which];
+                h.map(u + du, v + dv)
+            }
+            None => {
+                let c = self.finders[which];
+                (c.x + du * self.ex.0 + dv * self.ey.0, c.y + du * self.ex.1 + dv * self.ey.1)
+            }
+        };
         let g = f64::from(grey_at(self.grey, x, y)?);
         let mean = self.means.at(x as usize, y as usize, self.radius);
         Some(if self.invert { g > mean } else { g < mean })
@@ -650,7 +881,23 @@ fn read_at_size(
         pairs.push(((s - 3.5, s - 3.5), corner));
         Homography::fit(&pairs)?
     };
-    let grid = sample(grey, means, &homography, size, module, invert)?;
+    decode_grid(grey, means, &homography, size, invert, scale)
+}
+
+/// Samples the modules through `homography` and hands them to rqrr's decoder.
+fn decode_grid(
+    grey: &Grey,
+    means: &LocalMean,
+    homography: &Homography,
+    size: usize,
+    invert: bool,
+    scale: f64,
+) -> Option<Found> {
+    let s = size as f64;
+    let (x0, y0) = homography.map(0.0, 0.0);
+    let (x1, y1) = homography.map(s, s);
+    let module = (x1 - x0).hypot(y1 - y0) / s / std::f64::consts::SQRT_2;
+    let grid = sample(grey, means, homography, size, module, invert)?;
     let mut bytes = Zeroizing::new(Vec::new());
     rqrr::Grid::new(grid).decode_to(&mut *bytes).ok()?;
     let corners = [(0.0, 0.0), (s, 0.0), (s, s), (0.0, s)].map(|(u, v)| homography.map(u, v));
