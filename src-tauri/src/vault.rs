@@ -183,11 +183,11 @@ pub async fn update_accounts<T: Send + 'static>(
 pub fn stage(state: &AppState, payloads: &[&str], what: &str) -> ShellResult<ScanFound> {
     let now = now_s();
     let parsed = staging::parse(payloads, what, now)?;
-    let (staging, known) = state.with_unlocked(|open| {
-        let staging = staging::stage(&mut open.staged, parsed, now);
-        Ok((staging, staging::known_keys(&open.vault.contents().accounts)))
+    let (staged, known) = state.with_unlocked(|open| {
+        let staged = staging::stage(&mut open.staged, parsed, now);
+        Ok((staged, staging::known_keys(&open.vault.contents().accounts)))
     })?;
-    Ok(staging.found(&known))
+    Ok(staged.found(&known))
 }
 
 /// The open vault, after `password` was checked against it again (revealing a key, exports). *Slow.*

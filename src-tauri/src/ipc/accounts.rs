@@ -141,7 +141,7 @@ pub struct AccountEdit {
     pub favorite: bool,
 }
 
-/// What is wrong with a typed key, for the UI to word (`add.key.<code>`). Carries only what the person typed
+/// What is wrong with a typed key, for the UI to word (`keyProblem.ts`). Carries only what the person typed
 /// wrongly (one character that cannot be in a key), never the key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "code", rename_all = "snake_case")]
