@@ -192,11 +192,6 @@ pub(crate) fn decode_secret(secret: &SecretText) -> Result<(Secret, Option<Secre
     }
 }
 
-/// Base32 the way other apps accept it: any length, trailing bits that do not fill a byte dropped.
-pub(crate) fn lenient_base32(text: &str) -> Result<Secret, SecretError> {
-    Secret::parse_base32_lenient(text)
-}
-
 /// Standard or URL-safe base64, padded or not. `None` when the text is not base64.
 pub(crate) fn decode_base64(text: &str) -> Option<Zeroizing<Vec<u8>>> {
     let trimmed = text.trim().trim_end_matches('=');
