@@ -54,11 +54,3 @@ pub struct ImportOutcome {
     /// Remarks about added accounts (`Issuer (name): …`).
     pub warnings: Vec<String>,
 }
-
-/// The payload of [`EVENT_IMPORT_FILE_DROPPED`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ImportDrop {
-    pub path: String,
-}

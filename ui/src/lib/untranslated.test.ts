@@ -133,6 +133,7 @@ describe("the English catalog", () => {
       no_qr_code: true,
       not_authenticator: true,
       capture_unavailable: true,
+      file_exists: true,
       ipc: true,
     };
     expect(Object.keys(en.errors).sort()).toEqual(Object.keys(codes).sort());

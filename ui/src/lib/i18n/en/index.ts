@@ -18,6 +18,7 @@ import errors from "./errors.json";
 import switcher from "./switcher.json";
 import tray from "./tray.json";
 import shortcuts from "./shortcuts.json";
+import files from "./files.json";
 
 export const en = {
   common,
@@ -38,4 +39,5 @@ export const en = {
   switcher,
   tray,
   shortcuts,
+  files,
 };
