@@ -93,8 +93,9 @@ mod tests {
         let got = got.lock().unwrap().clone();
         assert_eq!(got.len(), 2, "{got:?}");
         let files = h._app.state::<Files>();
-        for ((event, payload), (want_event, path)) in
-            got.iter().zip([(EVENT_IMPORT_FILE_DROPPED, "/home/ann/aegis.json"), (EVENT_IMAGE_DROPPED, "/home/ann/shot.png")])
+        for ((event, payload), (want_event, path)) in got
+            .iter()
+            .zip([(EVENT_IMPORT_FILE_DROPPED, "/home/ann/aegis.json"), (EVENT_IMAGE_DROPPED, "/home/ann/shot.png")])
         {
             assert_eq!(event, want_event);
             let view: crate::ipc::ChosenFile = serde_json::from_str(payload).unwrap();

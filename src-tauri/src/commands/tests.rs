@@ -451,7 +451,8 @@ fn exports_and_transfer_codes_through_ipc() {
     let read_only = h.file(&h.dir.join("a.txt"), Kind::Read);
     let refused = h.invoke(
         "export_accounts",
-        json!({"file": read_only, "replace": true, "format": "otpauth", "vaultPassword": password, "acknowledged": true}),
+        json!({"file": read_only, "replace": true, "format": "otpauth", "vaultPassword": password,
+               "acknowledged": true}),
     );
     assert!(refused.unwrap_err()["message"].as_str().unwrap().contains("chosen for something else"));
 
