@@ -1,6 +1,6 @@
 //! The Import page: the chosen file, its preview, what an import did.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 use super::StagedAccountView;
