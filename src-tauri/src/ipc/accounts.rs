@@ -183,7 +183,8 @@ impl StagedAccountView {
     }
 }
 
-/// One recovery code. These are shown on request, like a printed sheet; they are not OTP keys.
+/// One recovery code: masked in `list_recovery_codes`, in full only from `reveal_recovery_codes` after the vault
+/// password (each code opens its account).
 #[derive(Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
