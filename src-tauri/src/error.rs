@@ -7,6 +7,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 use twofold_camera::CameraError;
+use twofold_core::atomic::WriteError;
 use twofold_core::backup::BackupError;
 use twofold_core::export::ExportError;
 use twofold_core::import::ImportError;
@@ -56,6 +57,8 @@ pub enum ErrorCode {
     /// A file given to Backups (check or restore) is another app's export: its accounts come in through
     /// Import. The message is the app's name, as the user knows it.
     ForeignExport,
+    /// The file to write exists: the UI asks whether to replace it and calls again with `replace`.
+    FileExists,
 }
 
 /// The error a command returns; serialized as [`ErrorPayload`].
@@ -82,7 +85,10 @@ pub enum ShellError {
     Clipboard(String),
     #[error("{0} is not available in this build yet")]
     NotAvailable(&'static str),
-    /// A problem with its own code (no camera, no QR code, a file of the wrong kind…): see [`crate::scan`].
+    /// The file named (a full path) exists and the person has not said to replace it.
+    #[error("{0} already exists")]
+    FileExists(String),
+    /// A scan problem with its own code (no camera, no QR code…): see [`crate::scan`].
     #[error("{message}")]
     Scan { code: ErrorCode, message: String },
 }
@@ -100,6 +106,7 @@ impl ShellError {
             ShellError::Vault(_) => ErrorCode::Vault,
             ShellError::Clipboard(_) => ErrorCode::Clipboard,
             ShellError::NotAvailable(_) => ErrorCode::NotAvailable,
+            ShellError::FileExists(_) => ErrorCode::FileExists,
             ShellError::Scan { code, .. } => *code,
         }
     }
@@ -185,11 +192,21 @@ impl From<BackupError> for ShellError {
         match error {
             BackupError::WrongPassword => ShellError::WrongPassword,
             BackupError::EmptyPassword => ShellError::InvalidInput("the password is empty".into()),
-            BackupError::Io { .. } | BackupError::NotFound { .. } | BackupError::AlreadyExists { .. } => {
+            BackupError::AlreadyExists { path } => ShellError::FileExists(path.display().to_string()),
+            BackupError::Io { .. } | BackupError::NotFound { .. } | BackupError::Write(_) => {
                 ShellError::Io(error.to_string())
             }
             BackupError::Vault(error) => ShellError::from(error),
             other => ShellError::Vault(other.to_string()),
+        }
+    }
+}
+
+impl From<WriteError> for ShellError {
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::Exists { path } => ShellError::FileExists(path.display().to_string()),
+            other => ShellError::Io(other.to_string()),
         }
     }
 }
@@ -245,6 +262,10 @@ mod tests {
             (
                 ShellError::Clipboard("no display".into()),
                 json!({"code": "clipboard", "message": "clipboard: no display"}),
+            ),
+            (
+                ShellError::FileExists("/home/ann/x.json".into()),
+                json!({"code": "file_exists", "message": "/home/ann/x.json already exists"}),
             ),
             (
                 ShellError::NotAvailable("the vault"),

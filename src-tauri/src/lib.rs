@@ -61,6 +61,7 @@ macro_rules! twofold_handler {
             commands::accounts::next_hotp_code,
             commands::accounts::copy_code,
             commands::accounts::list_recovery_codes,
+            commands::accounts::reveal_recovery_codes,
             commands::accounts::add_recovery_codes,
             commands::accounts::mark_recovery_code,
             commands::accounts::remove_recovery_code,
@@ -69,15 +70,16 @@ macro_rules! twofold_handler {
             commands::settings::get_settings,
             commands::settings::update_settings,
             commands::settings::tray_status,
+            commands::files::choose_file,
             commands::import::choose_import_file,
             commands::import::unlock_import_file,
             commands::import::import_accounts,
             commands::import::cancel_import,
-            commands::backups::choose_backup_folder,
             commands::backups::backup_now,
             commands::backups::check_backup_file,
             commands::backups::preview_restore,
             commands::backups::restore_backup,
+            commands::backups::export_formats,
             commands::backups::export_accounts,
             commands::backups::show_transfer_codes,
             commands::backups::backup_status,
@@ -108,6 +110,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri:
         .manage(AppState::new(paths))
         .manage(deeplink::PendingLinks::default())
         .manage(camera::CameraState::default())
+        .manage(dialog::Files::default())
         .manage(clipboard::ClipboardMark::default())
         .manage(switcher::SwitcherState::default())
         .manage(tray::TrayMenu::default())
@@ -172,6 +175,7 @@ pub fn run() -> Result<(), String> {
         None => Paths::from_env().map_err(|e| e.to_string())?,
     };
     let fake_camera = camera::fake_camera_arg(std::env::args().skip(1))?;
+    let choose_files = dialog::choose_files_arg(std::env::args().skip(1))?;
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
             if args.iter().any(|a| a == switcher::ARG_QUICK_SWITCHER) {
@@ -188,6 +192,9 @@ pub fn run() -> Result<(), String> {
     let platform: PlatformSetup<tauri::Wry> = Box::new(move |app| {
         if let Some(path) = fake_camera {
             app.state::<camera::CameraState>().set_fake_camera(path);
+        }
+        if let Some(script) = choose_files {
+            app.state::<dialog::Files>().set_script(script);
         }
         let protect = app.state::<AppState>().settings().content_protection;
         window::apply_content_protection(app.handle(), protect);

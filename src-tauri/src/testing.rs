@@ -32,6 +32,13 @@ pub(crate) fn harness(name: &str) -> Harness {
 }
 
 impl Harness {
+    /// Hands `path` in as the webview would get it from the chooser: a token for `kind` (the test-only way to
+    /// name a file; the webview itself never names a path).
+    pub(crate) fn file(&self, path: &std::path::Path, kind: crate::dialog::Kind) -> String {
+        use tauri::Manager as _;
+        self._app.state::<crate::dialog::Files>().register(path.to_path_buf(), kind, false).unwrap().token
+    }
+
     pub(crate) fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
         let request = InvokeRequest {
             cmd: cmd.into(),

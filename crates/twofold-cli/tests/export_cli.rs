@@ -104,7 +104,7 @@ fn aegis_export_is_written_private_and_opens_with_the_export_password() {
     let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
         .unwrap()
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "no temporary file is left behind");
 }
@@ -152,6 +152,19 @@ fn bad_flags_are_one_clear_line() {
     let out = env.export("otpauth", &file, &["--allow-plaintext", "--force"]);
     assert!(out.status.success());
     assert!(std::fs::read_to_string(&file).unwrap().starts_with("otpauth://"));
+
+    // Issue 13 point 8: the export is written by the core's one writer, which never follows a link, even with
+    // --force.
+    #[cfg(unix)]
+    {
+        let target = env.path("target.txt");
+        std::fs::write(&target, "not yours").unwrap();
+        let link = env.path("link.txt");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let err = one_error_line(&env.export("otpauth", &link, &["--allow-plaintext", "--force"]));
+        assert!(err.ends_with("is a symbolic link: choose the file itself or another name"), "{err}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "not yours");
+    }
 
     let empty = env.path("empty");
     std::fs::write(&empty, "\n").unwrap();

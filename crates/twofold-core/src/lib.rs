@@ -8,6 +8,7 @@
 //! Time is always a parameter (`now` in Unix seconds, or an HOTP counter); nothing in this crate reads the
 //! clock except where a function's name says so.
 
+pub mod atomic;
 pub mod backup;
 mod crypto;
 pub mod duplicates;

@@ -203,17 +203,55 @@ pub fn copy_code<R: Runtime>(app: AppHandle<R>, id: String) -> ShellResult<()> {
     vault::copy_code(&app, parse_id(&id)?)
 }
 
+/// An account's recovery codes, masked: each with its position, whether it was used and its last characters
+/// to tell them apart. The codes themselves come only from [`reveal_recovery_codes`].
 #[tauri::command]
 pub fn list_recovery_codes(state: State<'_, AppState>, id: String) -> ShellResult<Vec<RecoveryCodeView>> {
     let id = parse_id(&id)?;
-    state.with_unlocked(|open| {
-        Ok(find(open.accounts(), id)?
-            .recovery_codes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| RecoveryCodeView { index: i as u32, code: c.code.to_string(), used: c.used })
-            .collect())
-    })
+    state.with_unlocked(|open| Ok(recovery_views(find(open.accounts(), id)?, false)))
+}
+
+/// An account's recovery codes in full, after the vault password was typed again (they are as good as the
+/// password of the account they recover).
+#[tauri::command]
+pub async fn reveal_recovery_codes(
+    state: State<'_, AppState>,
+    id: String,
+    password: String,
+) -> ShellResult<Vec<RecoveryCodeView>> {
+    let id = parse_id(&id)?;
+    state.with_unlocked(|open| find(open.accounts(), id).map(|_| ()))?;
+    let vault = vault::after_password(&state, password).await?;
+    Ok(recovery_views(find(&vault.contents().accounts, id)?, true))
+}
+
+fn recovery_views(account: &Account, revealed: bool) -> Vec<RecoveryCodeView> {
+    account
+        .recovery_codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| RecoveryCodeView {
+            index: i as u32,
+            code: revealed.then(|| c.code.to_string()),
+            hint: recovery_hint(&c.code),
+            used: c.used,
+        })
+        .collect()
+}
+
+/// The last two characters of a code of eight or more (spaces and dashes left out), so that a list of masked
+/// codes can be matched with the paper they came on; shorter codes show nothing.
+fn recovery_hint(code: &str) -> String {
+    let chars: Vec<char> = code.chars().filter(|c| c.is_alphanumeric()).collect();
+    if chars.len() < 8 {
+        return String::new();
+    }
+    chars[chars.len() - 2..].iter().collect()
+}
+
+/// How two spellings of one recovery code compare: spaces and letter case do not count.
+fn code_key(code: &str) -> String {
+    code.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }
 
 /// Adds recovery codes, one per non-empty line of `codes`.
@@ -228,6 +266,21 @@ pub async fn add_recovery_codes(state: State<'_, AppState>, id: String, codes: S
     }
     vault::update_accounts(&state, move |accounts| {
         let account = find_mut(accounts, id)?;
+        // A code is kept once (the list the webview sees is masked, so the check is here): one already saved,
+        // or typed twice, is refused, naming the line typed.
+        let mut seen: Vec<String> = account.recovery_codes.iter().map(|c| code_key(&c.code)).collect();
+        let mut repeated = Vec::new();
+        for code in &new {
+            let key = code_key(code);
+            if seen.contains(&key) {
+                repeated.push(code.to_string());
+            } else {
+                seen.push(key);
+            }
+        }
+        if !repeated.is_empty() {
+            return Err(ShellError::InvalidInput(format!("already saved: {}", repeated.join(", "))));
+        }
         for code in &new {
             account.recovery_codes.push(twofold_core::model::RecoveryCode { code: code.clone(), used: false });
         }

@@ -1,8 +1,9 @@
 //! The Import page: another app's export or backup, in the core's two phases. [`choose_import_file`] reads a
-//! file (the path given, or one chosen in the native dialog) and inspects it; a plain file is converted at
-//! once, an encrypted one waits for [`unlock_import_file`]. The file and its accounts are staged in the open
-//! vault (`staging::Origin::Import`): the webview sees each entry's description and refers to it by index in
-//! [`import_accounts`]. Cancelling, importing and locking drop them (zeroized).
+//! file (a `dialog` token from the chooser or a drop, or one chosen in the native dialog now) and inspects
+//! it; a plain file is converted at once, an encrypted one waits for [`unlock_import_file`]. The file and its
+//! accounts are staged in the open vault (`staging::Origin::Import`): the webview sees each entry's
+//! description and refers to it by index in [`import_accounts`]. Cancelling, importing and locking drop them
+//! (zeroized).
 
 use std::path::Path;
 
@@ -81,17 +82,18 @@ impl Described {
     }
 }
 
-/// Reads and inspects a file to import: `path` if given (drag and drop, tests), else the one the user picks
-/// in the native dialog (`None` when the dialog is cancelled). A plain file is read at once; an encrypted one
-/// waits for [`unlock_import_file`]. Replaces any file chosen before.
+/// Reads and inspects a file to import: `file` (a token from a drop or `choose_file`) if given, else the one
+/// the user picks in the native dialog (`None` when the dialog is cancelled). A plain file is read at once; an
+/// encrypted one waits for [`unlock_import_file`]. Replaces any file chosen before.
 #[tauri::command]
 pub async fn choose_import_file<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    path: Option<String>,
+    file: Option<String>,
 ) -> ShellResult<Option<ImportFileView>> {
     state.with_unlocked(|_| Ok(()))?;
-    let Some(path) = dialog::choose(&app, path, Purpose::ImportFile).await? else { return Ok(None) };
+    let Some(chosen) = dialog::resolve(&app, file, Purpose::ImportFile).await? else { return Ok(None) };
+    let path = chosen.path;
     let file_name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     let now = now_s();
     let name = file_name.clone();

@@ -47,12 +47,12 @@ fn scan_image_file(state: &AppState, path: &Path) -> ShellResult<ScanFound> {
     stage_payloads(state, &payloads, &name)
 }
 
-/// Reads the QR codes of an image: `path` when given (drops, tests), else a file chosen in a dialog.
-/// `None` when the dialog was cancelled.
+/// Reads the QR codes of an image: `file` (a token from a drop or `choose_file`) when given, else a file
+/// chosen in a dialog now. `None` when the dialog was cancelled.
 #[tauri::command]
-pub async fn scan_image<R: Runtime>(app: AppHandle<R>, path: Option<String>) -> ShellResult<Option<ScanFound>> {
+pub async fn scan_image<R: Runtime>(app: AppHandle<R>, file: Option<String>) -> ShellResult<Option<ScanFound>> {
     app.state::<AppState>().with_unlocked(|_| Ok(()))?;
-    let Some(path) = dialog::choose(&app, path, Purpose::QrImage).await? else { return Ok(None) };
+    let Some(path) = dialog::resolve(&app, file, Purpose::QrImage).await?.map(|c| c.path) else { return Ok(None) };
     let handle = app.clone();
     blocking(move || scan_image_file(&handle.state::<AppState>(), &path).map(Some)).await
 }

@@ -24,10 +24,13 @@ pub async fn update_settings<R: Runtime>(app: AppHandle<R>, mut settings: Settin
     let saved = blocking(move || {
         handle.state::<AppState>().replace_settings(move |current| {
             // The camera is remembered by the Add account dialog (`start_camera`), never chosen on the settings
-            // page: a page loaded before the latest choice must not undo it.
+            // page: a page loaded before the latest choice must not undo it. The backup folder is set only
+            // through the folder chooser (`set_auto_backup`): the webview names no paths.
             let camera = current.camera.take();
+            let folder = std::mem::take(&mut current.auto_backup_folder);
             *current = settings;
             current.camera = camera;
+            current.auto_backup_folder = folder;
             Ok(())
         })
     })

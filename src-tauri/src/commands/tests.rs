@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 use tauri::Manager;
 
+use crate::dialog::Kind;
 use crate::testing::{Harness, harness};
 
 #[test]
@@ -65,6 +66,9 @@ fn settings_round_trip_through_ipc_and_disk() {
                          "autoBackup": false, "autoBackupFolder": "/b", "autoBackupKeep": 3,
                          "clockCheck": true, "clockServer": "time.example.org:123", "closeToTray": true});
     assert_eq!(h.invoke("update_settings", json!({"settings": changed})), Ok(Value::Null));
+    // The backup folder is not taken from the page (it is chosen through the folder chooser).
+    let mut changed = changed;
+    changed["autoBackupFolder"] = json!("");
     assert_eq!(h.invoke("get_settings", json!({})), Ok(changed.clone()));
     let on_disk: Value = serde_json::from_slice(&std::fs::read(h.dir.join("settings.json")).unwrap()).unwrap();
     assert_eq!(on_disk, changed);
@@ -196,38 +200,51 @@ fn back_up_test_preview_and_restore_through_ipc() {
         let link = format!("otpauth://totp/{issuer}:me?secret={key}&issuer={issuer}");
         h.invoke("add_account_link", json!({"link": link})).unwrap();
     }
-    let file = h.dir.join("my.twofold-backup").display().to_string();
+    let path = h.dir.join("my.twofold-backup");
+    let file = path.display().to_string();
+    let save = h.file(&path, Kind::Write);
+    let open = h.file(&path, Kind::Read);
 
     // The vault's password, checked first; a wrong one writes nothing.
     assert_eq!(
-        h.invoke("backup_now", json!({"path": file, "password": "nope", "ownPassword": false})),
+        h.invoke("backup_now", json!({"file": save, "replace": false, "vaultPassword": "nope"})),
         Err(json!({"code": "wrong_password", "message": "wrong password"}))
     );
-    assert!(!std::path::Path::new(&file).exists());
+    assert!(!path.exists());
     assert_eq!(
-        h.invoke("backup_now", json!({"path": file, "password": "short", "ownPassword": true})),
+        h.invoke(
+            "backup_now",
+            json!({"file": save, "replace": false, "vaultPassword": password,
+                                      "backupPassword": "short"})
+        ),
         Err(json!({"code": "invalid_input", "message": "the backup password must have at least 8 characters"}))
     );
-    let done = h.invoke("backup_now", json!({"path": file, "password": "backup pass 1", "ownPassword": true})).unwrap();
+    let done = h
+        .invoke(
+            "backup_now",
+            json!({"file": save, "replace": false, "vaultPassword": password,
+                                     "backupPassword": "backup pass 1"}),
+        )
+        .unwrap();
     assert_eq!((done["path"].clone(), done["accountCount"].clone()), (json!(file), json!(2)));
 
     // Testing it touches nothing; a wrong password and a missing file are clear errors.
-    let info = h.invoke("check_backup_file", json!({"path": file, "password": "backup pass 1"})).unwrap();
+    let info = h.invoke("check_backup_file", json!({"file": open, "password": "backup pass 1"})).unwrap();
     assert_eq!(info["accountCount"], json!(2));
     assert_eq!(info["created"], done["created"]);
     assert_eq!(
-        h.invoke("check_backup_file", json!({"path": file, "password": password})),
+        h.invoke("check_backup_file", json!({"file": open, "password": password})),
         Err(json!({"code": "wrong_password", "message": "wrong password"}))
     );
-    let missing = h.dir.join("missing").display().to_string();
+    let missing = h.dir.join("missing");
     assert_eq!(
-        h.invoke("check_backup_file", json!({"path": missing, "password": "x"})),
-        Err(json!({"code": "io", "message": format!("no backup at {missing}")}))
+        h.invoke("check_backup_file", json!({"file": h.file(&missing, Kind::Read), "password": "x"})),
+        Err(json!({"code": "io", "message": format!("no backup at {}", missing.display())}))
     );
-    let vault_file = h.dir.join("twofold.vault").display().to_string();
+    let vault_file = h.dir.join("twofold.vault");
     assert_eq!(
-        h.invoke("check_backup_file", json!({"path": vault_file, "password": password})),
-        Err(json!({"code": "vault", "message": format!("{vault_file} is a Twofold vault, not a backup")}))
+        h.invoke("check_backup_file", json!({"file": h.file(&vault_file, Kind::Read), "password": password})),
+        Err(json!({"code": "vault", "message": format!("{} is a Twofold vault, not a backup", vault_file.display())}))
     );
 
     // Delete one account, then preview: one duplicate left, one new; a merge adds it back.
@@ -236,14 +253,15 @@ fn back_up_test_preview_and_restore_through_ipc() {
     h.invoke("delete_account", json!({"id": beta})).unwrap();
     h.invoke("add_account_link", json!({"link": "otpauth://totp/Gamma:me?secret=MFRGGZDFMZTWQ2LK&issuer=Gamma"}))
         .unwrap();
-    let preview = h.invoke("preview_restore", json!({"path": file, "password": "backup pass 1"})).unwrap();
+    let preview = h.invoke("preview_restore", json!({"file": open, "password": "backup pass 1"})).unwrap();
+    assert_eq!((&preview["file"], &preview["path"]), (&json!(open), &json!(file)));
     assert_eq!(
         preview["items"],
         json!([{"name": "Alpha (me)", "status": "duplicate"}, {"name": "Beta (me)", "status": "new"}])
     );
     assert_eq!(preview["merge"], json!({"added": 1, "skipped": 1, "replaced": 0, "removed": 0}));
     assert_eq!(preview["replace"], json!({"added": 1, "skipped": 0, "replaced": 1, "removed": 1}));
-    let merged = h.invoke("restore_backup", json!({"path": file, "password": "backup pass 1", "mode": "merge"}));
+    let merged = h.invoke("restore_backup", json!({"file": open, "password": "backup pass 1", "mode": "merge"}));
     assert_eq!(merged, Ok(json!({"added": 1, "skipped": 1, "replaced": 0, "removed": 0})));
     let names = |h: &Harness| {
         let list = h.invoke("list_accounts", json!({})).unwrap();
@@ -253,9 +271,113 @@ fn back_up_test_preview_and_restore_through_ipc() {
         names
     };
     assert_eq!(names(&h), ["Alpha", "Beta", "Gamma"]);
-    let replaced = h.invoke("restore_backup", json!({"path": file, "password": "backup pass 1", "mode": "replace"}));
+    // A replace can drop every account: it needs the vault password again (issue 13 point 1).
+    for (vault_password, error) in [
+        (None, json!({"code": "invalid_input", "message": "the password is empty"})),
+        (Some("nope"), json!({"code": "wrong_password", "message": "wrong password"})),
+    ] {
+        let refused = h.invoke(
+            "restore_backup",
+            json!({"file": open, "password": "backup pass 1", "mode": "replace", "vaultPassword": vault_password}),
+        );
+        assert_eq!(refused, Err(error));
+        assert_eq!(names(&h), ["Alpha", "Beta", "Gamma"]);
+    }
+    let replaced = h.invoke(
+        "restore_backup",
+        json!({"file": open, "password": "backup pass 1", "mode": "replace", "vaultPassword": password}),
+    );
     assert_eq!(replaced, Ok(json!({"added": 0, "skipped": 0, "replaced": 2, "removed": 1})));
     assert_eq!(names(&h), ["Alpha", "Beta"]);
+}
+
+/// Issue 13 point 1: a backup sealed with its own password still needs the vault password.
+#[test]
+fn a_backup_with_its_own_password_needs_the_vault_password() {
+    let h = harness("ownbackup");
+    h.invoke("create_vault", json!({"password": "correct horse battery"})).unwrap();
+    let path = h.dir.join("own.twofold-backup");
+    let save = h.file(&path, Kind::Write);
+    for (vault_password, code) in [("", "invalid_input"), ("nope", "wrong_password")] {
+        let refused = h.invoke(
+            "backup_now",
+            json!({"file": save, "replace": false, "vaultPassword": vault_password, "backupPassword": "backup pass 1"}),
+        );
+        assert_eq!(refused.unwrap_err()["code"], json!(code));
+        assert!(!path.exists());
+    }
+}
+
+/// Issue 21 point 4: an existing backup is not replaced without asking; the answer is typed.
+#[test]
+fn backups_and_exports_do_not_replace_a_file_without_asking() {
+    let h = harness("noreplace");
+    let password = "correct horse battery";
+    h.invoke("create_vault", json!({"password": password})).unwrap();
+    h.invoke("add_account_link", json!({"link": "otpauth://totp/Alpha:me?secret=JBSWY3DPEHPK3PXP&issuer=Alpha"}))
+        .unwrap();
+    let backup = h.dir.join("old.twofold-backup");
+    std::fs::write(&backup, b"an older file").unwrap();
+    let save = h.file(&backup, Kind::Write);
+    let args = |replace: bool| json!({"file": save, "replace": replace, "vaultPassword": password});
+    assert_eq!(
+        h.invoke("backup_now", args(false)),
+        Err(json!({"code": "file_exists", "message": format!("{} already exists", backup.display())}))
+    );
+    assert_eq!(std::fs::read(&backup).unwrap(), b"an older file");
+    h.invoke("backup_now", args(true)).unwrap();
+    assert_ne!(std::fs::read(&backup).unwrap(), b"an older file");
+
+    let export = h.dir.join("exp-aegis-enc.json");
+    std::fs::write(&export, b"the encrypted one").unwrap();
+    let save = h.file(&export, Kind::Write);
+    let args = |replace: bool| {
+        json!({"file": save, "replace": replace, "format": "aegis-plain", "vaultPassword": password,
+               "acknowledged": true})
+    };
+    assert_eq!(h.invoke("export_accounts", args(false)).unwrap_err()["code"], json!("file_exists"));
+    assert_eq!(std::fs::read(&export).unwrap(), b"the encrypted one");
+    h.invoke("export_accounts", args(true)).unwrap();
+    assert!(std::fs::read_to_string(&export).unwrap().contains("JBSWY3DPEHPK3PXP"));
+}
+
+/// Issue 13 point 8: an export is written like a backup (0600 over a looser file, no symlink followed, no
+/// temp file left).
+#[cfg(unix)]
+#[test]
+fn exports_are_written_atomically_and_never_through_a_link() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let h = harness("exportwrite");
+    let password = "correct horse battery";
+    h.invoke("create_vault", json!({"password": password})).unwrap();
+    h.invoke("add_account_link", json!({"link": "otpauth://totp/Alpha:me?secret=JBSWY3DPEHPK3PXP&issuer=Alpha"}))
+        .unwrap();
+    let out = h.dir.join("out");
+    std::fs::create_dir(&out).unwrap();
+    let loose = out.join("links.txt");
+    std::fs::write(&loose, b"old").unwrap();
+    std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let target = out.join("target.txt");
+    std::fs::write(&target, b"not yours").unwrap();
+    let link = out.join("link.txt");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let export = |path: &std::path::Path| {
+        h.invoke(
+            "export_accounts",
+            json!({"file": h.file(path, Kind::Write), "replace": true, "format": "otpauth",
+                   "vaultPassword": password, "acknowledged": true}),
+        )
+    };
+    export(&loose).unwrap();
+    assert_eq!(std::fs::metadata(&loose).unwrap().permissions().mode() & 0o777, 0o600);
+    let refused = export(&link).unwrap_err();
+    assert_eq!(refused["code"], json!("io"));
+    assert!(refused["message"].as_str().unwrap().contains("symbolic link"), "{refused}");
+    assert_eq!(std::fs::read(&target).unwrap(), b"not yours");
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["link.txt", "links.txt", "target.txt"], "no temp file is left");
 }
 
 #[test]
@@ -266,18 +388,46 @@ fn exports_and_transfer_codes_through_ipc() {
     h.invoke("add_account_link", json!({"link": "otpauth://totp/Alpha:me?secret=JBSWY3DPEHPK3PXP&issuer=Alpha"}))
         .unwrap();
     let out = |name: &str| h.dir.join(name).display().to_string();
+    let save = |name: &str| h.file(&h.dir.join(name), Kind::Write);
 
     // Plain formats need the acknowledgement; encrypted ones a password.
     assert_eq!(
-        h.invoke("export_accounts", json!({"path": out("a.txt"), "format": "otpauth", "acknowledged": false})),
+        h.invoke(
+            "export_accounts",
+            json!({"file": save("a.txt"), "replace": false, "format": "otpauth",
+                                           "vaultPassword": password, "acknowledged": false})
+        ),
         Err(json!({"code": "invalid_input",
                    "message": "this export holds every key in the clear: confirm that you understand first"}))
     );
     assert_eq!(
-        h.invoke("export_accounts", json!({"path": out("a.json"), "format": "aegis", "acknowledged": false})),
+        h.invoke(
+            "export_accounts",
+            json!({"file": save("a.json"), "replace": false, "format": "aegis",
+                                           "vaultPassword": password, "acknowledged": false})
+        ),
         Err(json!({"code": "invalid_input", "message": "an encrypted export needs a password"}))
     );
-    for (file, format, password) in [
+    // Issue 13 point 1: every format needs the vault password again, whatever else it has.
+    for (format, export_password) in [("otpauth", None), ("aegis-plain", None), ("aegis", Some("export pass"))] {
+        for (vault_password, code) in
+            [(Value::Null, "invalid_args"), (json!(""), "invalid_input"), (json!("nope"), "wrong_password")]
+        {
+            let refused = h.invoke(
+                "export_accounts",
+                json!({"file": save("x"), "replace": false, "format": format, "password": export_password,
+                       "vaultPassword": vault_password, "acknowledged": true}),
+            );
+            let refused = refused.unwrap_err();
+            if code == "invalid_args" {
+                assert!(refused.as_str().is_some_and(|m| m.contains("vaultPassword")), "{format}: {refused}");
+            } else {
+                assert_eq!(refused["code"], json!(code), "{format}");
+            }
+            assert!(!h.dir.join("x").exists());
+        }
+    }
+    for (file, format, export_password) in [
         ("a.txt", "otpauth", None),
         ("p.json", "aegis-plain", None),
         ("e.json", "aegis", Some("export pass")),
@@ -286,15 +436,27 @@ fn exports_and_transfer_codes_through_ipc() {
         let done = h
             .invoke(
                 "export_accounts",
-                json!({"path": out(file), "format": format, "password": password, "acknowledged": password.is_none()}),
+                json!({"file": save(file), "replace": false, "format": format, "password": export_password,
+                       "vaultPassword": password, "acknowledged": export_password.is_none()}),
             )
             .unwrap();
         assert_eq!(done["path"], json!(out(file)), "{format}");
+        assert_eq!(done["format"], json!(format));
         assert!(done["count"].as_u64().unwrap() >= 1, "{format}: {done}");
+        assert!(done["written"].as_i64().unwrap() > 0, "{format}: {done}");
         assert!(std::fs::metadata(out(file)).unwrap().len() > 0);
     }
     let text = std::fs::read_to_string(out("a.txt")).unwrap();
     assert!(text.contains("secret=JBSWY3DPEHPK3PXP"));
+
+    // A file chosen to be read cannot be named as an export's destination.
+    let read_only = h.file(&h.dir.join("a.txt"), Kind::Read);
+    let refused = h.invoke(
+        "export_accounts",
+        json!({"file": read_only, "replace": true, "format": "otpauth", "vaultPassword": password,
+               "acknowledged": true}),
+    );
+    assert!(refused.unwrap_err()["message"].as_str().unwrap().contains("chosen for something else"));
 
     // Transfer codes: the vault password again, and only images come back.
     assert_eq!(
@@ -314,6 +476,92 @@ fn exports_and_transfer_codes_through_ipc() {
     let accounts = twofold_core::migration::decode(link).unwrap().accounts;
     assert_eq!(accounts.len(), 1);
     assert_eq!(accounts[0].secret, twofold_core::Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap());
+}
+
+/// Issue 21 point 15: what each format leaves out is said before (the format list) and after (the result).
+#[test]
+fn exports_say_what_they_leave_out() {
+    let h = harness("losses");
+    let password = "correct horse battery";
+    h.invoke("create_vault", json!({"password": password})).unwrap();
+    h.invoke("add_account_link", json!({"link": "otpauth://totp/Alpha:me?secret=JBSWY3DPEHPK3PXP&issuer=Alpha"}))
+        .unwrap();
+    let id = h.invoke("list_accounts", json!({})).unwrap()["accounts"][0]["id"].clone();
+    h.invoke("add_recovery_codes", json!({"id": id, "codes": "1111-2222\n3333-4444"})).unwrap();
+    let formats = h.invoke("export_formats", json!({})).unwrap();
+    let otpauth = formats.as_array().unwrap().iter().find(|f| f["format"] == "otpauth").unwrap().clone();
+    assert_eq!(otpauth["leavesOut"], json!(["recovery_codes", "notes", "groups", "favorite", "usage_history"]));
+    assert!(otpauth["suggestedName"].as_str().unwrap().starts_with("twofold-export-otpauth-"));
+    assert!(otpauth["suggestedName"].as_str().unwrap().ends_with(".txt"));
+    let aegis = formats.as_array().unwrap().iter().find(|f| f["format"] == "aegis").unwrap().clone();
+    assert_eq!(aegis["leavesOut"], json!(["recovery_codes", "usage_history"]));
+    assert_eq!(aegis["plaintext"], json!(false));
+    for format in ["otpauth", "paper", "aegis-plain"] {
+        let done = h
+            .invoke(
+                "export_accounts",
+                json!({"file": h.file(&h.dir.join(format), Kind::Write), "replace": false, "format": format,
+                       "vaultPassword": password, "acknowledged": true}),
+            )
+            .unwrap();
+        assert_eq!(done["losses"], json!([{"account": "Alpha (me)", "kind": "recovery_codes"}]), "{format}");
+        assert!(done["leavesOut"].as_array().unwrap().contains(&json!("recovery_codes")), "{format}");
+    }
+}
+
+/// Issue 13 point 1: recovery codes are listed masked; the codes need the vault password.
+#[test]
+fn recovery_codes_are_masked_until_the_vault_password() {
+    let h = harness("recovery");
+    let password = "correct horse battery";
+    h.invoke("create_vault", json!({"password": password})).unwrap();
+    h.invoke("add_account_link", json!({"link": "otpauth://totp/Alpha:me?secret=JBSWY3DPEHPK3PXP&issuer=Alpha"}))
+        .unwrap();
+    let id = h.invoke("list_accounts", json!({})).unwrap()["accounts"][0]["id"].clone();
+    assert_eq!(h.invoke("add_recovery_codes", json!({"id": id, "codes": "abcd-efgh-1234\nshort"})), Ok(json!(2)));
+    let list = h.invoke("list_recovery_codes", json!({"id": id})).unwrap();
+    assert_eq!(
+        list,
+        json!([{"index": 0, "code": null, "hint": "34", "used": false},
+               {"index": 1, "code": null, "hint": "", "used": false}])
+    );
+    assert!(!list.to_string().contains("abcd"), "{list}");
+    for (password, code) in [("", "invalid_input"), ("nope", "wrong_password")] {
+        let refused = h.invoke("reveal_recovery_codes", json!({"id": id, "password": password}));
+        assert_eq!(refused.unwrap_err()["code"], json!(code));
+    }
+    let revealed = h.invoke("reveal_recovery_codes", json!({"id": id, "password": password})).unwrap();
+    assert_eq!(revealed[0]["code"], json!("abcd-efgh-1234"));
+    assert_eq!(revealed[1]["code"], json!("short"));
+    // A code already saved (spaces and case aside) is refused, since the list no longer shows it.
+    assert_eq!(
+        h.invoke("add_recovery_codes", json!({"id": id, "codes": "ABCD-EFGH-1234"})),
+        Err(json!({"code": "invalid_input", "message": "already saved: ABCD-EFGH-1234"}))
+    );
+}
+
+/// Issue 13 point 7: the backup folder is set through the folder chooser, never from settings text.
+#[test]
+fn the_backup_folder_is_chosen_not_typed() {
+    let h = harness("folder");
+    let password = "correct horse battery";
+    h.invoke("create_vault", json!({"password": password})).unwrap();
+    let mut settings = h.invoke("get_settings", json!({})).unwrap();
+    settings["autoBackupFolder"] = json!("/tmp/typed-by-the-webview");
+    h.invoke("update_settings", json!({"settings": settings})).unwrap();
+    assert_eq!(h.invoke("get_settings", json!({})).unwrap()["autoBackupFolder"], json!(""));
+    let folder = h.dir.join("backups");
+    std::fs::create_dir(&folder).unwrap();
+    let saved = h
+        .invoke(
+            "set_auto_backup",
+            json!({"enabled": false, "folder": h.file(&folder, Kind::Folder), "keep": 5, "password": null}),
+        )
+        .unwrap();
+    assert_eq!(saved["autoBackupFolder"], json!(folder.display().to_string()));
+    let wrong_kind = h.file(&folder, Kind::Read);
+    let refused = h.invoke("set_auto_backup", json!({"enabled": false, "folder": wrong_kind, "keep": 5}));
+    assert_eq!(refused.unwrap_err()["code"], json!("invalid_input"));
 }
 
 #[test]

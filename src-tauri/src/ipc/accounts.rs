@@ -251,14 +251,28 @@ impl StagedAccountView {
     }
 }
 
-/// One recovery code. These are shown on request, like a printed sheet; they are not OTP keys.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+/// One recovery code: masked in `list_recovery_codes`, in full only from `reveal_recovery_codes` after the vault
+/// password (each code opens its account).
+#[derive(Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct RecoveryCodeView {
     pub index: u32,
-    pub code: String,
+    /// The code itself: only from `reveal_recovery_codes`, after the vault password; `null` in the list.
+    pub code: Option<String>,
+    /// Its last two characters (codes of eight or more), to tell masked codes apart.
+    pub hint: String,
     pub used: bool,
+}
+
+impl std::fmt::Debug for RecoveryCodeView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecoveryCodeView")
+            .field("index", &self.index)
+            .field("code", &self.code.as_ref().map(|_| "<redacted>"))
+            .field("used", &self.used)
+            .finish()
+    }
 }
 
 /// An account's key and link, returned only after the password was typed again.

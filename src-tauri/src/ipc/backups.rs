@@ -2,12 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+use twofold_core::export::{Format, LossKind};
 
 /// A backup that was written and read back.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct BackupDone {
+    /// The full path written.
     pub path: String,
     /// How many accounts the backup holds, counted when it was read back.
     pub account_count: u32,
@@ -65,6 +67,9 @@ pub struct RestoreCounts {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct RestorePreview {
+    /// The token of the backup file, for `restore_backup`.
+    pub file: String,
+    /// The full path, to read.
     pub path: String,
     /// Unix milliseconds.
     #[ts(type = "number")]
@@ -84,7 +89,7 @@ pub enum RestoreModeView {
 }
 
 /// The formats the page exports to, by their CLI names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 #[ts(export)]
 pub enum ExportFormatView {
@@ -92,6 +97,92 @@ pub enum ExportFormatView {
     AegisPlain,
     Otpauth,
     Paper,
+    /// Google Authenticator transfer codes (shown on screen by `show_transfer_codes`, or as an HTML page).
+    GoogleTransfer,
+}
+
+impl ExportFormatView {
+    pub const ALL: [ExportFormatView; 5] = [
+        ExportFormatView::Aegis,
+        ExportFormatView::AegisPlain,
+        ExportFormatView::Otpauth,
+        ExportFormatView::Paper,
+        ExportFormatView::GoogleTransfer,
+    ];
+
+    pub fn core(self) -> Format {
+        match self {
+            ExportFormatView::Aegis => Format::AegisEncrypted,
+            ExportFormatView::AegisPlain => Format::AegisPlain,
+            ExportFormatView::Otpauth => Format::OtpauthList,
+            ExportFormatView::Paper => Format::PaperHtml,
+            ExportFormatView::GoogleTransfer => Format::GoogleTransfer,
+        }
+    }
+}
+
+/// A kind of data an export format does not carry (the core's `export::LossKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum LossKindView {
+    RecoveryCodes,
+    Notes,
+    Groups,
+    Favorite,
+    /// Dates added and last used, and use counts.
+    UsageHistory,
+    /// A kind a newer core names; the UI says "other details".
+    Other,
+}
+
+impl From<LossKind> for LossKindView {
+    fn from(kind: LossKind) -> Self {
+        match kind {
+            LossKind::RecoveryCodes => LossKindView::RecoveryCodes,
+            LossKind::Notes => LossKindView::Notes,
+            LossKind::Groups => LossKindView::Groups,
+            LossKind::Favorite => LossKindView::Favorite,
+            LossKind::UsageHistory => LossKindView::UsageHistory,
+            _ => LossKindView::Other,
+        }
+    }
+}
+
+/// One format of the Export tab, with what it leaves out (said before anything is written).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExportFormatInfo {
+    pub format: ExportFormatView,
+    /// Whether the file holds every key in the clear.
+    pub plaintext: bool,
+    /// The file name the chooser suggests, e.g. `twofold-export-aegis-2026-12-07.json`.
+    pub suggested_name: String,
+    pub leaves_out: Vec<LossKindView>,
+}
+
+impl ExportFormatInfo {
+    /// The page's description of `format` on `date` (`YYYY-MM-DD`).
+    pub fn new(format: ExportFormatView, date: &str) -> Self {
+        let core = format.core();
+        Self {
+            format,
+            plaintext: core.is_plaintext(),
+            suggested_name: core.suggested_file_name(date),
+            leaves_out: core.leaves_out().iter().map(|k| LossKindView::from(*k)).collect(),
+        }
+    }
+}
+
+/// Data of one account the export did not carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExportLossView {
+    /// The account's display name.
+    pub account: String,
+    pub kind: LossKindView,
 }
 
 /// A verified export file.
@@ -99,10 +190,19 @@ pub enum ExportFormatView {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ExportDone {
+    /// The full path written.
     pub path: String,
+    pub format: ExportFormatView,
     pub count: u32,
-    /// Data the format could not carry, one line per account and kind.
-    pub losses: Vec<String>,
+    /// Unix milliseconds when the file was written.
+    #[ts(type = "number")]
+    pub written: i64,
+    /// What the format never carries (the same list the format choice showed).
+    pub leaves_out: Vec<LossKindView>,
+    /// Per account and kind, the data this export left out.
+    pub losses: Vec<ExportLossView>,
+    /// Accounts the format cannot carry at all, "name — reason".
+    pub skipped: Vec<String>,
 }
 
 /// One Google Authenticator transfer code, as an image only (the link it holds never crosses IPC as text).

@@ -14,5 +14,9 @@ pub const EVENT_QUICK_SWITCHER: &str = "quick-switcher";
 /// Sent with a `ClockCheck` after each hourly clock check.
 pub const EVENT_CLOCK_CHECKED: &str = "clock-checked";
 
-/// Sent with an `ImportDrop` when a file that is not an image is dropped on the window while the vault is open.
+/// Sent with a `ChosenFile` when a file that is not an image is dropped on the window while the vault is open.
 pub const EVENT_IMPORT_FILE_DROPPED: &str = "import-file-dropped";
+
+/// Sent with a `ChosenFile` when an image is dropped on the window while the vault is open (the Add dialog's
+/// Image tab reads it).
+pub const EVENT_IMAGE_DROPPED: &str = "image-dropped";

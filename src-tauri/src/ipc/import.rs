@@ -1,6 +1,6 @@
 //! The Import page: the chosen file, its preview, what an import did.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 use super::StagedAccountView;
@@ -53,12 +53,4 @@ pub struct ImportOutcome {
     pub problems: Vec<ImportProblemView>,
     /// Remarks about added accounts (`Issuer (name): …`).
     pub warnings: Vec<String>,
-}
-
-/// The payload of [`EVENT_IMPORT_FILE_DROPPED`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ImportDrop {
-    pub path: String,
 }

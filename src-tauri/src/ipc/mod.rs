@@ -8,6 +8,7 @@
 mod accounts;
 mod backups;
 mod events;
+mod files;
 mod import;
 mod platform;
 mod scan;
@@ -16,6 +17,7 @@ mod settings;
 pub use accounts::*;
 pub use backups::*;
 pub use events::*;
+pub use files::*;
 pub use import::*;
 pub use platform::*;
 pub use scan::*;

@@ -195,14 +195,15 @@ pub fn accessibility_every_screen(options: &Options, slot: &mut Option<Session>)
     check(s, "add: camera")?;
     s.click(&s.button("Image")?)?;
     check(s, "add: image")?;
-    scan::drop_file(s, &other_png)?;
+    scan::choose_image(s, &dir, &other_png)?;
     s.alert("not an authenticator code", Duration::from_secs(20))?;
     check(s, "add: image that is not a setup code")?;
     s.click(&s.button("Clipboard")?)?;
     check(s, "add: clipboard")?;
     s.click(&s.button("Screen")?)?;
     check(s, "add: screen")?;
-    scan::drop_file(s, &code_png)?;
+    s.click(&s.button("Image")?)?;
+    scan::choose_image(s, &dir, &code_png)?;
     s.wait_xpath("the confirmation", "//h3[normalize-space(.)='Add this account?']", Duration::from_secs(20))?;
     check(s, "add: scan confirmation")?;
     s.click(&s.button("Add")?)?;
@@ -212,8 +213,8 @@ pub fn accessibility_every_screen(options: &Options, slot: &mut Option<Session>)
     s.click(&s.button("Import accounts")?)?;
     s.heading("Import accounts", Duration::from_secs(10))?;
     check(s, "import: chooser")?;
-    s.type_text(&s.field("File path")?, &links.display().to_string())?;
-    s.click(&s.button("Open")?)?;
+    crate::answer_chooser(&dir, &links)?;
+    s.click(&s.button("Choose file…")?)?;
     s.wait_xpath("the preview", "//ul[@aria-label='Accounts in the file']", Duration::from_secs(30))?;
     check(s, "import: preview")?;
     s.click(&s.button("Import 3 accounts")?)?;

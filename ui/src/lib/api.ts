@@ -10,7 +10,10 @@ import type { BackupDone } from "./ipc/BackupDone";
 import type { BackupInfoView } from "./ipc/BackupInfoView";
 import type { BackupStatusView } from "./ipc/BackupStatusView";
 import type { ExportDone } from "./ipc/ExportDone";
+import type { ExportFormatInfo } from "./ipc/ExportFormatInfo";
 import type { ExportFormatView } from "./ipc/ExportFormatView";
+import type { ChosenFile } from "./ipc/ChosenFile";
+import type { FilePurpose } from "./ipc/FilePurpose";
 import type { RestoreCounts } from "./ipc/RestoreCounts";
 import type { RestoreModeView } from "./ipc/RestoreModeView";
 import type { RestorePreview } from "./ipc/RestorePreview";
@@ -18,7 +21,6 @@ import type { TransferView } from "./ipc/TransferView";
 import type { ClockCheck } from "./ipc/ClockCheck";
 import type { RollbackWarning } from "./ipc/RollbackWarning";
 import type { ErrorPayload } from "./ipc/ErrorPayload";
-import type { ImportDrop } from "./ipc/ImportDrop";
 import type { ImportFileView } from "./ipc/ImportFileView";
 import type { ImportOutcome } from "./ipc/ImportOutcome";
 import type { KeyCheck } from "./ipc/KeyCheck";
@@ -95,7 +97,9 @@ export const api = {
     showQr: (id: string, password: string) => invoke<AccountQr>("show_account_qr", { id, password }),
   },
   recovery: {
+    /** Masked: each code's `code` is null until `reveal`. */
     list: (id: string) => invoke<RecoveryCodeView[]>("list_recovery_codes", { id }),
+    reveal: (id: string, password: string) => invoke<RecoveryCodeView[]>("reveal_recovery_codes", { id, password }),
     add: (id: string, codes: string) => invoke<number>("add_recovery_codes", { id, codes }),
     mark: (id: string, index: number, used: boolean) => invoke<void>("mark_recovery_code", { id, index, used }),
     remove: (id: string, index: number) => invoke<void>("remove_recovery_code", { id, index }),
@@ -104,31 +108,49 @@ export const api = {
     get: () => invoke<Settings>("get_settings"),
     update: (settings: Settings) => invoke<void>("update_settings", { settings }),
   },
+  files: {
+    /** Opens the system's chooser in the shell; the webview gets a token, the name and the full path to show
+     * (never to send back). `null` when the chooser was cancelled. */
+    choose: (purpose: FilePurpose, format: ExportFormatView | null = null) =>
+      invoke<ChosenFile | null>("choose_file", { purpose, format }),
+  },
   import: {
-    /** Without `path` the shell opens the native file dialog; `null` when the user cancels it. */
-    choose: (path?: string) => invoke<ImportFileView | null>("choose_import_file", { path: path ?? null }),
+    /** Without a token the shell opens the native file dialog; `null` when the user cancels it. */
+    choose: (file?: string) => invoke<ImportFileView | null>("choose_import_file", { file: file ?? null }),
     unlock: (password: string) => invoke<ImportFileView>("unlock_import_file", { password }),
     run: (indices: number[]) => invoke<ImportOutcome>("import_accounts", { indices }),
     cancel: () => invoke<void>("cancel_import"),
-    /** A non-image file dropped on the window while the vault is open. */
-    onFileDropped: (handler: (path: string) => void) =>
-      listen<ImportDrop>("import-file-dropped", (event) => handler(event.payload.path)),
+    /** A non-image file dropped on the window while the vault is open, as a token. */
+    onFileDropped: (handler: (file: ChosenFile) => void) =>
+      listen<ChosenFile>("import-file-dropped", (event) => handler(event.payload)),
+    /** An image dropped on the window while the vault is open, as a token. */
+    onImageDropped: (handler: (file: ChosenFile) => void) =>
+      listen<ChosenFile>("image-dropped", (event) => handler(event.payload)),
   },
-  // A `path` of null opens the system's file chooser in the shell; a cancelled chooser resolves to null.
+  // Files are tokens from `files.choose`; a `file` of null opens the system's chooser in the shell, and a
+  // cancelled chooser resolves to null. `replace` answers the `file_exists` question. Whatever takes the keys
+  // out asks for the vault password again.
   backups: {
-    backUpNow: (path: string | null, password: string, ownPassword: boolean) =>
-      invoke<BackupDone | null>("backup_now", { path, password, ownPassword }),
-    check: (path: string | null, password: string) => invoke<BackupInfoView | null>("check_backup_file", { path, password }),
-    previewRestore: (path: string | null, password: string) =>
-      invoke<RestorePreview | null>("preview_restore", { path, password }),
-    restore: (path: string, password: string, mode: RestoreModeView) =>
-      invoke<RestoreCounts>("restore_backup", { path, password, mode }),
-    export: (path: string | null, format: ExportFormatView, password: string | null, acknowledged: boolean) =>
-      invoke<ExportDone | null>("export_accounts", { path, format, password, acknowledged }),
+    backUpNow: (file: string | null, replace: boolean, vaultPassword: string, backupPassword: string | null) =>
+      invoke<BackupDone | null>("backup_now", { file, replace, vaultPassword, backupPassword }),
+    check: (file: string | null, password: string) => invoke<BackupInfoView | null>("check_backup_file", { file, password }),
+    previewRestore: (file: string | null, password: string) =>
+      invoke<RestorePreview | null>("preview_restore", { file, password }),
+    restore: (file: string, password: string, mode: RestoreModeView, vaultPassword: string | null) =>
+      invoke<RestoreCounts>("restore_backup", { file, password, mode, vaultPassword }),
+    formats: () => invoke<ExportFormatInfo[]>("export_formats"),
+    export: (
+      file: string | null,
+      replace: boolean,
+      format: ExportFormatView,
+      password: string | null,
+      vaultPassword: string,
+      acknowledged: boolean,
+    ) => invoke<ExportDone | null>("export_accounts", { file, replace, format, password, vaultPassword, acknowledged }),
     transferCodes: (password: string) => invoke<TransferView>("show_transfer_codes", { password }),
     status: () => invoke<BackupStatusView>("backup_status"),
-    chooseFolder: () => invoke<string | null>("choose_backup_folder"),
-    setAuto: (enabled: boolean, folder: string, keep: number, password: string | null) =>
+    /** `folder`: a token from `files.choose("backup_folder")`, or null to keep the folder set before. */
+    setAuto: (enabled: boolean, folder: string | null, keep: number, password: string | null) =>
       invoke<Settings>("set_auto_backup", { enabled, folder, keep, password }),
   },
   links: {

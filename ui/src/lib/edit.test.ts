@@ -8,15 +8,21 @@ import { fakeAccount, mockIpc } from "./testing";
 
 afterEach(() => cleanup());
 
-/** A shell holding one account's recovery codes, with the commands the Edit page sends. */
+/** A shell holding one account's recovery codes, with the commands the Edit page sends: the list is masked,
+ * the codes come with the vault password ("vault pass"). */
 function shell(initial: string[]) {
-  let codes: RecoveryCodeView[] = initial.map((code, index) => ({ index, code, used: false }));
+  const hint = (code: string) => (code.length >= 8 ? code.slice(-2) : "");
+  let codes: RecoveryCodeView[] = initial.map((code, index) => ({ index, code, hint: hint(code), used: false }));
   const reindex = () => (codes = codes.map((c, index) => ({ ...c, index })));
   return mockIpc({
-    list_recovery_codes: () => codes.map((c) => ({ ...c })),
+    list_recovery_codes: () => codes.map((c) => ({ ...c, code: null })),
+    reveal_recovery_codes: (a) => {
+      if (a?.password !== "vault pass") throw { code: "wrong_password", message: "wrong password" };
+      return codes.map((c) => ({ ...c }));
+    },
     add_recovery_codes: (a) => {
       const lines = String(a?.codes).split("\n").filter(Boolean);
-      codes.push(...lines.map((code) => ({ index: 0, code, used: false })));
+      codes.push(...lines.map((code) => ({ index: 0, code, hint: hint(code), used: false })));
       reindex();
       return lines.length;
     },
@@ -49,6 +55,14 @@ async function openRecovery() {
 
 const summary = () => screen.getByText(/^Recovery codes \(/).textContent;
 
+/** Shows the codes themselves: the vault password, then "Show codes". */
+async function showCodes(password = "vault pass") {
+  await fireEvent.input(await screen.findByLabelText("Vault password", { selector: "#codes-password" }), {
+    target: { value: password },
+  });
+  await fireEvent.click(screen.getByRole("button", { name: "Show codes" }));
+}
+
 describe("recovery codes on the Edit page", () => {
   it("counts the codes as soon as they are added and ticked", async () => {
     shell([]);
@@ -59,7 +73,8 @@ describe("recovery codes on the Edit page", () => {
     await fireEvent.input(screen.getByLabelText("Add codes (one per line)"), { target: { value: "a1\nb2\nc3\nd4\ne5" } });
     await fireEvent.click(screen.getByRole("button", { name: "Add codes" }));
     await waitFor(() => expect(summary()).toBe("Recovery codes (5 of 5 unused)"));
-    await fireEvent.click(screen.getByRole("checkbox", { name: "c3" }));
+    await showCodes();
+    await fireEvent.click(await screen.findByRole("checkbox", { name: "c3" }));
     await waitFor(() => expect(summary()).toBe("Recovery codes (4 of 5 unused)"));
   });
 
@@ -67,6 +82,7 @@ describe("recovery codes on the Edit page", () => {
     const calls = shell(["ab12-cd34"]);
     open({ recoveryTotal: 1, recoveryUnused: 1 });
     await openRecovery();
+    await showCodes();
     await screen.findByRole("checkbox", { name: "ab12-cd34" });
     const box = screen.getByLabelText("Add codes (one per line)") as HTMLTextAreaElement;
     await fireEvent.input(box, { target: { value: "new-1\nAB12-CD34" } });
@@ -82,6 +98,27 @@ describe("recovery codes on the Edit page", () => {
     expect(summary()).toBe("Recovery codes (1 of 1 unused)");
   });
 
+  // Issue 13 point 1: the list never holds a code until the vault password was typed.
+  it("lists the codes masked and shows them only after the vault password", async () => {
+    const calls = shell(["ab12-cd34-ef56", "short"]);
+    open({ recoveryTotal: 2, recoveryUnused: 2 });
+    await openRecovery();
+    await screen.findByRole("checkbox", { name: "•••• 56" });
+    expect(document.body.textContent).not.toContain("ab12");
+    expect(screen.getByRole("button", { name: "Remove recovery code number 2" })).toBeTruthy();
+    await showCodes("nope");
+    expect((await screen.findByRole("alert")).textContent).toContain("Wrong password");
+    expect(document.body.textContent).not.toContain("ab12");
+    await showCodes();
+    await screen.findByRole("checkbox", { name: "ab12-cd34-ef56" });
+    expect(calls.filter((c) => c.cmd === "reveal_recovery_codes").map((c) => c.args)).toEqual([
+      { id: fakeAccount().id, password: "nope" },
+      { id: fakeAccount().id, password: "vault pass" },
+    ]);
+    await fireEvent.click(screen.getByRole("button", { name: "Hide codes" }));
+    await screen.findByRole("checkbox", { name: "•••• 56" });
+  });
+
   it("spots repeats among the typed codes, ignoring spaces and letter case", () => {
     expect(parseNewCodes(" x1 \n\nY 2\nx1\ny2", [])).toEqual({ codes: ["x1", "Y 2", "x1", "y2"], repeated: ["x1", "y2"] });
   });
@@ -90,6 +127,7 @@ describe("recovery codes on the Edit page", () => {
     const calls = shell(["good-1", "typo-2", "good-3"]);
     open({ recoveryTotal: 3, recoveryUnused: 3 });
     await openRecovery();
+    await showCodes();
     await fireEvent.click(await screen.findByRole("button", { name: "Remove recovery code typo-2" }));
     // A second click confirms; "Keep" takes it back.
     await fireEvent.click(screen.getByRole("button", { name: "Keep" }));
@@ -97,6 +135,9 @@ describe("recovery codes on the Edit page", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Remove recovery code typo-2" }));
     await fireEvent.click(screen.getByRole("button", { name: "Remove typo-2 for good" }));
     await waitFor(() => expect(screen.queryByRole("checkbox", { name: "typo-2" })).toBeNull());
+    // The list is masked again after a removal; shown once more, the other two remain.
+    await showCodes();
+    await screen.findByRole("checkbox", { name: "good-1" });
     expect(screen.getAllByRole("checkbox", { name: /^(good|typo)-/ }).map((c) => c.closest("label")?.textContent?.trim())).toEqual(["good-1", "good-3"]);
     expect(summary()).toBe("Recovery codes (2 of 2 unused)");
     expect(calls.find((c) => c.cmd === "remove_recovery_code")?.args).toEqual({ id: fakeAccount().id, index: 1 });

@@ -68,8 +68,9 @@ describe("ImportPage", () => {
     const p = props();
     render(ImportPage, p);
 
-    await fireEvent.input(screen.getByLabelText("File path"), { target: { value: " /tmp/aegis-export.json " } });
-    await fireEvent.click(screen.getByRole("button", { name: "Open" }));
+    // Issue 13 point 7: no path can be typed; the shell's chooser answers with a token.
+    expect(screen.queryByRole("textbox")).toBeNull();
+    await fireEvent.click(screen.getByRole("button", { name: "Choose file…" }));
     const password = await screen.findByLabelText("File password");
     expect(screen.getByText("Aegis")).toBeTruthy();
     expect(screen.getByText("Encrypted")).toBeTruthy();
@@ -104,7 +105,7 @@ describe("ImportPage", () => {
     expect(p.onDone).toHaveBeenCalledWith("Imported 2 accounts");
 
     expect(calls).toEqual([
-      { cmd: "choose_import_file", args: { path: "/tmp/aegis-export.json" } },
+      { cmd: "choose_import_file", args: { file: null } },
       { cmd: "unlock_import_file", args: { password: "nope" } },
       { cmd: "unlock_import_file", args: { password: "test" } },
       { cmd: "import_accounts", args: { indices: [0, 2] } },
@@ -113,7 +114,7 @@ describe("ImportPage", () => {
 
   it("lets the user check a duplicate and uncheck everything", async () => {
     const calls = mockIpc({ choose_import_file: () => ({ ...opened, encrypted: false }), import_accounts: () => outcome });
-    render(ImportPage, { ...props(), path: "/drop/aegis.json" });
+    render(ImportPage, { ...props(), file: "drop-token" });
     await screen.findByRole("list", { name: "Accounts in the file" });
     expect(screen.getByText("Not encrypted")).toBeTruthy();
     await fireEvent.click(screen.getByRole("button", { name: "None" }));
@@ -123,7 +124,7 @@ describe("ImportPage", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Import 1 account" }));
     await screen.findByRole("heading", { name: "Import finished" });
     expect(calls).toEqual([
-      { cmd: "choose_import_file", args: { path: "/drop/aegis.json" } },
+      { cmd: "choose_import_file", args: { file: "drop-token" } },
       { cmd: "import_accounts", args: { indices: [1] } },
     ]);
   });
@@ -132,7 +133,7 @@ describe("ImportPage", () => {
     const calls = mockIpc({ choose_import_file: () => null });
     render(ImportPage, props());
     await fireEvent.click(screen.getByRole("button", { name: "Choose file…" }));
-    await waitFor(() => expect(calls).toEqual([{ cmd: "choose_import_file", args: { path: null } }]));
+    await waitFor(() => expect(calls).toEqual([{ cmd: "choose_import_file", args: { file: null } }]));
     expect(screen.queryByRole("alert")).toBeNull();
     expect(screen.getByRole("button", { name: "Choose file…" })).toBeTruthy();
   });
@@ -143,7 +144,7 @@ describe("ImportPage", () => {
         throw { code: "invalid_input", message: "notes.txt: this file is not an export of any app we can import from" };
       },
     });
-    render(ImportPage, { ...props(), path: "/tmp/notes.txt" });
+    render(ImportPage, { ...props(), file: "notes-token" });
     expect((await screen.findByRole("alert")).textContent).toBe(
       "Twofold cannot use this: notes.txt: this file is not an export of any app we can import from.",
     );
@@ -152,7 +153,7 @@ describe("ImportPage", () => {
   it("forgets the file in the shell when the page is left", async () => {
     const calls = mockIpc({ choose_import_file: () => locked, cancel_import: () => null });
     const p = props();
-    const view = render(ImportPage, { ...p, path: "/tmp/aegis-export.json" });
+    const view = render(ImportPage, { ...p, file: "aegis-token" });
     await screen.findByLabelText("File password");
     await fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
     expect(p.onCancel).toHaveBeenCalled();

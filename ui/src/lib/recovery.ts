@@ -6,10 +6,11 @@ export function codeKey(code: string): string {
   return code.replace(/\s+/g, "").toLowerCase();
 }
 
-/** The codes typed (one per line, blank lines ignored), and those among them already saved or typed twice. */
+/** The codes typed (one per line, blank lines ignored), and those among them already saved (of the saved
+ * codes shown in full) or typed twice. The shell refuses a saved code again, masked or not. */
 export function parseNewCodes(text: string, saved: readonly RecoveryCodeView[]): { codes: string[]; repeated: string[] } {
   const codes = text.split("\n").map((l) => l.trim()).filter(Boolean);
-  const seen = new Set(saved.map((c) => codeKey(c.code)));
+  const seen = new Set(saved.flatMap((c) => (c.code === null ? [] : [codeKey(c.code)])));
   const repeated: string[] = [];
   for (const code of codes) {
     const key = codeKey(code);

@@ -1,7 +1,6 @@
 /** The QR intakes of the Add account dialog: camera, image, clipboard, screen. Keys never come here: a scan
  * returns descriptions of pending accounts, held by the shell, added by index. */
 import { Channel } from "@tauri-apps/api/core";
-import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { errorMessage, invoke, IpcError } from "./api";
 import { t } from "./i18n";
 import type { AddOutcome } from "./ipc/AddOutcome";
@@ -35,8 +34,9 @@ export const scanApi = {
   startCamera: (camera: string, onPreview: (jpeg: ArrayBuffer) => void, onEvent: (event: CameraEvent) => void) =>
     invoke<void>("start_camera", { camera, ...makeChannels(onPreview, onEvent) }),
   stopCamera: () => invoke<void>("stop_camera"),
-  /** `path` for drops (and tests); without it the shell opens a file chooser. `null` = chooser cancelled. */
-  image: (path?: string) => invoke<ScanFound | null>("scan_image", path ? { path } : {}),
+  /** `file`: a token (a drop, or `api.files.choose`); without it the shell opens a file chooser. `null` =
+   * chooser cancelled. */
+  image: (file?: string) => invoke<ScanFound | null>("scan_image", { file: file ?? null }),
   clipboard: () => invoke<ScanFound>("scan_clipboard"),
   screen: () => invoke<ScanFound>("scan_screen"),
   addPending: (indices: number[]) => invoke<AddOutcome[]>("add_pending", { indices }),
@@ -45,14 +45,6 @@ export const scanApi = {
 
 /** The QR intakes of the dialog (besides typing a key or pasting a link). */
 export type Source = "camera" | "image" | "clipboard" | "screen";
-
-export const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "gif"];
-
-/** Whether a dropped file is an image this dialog reads (other files belong to the import page). */
-export function isImagePath(path: string): boolean {
-  const dot = path.lastIndexOf(".");
-  return dot >= 0 && IMAGE_EXTENSIONS.includes(path.slice(dot + 1).toLowerCase());
-}
 
 /** The sentence for a failed read. "A sharper or larger code may help" follows only a picture that held no
  * readable code (an image, the screen, the camera), not a clipboard with nothing to read. */
@@ -67,30 +59,4 @@ export function batchProgress(found: ScanFound): string | null {
   const b = found.batch;
   if (!b || b.received >= b.total) return null;
   return t("scan.batchProgress", { received: b.received, total: b.total });
-}
-
-/** Calls `onImage` with the first image of each drop on the window (other files are left to others).
- * Returns the unsubscribe function. Outside Tauri (tests) it does nothing. */
-export function onImageDrop(onImage: (path: string) => void): () => void {
-  let unlisten: (() => void) | null = null;
-  let stopped = false;
-  try {
-    void getCurrentWebview()
-      .onDragDropEvent((event) => {
-        if (event.payload.type !== "drop") return;
-        const image = event.payload.paths.find(isImagePath);
-        if (image) onImage(image);
-      })
-      .then((fn) => {
-        if (stopped) fn();
-        else unlisten = fn;
-      })
-      .catch(() => undefined);
-  } catch {
-    // Not running inside Tauri.
-  }
-  return () => {
-    stopped = true;
-    unlisten?.();
-  };
 }

@@ -135,6 +135,7 @@ describe("the English catalog", () => {
       capture_unavailable: true,
       twofold_backup: true,
       foreign_export: true,
+      file_exists: true,
       ipc: true,
     };
     expect(Object.keys(en.errors).sort()).toEqual(Object.keys(codes).sort());

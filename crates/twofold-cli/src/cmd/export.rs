@@ -5,14 +5,15 @@
 //! after writing by the core), `aegis` (encrypted; the export password comes from `--export-password-file`, else is asked for
 //! twice on a terminal, else is the next line of standard input), `aegis-plain`, `otpauth`,
 //! `google-transfer` and `paper` (these hold secrets in the clear and need `--allow-plaintext`). The core
-//! verifies the export before it is written; the file is then written next to its destination with owner-only
-//! permissions, read back from disk and verified again, and only then renamed into place. An existing file
-//! is not replaced without `--force`.
+//! verifies the export before it is written; the file is then written by the core's one file writer
+//! (`atomic::write_verified`): next to its destination with owner-only permissions, read back from disk and
+//! verified again, and only then renamed into place. An existing file is not replaced without `--force`; a
+//! symbolic link at the destination is refused.
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
+use twofold_core::atomic::{self, Existing};
 use twofold_core::export::{self, Format, PlaintextAck, Protection};
 
 use super::vault::VaultOpts;
@@ -71,8 +72,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     accounts.sort_by_key(|a| a.order);
     let exported = export::export(&accounts, format, protection, super::now()?)?;
 
-    write_verified(&args.out, &exported.bytes, |on_disk| {
-        export::verify(on_disk, format, protection, &accounts).map(|_| ()).map_err(anyhow::Error::from)
+    let existing = if args.force { Existing::Replace } else { Existing::Refuse };
+    atomic::write_verified(&args.out, &exported.bytes, existing, |_, on_disk| {
+        export::verify(on_disk, format, protection, &accounts)
+            .map(|_| ())
+            .map_err(|e| anyhow::Error::from(e).context("the written file did not verify"))
     })?;
 
     for loss in &exported.losses {
@@ -106,34 +110,4 @@ fn run_twofold(args: Args) -> anyhow::Result<()> {
         args.out.display()
     );
     Ok(())
-}
-
-/// Writes `bytes` to a temporary file beside `out` (owner-only), syncs it, reads it back, checks it with
-/// `verify`, and renames it over `out`. The temporary file is removed on any failure.
-fn write_verified(out: &Path, bytes: &[u8], verify: impl Fn(&[u8]) -> anyhow::Result<()>) -> anyhow::Result<()> {
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = out.file_name().context("the output path has no file name")?;
-    let temp = dir.join(format!(".{}.{}.tmp", file_name.to_string_lossy(), std::process::id()));
-    let result = (|| {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&temp).with_context(|| format!("could not create {}", temp.display()))?;
-        file.write_all(bytes).with_context(|| format!("could not write {}", temp.display()))?;
-        file.sync_all().with_context(|| format!("could not write {}", temp.display()))?;
-        drop(file);
-        let on_disk = zeroize::Zeroizing::new(
-            std::fs::read(&temp).with_context(|| format!("could not read back {}", temp.display()))?,
-        );
-        verify(&on_disk).context("the written file did not verify")?;
-        std::fs::rename(&temp, out).with_context(|| format!("could not move the export to {}", out.display()))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }

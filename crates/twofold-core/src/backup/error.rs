@@ -40,9 +40,24 @@ pub enum BackupError {
     },
     #[error("backup status {} is unreadable", path.display())]
     BadStatus { path: PathBuf },
+    /// The backup file could not be put in place (a link at the destination, a folder…).
+    #[error(transparent)]
+    Write(crate::atomic::WriteError),
     /// An error of the vault being backed up or restored into (not of the backup file).
     #[error(transparent)]
     Vault(#[from] VaultError),
+}
+
+impl From<crate::atomic::WriteError> for BackupError {
+    fn from(error: crate::atomic::WriteError) -> Self {
+        use crate::atomic::WriteError;
+        match error {
+            WriteError::Exists { path } => BackupError::AlreadyExists { path },
+            WriteError::VerifyFailed { path } => BackupError::VerifyFailed { path },
+            WriteError::Io { action, path, source } => BackupError::Io { action, path, source },
+            other => BackupError::Write(other),
+        }
+    }
 }
 
 impl BackupError {

@@ -1,16 +1,15 @@
 //! Backup files: sealing with a fresh data key, the verified atomic write, and opening.
 
 use std::fs;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
 use super::error::BackupError;
+use crate::atomic::{self, Existing};
 use crate::vault::VaultContents;
 use crate::vault::format::{self, DataKey, FORMAT_MINOR, Header, KdfParams, Sealing, Slot};
-use crate::vault::storage::{create_private, sync_folder};
 
 /// The file name extension of backups written by Twofold (automatic ones; a user may name theirs anything).
 pub const BACKUP_EXTENSION: &str = "twofold-backup";
@@ -81,30 +80,35 @@ impl BackupKey {
 }
 
 /// Writes `contents` as a backup at `path` (replacing a file there only once the new one is verified), made
-/// at `now`, sealed with a fresh data key wrapped under `key`.
-///
-/// The bytes go to a temp file in the same folder, are synced, read back and decrypted (slot, payload and
-/// record compared with what was written), and only then renamed to `path`, after which the folder is
-/// synced. On any failure the temp file is removed, a file already at `path` is untouched, and the error is
-/// returned. Returns what a later [`check_backup`] will report.
+/// at `now`, sealed with a fresh data key wrapped under `key`. See [`write_backup_with`].
 pub fn write_backup(
     path: &Path,
     contents: &VaultContents,
     key: &BackupKey,
     now: i64,
 ) -> Result<BackupInfo, BackupError> {
+    write_backup_with(path, contents, key, now, Existing::Replace)
+}
+
+/// Writes `contents` as a backup at `path`, made at `now`, sealed with a fresh data key wrapped under `key`;
+/// `existing` says whether a file already at `path` may be replaced.
+///
+/// The bytes go through [`atomic::write_verified`]: a temp file in the same folder, synced, read back and
+/// decrypted (slot, payload and record compared with what was written), and only then renamed to `path`,
+/// after which the folder is synced. On any failure the temp file is removed, a file already at `path` is
+/// untouched, and the error is returned. A symbolic link at `path` is refused. Returns what a later
+/// [`check_backup`] will report.
+pub fn write_backup_with(
+    path: &Path,
+    contents: &VaultContents,
+    key: &BackupKey,
+    now: i64,
+    existing: Existing,
+) -> Result<BackupInfo, BackupError> {
     let info = BackupInfo { created: now, account_count: contents.accounts.len() };
+    atomic::check_destination(path, existing)?;
     let (bytes, json) = seal(contents, key, info)?;
-    let folder = folder_of(path);
-    let temp = temp_path(&folder, path)?;
-    let result = write_and_verify(&folder, &temp, &bytes, &json, key, info);
-    let result = result
-        .and_then(|()| fs::rename(&temp, path).map_err(|e| BackupError::io("move the verified backup to", path, e)));
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result?;
-    sync_folder(&folder).map_err(|e| BackupError::io("sync the folder", &folder, e))?;
+    atomic::write_verified(path, &bytes, existing, |temp, back| verify(temp, back, &json, key, info))?;
     Ok(info)
 }
 
@@ -150,26 +154,12 @@ fn seal(
     Ok((bytes, json))
 }
 
-fn write_and_verify(
-    folder: &Path,
-    temp: &Path,
-    bytes: &[u8],
-    json: &[u8],
-    key: &BackupKey,
-    info: BackupInfo,
-) -> Result<(), BackupError> {
-    let mut file = create_private(temp).map_err(|e| BackupError::io("create a file in", folder, e))?;
-    file.write_all(bytes).map_err(|e| BackupError::io("write", temp, e))?;
-    file.sync_all().map_err(|e| BackupError::io("sync", temp, e))?;
-    drop(file);
-    let back = fs::read(temp).map_err(|e| BackupError::io("read back", temp, e))?;
+/// Decrypts the backup read back from `temp` and compares it with what was sealed.
+fn verify(temp: &Path, back: &[u8], json: &[u8], key: &BackupKey, info: BackupInfo) -> Result<(), BackupError> {
     let failed = || BackupError::VerifyFailed { path: temp.to_path_buf() };
-    if back != bytes {
-        return Err(failed());
-    }
-    let (header, prefix) = Header::parse(&back).map_err(|_| failed())?;
+    let (header, prefix) = Header::parse(back).map_err(|_| failed())?;
     let data_key = key.unwrap_from(&header).ok_or_else(failed)?;
-    let plaintext = format::open_payload(&back, &header, prefix, &data_key).map_err(|_| failed())?;
+    let plaintext = format::open_payload(back, &header, prefix, &data_key).map_err(|_| failed())?;
     if plaintext[..] != json[..] {
         return Err(failed());
     }
@@ -194,20 +184,4 @@ fn parse_payload(path: &Path, plaintext: &[u8]) -> Result<OpenedBackup, BackupEr
     }
     contents.remove_extra_field(RECORD);
     Ok(OpenedBackup { info: BackupInfo { created, account_count: contents.accounts.len() }, contents })
-}
-
-fn folder_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-/// `.NAME.tmp-PID-RANDOM` beside `path`: hidden, unique, and never matching an automatic backup's name.
-fn temp_path(folder: &Path, path: &Path) -> Result<PathBuf, BackupError> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| String::from("backup"));
-    let mut r = [0u8; 8];
-    format::random_fill(&mut r)?;
-    let hex: String = r.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(folder.join(format!(".{name}.tmp-{}-{hex}", std::process::id())))
 }

@@ -8,8 +8,9 @@
 //! * [`BackupKey`] is a password run through Argon2 once. Every backup sealed with it gets a fresh data key
 //!   wrapped under it, so an app can write automatic backups without asking for the password again. Use the
 //!   backup's own password or the vault's: the vault's data key is never reused.
-//! * [`write_backup`] is the only way to write a backup: it writes a temp file beside the target, syncs it,
-//!   reads it back and decrypts it, then renames it into place and syncs the folder. It returns
+//! * [`write_backup`] / [`write_backup_with`] are the only way to write a backup: through
+//!   [`crate::atomic::write_verified`] (the one writer of files a user names) a temp file beside the target is
+//!   synced, read back and decrypted, then renamed into place and the folder synced. It returns
 //!   [`BackupInfo`] only once the bytes on disk opened and matched.
 //! * [`check_backup`] / [`open_backup`] read a backup without touching any vault.
 //! * [`restore`]: [`preview`] tells, per backup account, whether it is new, an exact duplicate or a changed
@@ -27,5 +28,7 @@ pub mod restore;
 
 pub use crate::time::format_utc;
 pub use error::BackupError;
-pub use file::{BACKUP_EXTENSION, BackupInfo, BackupKey, OpenedBackup, check_backup, open_backup, write_backup};
+pub use file::{
+    BACKUP_EXTENSION, BackupInfo, BackupKey, OpenedBackup, check_backup, open_backup, write_backup, write_backup_with,
+};
 pub use restore::{PlanItem, RestoreMode, RestorePlan, RestoreStatus, RestoreSummary, apply, preview, restore_into};

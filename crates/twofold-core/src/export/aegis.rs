@@ -10,7 +10,8 @@
 //! tags are lowercase hex, stored apart from the ciphertext, as Aegis does. The password is used as the UTF-8
 //! of its NFC form (what a phone keyboard types; Aegis itself uses the UTF-8 of the typed text).
 //!
-//! What is lost: recovery codes (Aegis has no place for them; reported as a [`Loss`]), the manual order
+//! What is lost ([`super::Format::leaves_out`]): recovery codes (Aegis has no place for them; reported per
+//! account as a [`super::Loss`]), the manual order
 //! (entries are written in the order given), created/updated/last-used times and use counts. Aegis keeps
 //! group membership as a set, so the order of an account's groups is not kept either.
 
@@ -18,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::{ExportError, Loss, LossKind};
+use super::ExportError;
 use crate::crypto::{self, AegisSlot, CryptoError, KEY_LEN, NONCE_LEN, SlotError, TAG_LEN};
 use crate::model::{Account, AccountId, Algorithm, OtpKind, OtpParams};
 use crate::secret::Secret;
@@ -131,17 +132,10 @@ struct Info {
 }
 
 /// Writes `accounts` as an Aegis vault: encrypted with `password`, or plain when it is `None`.
-pub(super) fn write(
-    accounts: &[Account],
-    password: Option<&str>,
-) -> Result<(Zeroizing<Vec<u8>>, Vec<Loss>), ExportError> {
-    let mut losses = Vec::new();
+pub(super) fn write(accounts: &[Account], password: Option<&str>) -> Result<Zeroizing<Vec<u8>>, ExportError> {
     let mut groups: Vec<Group> = Vec::new();
     let mut entries = Vec::with_capacity(accounts.len());
     for account in accounts {
-        if !account.recovery_codes.is_empty() {
-            losses.push(Loss::new(account, LossKind::RecoveryCodes));
-        }
         let mut group_ids: Vec<String> = Vec::new();
         for name in &account.groups {
             let uuid = match groups.iter().find(|g| &g.name == name) {
@@ -196,7 +190,7 @@ pub(super) fn write(
         }
     };
     let bytes = Zeroizing::new(serde_json::to_vec_pretty(&file).map_err(|_| ExportError::Serialize)?);
-    Ok((bytes, losses))
+    Ok(bytes)
 }
 
 /// Reads an Aegis vault back into accounts; `password` opens an encrypted one. Used to verify what
@@ -380,8 +374,7 @@ mod tests {
     #[test]
     fn plain_round_trip_shares_groups() {
         let accounts = sample();
-        let (bytes, losses) = write(&accounts, None).unwrap();
-        assert!(losses.is_empty());
+        let bytes = write(&accounts, None).unwrap();
         let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(value["db"]["groups"].as_array().unwrap().len(), 2);
         let back = read(&bytes, None).unwrap();
@@ -396,7 +389,7 @@ mod tests {
     #[test]
     fn encrypted_round_trip_and_wrong_password() {
         let accounts = sample();
-        let (bytes, _) = write(&accounts, Some("correct horse")).unwrap();
+        let bytes = write(&accounts, Some("correct horse")).unwrap();
         assert!(!String::from_utf8_lossy(&bytes).contains("JBSWY3DP"));
         let back = read(&bytes, Some("correct horse")).unwrap();
         assert_eq!(back.len(), 3);
@@ -408,7 +401,7 @@ mod tests {
 
     #[test]
     fn hostile_scrypt_parameters_are_refused_before_allocating() {
-        let (bytes, _) = write(&sample(), Some("pw")).unwrap();
+        let bytes = write(&sample(), Some("pw")).unwrap();
         let mut value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         value["header"]["slots"][0]["n"] = serde_json::json!(1u64 << 40);
         let err = read(&serde_json::to_vec(&value).unwrap(), Some("pw")).unwrap_err();
@@ -417,7 +410,7 @@ mod tests {
 
     #[test]
     fn nfd_password_opens_as_nfc() {
-        let (bytes, _) = write(&sample(), Some("caf\u{e9}")).unwrap();
+        let bytes = write(&sample(), Some("caf\u{e9}")).unwrap();
         assert_eq!(read(&bytes, Some("cafe\u{301}")).unwrap().len(), 3);
     }
 }

@@ -66,6 +66,27 @@ impl Format {
         }
     }
 
+    /// What this format does not carry, in the order a person reads it: said before an export (with the
+    /// format choice) and after it (with [`Exported::losses`], the accounts that had such data).
+    pub fn leaves_out(self) -> &'static [LossKind] {
+        match self {
+            Format::AegisEncrypted | Format::AegisPlain => &[LossKind::RecoveryCodes, LossKind::UsageHistory],
+            Format::OtpauthList | Format::GoogleTransfer | Format::PaperHtml => &[
+                LossKind::RecoveryCodes,
+                LossKind::Notes,
+                LossKind::Groups,
+                LossKind::Favorite,
+                LossKind::UsageHistory,
+            ],
+        }
+    }
+
+    /// The file name an export of this format suggests on `date` (`YYYY-MM-DD`), e.g.
+    /// `twofold-export-aegis-2026-12-07.json`: the format in the name, so two exports cannot be confused.
+    pub fn suggested_file_name(self, date: &str) -> String {
+        format!("twofold-export-{}-{date}.{}", self.name(), self.extension())
+    }
+
     /// The usual file name extension (without the dot).
     pub fn extension(self) -> &'static str {
         match self {
@@ -111,20 +132,57 @@ impl fmt::Debug for Protection<'_> {
     }
 }
 
-/// Data an account had that the format could not carry; the account itself was exported.
+/// Data an account can hold that a format may not carry; the account itself is exported without it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LossKind {
-    /// The format has no place for recovery codes.
+    /// The account's recovery codes.
     RecoveryCodes,
+    /// The account's note.
+    Notes,
+    /// The groups the account is in.
+    Groups,
+    /// The favourite mark.
+    Favorite,
+    /// When the account was added and last used, and how often it was used (every account has these, so
+    /// no per-account [`Loss`] names it).
+    UsageHistory,
+}
+
+impl LossKind {
+    /// Whether `account` has data of this kind (so exporting it loses something).
+    fn has(self, account: &Account) -> bool {
+        match self {
+            LossKind::RecoveryCodes => !account.recovery_codes.is_empty(),
+            LossKind::Notes => !account.note.trim().is_empty(),
+            LossKind::Groups => !account.groups.is_empty(),
+            LossKind::Favorite => account.favorite,
+            LossKind::UsageHistory => false,
+        }
+    }
 }
 
 impl fmt::Display for LossKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LossKind::RecoveryCodes => f.write_str("recovery codes are not exported"),
-        }
+        f.write_str(match self {
+            LossKind::RecoveryCodes => "recovery codes are not exported",
+            LossKind::Notes => "the note is not exported",
+            LossKind::Groups => "groups are not exported",
+            LossKind::Favorite => "the favourite mark is not exported",
+            LossKind::UsageHistory => "dates and use counts are not exported",
+        })
     }
+}
+
+/// Per account, the data of `accounts` that `format` does not carry ([`Format::leaves_out`]), in account
+/// order. Accounts a format skips entirely are not listed here (see [`Exported::skipped`]).
+pub fn losses(accounts: &[Account], format: Format) -> Vec<Loss> {
+    accounts
+        .iter()
+        .flat_map(|account| {
+            format.leaves_out().iter().filter(|kind| kind.has(account)).map(move |kind| Loss::new(account, *kind))
+        })
+        .collect()
 }
 
 /// One account's loss, named so the user can see which account it is.
@@ -165,7 +223,7 @@ pub struct Exported {
     pub bytes: Zeroizing<Vec<u8>>,
     /// How many accounts the file holds, counted when it was read back.
     pub count: usize,
-    /// Data the format could not carry, per account.
+    /// Data the format could not carry, per account and kind (every format: see [`Format::leaves_out`]).
     pub losses: Vec<Loss>,
     /// Accounts the format cannot carry at all (Google Authenticator transfers only).
     pub skipped: Vec<Skipped>,
@@ -219,18 +277,19 @@ pub fn export(
 ) -> Result<Exported, ExportError> {
     let password = check_protection(format, protection)?;
     let mut skipped = Vec::new();
-    let (bytes, losses) = match format {
+    let bytes = match format {
         Format::AegisEncrypted | Format::AegisPlain => aegis::write(accounts, password)?,
-        Format::OtpauthList => (links::write(accounts), Vec::new()),
+        Format::OtpauthList => links::write(accounts),
         Format::GoogleTransfer => {
             let transfer = google_transfer(accounts, PlaintextAck(()))?;
             let page = transfer::page(&transfer);
             skipped = transfer.skipped;
-            (page, Vec::new())
+            page
         }
-        Format::PaperHtml => (paper::page(accounts, now)?, Vec::new()),
+        Format::PaperHtml => paper::page(accounts, now)?,
     };
     let count = verify(&bytes, format, protection, accounts)?;
+    let losses = losses(accounts, format).into_iter().filter(|l| !skipped.iter().any(|s| s.id == l.id)).collect();
     Ok(Exported { format, bytes, count, losses, skipped })
 }
 
@@ -337,6 +396,55 @@ mod tests {
         assert_eq!(
             export(&one(), Format::AegisEncrypted, Protection::Password(""), 0).unwrap_err(),
             ExportError::EmptyPassword
+        );
+    }
+
+    /// Issue 21 point 15: every format says what it leaves out, and every account that had such data is named.
+    #[test]
+    fn every_format_reports_what_it_leaves_out() {
+        let mut rich = one().remove(0);
+        rich.note = "desk drawer".into();
+        rich.groups = vec!["Work".into()];
+        rich.favorite = true;
+        rich.recovery_codes =
+            vec![crate::model::RecoveryCode { code: zeroize::Zeroizing::new("1234-5678".into()), used: false }];
+        let plain = Account::new("P", "q", Secret::from_bytes(vec![3u8; 10]).unwrap(), OtpParams::default_totp(), 0);
+        let accounts = vec![rich, plain];
+        let ack = Protection::Plaintext(PlaintextAck::user_accepted_unencrypted_secrets());
+        let kinds = |e: &Exported| e.losses.iter().map(|l| (l.account.clone(), l.kind)).collect::<Vec<_>>();
+        let aegis = export(&accounts, Format::AegisEncrypted, Protection::Password("pw"), 0).unwrap();
+        assert_eq!(kinds(&aegis), [("A (b)".to_string(), LossKind::RecoveryCodes)]);
+        assert_eq!(kinds(&export(&accounts, Format::AegisPlain, ack, 0).unwrap()), kinds(&aegis));
+        for format in [Format::OtpauthList, Format::PaperHtml, Format::GoogleTransfer] {
+            let exported = export(&accounts, format, ack, 0).unwrap();
+            let want = [LossKind::RecoveryCodes, LossKind::Notes, LossKind::Groups, LossKind::Favorite]
+                .map(|k| ("A (b)".to_string(), k));
+            assert_eq!(kinds(&exported), want, "{format}");
+            assert_eq!(exported.losses, losses(&accounts, format), "{format}");
+        }
+        for format in Format::ALL {
+            let leaves = format.leaves_out();
+            assert!(leaves.contains(&LossKind::RecoveryCodes) && leaves.contains(&LossKind::UsageHistory), "{format}");
+            let keeps_notes = matches!(format, Format::AegisEncrypted | Format::AegisPlain);
+            assert_eq!(!leaves.contains(&LossKind::Notes), keeps_notes, "{format}");
+            for kind in leaves {
+                assert!(kind.to_string().ends_with("not exported"), "{kind:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn suggested_names_carry_the_format_and_its_extension() {
+        let names: Vec<String> = Format::ALL.iter().map(|f| f.suggested_file_name("2026-12-07")).collect();
+        assert_eq!(
+            names,
+            [
+                "twofold-export-aegis-2026-12-07.json",
+                "twofold-export-aegis-plain-2026-12-07.json",
+                "twofold-export-otpauth-2026-12-07.txt",
+                "twofold-export-google-transfer-2026-12-07.html",
+                "twofold-export-paper-2026-12-07.html",
+            ]
         );
     }
 

@@ -39,7 +39,7 @@ fn qr_png(dir: &Path, file: &str, text: &str) -> PathBuf {
 }
 
 fn scan_image(h: &Harness, path: &Path) -> Result<Value, Value> {
-    h.invoke("scan_image", json!({"path": path.display().to_string()}))
+    h.invoke("scan_image", json!({"file": h.file(path, crate::dialog::Kind::Read)}))
 }
 
 /// How many scanned accounts wait in the open vault (none once it is locked: they go with it).

@@ -24,6 +24,11 @@ fn accounts() -> Vec<Account> {
     ]
 }
 
+/// The token the webview would get for `path` from the chooser or a drop.
+fn token(h: &Harness, path: impl AsRef<std::path::Path>) -> String {
+    h.file(path.as_ref(), crate::dialog::Kind::Read)
+}
+
 /// An Aegis export of [`accounts`] written into the harness folder by the core's exporter.
 fn aegis_file(h: &Harness, name: &str, encrypted: bool) -> String {
     let (format, protection) = if encrypted {
@@ -59,7 +64,7 @@ fn names(list: &Value) -> Vec<String> {
 fn a_plain_file_is_previewed_without_keys_and_the_chosen_entries_imported() {
     let h = with_vault("import-plain");
     let path = aegis_file(&h, "aegis-plain.json", false);
-    let file = h.invoke("choose_import_file", json!({"path": path})).unwrap();
+    let file = h.invoke("choose_import_file", json!({"file": token(&h, &path)})).unwrap();
     assert_eq!(
         file,
         json!({
@@ -106,7 +111,7 @@ fn a_plain_file_is_previewed_without_keys_and_the_chosen_entries_imported() {
 fn an_encrypted_file_asks_for_its_password_and_a_wrong_one_can_be_retried() {
     let h = with_vault("import-encrypted");
     let path = aegis_file(&h, "aegis-encrypted.json", true);
-    let file = h.invoke("choose_import_file", json!({"path": path})).unwrap();
+    let file = h.invoke("choose_import_file", json!({"file": token(&h, &path)})).unwrap();
     assert_eq!(
         file,
         json!({"fileName": "aegis-encrypted.json", "app": "Aegis", "format": "aegis", "encrypted": true, "preview": null})
@@ -147,7 +152,7 @@ fn an_encrypted_file_asks_for_its_password_and_a_wrong_one_can_be_retried() {
 fn locking_drops_the_pending_file() {
     let h = with_vault("import-lock");
     let path = aegis_file(&h, "aegis-plain.json", false);
-    h.invoke("choose_import_file", json!({"path": path})).unwrap();
+    h.invoke("choose_import_file", json!({"file": token(&h, &path)})).unwrap();
     assert_eq!(h.invoke("lock_vault", json!({})), Ok(Value::Null));
     let locked = json!({"code": "locked", "message": "the vault is locked"});
     assert_eq!(h.invoke("import_accounts", json!({"indices": [1]})), Err(locked.clone()));
@@ -157,7 +162,7 @@ fn locking_drops_the_pending_file() {
         Err(json!({"code": "invalid_input", "message": "no file is being imported: choose one first"}))
     );
     // Cancelling forgets the file too.
-    h.invoke("choose_import_file", json!({"path": aegis_file(&h, "again.json", false)})).unwrap();
+    h.invoke("choose_import_file", json!({"file": token(&h, aegis_file(&h, "again.json", false))})).unwrap();
     assert_eq!(h.invoke("cancel_import", json!({})), Ok(Value::Null));
     assert!(h.invoke("import_accounts", json!({"indices": [1]})).is_err());
     assert_eq!(names(&h.invoke("list_accounts", json!({})).unwrap()), ["Example (alice)"]);
@@ -167,21 +172,21 @@ fn locking_drops_the_pending_file() {
 fn unreadable_files_are_clear_errors() {
     let h = with_vault("import-errors");
     let missing = h.dir.join("missing.json");
-    let error = h.invoke("choose_import_file", json!({"path": missing.display().to_string()})).unwrap_err();
+    let error = h.invoke("choose_import_file", json!({"file": token(&h, &missing)})).unwrap_err();
     assert_eq!(error["code"], json!("io"));
     assert!(error["message"].as_str().unwrap().starts_with(&format!("cannot read {}", missing.display())), "{error}");
 
     let junk = h.dir.join("notes.txt");
     std::fs::write(&junk, "shopping list: milk, eggs").unwrap();
     assert_eq!(
-        h.invoke("choose_import_file", json!({"path": junk.display().to_string()})),
+        h.invoke("choose_import_file", json!({"file": token(&h, &junk)})),
         Err(json!({
             "code": "invalid_input",
             "message": "notes.txt: this file is not an export of any app we can import from",
         }))
     );
     assert_eq!(
-        h.invoke("choose_import_file", json!({"path": h.dir.display().to_string()})),
+        h.invoke("choose_import_file", json!({"file": token(&h, &h.dir)})),
         Err(json!({"code": "invalid_input", "message": format!("{} is not a file", h.dir.display())}))
     );
 
@@ -192,7 +197,7 @@ fn unreadable_files_are_clear_errors() {
         "otpauth://totp/Odd:carol?secret=JBSWY3DPE&issuer=Odd\notpauth://mystery/x?secret=JBSWY3DP\n",
     )
     .unwrap();
-    let file = h.invoke("choose_import_file", json!({"path": links.display().to_string()})).unwrap();
+    let file = h.invoke("choose_import_file", json!({"file": token(&h, &links)})).unwrap();
     let preview = &file["preview"];
     assert_eq!(preview["entries"][0]["warnings"].as_array().unwrap().len(), 1, "{file}");
     assert!(preview["entries"][0]["warnings"][0].as_str().unwrap().contains("unusual"), "{file}");
@@ -206,7 +211,7 @@ fn unreadable_files_are_clear_errors() {
 fn choosing_a_file_needs_an_open_vault() {
     let h = harness("import-locked");
     assert_eq!(
-        h.invoke("choose_import_file", json!({"path": "/nonexistent"})),
+        h.invoke("choose_import_file", json!({"file": token(&h, "/nonexistent")})),
         Err(json!({"code": "locked", "message": "the vault is locked"}))
     );
 }

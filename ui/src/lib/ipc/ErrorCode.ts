@@ -3,4 +3,4 @@
 /**
  * A stable, machine-readable reason the UI can branch on.
  */
-export type ErrorCode = "wrong_password" | "locked" | "no_vault" | "vault_exists" | "not_found" | "invalid_input" | "io" | "vault" | "clipboard" | "not_available" | "no_camera" | "camera_busy" | "camera_denied" | "no_qr_code" | "not_authenticator" | "capture_unavailable" | "twofold_backup" | "foreign_export";
+export type ErrorCode = "wrong_password" | "locked" | "no_vault" | "vault_exists" | "not_found" | "invalid_input" | "io" | "vault" | "clipboard" | "not_available" | "no_camera" | "camera_busy" | "camera_denied" | "no_qr_code" | "not_authenticator" | "capture_unavailable" | "twofold_backup" | "foreign_export" | "file_exists";

@@ -5,7 +5,7 @@ import type { RestoreItem } from "./RestoreItem";
 /**
  * The preview of a restore, before anything changes.
  */
-export type RestorePreview = { path: string, 
+export type RestorePreview = { file: string, path: string, 
 /**
  * Unix milliseconds.
  */

@@ -19,6 +19,7 @@ import switcher from "./switcher.json";
 import tray from "./tray.json";
 import shortcuts from "./shortcuts.json";
 import password from "./password.json";
+import files from "./files.json";
 
 export const en = {
   common,
@@ -40,4 +41,5 @@ export const en = {
   tray,
   shortcuts,
   password,
+  files,
 };
