@@ -79,6 +79,18 @@ pub fn check_and_record(
     Ok(warning)
 }
 
+/// The person restored an older copy on purpose (the lone previous copy): the record for `vault` becomes that
+/// copy's save counter, so opening it does not warn of a rollback the person asked for. *Slow* (file I/O).
+pub fn accept_restored(file: &Path, vault: &Path, counter: u64) -> ShellResult<()> {
+    let mut seen = load(file);
+    if let Some(entry) = seen.vaults.get_mut(&vault.display().to_string()) {
+        entry.counter = counter;
+        let json = serde_json::to_vec_pretty(&seen).map_err(|e| ShellError::Io(e.to_string()))?;
+        rt::write_atomic_private(file, &json)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,7 +92,14 @@ pub async fn restore_previous(state: &AppState) -> ShellResult<()> {
     if !store.only_previous_exists() {
         return Err(ShellError::InvalidInput("there is no lone previous copy of the vault to restore".into()));
     }
-    blocking(move || store.restore_previous().map_err(ShellError::from)).await
+    let seen_file = state.paths.seen.clone();
+    blocking(move || {
+        store.restore_previous()?;
+        // Restored on purpose: its lower save counter is no rollback to warn about at the next unlock.
+        let counter = store.inspect()?.save_counter;
+        seen::accept_restored(&seen_file, store.path(), counter)
+    })
+    .await
 }
 
 /// Changes the vault password after checking the current one, and replaces the data key (issue 13 point 5: an

@@ -221,9 +221,14 @@ fn a_save_while_another_process_saves_names_it() {
     let store = VaultStore::new(env.vault())
         .with_save_hook(std::sync::Arc::new(Hold(std::sync::Mutex::new((entered_tx, release_rx)))));
     let mut vault = store.unlock("pässwörd 🔐").unwrap();
+    // Only the saver holds the hook now: if it fails before the hook, the channel closes and the test fails
+    // instead of waiting forever.
+    drop(store);
     let saver = std::thread::spawn(move || {
         vault.update(|c| -> Result<(), twofold_core::vault::VaultError> {
-            c.accounts[0].note.push_str(" (saved by the held writer)");
+            let secret = twofold_core::Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap();
+            let otp = twofold_core::OtpParams::default_totp();
+            c.accounts.push(twofold_core::Account::new("Held", "writer", secret, otp, 0));
             Ok(())
         })
     });

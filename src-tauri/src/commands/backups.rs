@@ -130,7 +130,8 @@ pub async fn preview_restore<R: Runtime>(
     };
     let vault = state.with_unlocked(|open| Ok(open.vault.contents().clone()))?;
     blocking(move || {
-        let opened = backup::open_backup(&chosen.path, &password).map_err(|e| staging::backup_error(&chosen.path, e))?;
+        let opened =
+            backup::open_backup(&chosen.path, &password).map_err(|e| staging::backup_error(&chosen.path, e))?;
         let plan = backup::preview(&vault, &opened.contents);
         let items = plan
             .items

@@ -169,7 +169,7 @@ describe("ImportPage", () => {
       },
     });
     const onBackups = vi.fn();
-    render(ImportPage, { ...props(), onBackups, path: "/tmp/mine.twofold-backup" });
+    render(ImportPage, { ...props(), onBackups, file: "dropped-token" });
     expect((await screen.findByRole("alert")).textContent).toBe(
       "mine.twofold-backup is a Twofold backup, not another app's export: restore it from Backups → Restore.",
     );

@@ -2,6 +2,7 @@
 //! `add_account` on Add), duplicates said before Add on every path, a transfer link pasted in the link field,
 //! and files given to the wrong page pointed to the right one.
 
+use crate::dialog::Kind;
 use serde_json::{Value, json};
 use twofold_core::{Account, OtpParams, Secret, migration};
 
@@ -103,10 +104,11 @@ fn a_pasted_transfer_link_is_staged_as_a_batch() {
 #[test]
 fn files_given_to_the_wrong_page_say_where_they_go() {
     let h = with_github("wrong-page");
-    let backup = h.dir.join("mine.twofold-backup").display().to_string();
-    h.invoke("backup_now", json!({"path": backup, "password": PASSWORD, "ownPassword": false})).unwrap();
+    let backup = h.dir.join("mine.twofold-backup");
+    let written = json!({"file": h.file(&backup, Kind::Write), "vaultPassword": PASSWORD, "replace": false});
+    h.invoke("backup_now", written).unwrap();
     assert_eq!(
-        h.invoke("choose_import_file", json!({"path": backup})),
+        h.invoke("choose_import_file", json!({"file": h.file(&backup, Kind::Read)})),
         Err(json!({"code": "twofold_backup", "message": "mine.twofold-backup"}))
     );
 
@@ -116,16 +118,16 @@ fn files_given_to_the_wrong_page_say_where_they_go() {
     let exported = twofold_core::export::export(&accounts, twofold_core::export::Format::AegisPlain, protection, 0);
     let aegis = h.dir.join("aegis.json");
     std::fs::write(&aegis, exported.unwrap().bytes.as_slice()).unwrap();
-    let aegis = aegis.display().to_string();
     let foreign = json!({"code": "foreign_export", "message": "Aegis"});
-    assert_eq!(h.invoke("check_backup_file", json!({"path": aegis, "password": PASSWORD})), Err(foreign.clone()));
-    assert_eq!(h.invoke("preview_restore", json!({"path": aegis, "password": PASSWORD})), Err(foreign));
+    let aegis_file = json!({"file": h.file(&aegis, Kind::Read), "password": PASSWORD});
+    assert_eq!(h.invoke("check_backup_file", aegis_file.clone()), Err(foreign.clone()));
+    let aegis_file = json!({"file": h.file(&aegis, Kind::Read), "password": PASSWORD});
+    assert_eq!(h.invoke("preview_restore", aegis_file), Err(foreign));
     // A file that is neither keeps the backup's own error.
     let junk = h.dir.join("junk.bin");
     std::fs::write(&junk, b"hello").unwrap();
-    let junk = junk.display().to_string();
     assert_eq!(
-        h.invoke("check_backup_file", json!({"path": junk, "password": PASSWORD})).unwrap_err()["code"],
+        h.invoke("check_backup_file", json!({"file": h.file(&junk, Kind::Read), "password": PASSWORD})).unwrap_err()["code"],
         json!("vault")
     );
 }

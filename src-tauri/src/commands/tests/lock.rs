@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::dialog::Kind;
 use serde_json::{Value, json};
 use tauri::{Listener, Manager};
 use twofold_core::vault::{VaultStore, format};
@@ -105,7 +106,7 @@ fn changing_the_password_replaces_the_data_key_and_reseals_automatic_backups() {
     assert_eq!(h.invoke("create_vault", json!({"password": PASSWORD})), Ok(Value::Null));
     add(&h, "Before");
     let folder = h.dir.join("auto");
-    let on = json!({"enabled": true, "folder": folder.display().to_string(), "keep": 50, "password": PASSWORD});
+    let on = json!({"enabled": true, "folder": h.file(&folder, Kind::Folder), "keep": 50, "password": PASSWORD});
     h.invoke("set_auto_backup", on).unwrap();
     let vault_path = app.state::<AppState>().paths.vault.clone();
     let old_copy = std::fs::read(&vault_path).unwrap();
@@ -155,13 +156,17 @@ fn a_lock_while_the_chooser_is_open_cancels_the_export_and_the_backup() {
         crate::vault::lock(&locker);
         Some(picked.clone())
     })));
-    let export = json!({"format": "otpauth", "acknowledged": true, "password": PASSWORD});
+    let export = json!({"format": "otpauth", "acknowledged": true, "vaultPassword": PASSWORD, "replace": false});
     let locked = |result: Result<Value, Value>| result.unwrap_err()["code"] == "locked";
     assert!(locked(h.invoke("export_accounts", export.clone())));
     assert!(!target.exists(), "nothing was exported");
     for own in [true, false] {
         assert_eq!(h.invoke("unlock_vault", json!({"password": PASSWORD})), Ok(Value::Null));
-        let backup = json!({"password": PASSWORD, "ownPassword": own});
+        let backup = if own {
+            json!({"vaultPassword": PASSWORD, "backupPassword": "a backup password", "replace": false})
+        } else {
+            json!({"vaultPassword": PASSWORD, "replace": false})
+        };
         assert!(locked(h.invoke("backup_now", backup)), "own password: {own}");
         assert!(!target.exists(), "no backup was written (own password: {own})");
     }
@@ -169,8 +174,8 @@ fn a_lock_while_the_chooser_is_open_cancels_the_export_and_the_backup() {
     assert_eq!(h.invoke("unlock_vault", json!({"password": PASSWORD})), Ok(Value::Null));
     let done = h.invoke(
         "export_accounts",
-        json!({"path": target.display().to_string(), "format": "otpauth",
-                                                  "acknowledged": true, "password": PASSWORD}),
+        json!({"file": h.file(&target, Kind::Write), "format": "otpauth", "acknowledged": true,
+               "vaultPassword": PASSWORD, "replace": false}),
     );
     assert_eq!(done.unwrap()["count"], 1);
     assert!(target.exists());

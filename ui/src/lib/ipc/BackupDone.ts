@@ -3,7 +3,11 @@
 /**
  * A backup that was written and read back.
  */
-export type BackupDone = { path: string, 
+export type BackupDone = { 
+/**
+ * The full path written.
+ */
+path: string, 
 /**
  * How many accounts the backup holds, counted when it was read back.
  */

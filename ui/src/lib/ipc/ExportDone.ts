@@ -3,4 +3,27 @@ import type { ExportFormatView } from "./ExportFormatView";
 import type { ExportLossView } from "./ExportLossView";
 import type { LossKindView } from "./LossKindView";
 
-export type ExportDone = { path: string, format: ExportFormatView, count: number, written: number, leavesOut: Array<LossKindView>, losses: Array<ExportLossView>, skipped: Array<string>, };
+/**
+ * A verified export file.
+ */
+export type ExportDone = { 
+/**
+ * The full path written.
+ */
+path: string, format: ExportFormatView, count: number, 
+/**
+ * Unix milliseconds when the file was written.
+ */
+written: number, 
+/**
+ * What the format never carries (the same list the format choice showed).
+ */
+leavesOut: Array<LossKindView>, 
+/**
+ * Per account and kind, the data this export left out.
+ */
+losses: Array<ExportLossView>, 
+/**
+ * Accounts the format cannot carry at all, "name — reason".
+ */
+skipped: Array<string>, };

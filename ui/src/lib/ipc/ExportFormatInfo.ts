@@ -2,4 +2,15 @@
 import type { ExportFormatView } from "./ExportFormatView";
 import type { LossKindView } from "./LossKindView";
 
-export type ExportFormatInfo = { format: ExportFormatView, plaintext: boolean, suggestedName: string, leavesOut: Array<LossKindView>, };
+/**
+ * One format of the Export tab, with what it leaves out (said before anything is written).
+ */
+export type ExportFormatInfo = { format: ExportFormatView, 
+/**
+ * Whether the file holds every key in the clear.
+ */
+plaintext: boolean, 
+/**
+ * The file name the chooser suggests, e.g. `twofold-export-aegis-2026-12-07.json`.
+ */
+suggestedName: string, leavesOut: Array<LossKindView>, };

@@ -5,7 +5,15 @@ import type { RestoreItem } from "./RestoreItem";
 /**
  * The preview of a restore, before anything changes.
  */
-export type RestorePreview = { file: string, path: string, 
+export type RestorePreview = { 
+/**
+ * The token of the backup file, for `restore_backup`.
+ */
+file: string, 
+/**
+ * The full path, to read.
+ */
+path: string, 
 /**
  * Unix milliseconds.
  */
