@@ -52,7 +52,7 @@ fn yuyv(rgb: &[u8], width: usize) -> Vec<u8> {
         for pair in row.chunks_exact(6) {
             let (y0, u0, v0) = yuv(&pair[..3]);
             let (y1, u1, v1) = yuv(&pair[3..]);
-            let avg = |a: u8, b: u8| ((u16::from(a) + u16::from(b) + 1) / 2) as u8;
+            let avg = |a: u8, b: u8| (u16::from(a) + u16::from(b)).div_ceil(2) as u8;
             out.extend_from_slice(&[y0, avg(u0, u1), y1, avg(v0, v1)]);
         }
     }
