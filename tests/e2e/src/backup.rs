@@ -86,11 +86,14 @@ pub fn backup_wipe_restore(options: &Options, slot: &mut Option<Session>) -> Res
     status(s, "Not in this file: recovery codes", Duration::from_secs(5))?;
     save_page_screenshot(options, s, "backups-exported.png");
 
-    // Wipe: the vault file goes, the app starts again on an empty vault.
+    // Wipe: the vault and its previous copy go (a lost disk; with the previous copy left the app would offer
+    // to restore that instead), the app starts again on an empty vault.
     if let Some(session) = slot.take() {
         session.quit()?;
     }
-    std::fs::remove_file(dir.join("twofold.vault")).map_err(|e| format!("cannot delete the vault: {e}"))?;
+    for name in ["twofold.vault", "twofold.vault.prev"] {
+        std::fs::remove_file(dir.join(name)).map_err(|e| format!("cannot delete {name}: {e}"))?;
+    }
     let s: &Session = slot.insert(open(options, &dir)?);
     create_vault(s)?;
 

@@ -61,6 +61,9 @@ pub(crate) fn open_with_camera(options: &Options, dir: &Path, camera: &Path) -> 
         dir.display().to_string(),
         "--fake-camera".to_string(),
         camera.display().to_string(),
+        // Files are chosen through the scripted chooser here too (the Image tab of the same session).
+        "--choose-files".to_string(),
+        crate::chooser_script(dir).display().to_string(),
     ];
     Session::start(&options.driver, &options.app.display().to_string(), &args)
 }
