@@ -269,8 +269,10 @@ const RPM_FILES: &[&str] = &[
     "/usr/share/icons/hicolor/128x128/apps/twofold.png",
 ];
 
-/// What an `.rpm` must require, as Fedora names the packages: the webview and the tray's indicator library.
-const RPM_REQUIRES: &[&str] = &["webkit2gtk4.1", "libayatana-appindicator-gtk3"];
+/// What an `.rpm` must require: the webview's library by its soname, which rpmbuild derives from the binary and
+/// every RPM distribution resolves whatever it names the package (Fedora `webkit2gtk4.1`, openSUSE
+/// `libwebkit2gtk-4_1-0`), and the tray's indicator library, which the app loads at run time and so names itself.
+const RPM_REQUIRES: &[&str] = &["libwebkit2gtk-4.1.so.0()(64bit)", "libayatana-appindicator-gtk3"];
 
 /// Checks the `.rpm` the way [`check_deb`] checks the `.deb`: its file list and requirements (`rpm -qp`), then,
 /// unpacked (`rpm2cpio | cpio`, no root needed), the desktop entry, the metadata and both programs. Returns the
@@ -443,7 +445,8 @@ mod tests {
 
     #[test]
     fn rpm_lists_must_hold_every_wanted_line() {
-        let requires = vec!["webkit2gtk4.1".to_string(), "libayatana-appindicator-gtk3 >= 0.5".to_string()];
+        let requires =
+            vec!["libwebkit2gtk-4.1.so.0()(64bit)".to_string(), "libayatana-appindicator-gtk3 >= 0.5".to_string()];
         let first_word = |line: &str, want: &str| line.split_whitespace().next() == Some(want);
         assert_eq!(check_listed("requirements", &requires, RPM_REQUIRES, first_word), Ok(()));
         let error = check_listed("requirements", &requires[..1], RPM_REQUIRES, first_word).unwrap_err();

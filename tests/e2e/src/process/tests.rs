@@ -33,10 +33,30 @@ fn a_running_child_is_found_and_an_exited_one_is_not_even_before_it_is_reaped() 
 
 #[test]
 fn waiting_for_an_app_returns_once_it_has_exited() {
-    // Not `/bin/sleep`, which the other test runs at the same time.
-    let mut child = Command::new("/bin/sh").args(["-c", "sleep 0.3; true"]).spawn().unwrap();
-    let started = Instant::now();
-    wait_app_gone("/bin/sh").unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(250), "returned while the app still ran");
-    child.wait().unwrap();
+    use std::os::unix::process::CommandExt;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    // A name of its own (argv[0]), so the other test's `/bin/sleep` never counts.
+    const APP: &str = "twofold-e2e-waited-app";
+    let mut child = Command::new("/bin/sleep").arg0(APP).arg("30").spawn().unwrap();
+    let pid = child.id();
+    eventually("the child to be seen", || app_processes(APP).contains(&pid));
+
+    // Another thread ends the app a little later; the flag is raised before the kill, so a wait that returns
+    // while the app still runs finds it down.
+    let killing = Arc::new(AtomicBool::new(false));
+    let killer = {
+        let killing = Arc::clone(&killing);
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            killing.store(true, Ordering::SeqCst);
+            child.kill().unwrap();
+            child.wait().unwrap();
+        })
+    };
+    wait_app_gone(APP).unwrap();
+    assert!(killing.load(Ordering::SeqCst), "returned while the app still ran");
+    assert!(!app_processes(APP).contains(&pid));
+    killer.join().unwrap();
 }
