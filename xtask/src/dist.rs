@@ -298,7 +298,19 @@ pub fn check_rpm(rpm: &Path) -> Result<PathBuf, String> {
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).map_err(|e| format!("{}: {e}", root.display()))?;
     let archive = std::fs::File::create(root.join("payload.cpio")).map_err(|e| e.to_string())?;
-    run(Command::new("rpm2cpio").arg(rpm).stdout(archive))?;
+    // rpm2cpio compares what it wrote with the header's archive size. The `rpm` crate Tauri's bundler uses
+    // (rpm-rs) writes no such tag, so rpm2cpio exits 1 after writing the whole archive. Its status is trusted
+    // only when the package states a size; otherwise cpio, which refuses an archive that stops before its
+    // trailer ("premature end of archive"), is the judge.
+    let unpacked = Command::new("rpm2cpio")
+        .arg(rpm)
+        .stdout(archive)
+        .status()
+        .map_err(|e| format!("cannot run rpm2cpio ({e}); it is in the rpm2cpio package"))?;
+    let states_size = query("--queryformat=%{LONGARCHIVESIZE}")?.first().is_some_and(|s| s != "(none)");
+    if !unpacked.success() && states_size {
+        return Err(format!("rpm2cpio {} failed ({unpacked})", rpm.display()));
+    }
     let archive = std::fs::File::open(root.join("payload.cpio")).map_err(|e| e.to_string())?;
     run(Command::new("cpio").args(["-idm", "--quiet", "--no-absolute-filenames"]).stdin(archive).current_dir(&root))?;
     let _ = std::fs::remove_file(root.join("payload.cpio"));
