@@ -121,9 +121,23 @@ impl CameraSink for ChannelSink {
     }
 }
 
-/// Starts a camera scan feeding `sink`; any scan already running is stopped first, and what a scan staged
-/// before is dropped. *Slow* (opens a device).
+/// Whether `id` is a camera [`list`] offers: the webview names a camera, never a file to play, so a fake camera
+/// opens only when the app was started with that very file (`--fake-camera` or `TWOFOLD_FAKE_CAMERA`), and a
+/// device only when the system lists it. *Slow* for devices (asks the system).
+pub fn check_listed<R: Runtime>(app: &AppHandle<R>, id: &CameraId) -> ShellResult<()> {
+    let fake = app.state::<CameraState>().fake();
+    match id {
+        CameraId::Fake(path) if fake.as_deref() == Some(path.as_path()) => Ok(()),
+        CameraId::Fake(_) => Err(ShellError::InvalidInput("that is not a camera this app offers".into())),
+        CameraId::Device(_) if twofold_camera::list_cameras_with(None).iter().any(|c| &c.id == id) => Ok(()),
+        CameraId::Device(_) => Err(twofold_camera::CameraError::NoCamera.into()),
+    }
+}
+
+/// Starts a camera scan feeding `sink` from a camera [`check_listed`] accepts; any scan already running is
+/// stopped first, and what a scan staged before is dropped. *Slow* (opens a device).
 pub fn start_scan<R: Runtime>(app: &AppHandle<R>, id: &CameraId, sink: Arc<dyn CameraSink>) -> ShellResult<()> {
+    check_listed(app, id)?;
     app.state::<AppState>().with_unlocked(|open| {
         staging::discard_scan(&mut open.staged);
         Ok(())

@@ -222,8 +222,9 @@ fn the_camera_adds_exactly_one_account_after_blank_frames_and_stops() {
 
     let recorder = Arc::new(Recorder::default());
     let sink: Arc<dyn CameraSink> = recorder.clone();
-    start_scan(h._app.handle(), &CameraId::Fake(path), sink).unwrap();
     let state = h._app.state::<CameraState>();
+    state.set_fake_camera(path.clone());
+    start_scan(h._app.handle(), &CameraId::Fake(path), sink).unwrap();
     // Bounded wait for the outcome (a failure, not a timing assertion: the loop plays 20 frames at 20 fps).
     let started = Instant::now();
     while !recorder.events.lock().unwrap().iter().any(|e| matches!(e, CameraEvent::Found { .. })) {
@@ -253,11 +254,37 @@ fn locking_stops_the_camera() {
     let path = h.dir.join("blank.y4m");
     let frames: Vec<Vec<u8>> = (0..4).map(|_| vec![200u8; W * H]).collect();
     twofold_camera::fake::write_y4m(&path, W, H, 30, &frames).unwrap();
-    start_scan(h._app.handle(), &CameraId::Fake(path), Arc::new(Recorder::default())).unwrap();
     let state = h._app.state::<CameraState>();
+    state.set_fake_camera(path.clone());
+    start_scan(h._app.handle(), &CameraId::Fake(path), Arc::new(Recorder::default())).unwrap();
     assert!(state.camera_running());
     assert_eq!(h.invoke("lock_vault", json!({})), Ok(Value::Null));
     assert!(!state.camera_running(), "lock_vault returns with the camera closed");
+}
+
+#[test]
+fn only_a_listed_camera_starts() {
+    let h = unlocked("scan-listed");
+    let (offered, other) = (h.dir.join("offered.y4m"), h.dir.join("other.y4m"));
+    for path in [&offered, &other] {
+        twofold_camera::fake::write_y4m(path, W, H, 30, &[vec![200u8; W * H]]).unwrap();
+    }
+    let start = |path: &std::path::Path| {
+        start_scan(h._app.handle(), &CameraId::Fake(path.into()), Arc::new(Recorder::default()))
+    };
+    // Without `--fake-camera` no file plays as a camera, whatever the webview names.
+    assert_eq!(start(&offered).unwrap_err().code(), crate::error::ErrorCode::InvalidInput);
+    let state = h._app.state::<CameraState>();
+    state.set_fake_camera(offered.clone());
+    assert_eq!(
+        start(&other).unwrap_err().code(),
+        crate::error::ErrorCode::InvalidInput,
+        "only the file it was started with"
+    );
+    assert!(!state.camera_running());
+    start(&offered).unwrap();
+    assert!(state.camera_running());
+    assert_eq!(h.invoke("stop_camera", json!({})), Ok(Value::Null));
 }
 
 #[test]
