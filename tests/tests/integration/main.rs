@@ -21,6 +21,7 @@ mod qr_camera;
 mod qr_decode;
 mod qr_formats;
 mod rfc_vectors;
+mod servers;
 mod totp_rs_second_opinion;
 mod vault_durability;
 mod vault_golden;
