@@ -227,6 +227,9 @@ pub enum Fault {
     Close,
     /// The request is read and never answered (until the server stops).
     Stall,
+    /// Plain HTTP text is sent as soon as a connection opens, before reading anything: a TLS client gets
+    /// garbage for a handshake.
+    NotTls,
 }
 
 #[derive(Default)]
@@ -364,6 +367,10 @@ fn respond(mut stream: &TcpStream, status: u16, extra: &[(&str, String)], body: 
 }
 
 fn serve(stream: TcpStream, fault: &Fault, store: &Mutex<Store>, stop: &AtomicBool) {
+    if *fault == Fault::NotTls {
+        respond(&stream, 400, &[], b"this is not TLS");
+        return;
+    }
     let Some(request) = read_request(&stream) else { return };
     match fault {
         Fault::Close => {
@@ -379,6 +386,7 @@ fn serve(stream: TcpStream, fault: &Fault, store: &Mutex<Store>, stop: &AtomicBo
             respond(&stream, 401, &[("WWW-Authenticate", "Basic realm=\"faulty\"".into())], b"no");
         }
         Fault::Status(code) => respond(&stream, *code, &[], b"no"),
+        Fault::NotTls => {}
         Fault::IgnoreIfMatch => {
             let _ = &request.headers;
             let mut store = lock(store);

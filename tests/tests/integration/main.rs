@@ -28,3 +28,4 @@ mod vault_golden;
 mod vault_passwords;
 mod vault_props;
 mod vault_tamper;
+mod webdav;
