@@ -5,6 +5,7 @@
 //! compare are set by [`crate::vault::Vault`] on every edit.
 
 pub mod merge;
+pub mod webdav;
 
 pub use merge::{MergeItem, MergeReport, Renamed, Tie, TieKind, merge};
 
