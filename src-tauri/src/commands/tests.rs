@@ -60,11 +60,13 @@ fn settings_round_trip_through_ipc_and_disk() {
         h.invoke("get_settings", json!({})),
         Ok(json!({"clipboardClearSeconds": 30, "autoLockMinutes": 5, "privacyMode": false, "contentProtection": true,
                   "autoBackup": false, "autoBackupFolder": "", "autoBackupKeep": 10,
-                  "clockCheck": false, "clockServer": "pool.ntp.org", "closeToTray": false}))
+                  "clockCheck": false, "clockServer": "pool.ntp.org", "closeToTray": false,
+                  "listSort": "manual", "compactList": false}))
     );
     let changed = json!({"clipboardClearSeconds": 5, "autoLockMinutes": 1, "privacyMode": true, "contentProtection": false,
                          "autoBackup": false, "autoBackupFolder": "/b", "autoBackupKeep": 3,
-                         "clockCheck": true, "clockServer": "time.example.org:123", "closeToTray": true});
+                         "clockCheck": true, "clockServer": "time.example.org:123", "closeToTray": true,
+                         "listSort": "mostUsed", "compactList": true});
     assert_eq!(h.invoke("update_settings", json!({"settings": changed})), Ok(Value::Null));
     // The backup folder is not taken from the page (it is chosen through the folder chooser).
     let mut changed = changed;
@@ -652,4 +654,15 @@ fn saving_the_settings_page_keeps_the_remembered_camera() {
             (json!("fake:/tmp/frames.y4m"), json!(10))
         );
     }
+}
+
+#[test]
+fn the_list_carries_each_accounts_use_for_the_most_and_recently_used_orders() {
+    let h = harness("use");
+    assert_eq!(h.invoke("create_vault", json!({"password": "correct horse battery"})), Ok(Value::Null));
+    let link = "otpauth://totp/Example:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example";
+    h.invoke("add_account_link", json!({"link": link})).unwrap();
+    let list = h.invoke("list_accounts", json!({})).unwrap();
+    let account = &list["accounts"][0];
+    assert_eq!((&account["useCount"], &account["lastUsed"]), (&json!(0), &json!(null)));
 }

@@ -89,6 +89,12 @@ pub struct AccountView {
     pub recovery_total: u32,
     pub recovery_unused: u32,
     pub note: String,
+    /// How many times a code was copied or shown (for the list's "most used" order).
+    #[ts(type = "number")]
+    pub use_count: u64,
+    /// Unix seconds of the last copy or reveal, if any (for "recently used").
+    #[ts(type = "number | null")]
+    pub last_used: Option<i64>,
 }
 
 /// Every account with its codes at one instant.
@@ -376,6 +382,8 @@ impl AccountView {
             recovery_total: u32::try_from(account.recovery_codes.len()).unwrap_or(u32::MAX),
             recovery_unused: u32::try_from(unused).unwrap_or(u32::MAX),
             note: account.note.clone(),
+            use_count: account.use_count,
+            last_used: account.last_used,
         }
     }
 }

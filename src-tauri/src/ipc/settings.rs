@@ -38,6 +38,24 @@ pub struct Settings {
     pub quick_switcher_shortcut: Option<String>,
     /// Closing the window hides it in the tray instead of quitting (the tray's Quit quits).
     pub close_to_tray: bool,
+    /// The order of the account list (favourites always first).
+    pub list_sort: ListSort,
+    /// Smaller cards, more of them in view.
+    pub compact_list: bool,
+}
+
+/// The orders the account list offers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ListSort {
+    /// The user's own order (moved with Alt+arrows or the card's Move).
+    #[default]
+    Manual,
+    Name,
+    Issuer,
+    MostUsed,
+    RecentlyUsed,
 }
 
 impl Default for Settings {
@@ -55,6 +73,8 @@ impl Default for Settings {
             camera: None,
             quick_switcher_shortcut: None,
             close_to_tray: false,
+            list_sort: ListSort::Manual,
+            compact_list: false,
         }
     }
 }

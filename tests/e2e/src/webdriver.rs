@@ -206,6 +206,11 @@ impl Session {
         self.request("POST", "/execute/async", Some(json!({ "script": script, "args": args })))
     }
 
+    /// Resizes the window (CSS pixels).
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
+        self.request("POST", "/window/rect", Some(json!({ "width": width, "height": height }))).map(drop)
+    }
+
     /// A PNG of the window.
     pub fn screenshot(&self) -> Result<Vec<u8>> {
         let v = self.request("GET", "/screenshot", None)?;

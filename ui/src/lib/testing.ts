@@ -39,6 +39,8 @@ export function fakeAccount(overrides: Partial<AccountView> = {}): AccountView {
     recoveryTotal: 0,
     recoveryUnused: 0,
     note: "",
+    useCount: 0,
+    lastUsed: null,
     ...overrides,
   };
 }

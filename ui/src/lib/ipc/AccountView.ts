@@ -29,4 +29,12 @@ validUntil: number | null,
 /**
  * The code after the current one, for showing near expiry.
  */
-nextCode: string | null, recoveryTotal: number, recoveryUnused: number, note: string, };
+nextCode: string | null, recoveryTotal: number, recoveryUnused: number, note: string, 
+/**
+ * How many times a code was copied or shown (for the list's "most used" order).
+ */
+useCount: number, 
+/**
+ * Unix seconds of the last copy or reveal, if any (for "recently used").
+ */
+lastUsed: number | null, };

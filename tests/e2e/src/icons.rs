@@ -1,0 +1,117 @@
+//! Brand icons and the list's views (issue 19): GitHub's and Google's accounts show their logos, an unknown
+//! service its initial; axe finds nothing serious in the list with icons, light and dark; screenshots of the
+//! list, the grid, the compact list and the dark theme are saved among the artifacts (`icons_*.png`).
+
+use std::time::Duration;
+
+use crate::webdriver::{Result, Session};
+use crate::{Options, PASSWORD, a11y, cli, data_dir, open};
+
+/// Services as they write their links; the first three are checked, the rest fill the screenshots.
+const SERVICES: &[(&str, &str)] = &[
+    ("GitHub", "alice"),
+    ("", "alice@google.com"),
+    ("Acme Intranet", "alice"),
+    ("GitLab", "alice@example.com"),
+    ("Mastodon", "@alice@mastodon.social"),
+    ("Proton", "alice@proton.me"),
+    ("Discord", "alice"),
+    ("Dropbox", "alice@example.com"),
+    ("PayPal", "alice@example.com"),
+    ("Steam", "alice"),
+    ("Bitwarden", "alice@example.com"),
+    ("Company VPN", "alice"),
+    ("Coinbase", "alice@example.com"),
+    ("Reddit", "alice"),
+    ("Twitch", "alice"),
+    ("Cloudflare", "alice@example.com"),
+];
+
+/// Switches the page's own `prefers-color-scheme` rules to dark (WebDriver cannot change the system's).
+const FORCE_DARK: &str = r#"
+const walk = (rules) => {
+  for (const rule of rules) {
+    if (rule.media && rule.media.mediaText.includes("prefers-color-scheme")) {
+      rule.media.mediaText = rule.media.mediaText.includes("dark") ? "all" : "not all";
+    }
+    if (rule.cssRules) walk(rule.cssRules);
+  }
+};
+for (const sheet of document.styleSheets) { try { walk(sheet.cssRules); } catch (e) { /* not ours */ } }
+document.documentElement.style.colorScheme = "dark";
+"#;
+
+fn link(i: usize, issuer: &str, name: &str) -> Result<String> {
+    let secret = twofold_core::Secret::from_bytes(format!("twofold-e2e-icons-{i:06}").into_bytes())
+        .map_err(|e| e.to_string())?;
+    let enc = |t: &str| t.replace('%', "%25").replace(' ', "%20").replace('@', "%40").replace(':', "%3A");
+    let label = if issuer.is_empty() { enc(name) } else { format!("{}:{}", enc(issuer), enc(name)) };
+    Ok(format!("otpauth://totp/{label}?secret={}&issuer={}\n", secret.to_base32().as_str(), enc(issuer)))
+}
+
+fn save(options: &Options, s: &Session, name: &str) -> Result<()> {
+    std::fs::create_dir_all(&options.artifacts).map_err(|e| e.to_string())?;
+    let path = options.artifacts.join(format!("icons_{name}.png"));
+    std::fs::write(&path, s.screenshot()?).map_err(|e| e.to_string())?;
+    println!("    screenshot: {}", path.display());
+    Ok(())
+}
+
+/// The icon element of the card of `issuer`/`name` with `data-icon` = `icon`.
+fn icon_xpath(issuer: &str, name: &str, icon: &str) -> String {
+    format!("//li[@data-issuer='{issuer}' and @data-name='{name}']//*[@data-icon='{icon}']")
+}
+
+pub fn brand_icons_and_list_views(options: &Options, slot: &mut Option<Session>) -> Result<()> {
+    let dir = data_dir("icons")?;
+    let vault = dir.join(twofold_core::vault::VaultStore::DEFAULT_FILE_NAME);
+    cli(options, &dir, &vault, &["init"])?;
+    let mut links = String::new();
+    for (i, (issuer, name)) in SERVICES.iter().enumerate() {
+        links.push_str(&link(i, issuer, name)?);
+    }
+    let list = dir.join("links.txt");
+    std::fs::write(&list, links).map_err(|e| e.to_string())?;
+    cli(options, &dir, &vault, &["import", &list.display().to_string(), "--format", "otpauth"])?;
+
+    let s: &Session = slot.insert(open(options, &dir)?);
+    s.heading("Unlock Twofold", Duration::from_secs(30))?;
+    s.type_text(&s.field("Password")?, PASSWORD)?;
+    s.click(&s.button("Unlock")?)?;
+    let wait = Duration::from_secs(30);
+    s.wait_xpath(
+        "GitHub's logo",
+        &format!("{}/*[local-name()='svg']/*[local-name()='path']", icon_xpath("GitHub", "alice", "github")),
+        wait,
+    )?;
+    s.wait_xpath(
+        "Google's logo on an account named by its address",
+        &format!("{}/*[local-name()='svg']/*[local-name()='path']", icon_xpath("", "alice@google.com", "google")),
+        wait,
+    )?;
+    let initial = s.wait_xpath("Acme's initial", &icon_xpath("Acme Intranet", "alice", "initial"), wait)?;
+    let letter = s.text(&initial)?;
+    if letter.trim() != "A" {
+        return Err(format!("the unknown service shows {letter:?}, expected its initial A"));
+    }
+    a11y::axe_check(s, "list with icons")?;
+    save(options, s, "list")?;
+
+    // Wide: the cards flow into columns.
+    s.set_window_size(1100, 760)?;
+    s.wait_xpath("the grid", "//ul[contains(@class, 'grid')]", Duration::from_secs(10))?;
+    save(options, s, "grid")?;
+
+    s.click(&s.button("Compact")?)?;
+    s.wait_xpath("the compact list", "//ul[contains(@class, 'compact')]", Duration::from_secs(10))?;
+    a11y::axe_check(s, "compact grid with icons")?;
+    save(options, s, "compact")?;
+    s.click(&s.button("Compact")?)?;
+
+    s.set_window_size(440, 720)?;
+    s.execute(FORCE_DARK)?;
+    std::thread::sleep(Duration::from_millis(400));
+    save(options, s, "dark")?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
