@@ -22,6 +22,7 @@ mod qr_decode;
 mod qr_formats;
 mod rfc_vectors;
 mod totp_rs_second_opinion;
+mod vault_device;
 mod vault_durability;
 mod vault_golden;
 mod vault_passwords;
