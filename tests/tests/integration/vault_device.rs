@@ -3,7 +3,7 @@
 //! file opens unchanged; a slot type this version does not know is kept while the key lives.
 
 use twofold_core::vault::format::{self, Header, OtherSlot};
-use twofold_core::vault::{DeviceKey, KdfParams, VaultError, VaultStore};
+use twofold_core::vault::{DeviceKey, KdfParams, VaultError, VaultStore, new_device_slot_id};
 
 use crate::vault_common::{PASSWORD, sample_contents};
 
@@ -18,7 +18,7 @@ fn device_key_opens_the_vault_without_the_password() {
     let dir = tempfile::tempdir().unwrap();
     let (store, mut vault) = new_vault(&dir);
     let key = DeviceKey::random().unwrap();
-    let id = vault.add_device_slot(&key, 1_800_000_000, 7, None).unwrap();
+    let id = vault.add_device_slot(&key, new_device_slot_id().unwrap(), 1_800_000_000, 7, None).unwrap();
     let info = store.inspect().unwrap();
     assert_eq!((info.format_minor, info.device_slots.len()), (2, 1));
     assert_eq!((info.device_slots[0].id, info.device_slots[0].enrolled), (id, 1_800_000_000));
@@ -40,7 +40,7 @@ fn a_wrong_key_or_a_missing_slot_is_named_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (store, mut vault) = new_vault(&dir);
     let key = DeviceKey::random().unwrap();
-    let id = vault.add_device_slot(&key, 1, 7, None).unwrap();
+    let id = vault.add_device_slot(&key, new_device_slot_id().unwrap(), 1, 7, None).unwrap();
     let before = std::fs::read(store.path()).unwrap();
     let other = DeviceKey::random().unwrap();
     assert!(matches!(store.unlock_with_device_key(&id, &other), Err(VaultError::DeviceKeyMismatch)));
@@ -53,13 +53,13 @@ fn password_change_drops_device_slots_so_the_old_device_key_opens_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (store, mut vault) = new_vault(&dir);
     let key = DeviceKey::random().unwrap();
-    let id = vault.add_device_slot(&key, 1, 7, None).unwrap();
+    let id = vault.add_device_slot(&key, new_device_slot_id().unwrap(), 1, 7, None).unwrap();
     vault.change_password("new password", KdfParams::MINIMUM).unwrap();
     assert!(vault.device_slots().is_empty());
     assert!(store.inspect().unwrap().device_slots.is_empty());
     assert!(matches!(store.unlock_with_device_key(&id, &key), Err(VaultError::NoDeviceSlot)));
 
-    let id = vault.add_device_slot(&key, 2, 7, None).unwrap();
+    let id = vault.add_device_slot(&key, new_device_slot_id().unwrap(), 2, 7, None).unwrap();
     vault.rotate_key("new password", KdfParams::MINIMUM).unwrap();
     assert!(matches!(store.unlock_with_device_key(&id, &key), Err(VaultError::NoDeviceSlot)));
     // Even a device slot copied back into the rotated file cannot open the new key.
@@ -71,10 +71,11 @@ fn replacing_and_removing_a_device_slot() {
     let dir = tempfile::tempdir().unwrap();
     let (store, mut vault) = new_vault(&dir);
     let old_key = DeviceKey::random().unwrap();
-    let old = vault.add_device_slot(&old_key, 1, 7, None).unwrap();
-    let other_computer = vault.add_device_slot(&DeviceKey::random().unwrap(), 1, 7, None).unwrap();
+    let old = vault.add_device_slot(&old_key, new_device_slot_id().unwrap(), 1, 7, None).unwrap();
+    let other_computer =
+        vault.add_device_slot(&DeviceKey::random().unwrap(), new_device_slot_id().unwrap(), 1, 7, None).unwrap();
     let new_key = DeviceKey::random().unwrap();
-    let new = vault.add_device_slot(&new_key, 2, 7, Some(old)).unwrap();
+    let new = vault.add_device_slot(&new_key, new_device_slot_id().unwrap(), 2, 7, Some(old)).unwrap();
     let ids: Vec<_> = store.inspect().unwrap().device_slots.iter().map(|d| d.id).collect();
     assert_eq!(ids, vec![other_computer, new]);
     assert!(matches!(store.unlock_with_device_key(&old, &old_key), Err(VaultError::NoDeviceSlot)));
@@ -88,7 +89,7 @@ fn the_n_day_rule_is_read_from_the_slot() {
     let dir = tempfile::tempdir().unwrap();
     let (store, mut vault) = new_vault(&dir);
     let key = DeviceKey::random().unwrap();
-    vault.add_device_slot(&key, 1_000_000, 7, None).unwrap();
+    vault.add_device_slot(&key, new_device_slot_id().unwrap(), 1_000_000, 7, None).unwrap();
     let info = store.inspect().unwrap().device_slots[0];
     assert_eq!(info.max_days, 7);
     assert!(info.is_current(1_000_000));
@@ -97,8 +98,8 @@ fn the_n_day_rule_is_read_from_the_slot() {
     // A clock set back (the slot is from the future) does not stretch the rule.
     assert!(info.is_current(1_000_000 - 300));
     assert!(!info.is_current(1_000_000 - 301));
-    assert!(vault.add_device_slot(&key, 1, 0, None).is_err());
-    assert!(vault.add_device_slot(&key, 1, 366, None).is_err());
+    assert!(vault.add_device_slot(&key, new_device_slot_id().unwrap(), 1, 0, None).is_err());
+    assert!(vault.add_device_slot(&key, new_device_slot_id().unwrap(), 1, 366, None).is_err());
 }
 
 /// The days are authenticated: a file edited to stretch them (checksum recomputed) no longer opens with the key.
@@ -107,7 +108,7 @@ fn stretching_the_days_in_the_file_breaks_the_slot() {
     let dir = tempfile::tempdir().unwrap();
     let (store, mut vault) = new_vault(&dir);
     let key = DeviceKey::random().unwrap();
-    let id = vault.add_device_slot(&key, 1, 7, None).unwrap();
+    let id = vault.add_device_slot(&key, new_device_slot_id().unwrap(), 1, 7, None).unwrap();
     let mut bytes = std::fs::read(store.path()).unwrap();
     // Second slot, body offset 12 + 16 (id) + 8 (enrolled) = the days, after the type byte.
     let days_at = format::FIXED_HEADER_LEN + format::SLOT_LEN + 1 + 36;
@@ -125,9 +126,12 @@ fn at_most_eight_slots() {
     let (_, mut vault) = new_vault(&dir);
     let key = DeviceKey::random().unwrap();
     for _ in 0..7 {
-        vault.add_device_slot(&key, 1, 7, None).unwrap();
+        vault.add_device_slot(&key, new_device_slot_id().unwrap(), 1, 7, None).unwrap();
     }
-    assert!(matches!(vault.add_device_slot(&key, 1, 7, None), Err(VaultError::TooManySlots { max: 8 })));
+    assert!(matches!(
+        vault.add_device_slot(&key, new_device_slot_id().unwrap(), 1, 7, None),
+        Err(VaultError::TooManySlots { max: 8 })
+    ));
 }
 
 /// A slot type from a later 1.x is kept by ordinary saves (the data key it wraps is unchanged) and dropped by a
@@ -162,7 +166,7 @@ fn unknown_slot_types_are_kept_while_the_key_lives() {
 fn a_file_without_a_password_slot_is_corrupt() {
     let dir = tempfile::tempdir().unwrap();
     let (store, mut vault) = new_vault(&dir);
-    vault.add_device_slot(&DeviceKey::random().unwrap(), 1, 7, None).unwrap();
+    vault.add_device_slot(&DeviceKey::random().unwrap(), new_device_slot_id().unwrap(), 1, 7, None).unwrap();
     let mut bytes = std::fs::read(store.path()).unwrap();
     // Turn the password slot (the first) into a device slot and fix the checksum.
     bytes[format::FIXED_HEADER_LEN] = 2;

@@ -278,11 +278,15 @@ pub struct DeviceSlot {
 }
 
 impl DeviceSlot {
-    /// Wraps `data_key` under `device_key` in a new slot with a fresh random id and nonce.
-    pub fn seal(device_key: &DeviceKey, enrolled: u64, max_days: u16, data_key: &DataKey) -> Result<Self, VaultError> {
-        let mut slot =
-            DeviceSlot { id: [0; 16], enrolled, max_days, reserved: [0; 6], nonce: [0; 12], wrapped_key: [0; 48] };
-        random_fill(&mut slot.id)?;
+    /// Wraps `data_key` under `device_key` in a new slot `id` with a fresh random nonce.
+    pub fn seal(
+        device_key: &DeviceKey,
+        id: [u8; 16],
+        enrolled: u64,
+        max_days: u16,
+        data_key: &DataKey,
+    ) -> Result<Self, VaultError> {
+        let mut slot = DeviceSlot { id, enrolled, max_days, reserved: [0; 6], nonce: [0; 12], wrapped_key: [0; 48] };
         random_fill(&mut slot.nonce)?;
         let wrapped = device_key
             .0

@@ -93,6 +93,13 @@ use crate::model::{AccountId, OtpKind};
 use format::{DataKey, DeviceSlot, Header, OtherSlot, Sealing, Slot};
 use storage::WriterLock;
 
+/// A fresh random id for a device slot (made before the slot, so its keyring item can be written first).
+pub fn new_device_slot_id() -> Result<[u8; 16], VaultError> {
+    let mut id = [0u8; 16];
+    format::random_fill(&mut id)?;
+    Ok(id)
+}
+
 /// The longest a device slot may open the vault before the password is asked for again.
 pub const MAX_DEVICE_DAYS: u16 = 365;
 
@@ -360,13 +367,14 @@ impl Vault {
         device_slot_infos(&self.sealing.others)
     }
 
-    /// Adds a device slot wrapping the data key under `device_key`, made at `enrolled` (Unix seconds) and
-    /// opening the vault for `max_days` (1 to 365), and removes the device slot `replacing` if given (this
-    /// computer's previous one): one save. Returns the new slot's id, which names its keyring item.
+    /// Adds a device slot `id` (from [`new_device_slot_id`]; it names the keyring item) wrapping the data key
+    /// under `device_key`, made at `enrolled` (Unix seconds) and opening the vault for `max_days` (1 to 365),
+    /// and removes the device slot `replacing` if given (this computer's previous one): one save. Returns `id`.
     /// [`VaultError::TooManySlots`] when the file would exceed 8.
     pub fn add_device_slot(
         &mut self,
         device_key: &DeviceKey,
+        id: [u8; 16],
         enrolled: u64,
         max_days: u16,
         replacing: Option<[u8; 16]>,
@@ -376,8 +384,7 @@ impl Vault {
                 reason: format!("a keyring unlock lasts 1 to {MAX_DEVICE_DAYS} days, not {max_days}"),
             });
         }
-        let slot = DeviceSlot::seal(device_key, enrolled, max_days, &self.sealing.data_key)?;
-        let id = slot.id;
+        let slot = DeviceSlot::seal(device_key, id, enrolled, max_days, &self.sealing.data_key)?;
         let lock = self.store.lock()?;
         self.catch_up()?;
         let mut sealing = self.sealing.clone();
