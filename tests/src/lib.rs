@@ -6,6 +6,7 @@
 
 pub mod qr_corpus;
 pub mod reference;
+pub mod secret_service;
 
 use std::path::{Path, PathBuf};
 

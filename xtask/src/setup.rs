@@ -33,6 +33,8 @@ const APP_BUILD: &[&str] = &[
     "libpipewire-0.3-dev",
     "libgbm-dev",
     "libegl-dev",
+    // The keyring unlock (crates/twofold-keyring): keyring's Secret Service backend links libdbus (tao does too).
+    "libdbus-1-dev",
 ];
 const TEST_TOOLS: &[&str] = &[
     "xvfb",
@@ -59,6 +61,11 @@ const TEST_TOOLS: &[&str] = &[
     "rpm2cpio",
     "cpio",
     "appstream",
+    // The keyring unlock's tests: a real Secret Service on a private bus (tests/src/secret_service.rs), and
+    // secret-tool to delete its items as a person would.
+    "dbus",
+    "gnome-keyring",
+    "libsecret-tools",
 ];
 /// Node.js for the UI build, when the machine has none (the UI needs Node 20 or newer).
 const NODE: &[&str] = &["nodejs", "npm"];

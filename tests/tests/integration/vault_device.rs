@@ -2,6 +2,8 @@
 //! runs no KDF and writes nothing; a password change or key rotation drops every device slot; an old reader's
 //! file opens unchanged; a slot type this version does not know is kept while the key lives.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
 use twofold_core::vault::format::{self, Header, OtherSlot};
 use twofold_core::vault::{DeviceKey, KdfParams, VaultError, VaultStore, new_device_slot_id};
 
