@@ -109,6 +109,13 @@ impl AutoBackups {
         self.derive(password);
     }
 
+    /// The vault was opened through the keyring, with no password: backups have no key until the next
+    /// password unlock (the keyring's device key must not be able to seal a backup in the person's name).
+    pub fn unlocked_without_password(&self) {
+        self.inner().locked = false;
+        self.wake.notify_all();
+    }
+
     /// The vault password changed to `password`: backups from now on are sealed with a key derived from it.
     pub fn rekey(self: &Arc<Self>, password: &Zeroizing<String>) {
         self.set_key(None);

@@ -20,6 +20,7 @@ pub mod dialog;
 pub mod error;
 pub mod idle;
 pub mod ipc;
+pub mod keyring_unlock;
 pub mod rt;
 pub mod seen;
 pub mod session;
@@ -47,6 +48,10 @@ macro_rules! twofold_handler {
             commands::vault::unlock_vault,
             commands::vault::lock_vault,
             commands::vault::report_activity,
+            commands::keyring::keyring_status,
+            commands::keyring::unlock_with_keyring,
+            commands::keyring::enable_keyring_unlock,
+            commands::keyring::disable_keyring_unlock,
             commands::vault::change_vault_password,
             commands::vault::restore_previous_vault,
             commands::accounts::list_accounts,
@@ -114,6 +119,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri:
         .manage(clipboard::ClipboardMark::default())
         .manage(switcher::SwitcherState::default())
         .manage(tray::TrayMenu::default())
+        .manage(keyring_unlock::KeyringState::default())
         .invoke_handler(twofold_handler!())
         .on_window_event(|window, event| {
             window::on_drop(window, event);

@@ -70,19 +70,34 @@ pub async fn open<R: Runtime>(
             Opening::Create => create(&path, &password)?,
             Opening::Unlock => unlock(&path, &password)?,
         };
-        // The record is a warning aid: failing to read or write it must not keep the vault shut.
-        let warning = seen::check_and_record(&seen_file, &path, vault.key_id(), vault.counter()).unwrap_or_else(|e| {
-            log::warn!("cannot update the record of vaults seen: {e}");
-            None
-        });
+        let warning = seen_warning(&seen_file, &vault);
         Ok((vault, warning))
     })
     .await?;
-    state.backups.unlocked(&for_backups);
+    start_session(state.inner(), vault, Some(&for_backups));
+    Ok(warning)
+}
+
+/// Records the opened `vault` in the record of vaults seen and returns the rollback warning, if any. The record
+/// is a warning aid: failing to read or write it must not keep the vault shut. *Slow* (file I/O).
+pub fn seen_warning(seen_file: &Path, vault: &Vault) -> Option<RollbackWarning> {
+    seen::check_and_record(seen_file, vault.store().path(), vault.key_id(), vault.counter()).unwrap_or_else(|e| {
+        log::warn!("cannot update the record of vaults seen: {e}");
+        None
+    })
+}
+
+/// Makes an opened vault the session: automatic backups get the password to derive their key (none after a
+/// keyring unlock: they wait for the next password unlock), the idle auto-lock starts counting, and listeners
+/// (the tray) hear of it. The one place a session starts, whichever way the vault was opened.
+pub fn start_session(state: &AppState, vault: Vault, backup_password: Option<&Zeroizing<String>>) {
+    match backup_password {
+        Some(password) => state.backups.unlocked(password),
+        None => state.backups.unlocked_without_password(),
+    }
     *state.vault() = VaultState::Unlocked(Box::new(Unlocked::new(vault)));
     state.idle.opened();
     state.notify(&VaultEvent::Opened);
-    Ok(warning)
 }
 
 /// Puts the previous copy (`NAME.prev`) back at the vault's path when the vault file is gone (status

@@ -7,6 +7,7 @@
 pub mod qr_corpus;
 pub mod reference;
 pub mod servers;
+pub mod secret_service;
 
 use std::path::{Path, PathBuf};
 

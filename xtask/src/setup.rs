@@ -33,6 +33,8 @@ const APP_BUILD: &[&str] = &[
     "libpipewire-0.3-dev",
     "libgbm-dev",
     "libegl-dev",
+    // The keyring unlock (crates/twofold-keyring): keyring's Secret Service backend links libdbus (tao does too).
+    "libdbus-1-dev",
 ];
 const TEST_TOOLS: &[&str] = &[
     "xvfb",
@@ -64,6 +66,11 @@ const TEST_TOOLS: &[&str] = &[
     "syncthing",
     "apache2",
     "rclone",
+    // The keyring unlock's tests: a real Secret Service on a private bus (tests/src/secret_service.rs), and
+    // secret-tool to delete its items as a person would.
+    "dbus",
+    "gnome-keyring",
+    "libsecret-tools",
 ];
 const CAMERA_BUILD: &[&str] = &["libclang-dev", "clang", "libv4l-dev"];
 

@@ -7,6 +7,7 @@ pub mod backups;
 pub mod clock;
 pub mod files;
 pub mod import;
+pub mod keyring;
 pub mod links;
 pub mod scan;
 pub mod settings;

@@ -1,10 +1,11 @@
 //! Creating, unlocking and locking the vault; its password; restoring a lone previous copy; reporting use for
 //! the idle auto-lock.
 
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::error::ShellResult;
 use crate::ipc::{RollbackWarning, VaultStatus};
+use crate::keyring_unlock;
 use crate::state::AppState;
 use crate::vault::{self, Opening};
 
@@ -21,7 +22,10 @@ pub async fn create_vault<R: Runtime>(app: AppHandle<R>, password: String) -> Sh
 /// Unlocks the vault; returns a warning (not an error) when the file is older than the newest this computer saw.
 #[tauri::command]
 pub async fn unlock_vault<R: Runtime>(app: AppHandle<R>, password: String) -> ShellResult<Option<RollbackWarning>> {
-    vault::open(&app, password, Opening::Unlock).await
+    let warning = vault::open(&app, password, Opening::Unlock).await?;
+    // Typing the password renews the keyring unlock when it is on (a fresh key, the N days counted again).
+    keyring_unlock::after_password_unlock(&app).await;
+    Ok(warning)
 }
 
 #[tauri::command]
@@ -37,10 +41,12 @@ pub fn report_activity(state: State<'_, AppState>) {
 }
 
 /// Settings → Change password: the current password, then the new one (the UI asks for it twice and rates
-/// it); the data key is replaced too.
+/// it); the data key is replaced too, and every keyring slot dropped (the next unlock asks for the password).
 #[tauri::command]
-pub async fn change_vault_password(state: State<'_, AppState>, current: String, new: String) -> ShellResult<()> {
-    vault::change_password(&state, current, new).await
+pub async fn change_vault_password<R: Runtime>(app: AppHandle<R>, current: String, new: String) -> ShellResult<()> {
+    vault::change_password(&app.state::<AppState>(), current, new).await?;
+    keyring_unlock::after_password_change(&app).await;
+    Ok(())
 }
 
 /// The unlock screen's "Restore the previous copy", offered when the vault file is gone (`previous_only`).

@@ -23,6 +23,7 @@ mod qr_formats;
 mod rfc_vectors;
 mod servers;
 mod totp_rs_second_opinion;
+mod vault_device;
 mod vault_durability;
 mod vault_golden;
 mod vault_passwords;

@@ -108,7 +108,7 @@ fn write_golden() {
     if !path.exists() {
         let key = DataKey::random().unwrap();
         let slot = Slot::seal(PASSWORD, KdfParams::MINIMUM, &key).unwrap();
-        let sealing = Sealing { data_key: key, key_id: [3; 16], slots: vec![slot], minor: 1 };
+        let sealing = Sealing { data_key: key, key_id: [3; 16], slots: vec![slot], others: vec![], minor: 1 };
         let file = format::seal(&sealing, 1, &serde_json::to_vec(&future_payload()).unwrap()).unwrap();
         std::fs::write(path, file).unwrap();
     }

@@ -58,7 +58,7 @@ fn sealing() -> Sealing {
     let key = DataKey::from_bytes([9; 32]);
     // One slot sealed once; the property runs only touch the payload, which needs no Argon2 run.
     thread_local!(static SLOT: Slot = Slot::seal("pw", KdfParams::MINIMUM, &DataKey::from_bytes([9; 32])).unwrap());
-    Sealing { data_key: key, key_id: [5; 16], slots: vec![SLOT.with(Clone::clone)], minor: 0 }
+    Sealing { data_key: key, key_id: [5; 16], slots: vec![SLOT.with(Clone::clone)], others: vec![], minor: 0 }
 }
 
 proptest! {

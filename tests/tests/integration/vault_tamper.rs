@@ -15,7 +15,7 @@ use vault_common::{PASSWORD, fix_checksum, temp_store};
 fn small_vault() -> (Vec<u8>, DataKey) {
     let key = DataKey::from_bytes([7; 32]);
     let slot = Slot::seal(PASSWORD, KdfParams::MINIMUM, &key).unwrap();
-    let sealing = Sealing { data_key: key.clone(), key_id: [1; 16], slots: vec![slot], minor: 0 };
+    let sealing = Sealing { data_key: key.clone(), key_id: [1; 16], slots: vec![slot], others: vec![], minor: 0 };
     let mut contents = VaultContents::new();
     contents.accounts.push(Account::new(
         "X",

@@ -24,6 +24,8 @@ import type { ErrorPayload } from "./ipc/ErrorPayload";
 import type { ImportFileView } from "./ipc/ImportFileView";
 import type { ImportOutcome } from "./ipc/ImportOutcome";
 import type { KeyCheck } from "./ipc/KeyCheck";
+import type { KeyringStatus } from "./ipc/KeyringStatus";
+import type { KeyringUnlock } from "./ipc/KeyringUnlock";
 import type { StagedAccountView } from "./ipc/StagedAccountView";
 import type { TrayStatus } from "./ipc/TrayStatus";
 import type { NewAccount } from "./ipc/NewAccount";
@@ -78,6 +80,16 @@ export const api = {
     changePassword: (current: string, next: string) => invoke<void>("change_vault_password", { current, new: next }),
     /** Puts the previous copy back when the vault file is gone (status `previous_only`). */
     restorePrevious: () => invoke<void>("restore_previous_vault"),
+  },
+  keyring: {
+    /** On or off, whether it can open the vault now (or why not), and how the vault was last opened. */
+    status: () => invoke<KeyringStatus>("keyring_status"),
+    /** Opens the vault with this computer's keyring; `unlocked: false` with the reason when it cannot. */
+    unlock: () => invoke<KeyringUnlock>("unlock_with_keyring"),
+    /** Turns it on after the password is typed again. */
+    enable: (password: string, days: number) => invoke<KeyringStatus>("enable_keyring_unlock", { password, days }),
+    /** Turns it off: the slot leaves the vault and the item the keyring. */
+    disable: () => invoke<KeyringStatus>("disable_keyring_unlock"),
   },
   accounts: {
     list: () => invoke<AccountList>("list_accounts"),

@@ -58,7 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.out.exists() && !args.force {
         bail!("{} already exists; pass --force to replace it", args.out.display());
     }
-    let vault = args.vault.unlock()?;
+    let vault = args.vault.unlock_with_password("export")?;
     let password = if format.is_plaintext() {
         None
     } else {
@@ -100,7 +100,7 @@ fn run_twofold(args: Args) -> anyhow::Result<()> {
     if args.out.exists() && !args.force {
         bail!("{} already exists; pass --force to replace it", args.out.display());
     }
-    let vault = args.vault.unlock()?;
+    let vault = args.vault.unlock_with_password("export")?;
     let password = super::vault::new_password(args.export_password_file.as_deref(), "Export password: ")?;
     let info = super::vault::backup::write(&vault, &args.out, &password, super::now()?)?;
     println!(

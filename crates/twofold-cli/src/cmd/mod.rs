@@ -28,6 +28,14 @@ pub fn is_migration_link(link: &str) -> bool {
 }
 
 /// The current Unix time: binaries are the only place that reads the clock.
+pub fn now_unsigned() -> anyhow::Result<u64> {
+    Ok(std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("the system clock is before 1970")?
+        .as_secs())
+}
+
+/// The current time in Unix seconds.
 pub fn now() -> anyhow::Result<i64> {
     let elapsed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

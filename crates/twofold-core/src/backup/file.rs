@@ -149,7 +149,7 @@ fn seal(
     let slot = Slot::seal_with_kek(key.kdf, key.salt, &key.kek, &data_key)?;
     let mut key_id = [0u8; 16];
     format::random_fill(&mut key_id)?;
-    let sealing = Sealing { data_key, key_id, slots: vec![slot], minor: FORMAT_MINOR };
+    let sealing = Sealing { data_key, key_id, slots: vec![slot], others: Vec::new(), minor: FORMAT_MINOR };
     let bytes = format::seal(&sealing, 1, &json)?;
     Ok((bytes, json))
 }

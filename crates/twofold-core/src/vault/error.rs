@@ -69,6 +69,12 @@ pub enum VaultError {
     NoDataDir,
     #[error("the system random number generator failed")]
     Random,
+    #[error("the vault has no slot for this computer's keyring any more (the password was changed or the key rotated)")]
+    NoDeviceSlot,
+    #[error("the key in this computer's keyring does not open the vault (it was changed elsewhere)")]
+    DeviceKeyMismatch,
+    #[error("the vault already has {max} slots")]
+    TooManySlots { max: usize },
 }
 
 impl VaultError {

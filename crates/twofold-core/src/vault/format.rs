@@ -2,9 +2,11 @@
 //!
 //! The normative description is `docs/vault-format.md`; this module is its only implementation. In short:
 //! a fixed binary header (magic, version, header length, save counter, key id, payload salt and nonce,
-//! payload length, password slots) followed by a SHA-256 checksum of the header, then the payload: the
-//! accounts as JSON, sealed with AES-256-GCM under a per-save subkey of the data key, with the header and its
-//! checksum as associated data. Each slot wraps the data key with AES-256-GCM under an Argon2id key.
+//! payload length, slots) followed by a SHA-256 checksum of the header, then the payload: the accounts as
+//! JSON, sealed with AES-256-GCM under a per-save subkey of the data key, with the header and its checksum as
+//! associated data. A password slot wraps the data key with AES-256-GCM under an Argon2id key; a device slot
+//! (1.2) under a random key kept in the operating system's keyring ([`DeviceSlot`]); a slot of a type this
+//! version does not know is kept as it is while the data key lives ([`OtherSlot::Unknown`]).
 //!
 //! The order of checks when reading is part of the design: magic, lengths and checksum first (cheap, so a
 //! damaged file is reported as damaged and never costs an Argon2 run), then the version, then the KDF ranges
@@ -22,8 +24,12 @@ use super::error::{Corruption, VaultError};
 pub const MAGIC: [u8; 8] = *b"TWOFOLDV";
 /// The format major version this code writes and reads. A file with a greater major is refused.
 pub const FORMAT_MAJOR: u16 = 1;
-/// The format minor version this code writes. Minor versions only add optional payload fields.
+/// The format minor version this code writes. Minor versions only add optional payload fields, and slot
+/// types (see [`DEVICE_SLOT_MINOR`]).
 pub const FORMAT_MINOR: u16 = 1;
+/// The minor of a file that holds (or held) a device slot: 1.2 added the slot type. A file without one stays
+/// 1.1, so that readers of 1.1 keep opening it.
+pub const DEVICE_SLOT_MINOR: u16 = 2;
 
 /// Bytes before the slots: magic 8, major 2, minor 2, header length 4, counter 8, key id 16, payload salt 32,
 /// payload nonce 12, payload length 8, slot count 1.
@@ -40,6 +46,8 @@ const TAG_LEN: usize = 16;
 pub const MAX_PAYLOAD_LEN: u64 = 256 * 1024 * 1024;
 /// Slot type of a password slot.
 const SLOT_PASSWORD: u8 = 1;
+/// Slot type of a device slot (1.2): the data key wrapped under a random key held in the system keyring.
+const SLOT_DEVICE: u8 = 2;
 /// HKDF info for the per-save payload subkey.
 const PAYLOAD_INFO: &[u8] = b"twofold vault v1 payload key";
 
@@ -198,6 +206,160 @@ impl Slot {
         out.extend_from_slice(&self.nonce);
         out.extend_from_slice(&self.wrapped_key);
     }
+
+    /// A password slot from the 104 bytes after its type byte (layout checked by the caller; the KDF ranges
+    /// are checked after the whole header is read).
+    fn from_body(body: &[u8; SLOT_LEN - 1]) -> Self {
+        let u32_at = |i: usize| u32::from_le_bytes([body[i], body[i + 1], body[i + 2], body[i + 3]]);
+        let kdf = KdfParams { memory_kib: u32_at(0), passes: u32_at(4), lanes: u32_at(8) };
+        let (salt, nonce, wrapped_key) = split_tail(body);
+        Slot { kdf, salt, nonce, wrapped_key }
+    }
+}
+
+/// The last three fields every slot type shares: 32 bytes (salt or id and time), nonce, wrapped key.
+fn split_tail(body: &[u8; SLOT_LEN - 1]) -> ([u8; 32], [u8; 12], [u8; 48]) {
+    let mut a = [0u8; 32];
+    let mut n = [0u8; 12];
+    let mut w = [0u8; 48];
+    a.copy_from_slice(&body[12..44]);
+    n.copy_from_slice(&body[44..56]);
+    w.copy_from_slice(&body[56..104]);
+    (a, n, w)
+}
+
+/// The random key of a device slot, held in the operating system's keyring, never in the vault. Zeroized on
+/// drop, redacted in `Debug`; its bytes leave only through [`DeviceKey::expose_bytes`], to be stored in the
+/// keyring.
+#[derive(Clone)]
+pub struct DeviceKey(DataKey);
+
+impl DeviceKey {
+    /// A fresh random 256-bit key.
+    pub fn random() -> Result<Self, VaultError> {
+        Ok(Self(DataKey::random()?))
+    }
+
+    /// The key read back from the keyring; `None` unless it is exactly 32 bytes.
+    pub fn from_slice(bytes: &[u8]) -> Option<Self> {
+        let bytes: [u8; 32] = bytes.try_into().ok()?;
+        Some(Self(DataKey::from_bytes(bytes)))
+    }
+
+    /// The raw bytes, for the keyring's secret. Nothing else should write them anywhere.
+    pub fn expose_bytes(&self) -> &[u8; 32] {
+        &self.0.0
+    }
+}
+
+impl std::fmt::Debug for DeviceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeviceKey(<redacted>)")
+    }
+}
+
+/// A device slot (type 2, format 1.2): the data key wrapped with AES-256-GCM directly under a random 256-bit
+/// [`DeviceKey`] (no KDF: the key is already uniformly random). `id` names the keyring item holding the key;
+/// `enrolled` is when it was made, which is when the password was last typed on that computer (Unix seconds),
+/// and `max_days` how long it may open the vault: the "ask for the password every N days" rule is in the
+/// file, authenticated (a changed byte makes the unwrap fail), and the app and the CLI read the same rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceSlot {
+    /// Random; the keyring item's name is derived from it. Not secret.
+    pub id: [u8; 16],
+    /// Unix seconds when this slot was made.
+    pub enrolled: u64,
+    /// After how many days from `enrolled` the slot stops opening the vault and the password is asked for.
+    pub max_days: u16,
+    /// Zero when written; kept as read (a later minor may use them).
+    pub reserved: [u8; 6],
+    pub nonce: [u8; 12],
+    pub wrapped_key: [u8; 48],
+}
+
+impl DeviceSlot {
+    /// Wraps `data_key` under `device_key` in a new slot `id` with a fresh random nonce.
+    pub fn seal(
+        device_key: &DeviceKey,
+        id: [u8; 16],
+        enrolled: u64,
+        max_days: u16,
+        data_key: &DataKey,
+    ) -> Result<Self, VaultError> {
+        let mut slot = DeviceSlot { id, enrolled, max_days, reserved: [0; 6], nonce: [0; 12], wrapped_key: [0; 48] };
+        random_fill(&mut slot.nonce)?;
+        let wrapped = device_key
+            .0
+            .cipher()
+            .encrypt(&Nonce::from(slot.nonce), Payload { msg: &data_key.0[..], aad: &slot.aad() })
+            .map_err(|_| VaultError::InvalidContents { reason: String::from("key wrapping failed") })?;
+        slot.wrapped_key.copy_from_slice(&wrapped);
+        Ok(slot)
+    }
+
+    /// Unwraps the data key; `None` when `device_key` is not this slot's.
+    pub fn open(&self, device_key: &DeviceKey) -> Option<DataKey> {
+        let plain = Zeroizing::new(
+            device_key
+                .0
+                .cipher()
+                .decrypt(&Nonce::from(self.nonce), Payload { msg: &self.wrapped_key, aad: &self.aad() })
+                .ok()?,
+        );
+        let bytes: [u8; 32] = plain.as_slice().try_into().ok()?;
+        Some(DataKey::from_bytes(bytes))
+    }
+
+    /// Type, 12 unused bytes (zero; the password slot's KDF parameters), id, enrolled time, days, reserved.
+    fn aad(&self) -> [u8; 45] {
+        let mut aad = [0u8; 45];
+        aad[0] = SLOT_DEVICE;
+        aad[13..29].copy_from_slice(&self.id);
+        aad[29..37].copy_from_slice(&self.enrolled.to_le_bytes());
+        aad[37..39].copy_from_slice(&self.max_days.to_le_bytes());
+        aad[39..45].copy_from_slice(&self.reserved);
+        aad
+    }
+
+    fn from_body(body: &[u8; SLOT_LEN - 1]) -> Self {
+        let (tail, nonce, wrapped_key) = split_tail(body);
+        let mut id = [0u8; 16];
+        let mut enrolled = [0u8; 8];
+        let mut reserved = [0u8; 6];
+        id.copy_from_slice(&tail[..16]);
+        enrolled.copy_from_slice(&tail[16..24]);
+        reserved.copy_from_slice(&tail[26..32]);
+        let max_days = u16::from_le_bytes([tail[24], tail[25]]);
+        DeviceSlot { id, enrolled: u64::from_le_bytes(enrolled), max_days, reserved, nonce, wrapped_key }
+    }
+}
+
+/// A slot that is not a password slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OtherSlot {
+    Device(DeviceSlot),
+    /// A type this version does not know (from a later 1.x): never opened, written back unchanged while the
+    /// data key stays, dropped by a password change or a key rotation (see docs/vault-format.md).
+    Unknown {
+        kind: u8,
+        body: [u8; SLOT_LEN - 1],
+    },
+}
+
+impl OtherSlot {
+    fn write(&self, out: &mut Vec<u8>) {
+        match self {
+            OtherSlot::Device(d) => {
+                out.extend_from_slice(&d.aad());
+                out.extend_from_slice(&d.nonce);
+                out.extend_from_slice(&d.wrapped_key);
+            }
+            OtherSlot::Unknown { kind, body } => {
+                out.push(*kind);
+                out.extend_from_slice(body);
+            }
+        }
+    }
 }
 
 /// Argon2id (version 0x13) over the NFC password bytes, 32 bytes of output, no secret or associated data.
@@ -228,13 +390,16 @@ pub struct Header {
     pub payload_salt: [u8; 32],
     pub payload_nonce: [u8; 12],
     pub payload_len: u64,
+    /// The password slots (at least one).
     pub slots: Vec<Slot>,
+    /// Device slots and slots of unknown types, written after the password slots.
+    pub others: Vec<OtherSlot>,
 }
 
 impl Header {
     /// Length of the encoded header, without the checksum.
     pub fn encoded_len(&self) -> usize {
-        FIXED_HEADER_LEN + SLOT_LEN * self.slots.len()
+        FIXED_HEADER_LEN + SLOT_LEN * (self.slots.len() + self.others.len())
     }
 
     fn encode(&self) -> Vec<u8> {
@@ -248,8 +413,11 @@ impl Header {
         out.extend_from_slice(&self.payload_salt);
         out.extend_from_slice(&self.payload_nonce);
         out.extend_from_slice(&self.payload_len.to_le_bytes());
-        out.push(self.slots.len() as u8);
+        out.push((self.slots.len() + self.others.len()) as u8);
         for slot in &self.slots {
+            slot.write(&mut out);
+        }
+        for slot in &self.others {
             slot.write(&mut out);
         }
         let checksum = Sha256::digest(&out);
@@ -302,15 +470,21 @@ impl Header {
             return Err(corrupt(Corruption::BadHeader));
         }
         let mut slots = Vec::with_capacity(slot_count);
+        let mut others = Vec::new();
         for _ in 0..slot_count {
-            if r.u8()? != SLOT_PASSWORD {
-                return Err(corrupt(Corruption::BadHeader));
+            let kind = r.u8()?;
+            let body = r.array::<{ SLOT_LEN - 1 }>()?;
+            match kind {
+                SLOT_PASSWORD => slots.push(Slot::from_body(&body)),
+                SLOT_DEVICE => others.push(OtherSlot::Device(DeviceSlot::from_body(&body))),
+                // Type 0 was never written: a zeroed slot is damage, not a newer Twofold.
+                0 => return Err(corrupt(Corruption::BadHeader)),
+                kind => others.push(OtherSlot::Unknown { kind, body }),
             }
-            let kdf = KdfParams { memory_kib: r.u32()?, passes: r.u32()?, lanes: r.u32()? };
-            let salt = r.array::<32>()?;
-            let nonce = r.array::<12>()?;
-            let wrapped_key = r.array::<48>()?;
-            slots.push(Slot { kdf, salt, nonce, wrapped_key });
+        }
+        // The password always opens the vault: a file without a password slot is damaged.
+        if slots.is_empty() {
+            return Err(corrupt(Corruption::BadHeader));
         }
         let prefix = header_len + CHECKSUM_LEN;
         if payload_len < TAG_LEN as u64 || payload_len > MAX_PAYLOAD_LEN || (file.len() - prefix) as u64 != payload_len
@@ -320,7 +494,7 @@ impl Header {
         for slot in &slots {
             slot.kdf.check()?;
         }
-        Ok((Header { major, minor, counter, key_id, payload_salt, payload_nonce, payload_len, slots }, prefix))
+        Ok((Header { major, minor, counter, key_id, payload_salt, payload_nonce, payload_len, slots, others }, prefix))
     }
 }
 
@@ -378,7 +552,10 @@ fn hkdf_expand(salt: &[u8], ikm: &[u8], info: &[u8], out: &mut [u8]) -> Result<(
 pub struct Sealing {
     pub data_key: DataKey,
     pub key_id: [u8; 16],
+    /// The password slots (at least one).
     pub slots: Vec<Slot>,
+    /// Device slots and slots of unknown types (see [`OtherSlot`]).
+    pub others: Vec<OtherSlot>,
     pub minor: u16,
 }
 
@@ -387,6 +564,7 @@ impl std::fmt::Debug for Sealing {
         f.debug_struct("Sealing")
             .field("data_key", &self.data_key)
             .field("slots", &self.slots.len())
+            .field("others", &self.others.len())
             .field("minor", &self.minor)
             .finish_non_exhaustive()
     }
@@ -394,8 +572,10 @@ impl std::fmt::Debug for Sealing {
 
 /// Builds a complete vault file: header with `counter`, fresh payload salt and nonce, sealed `plaintext`.
 pub fn seal(sealing: &Sealing, counter: u64, plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
-    if sealing.slots.is_empty() || sealing.slots.len() > MAX_SLOTS {
-        return Err(VaultError::InvalidContents { reason: String::from("a vault needs between 1 and 8 slots") });
+    if sealing.slots.is_empty() || sealing.slots.len() + sealing.others.len() > MAX_SLOTS {
+        return Err(VaultError::InvalidContents {
+            reason: String::from("a vault needs a password slot and at most 8 slots in all"),
+        });
     }
     let mut header = Header {
         major: FORMAT_MAJOR,
@@ -407,6 +587,7 @@ pub fn seal(sealing: &Sealing, counter: u64, plaintext: &[u8]) -> Result<Vec<u8>
         payload_nonce: [0; 12],
         payload_len: (plaintext.len() + TAG_LEN) as u64,
         slots: sealing.slots.clone(),
+        others: sealing.others.clone(),
     };
     random_fill(&mut header.payload_salt)?;
     random_fill(&mut header.payload_nonce)?;
@@ -446,7 +627,42 @@ pub fn open_with_password(file: &[u8], password: &str) -> Result<(Header, Sealin
     }
     let data_key = data_key.ok_or(VaultError::WrongPassword)?;
     let plaintext = open_payload(file, &header, prefix, &data_key)?;
-    let sealing = Sealing { data_key, key_id: header.key_id, slots: header.slots.clone(), minor: header.minor };
+    let sealing = Sealing {
+        data_key,
+        key_id: header.key_id,
+        slots: header.slots.clone(),
+        others: header.others.clone(),
+        minor: header.minor,
+    };
+    Ok((header, sealing, plaintext))
+}
+
+/// Opens a whole file with the key of its device slot `id`: parse, unwrap, decrypt. No KDF runs.
+/// [`VaultError::NoDeviceSlot`] when the file has no such slot (dropped by a password change or key rotation,
+/// here or on another computer), [`VaultError::DeviceKeyMismatch`] when `device_key` does not open it.
+pub fn open_with_device_key(
+    file: &[u8],
+    id: &[u8; 16],
+    device_key: &DeviceKey,
+) -> Result<(Header, Sealing, Zeroizing<Vec<u8>>), VaultError> {
+    let (header, prefix) = Header::parse(file)?;
+    let slot = header
+        .others
+        .iter()
+        .find_map(|s| match s {
+            OtherSlot::Device(d) if d.id == *id => Some(d),
+            _ => None,
+        })
+        .ok_or(VaultError::NoDeviceSlot)?;
+    let data_key = slot.open(device_key).ok_or(VaultError::DeviceKeyMismatch)?;
+    let plaintext = open_payload(file, &header, prefix, &data_key)?;
+    let sealing = Sealing {
+        data_key,
+        key_id: header.key_id,
+        slots: header.slots.clone(),
+        others: header.others.clone(),
+        minor: header.minor,
+    };
     Ok((header, sealing, plaintext))
 }
 
@@ -487,7 +703,7 @@ mod tests {
     fn seal_and_open_round_trip() {
         let key = DataKey::random().unwrap();
         let slot = Slot::seal("pw", KdfParams::MINIMUM, &key).unwrap();
-        let sealing = Sealing { data_key: key, key_id: [7; 16], slots: vec![slot], minor: 0 };
+        let sealing = Sealing { data_key: key, key_id: [7; 16], slots: vec![slot], others: vec![], minor: 0 };
         let file = seal(&sealing, 5, b"{}").unwrap();
         let (header, sealing2, plain) = open_with_password(&file, "pw").unwrap();
         assert_eq!(header.counter, 5);

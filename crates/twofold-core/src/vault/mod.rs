@@ -84,14 +84,24 @@ pub mod stamp;
 pub mod storage;
 
 pub use error::{Corruption, VaultError};
-pub use format::{FORMAT_MAJOR, FORMAT_MINOR, KdfParams};
+pub use format::{DeviceKey, FORMAT_MAJOR, FORMAT_MINOR, KdfParams};
 pub use payload::VaultContents;
 pub use stamp::{Clock, DeviceId, Stamp, system_clock_ms};
 pub use storage::{SaveHook, SaveStep, VaultStore};
 
 use crate::model::{AccountId, OtpKind};
-use format::{DataKey, Header, Sealing, Slot};
+use format::{DataKey, DeviceSlot, Header, OtherSlot, Sealing, Slot};
 use storage::WriterLock;
+
+/// A fresh random id for a device slot (made before the slot, so its keyring item can be written first).
+pub fn new_device_slot_id() -> Result<[u8; 16], VaultError> {
+    let mut id = [0u8; 16];
+    format::random_fill(&mut id)?;
+    Ok(id)
+}
+
+/// The longest a device slot may open the vault before the password is asked for again.
+pub const MAX_DEVICE_DAYS: u16 = 365;
 
 /// What [`VaultStore::inspect`] tells without a password.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +115,39 @@ pub struct VaultInfo {
     /// The random id of the data key (changed by [`Vault::rotate_key`]): with the save counter, what a program
     /// remembers of a vault to notice an older copy put back in its place (docs/vault-format.md, rollback).
     pub key_id: [u8; 16],
+    /// The device slots (1.2): which computers' keyrings can open the vault, and since when.
+    pub device_slots: Vec<DeviceSlotInfo>,
+}
+
+/// What the header says of a device slot: nothing secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DeviceSlotInfo {
+    /// Random id; names the keyring item that holds the slot's key.
+    pub id: [u8; 16],
+    /// Unix seconds when the slot was made (when the password was last typed on that computer).
+    pub enrolled: u64,
+    /// Days after `enrolled` when the slot stops opening the vault.
+    pub max_days: u16,
+}
+
+impl DeviceSlotInfo {
+    /// Whether the slot may still open the vault at `now` (Unix seconds): less than `max_days` since it was
+    /// made. A slot dated more than five minutes ahead of `now` (a clock set back since) has expired too, so
+    /// a wrong clock never stretches the rule.
+    pub fn is_current(&self, now: u64) -> bool {
+        let max_age = u64::from(self.max_days) * 86_400;
+        self.enrolled <= now.saturating_add(300) && now.saturating_sub(self.enrolled) < max_age
+    }
+}
+
+fn device_slot_infos(others: &[OtherSlot]) -> Vec<DeviceSlotInfo> {
+    others
+        .iter()
+        .filter_map(|s| match s {
+            OtherSlot::Device(d) => Some(DeviceSlotInfo { id: d.id, enrolled: d.enrolled, max_days: d.max_days }),
+            OtherSlot::Unknown { .. } => None,
+        })
+        .collect()
 }
 
 impl VaultStore {
@@ -119,7 +162,7 @@ impl VaultStore {
         let slot = Slot::seal(password, kdf, &data_key)?;
         let mut key_id = [0u8; 16];
         format::random_fill(&mut key_id)?;
-        let sealing = Sealing { data_key, key_id, slots: vec![slot], minor: FORMAT_MINOR };
+        let sealing = Sealing { data_key, key_id, slots: vec![slot], others: Vec::new(), minor: FORMAT_MINOR };
         let lock = self.lock()?;
         if self.path().exists() {
             return Err(VaultError::AlreadyExists { path: self.path().to_path_buf() });
@@ -143,6 +186,16 @@ impl VaultStore {
         Ok(Vault::new(self.clone(), sealing, header.counter, contents))
     }
 
+    /// Opens the vault with the key of its device slot `id`, read from the system keyring by the caller. Runs
+    /// no KDF and writes nothing (a failed attempt leaves the file as it was). [`VaultError::NoDeviceSlot`]
+    /// when the slot is gone, [`VaultError::DeviceKeyMismatch`] when the key does not open it.
+    pub fn unlock_with_device_key(&self, id: &[u8; 16], device_key: &DeviceKey) -> Result<Vault, VaultError> {
+        let bytes = self.read()?;
+        let (header, sealing, plaintext) = format::open_with_device_key(&bytes, id, device_key)?;
+        let contents = VaultContents::from_json(&plaintext)?;
+        Ok(Vault::new(self.clone(), sealing, header.counter, contents))
+    }
+
     /// Reads the header: format version, save counter and KDF cost. Needs no password and runs no KDF; it
     /// fails the same way `unlock` would for a damaged, hostile or newer file.
     pub fn inspect(&self) -> Result<VaultInfo, VaultError> {
@@ -154,6 +207,7 @@ impl VaultStore {
             save_counter: header.counter,
             slots: header.slots.iter().map(|s| s.kdf).collect(),
             key_id: header.key_id,
+            device_slots: device_slot_infos(&header.others),
         })
     }
 
@@ -308,8 +362,62 @@ impl Vault {
         Ok(false)
     }
 
+    /// The device slots this vault has (as of the last load or save).
+    pub fn device_slots(&self) -> Vec<DeviceSlotInfo> {
+        device_slot_infos(&self.sealing.others)
+    }
+
+    /// Adds a device slot `id` (from [`new_device_slot_id`]; it names the keyring item) wrapping the data key
+    /// under `device_key`, made at `enrolled` (Unix seconds) and opening the vault for `max_days` (1 to 365),
+    /// and removes the device slot `replacing` if given (this computer's previous one): one save. Returns `id`.
+    /// [`VaultError::TooManySlots`] when the file would exceed 8.
+    pub fn add_device_slot(
+        &mut self,
+        device_key: &DeviceKey,
+        id: [u8; 16],
+        enrolled: u64,
+        max_days: u16,
+        replacing: Option<[u8; 16]>,
+    ) -> Result<[u8; 16], VaultError> {
+        if !(1..=MAX_DEVICE_DAYS).contains(&max_days) {
+            return Err(VaultError::InvalidContents {
+                reason: format!("a keyring unlock lasts 1 to {MAX_DEVICE_DAYS} days, not {max_days}"),
+            });
+        }
+        let slot = DeviceSlot::seal(device_key, id, enrolled, max_days, &self.sealing.data_key)?;
+        let lock = self.store.lock()?;
+        self.catch_up()?;
+        let mut sealing = self.sealing.clone();
+        sealing.others.retain(|s| !matches!((s, replacing), (OtherSlot::Device(d), Some(old)) if d.id == old));
+        sealing.others.push(OtherSlot::Device(slot));
+        if sealing.slots.len() + sealing.others.len() > format::MAX_SLOTS {
+            return Err(VaultError::TooManySlots { max: format::MAX_SLOTS });
+        }
+        sealing.minor = sealing.minor.max(format::DEVICE_SLOT_MINOR);
+        let contents = self.contents.clone();
+        self.write_locked(&lock, sealing, contents)?;
+        Ok(id)
+    }
+
+    /// Removes the device slot `id` and saves; returns whether it was there (nothing is written if not).
+    pub fn remove_device_slot(&mut self, id: &[u8; 16]) -> Result<bool, VaultError> {
+        let lock = self.store.lock()?;
+        self.catch_up()?;
+        let mut sealing = self.sealing.clone();
+        let before = sealing.others.len();
+        sealing.others.retain(|s| !matches!(s, OtherSlot::Device(d) if d.id == *id));
+        if sealing.others.len() == before {
+            return Ok(false);
+        }
+        let contents = self.contents.clone();
+        self.write_locked(&lock, sealing, contents)?;
+        Ok(true)
+    }
+
     /// Rewraps the data key under `new_password` at cost `kdf` and saves. Argon2 runs before the writer lock
-    /// is taken. Other programs' handles stay valid (the data key is unchanged).
+    /// is taken. Other programs' handles stay valid (the data key is unchanged). Every device slot (and slot of
+    /// an unknown type) is dropped: after a password change the password must be typed again on every computer
+    /// before its keyring opens the vault (docs/vault-format.md, device slots).
     pub fn change_password(&mut self, new_password: &str, kdf: KdfParams) -> Result<(), VaultError> {
         if new_password.is_empty() {
             return Err(VaultError::EmptyPassword);
@@ -317,13 +425,14 @@ impl Vault {
         let slot = Slot::seal(new_password, kdf, &self.sealing.data_key)?;
         let lock = self.store.lock()?;
         self.catch_up()?;
-        let sealing = Sealing { slots: vec![slot], ..self.sealing.clone() };
+        let sealing = Sealing { slots: vec![slot], others: Vec::new(), ..self.sealing.clone() };
         let contents = self.contents.clone();
         self.write_locked(&lock, sealing, contents)
     }
 
     /// Replaces the data key with a fresh one wrapped under `password` at cost `kdf`, and saves. Other
-    /// programs' handles then get [`VaultError::KeyChanged`] and must unlock again.
+    /// programs' handles then get [`VaultError::KeyChanged`] and must unlock again. Device slots wrap the old
+    /// key and are dropped, like every slot but the new password slot.
     pub fn rotate_key(&mut self, password: &str, kdf: KdfParams) -> Result<(), VaultError> {
         if password.is_empty() {
             return Err(VaultError::EmptyPassword);
@@ -334,7 +443,7 @@ impl Vault {
         format::random_fill(&mut key_id)?;
         let lock = self.store.lock()?;
         self.catch_up()?;
-        let sealing = Sealing { data_key, key_id, slots: vec![slot], minor: self.sealing.minor };
+        let sealing = Sealing { data_key, key_id, slots: vec![slot], others: Vec::new(), minor: self.sealing.minor };
         let contents = self.contents.clone();
         self.write_locked(&lock, sealing, contents)
     }
@@ -368,6 +477,7 @@ impl Vault {
         self.contents = VaultContents::from_json(&plaintext)?;
         self.counter = header.counter;
         self.sealing.slots = header.slots;
+        self.sealing.others = header.others;
         self.sealing.minor = header.minor;
         Ok(())
     }

@@ -29,6 +29,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.out.exists() && !args.force {
         bail!("{} already exists (use --force to replace it)", args.out.display());
     }
+    if args.vault.keyring {
+        bail!("backup always asks for the password; leave out --keyring");
+    }
     let store = args.vault.store()?;
     store.inspect()?;
     let vault_password = args.vault.password("Vault password: ")?;

@@ -4,7 +4,11 @@
 //!
 //! Passwords come from `--password-file` when given, else from the terminal (no echo) when standard input is
 //! one, else from standard input, one password per line (`passwd` reads the current password, then the new
-//! one). Vault errors are printed as the core words them (`wrong password`, `vault is locked by process N`,
+//! one). With `--keyring` the vault is opened with this computer's keyring (a device slot turned on by the
+//! app or `twofold-cli keyring enable`) and no password is read; if the keyring cannot open it, the reason is
+//! printed and the password is asked for when there is a terminal or a password file, else the command fails
+//! with that reason. Commands that take keys out (`show --reveal`, `export`, `backup`) or change the password
+//! refuse `--keyring`: they always ask for the password. Vault errors are printed as the core words them (`wrong password`, `vault is locked by process N`,
 //! `vault file is corrupt or was tampered with`, …), never with a secret.
 
 pub mod add;
@@ -14,6 +18,7 @@ pub mod code;
 pub mod edit;
 pub mod import;
 pub mod init;
+pub mod keyring;
 pub mod list;
 pub mod merge;
 pub mod passwd;
@@ -40,6 +45,10 @@ pub struct VaultOpts {
     /// Read the password from the first line of this file instead of the terminal or standard input.
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
+    /// Open the vault with this computer's keyring instead of the password (turned on with
+    /// `twofold-cli keyring enable` or in the app's settings).
+    #[arg(long)]
+    pub keyring: bool,
 }
 
 impl VaultOpts {
@@ -51,13 +60,32 @@ impl VaultOpts {
         Ok(VaultStore::new(path))
     }
 
-    /// Asks for the current password and unlocks the vault.
+    /// Unlocks the vault with the keyring (`--keyring`) or the current password.
     pub fn unlock(&self) -> anyhow::Result<Vault> {
         let store = self.store()?;
         // Refuse a newer or damaged file before asking for a password.
         store.inspect()?;
+        if self.keyring {
+            let keyring = twofold_keyring::SystemKeyring::new(twofold_keyring::DEFAULT_TIMEOUT);
+            match twofold_keyring::unlock(&store, &keyring, None, crate::cmd::now_unsigned()?) {
+                Ok(unlocked) => return Ok(unlocked.vault),
+                Err(failure) if self.password_file.is_some() || std::io::stdin().is_terminal() => {
+                    eprintln!("twofold-cli: the keyring did not open the vault: {failure}; using the password");
+                }
+                Err(failure) => bail!("the keyring did not open the vault: {failure}"),
+            }
+        }
         let password = self.password("Vault password: ")?;
         Ok(store.unlock(&password)?)
+    }
+
+    /// Like [`VaultOpts::unlock`], for commands that take keys out or change the password: they refuse
+    /// `--keyring`, because the keyring must never be enough to take the secrets away.
+    pub fn unlock_with_password(&self, what: &str) -> anyhow::Result<Vault> {
+        if self.keyring {
+            bail!("{what} always asks for the password; leave out --keyring");
+        }
+        self.unlock()
     }
 
     /// The current password: from `--password-file`, the terminal, or the next line of standard input.

@@ -25,7 +25,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let mut vault = args.vault.unlock()?;
+    let mut vault = args.vault.unlock_with_password("passwd")?;
+    // The change drops every device slot (docs/vault-format.md); their keyring items here are deleted after.
+    let dropped: Vec<[u8; 16]> = vault.device_slots().iter().map(|s| s.id).collect();
     let new = super::new_password(args.new_password_file.as_deref(), "New vault password: ")?;
     // Keep the vault's cost unless it is below today's floor.
     let kdf = vault.kdf_params().first().copied().and_then(|k| k.check().ok()).unwrap_or(KdfParams::DEFAULT);
@@ -35,6 +37,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         vault.rotate_key(&new, kdf)?;
         println!("password changed and data key replaced");
+    }
+    if !dropped.is_empty() {
+        let keyring = twofold_keyring::SystemKeyring::new(twofold_keyring::DEFAULT_TIMEOUT);
+        match twofold_keyring::forget_dropped(&keyring, &dropped) {
+            Ok(()) => println!("the keyring unlock is off until it is turned on again"),
+            Err(failure) => {
+                eprintln!("note: the keyring's old item could not be deleted ({failure}); it opens nothing")
+            }
+        }
     }
     Ok(())
 }

@@ -17,7 +17,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let vault = args.vault.unlock()?;
+    let vault = if args.reveal { args.vault.unlock_with_password("show --reveal")? } else { args.vault.unlock()? };
     let account = super::find_one(&vault.contents().accounts, &args.id)?;
     let value = super::account_json(account, args.reveal);
     if args.json {

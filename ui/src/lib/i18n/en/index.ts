@@ -21,6 +21,7 @@ import shortcuts from "./shortcuts.json";
 import password from "./password.json";
 import files from "./files.json";
 import view from "./view.json";
+import keyring from "./keyring.json";
 
 export const en = {
   common,
@@ -44,4 +45,5 @@ export const en = {
   password,
   files,
   view,
+  keyring,
 };
