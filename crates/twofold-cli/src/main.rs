@@ -56,6 +56,8 @@ enum Command {
     Restore(cmd::vault::restore::Args),
     /// Merge another copy of the vault or a backup into the vault, losing no edit; --dry-run to preview.
     Merge(cmd::vault::merge::Args),
+    /// Keep the vault in step with a phone app's automatic backups in FOLDER (Aegis); --once for one round.
+    Follow(cmd::vault::follow::Args),
 }
 
 /// Exit status for bad input and bad arguments.
@@ -84,6 +86,7 @@ fn main() -> ExitCode {
         Command::BackupCheck(args) => cmd::vault::backup_check::run(args),
         Command::Restore(args) => cmd::vault::restore::run(args),
         Command::Merge(args) => cmd::vault::merge::run(args),
+        Command::Follow(args) => cmd::vault::follow::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
