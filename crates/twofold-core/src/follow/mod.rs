@@ -663,9 +663,14 @@ pub fn apply(
             Some(id) => id,
             None => format!("key:{digest}"),
         };
-        if !seen.insert(entry_key.clone()) {
-            continue;
-        }
+        // Two entries under one id (hand-edited files; two accounts with one key and parameters): the later
+        // ones follow by their place among them, which the next backup keeps, instead of being dropped.
+        let entry_key = if seen.contains(&entry_key) {
+            (2..).map(|n| format!("{entry_key}#{n}")).find(|k| !seen.contains(k)).unwrap_or(entry_key)
+        } else {
+            entry_key
+        };
+        seen.insert(entry_key.clone());
         if let Some(&index) = followed.get(&entry_key) {
             let account = &mut contents.accounts[index];
             if merge_into(account, entry, now) {
