@@ -89,6 +89,8 @@ pub struct AccountView {
     pub recovery_total: u32,
     pub recovery_unused: u32,
     pub note: String,
+    /// The account came from a followed phone backup and is no longer in the newest one.
+    pub removed_on_phone: bool,
 }
 
 /// Every account with its codes at one instant.
@@ -376,6 +378,7 @@ impl AccountView {
             recovery_total: u32::try_from(account.recovery_codes.len()).unwrap_or(u32::MAX),
             recovery_unused: u32::try_from(unused).unwrap_or(u32::MAX),
             note: account.note.clone(),
+            removed_on_phone: account.origin.as_ref().is_some_and(|o| o.removed),
         }
     }
 }

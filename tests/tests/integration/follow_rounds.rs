@@ -2,6 +2,8 @@
 //! test vaults, a Stratum backup (no entry ids: matched by key), and backups our own Aegis encoder writes in a
 //! sequence, each round checked account by account, with the edits stamped and kept across a reopen.
 
+#![allow(clippy::unwrap_used, reason = "test helpers: a failure is a test failure")]
+
 use std::path::Path;
 
 use serde_json::Value;

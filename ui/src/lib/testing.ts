@@ -39,6 +39,7 @@ export function fakeAccount(overrides: Partial<AccountView> = {}): AccountView {
     recoveryTotal: 0,
     recoveryUnused: 0,
     note: "",
+    removedOnPhone: false,
     ...overrides,
   };
 }

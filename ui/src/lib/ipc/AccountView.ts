@@ -29,4 +29,8 @@ validUntil: number | null,
 /**
  * The code after the current one, for showing near expiry.
  */
-nextCode: string | null, recoveryTotal: number, recoveryUnused: number, note: string, };
+nextCode: string | null, recoveryTotal: number, recoveryUnused: number, note: string, 
+/**
+ * The account came from a followed phone backup and is no longer in the newest one.
+ */
+removedOnPhone: boolean, };
