@@ -49,7 +49,11 @@ pub fn new_backup_appears_in_the_window(options: &Options, slot: &mut Option<Ses
         Duration::from_secs(10),
     )?;
     s.type_text(&s.field("Backup password")?, BACKUP_PASSWORD)?;
-    s.click(&s.button("Follow this folder")?)?;
+    let follow = s.button("Follow this folder")?;
+    s.execute("document.getElementById('follow-title').scrollIntoView();")?;
+    std::fs::create_dir_all(&options.artifacts).map_err(|e| e.to_string())?;
+    std::fs::write(options.artifacts.join("follow_settings.png"), s.screenshot()?).map_err(|e| e.to_string())?;
+    s.click(&follow)?;
     s.wait_xpath(
         "the confirmation",
         "//*[@role='status'][contains(., 'Following the folder.')]",
@@ -63,5 +67,6 @@ pub fn new_backup_appears_in_the_window(options: &Options, slot: &mut Option<Ses
     backup(&phone, "20261207-101500", &[github, shop])?;
     s.wait_xpath("the new account from the phone", &card_xpath("Shop", "alice@shop"), Duration::from_secs(30))?;
     s.wait_xpath("the report", "//*[contains(., 'Aegis backup of 10:15: 1 new')]", Duration::from_secs(10))?;
+    std::fs::write(options.artifacts.join("follow_list.png"), s.screenshot()?).map_err(|e| e.to_string())?;
     Ok(())
 }
