@@ -59,6 +59,13 @@ const COMMANDS: &[&str] = &[
     "discard_pending",
     "hide_window",
     "quick_switcher_status",
+    "follow_status",
+    "detect_follow_folder",
+    "follow_folder",
+    "set_follow_password",
+    "set_follow_enabled",
+    "stop_following",
+    "follow_now",
 ];
 
 fn main() {

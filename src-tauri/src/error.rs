@@ -10,6 +10,7 @@ use twofold_camera::CameraError;
 use twofold_core::atomic::WriteError;
 use twofold_core::backup::BackupError;
 use twofold_core::export::ExportError;
+use twofold_core::follow::FollowError;
 use twofold_core::import::ImportError;
 use twofold_core::qr::QrError;
 use twofold_core::vault::VaultError;
@@ -183,6 +184,17 @@ impl From<VaultError> for ShellError {
             VaultError::AlreadyExists { path } => ShellError::VaultExists(path.display().to_string()),
             VaultError::UnknownAccount { id } => ShellError::NotFound(id.to_string()),
             other => ShellError::Vault(other.to_string()),
+        }
+    }
+}
+
+impl From<FollowError> for ShellError {
+    fn from(error: FollowError) -> Self {
+        match error {
+            FollowError::Vault(error) => ShellError::from(error),
+            FollowError::Import(error) => ShellError::from_import("", error),
+            FollowError::Folder { .. } => ShellError::Io(error.to_string()),
+            other => ShellError::InvalidInput(other.to_string()),
         }
     }
 }

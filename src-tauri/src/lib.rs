@@ -18,6 +18,7 @@ mod commands;
 pub mod deeplink;
 pub mod dialog;
 pub mod error;
+pub mod follow;
 pub mod idle;
 pub mod ipc;
 pub mod keyring_unlock;
@@ -101,6 +102,13 @@ macro_rules! twofold_handler {
             commands::scan::discard_pending,
             commands::switcher::hide_window,
             commands::switcher::quick_switcher_status,
+            commands::follow::follow_status,
+            commands::follow::detect_follow_folder,
+            commands::follow::follow_folder,
+            commands::follow::set_follow_password,
+            commands::follow::set_follow_enabled,
+            commands::follow::stop_following,
+            commands::follow::follow_now,
         ]
     };
 }
@@ -120,6 +128,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri:
         .manage(switcher::SwitcherState::default())
         .manage(tray::TrayMenu::default())
         .manage(keyring_unlock::KeyringState::default())
+        .manage(follow::FollowWatch::default())
         .invoke_handler(twofold_handler!())
         .on_window_event(|window, event| {
             window::on_drop(window, event);
@@ -128,11 +137,12 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri:
 }
 
 /// Wires who follows the vault: the camera stops and the tray menu is rebuilt on lock, unlock and save; the
-/// idle auto-lock's timer starts.
+/// idle auto-lock's timer starts; the phone's backup folders are watched while the vault is open.
 pub fn wire<R: Runtime>(app: &tauri::AppHandle<R>) {
     camera::watch(app);
     tray::watch(app);
     session::watch_idle(app);
+    follow::watch(app);
 }
 
 fn configure_with<R: Runtime>(

@@ -58,6 +58,8 @@ enum Command {
     Merge(cmd::vault::merge::Args),
     /// Turn the keyring unlock on (after the password) or off, or say whether it works here.
     Keyring(cmd::vault::keyring::Args),
+    /// Keep the vault in step with a phone app's automatic backups in FOLDER (Aegis); --once for one round.
+    Follow(cmd::vault::follow::Args),
 }
 
 /// Exit status for bad input and bad arguments.
@@ -87,6 +89,7 @@ fn main() -> ExitCode {
         Command::Restore(args) => cmd::vault::restore::run(args),
         Command::Merge(args) => cmd::vault::merge::run(args),
         Command::Keyring(args) => cmd::vault::keyring::run(args),
+        Command::Follow(args) => cmd::vault::follow::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -13,6 +13,7 @@ pub mod backup;
 mod crypto;
 pub mod duplicates;
 pub mod export;
+pub mod follow;
 pub mod import;
 pub mod migration;
 pub mod model;

@@ -148,6 +148,60 @@ pub struct Account {
     /// Unix seconds of the last copy or reveal, if any.
     pub last_used: Option<i64>,
     pub use_count: u64,
+    /// Where a followed phone backup brought this account from ([`crate::follow`]); `None` for accounts
+    /// added on the desktop or imported once.
+    pub origin: Option<Origin>,
+}
+
+/// The followed source an account came from, and what that source last said about it
+/// (`docs/vault-format.md`, "origin").
+#[derive(Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The follow source ([`crate::follow::Source::id`]).
+    pub source: uuid::Uuid,
+    /// The source's own id of the entry (Aegis: the entry's `uuid`), or `key:` and a digest of the key and
+    /// parameters for formats without entry ids.
+    pub entry: String,
+    /// The entry is no longer in the source's newest backup. Never deleted automatically: the person decides.
+    pub removed: bool,
+    /// The values the last applied backup held, to tell which side changed a field (a three-way merge).
+    pub phone: PhoneValues,
+}
+
+/// An entry's fields as the phone last had them.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct PhoneValues {
+    pub issuer: String,
+    pub name: String,
+    pub groups: Vec<String>,
+    pub note: String,
+    pub favorite: bool,
+    /// Hex SHA-256 of the key and its parameters ([`crate::follow::key_digest`]): whether the phone changed the
+    /// key. Not the key, but a digest of a short key could be searched for, so it stays out of `Debug`.
+    pub key: String,
+}
+
+impl fmt::Debug for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Origin")
+            .field("source", &self.source)
+            .field("entry", &self.entry)
+            .field("removed", &self.removed)
+            .field("phone", &self.phone)
+            .finish()
+    }
+}
+
+impl fmt::Debug for PhoneValues {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PhoneValues")
+            .field("issuer", &self.issuer)
+            .field("name", &self.name)
+            .field("groups", &self.groups)
+            .field("favorite", &self.favorite)
+            .field("key", &"<redacted>")
+            .finish_non_exhaustive()
+    }
 }
 
 impl Account {
@@ -168,6 +222,7 @@ impl Account {
             updated: now,
             last_used: None,
             use_count: 0,
+            origin: None,
         }
     }
 

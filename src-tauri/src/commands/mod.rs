@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod backups;
 pub mod clock;
 pub mod files;
+pub mod follow;
 pub mod import;
 pub mod keyring;
 pub mod links;

@@ -178,6 +178,7 @@ fn an_accounts_qr_code_needs_the_password_and_decodes_to_its_link() {
         Err(json!({"code": "locked", "message": "the vault is locked"}))
     );
 }
+mod follow;
 mod import;
 mod keyring;
 mod keys;

@@ -95,6 +95,8 @@ pub struct AccountView {
     /// Unix seconds of the last copy or reveal, if any (for "recently used").
     #[ts(type = "number | null")]
     pub last_used: Option<i64>,
+    /// The account came from a followed phone backup and is no longer in the newest one.
+    pub removed_on_phone: bool,
 }
 
 /// Every account with its codes at one instant.
@@ -384,6 +386,7 @@ impl AccountView {
             note: account.note.clone(),
             use_count: account.use_count,
             last_used: account.last_used,
+            removed_on_phone: account.origin.as_ref().is_some_and(|o| o.removed),
         }
     }
 }

@@ -20,3 +20,7 @@ pub const EVENT_IMPORT_FILE_DROPPED: &str = "import-file-dropped";
 /// Sent with a `ChosenFile` when an image is dropped on the window while the vault is open (the Add dialog's
 /// Image tab reads it).
 pub const EVENT_IMAGE_DROPPED: &str = "image-dropped";
+
+/// Sent with a `FollowRoundView` after a round of following the phone's backups changed accounts or needs the
+/// backup password; the UI reloads the list and shows the report.
+pub const EVENT_FOLLOW_ROUND: &str = "follow-round";

@@ -36,4 +36,6 @@ pub enum FilePurpose {
     SaveExport,
     /// The folder automatic backups go to.
     BackupFolder,
+    /// The folder the phone's backups arrive in (Settings → Follow backups from my phone).
+    FollowFolder,
 }

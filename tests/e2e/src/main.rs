@@ -11,6 +11,7 @@ mod add_keys;
 mod backup;
 mod desktop;
 mod icons;
+mod follow;
 mod import;
 mod installed;
 mod oracle;
@@ -314,6 +315,7 @@ fn run_tests(options: &Options) -> bool {
         ("quick_switcher_copies_and_hides", switcher::quick_switcher_copies_and_hides),
         ("tray_copies_locks_and_hides", tray::tray_copies_locks_and_hides),
         ("settings_change_password", settings_change_password),
+        ("follow_new_backup_appears_in_the_window", follow::new_backup_appears_in_the_window),
     ];
     let (mut passed, mut failed) = (0, 0);
     // `installed_*` scenarios need the app unpacked from the `.deb` (`cargo xtask test` picks them by name).

@@ -13,6 +13,7 @@ mod code_vectors;
 mod export_aegis;
 mod export_links;
 mod export_qr;
+mod follow_rounds;
 mod import_fixtures;
 mod import_robustness;
 mod links;

@@ -49,6 +49,7 @@ fn account() -> impl Strategy<Value = Account> {
                     updated,
                     last_used,
                     use_count: uses,
+                    origin: None,
                 }
             },
         )

@@ -14,6 +14,9 @@ import type { ExportFormatInfo } from "./ipc/ExportFormatInfo";
 import type { ExportFormatView } from "./ipc/ExportFormatView";
 import type { ChosenFile } from "./ipc/ChosenFile";
 import type { FilePurpose } from "./ipc/FilePurpose";
+import type { FollowDetected } from "./ipc/FollowDetected";
+import type { FollowRoundView } from "./ipc/FollowRoundView";
+import type { FollowSourceView } from "./ipc/FollowSourceView";
 import type { RestoreCounts } from "./ipc/RestoreCounts";
 import type { RestoreModeView } from "./ipc/RestoreModeView";
 import type { RestorePreview } from "./ipc/RestorePreview";
@@ -164,6 +167,22 @@ export const api = {
     /** `folder`: a token from `files.choose("backup_folder")`, or null to keep the folder set before. */
     setAuto: (enabled: boolean, folder: string | null, keep: number, password: string | null) =>
       invoke<Settings>("set_auto_backup", { enabled, folder, keep, password }),
+  },
+  follow: {
+    /** The folders of the phone's backups the vault follows. */
+    status: () => invoke<FollowSourceView[]>("follow_status"),
+    /** Which app's backups the folder (a token from `files.choose("follow_folder")`) holds. */
+    detect: (folder: string) => invoke<FollowDetected>("detect_follow_folder", { folder }),
+    /** Follows the folder; the password is checked against the newest backup, then kept in the vault. */
+    add: (folder: string, appId: string, password: string | null) =>
+      invoke<FollowSourceView[]>("follow_folder", { folder, appId, password }),
+    setPassword: (id: string, password: string) => invoke<FollowSourceView[]>("set_follow_password", { id, password }),
+    setEnabled: (id: string, enabled: boolean) => invoke<FollowSourceView[]>("set_follow_enabled", { id, enabled }),
+    stop: (id: string) => invoke<FollowSourceView[]>("stop_following", { id }),
+    now: () => invoke<FollowRoundView[]>("follow_now"),
+    /** A round that changed accounts or needs the backup password; resolves to the unsubscribe function. */
+    onRound: (handler: (round: FollowRoundView) => void) =>
+      listen<FollowRoundView>("follow-round", (event) => handler(event.payload)),
   },
   links: {
     /** The oldest otpauth:// link opened with Twofold, staged for confirmation (no key crosses); null while

@@ -50,3 +50,21 @@ describe("Hide codes", () => {
     removeCss();
   });
 });
+
+describe("Removed on the phone", () => {
+  it("marks an account a followed backup no longer has, and deletes it in one click", () => {
+    const onDeleteRemoved = vi.fn();
+    const account = fakeAccount({ issuer: "Mail", removedOnPhone: true });
+    const props = { account, now: Date.now(), onCopy: vi.fn(), onEdit: vi.fn(), onNextHotp: vi.fn(), onToggleFavorite: vi.fn() };
+    const view = render(AccountCard, { ...props, onDeleteRemoved });
+    expect(view.getByText("Removed on the phone")).toBeTruthy();
+    view.getByRole("button", { name: /^Delete Mail.*removed on the phone$/ }).click();
+    expect(onDeleteRemoved).toHaveBeenCalledWith(account);
+  });
+
+  it("shows no mark on other accounts", () => {
+    const props = { account: fakeAccount(), now: Date.now(), onCopy: vi.fn(), onEdit: vi.fn(), onNextHotp: vi.fn(), onToggleFavorite: vi.fn() };
+    const view = render(AccountCard, props);
+    expect(view.queryByText("Removed on the phone")).toBeNull();
+  });
+});

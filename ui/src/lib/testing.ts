@@ -41,6 +41,7 @@ export function fakeAccount(overrides: Partial<AccountView> = {}): AccountView {
     note: "",
     useCount: 0,
     lastUsed: null,
+    removedOnPhone: false,
     ...overrides,
   };
 }

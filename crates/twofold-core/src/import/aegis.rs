@@ -6,8 +6,9 @@
 //! Biometric slots (type 2) cannot be used outside the phone and are skipped.
 //!
 //! Kept: type, issuer, name, secret, algorithm, digits, period/counter, note, favourite, groups (db v2
-//! group name or db v3 group UUIDs resolved to names). Lost: icons, entry UUIDs, usage counts. mOTP and
-//! Yandex entries are reported by name as unsupported.
+//! group name or db v3 group UUIDs resolved to names). Lost: icons, usage counts. mOTP and
+//! Yandex entries are reported by name as unsupported. Entry UUIDs are kept beside the accounts
+//! ([`super::ImportReport::entry_ids`]) for following backups.
 
 use std::collections::HashMap;
 
@@ -199,6 +200,7 @@ fn convert_entry(e: &Json, group_names: &HashMap<String, String>) -> Result<Draf
     d.counter = int(info, "counter").map_err(bad)?;
     d.note = s(e, "note");
     d.favorite = e.get("favorite").and_then(Json::as_bool).unwrap_or(false);
+    d.entry_id = e.get("uuid").and_then(Json::as_str).filter(|u| !u.is_empty()).map(|u| super::common::truncate(u, 64));
     if let Some(group) = e.get("group").and_then(Json::as_str).filter(|g| !g.is_empty()) {
         d.groups.push(group.to_owned());
     }

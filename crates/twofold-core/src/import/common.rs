@@ -53,6 +53,8 @@ pub(crate) struct Draft {
     pub favorite: bool,
     /// Remarks from reading the entry's link (an unusual key length), kept for the report.
     pub warnings: Vec<LinkWarning>,
+    /// The app's own id of the entry (Aegis: `uuid`), where the format has one: followed backups match by it.
+    pub entry_id: Option<String>,
 }
 
 impl Draft {
@@ -70,6 +72,7 @@ impl Draft {
             note: String::new(),
             favorite: false,
             warnings: Vec::new(),
+            entry_id: None,
         }
     }
 
@@ -215,7 +218,12 @@ pub(crate) fn finish_all(
     now: i64,
     cancel: &super::Cancel,
 ) -> Result<Finished, ImportError> {
-    let mut done = Finished { accounts: Vec::with_capacity(drafts.len()), problems: Vec::new(), warnings: Vec::new() };
+    let mut done = Finished {
+        accounts: Vec::with_capacity(drafts.len()),
+        problems: Vec::new(),
+        warnings: Vec::new(),
+        entry_ids: Vec::with_capacity(drafts.len()),
+    };
     for (i, draft) in drafts.into_iter().enumerate() {
         if i % 1024 == 0 {
             cancel.check()?;
@@ -229,6 +237,7 @@ pub(crate) fn finish_all(
         };
         let label = draft.label();
         let mut warnings = draft.warnings.clone();
+        let entry_id = draft.entry_id.clone();
         match draft.finish(i, now) {
             Ok((a, key_warning)) => {
                 warnings.extend(key_warning);
@@ -239,6 +248,7 @@ pub(crate) fn finish_all(
                     warning,
                 }));
                 done.accounts.push(a);
+                done.entry_ids.push(entry_id);
             }
             Err(p) => done.problems.push(p),
         }
@@ -251,6 +261,7 @@ pub(crate) struct Finished {
     pub accounts: Vec<Account>,
     pub problems: Vec<EntryProblem>,
     pub warnings: Vec<EntryWarning>,
+    pub entry_ids: Vec<Option<String>>,
 }
 
 // ---- JSON helpers -------------------------------------------------------------------------------------

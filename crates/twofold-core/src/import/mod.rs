@@ -307,6 +307,8 @@ pub struct ImportReport {
     pub accounts: Vec<Account>,
     pub problems: Vec<EntryProblem>,
     pub warnings: Vec<EntryWarning>,
+    /// One per account: the app's own id of the entry (Aegis: its `uuid`), where the format has one.
+    pub entry_ids: Vec<Option<String>>,
 }
 
 impl ImportReport {
@@ -513,7 +515,13 @@ pub fn import_cancellable(
     };
     cancel.check()?;
     let finished = common::finish_all(drafts, now, cancel)?;
-    Ok(ImportReport { format, accounts: finished.accounts, problems: finished.problems, warnings: finished.warnings })
+    Ok(ImportReport {
+        format,
+        accounts: finished.accounts,
+        problems: finished.problems,
+        warnings: finished.warnings,
+        entry_ids: finished.entry_ids,
+    })
 }
 
 /// WinAuth and Authenticator Plus: every text file (`*.txt`) of the archive is a list of links; other

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
-use crate::model::{Account, AccountId, Algorithm, OtpKind, OtpParams, RecoveryCode};
+use crate::model::{Account, AccountId, Algorithm, Origin, OtpKind, OtpParams, PhoneValues, RecoveryCode};
 use crate::secret::Secret;
 
 use super::error::{Corruption, VaultError};
@@ -270,7 +270,7 @@ fn field_err(index: usize, field: &str) -> VaultError {
 }
 
 /// The account fields this version reads; everything else in an account object is kept as unknown.
-const ACCOUNT_FIELDS: [&str; 18] = [
+const ACCOUNT_FIELDS: [&str; 19] = [
     "id",
     "type",
     "algorithm",
@@ -289,6 +289,7 @@ const ACCOUNT_FIELDS: [&str; 18] = [
     "updated",
     "last_used",
     "use_count",
+    "origin",
 ];
 
 fn account_to_json(a: &Account, extra: Option<&Map<String, Value>>) -> Map<String, Value> {
@@ -330,7 +331,60 @@ fn account_to_json(a: &Account, extra: Option<&Map<String, Value>>) -> Map<Strin
     m.insert("updated".into(), Value::from(a.updated));
     m.insert("last_used".into(), a.last_used.map_or(Value::Null, Value::from));
     m.insert("use_count".into(), Value::from(a.use_count));
+    if let Some(origin) = &a.origin {
+        m.insert("origin".into(), origin_to_json(origin));
+    }
     m
+}
+
+/// `origin` (format 1.1, optional): where a followed phone backup brought the account from.
+fn origin_to_json(o: &Origin) -> Value {
+    let mut phone = Map::new();
+    phone.insert("issuer".into(), Value::String(o.phone.issuer.clone()));
+    phone.insert("name".into(), Value::String(o.phone.name.clone()));
+    phone.insert("groups".into(), Value::Array(o.phone.groups.iter().cloned().map(Value::String).collect()));
+    phone.insert("note".into(), Value::String(o.phone.note.clone()));
+    phone.insert("favorite".into(), Value::Bool(o.phone.favorite));
+    phone.insert("key".into(), Value::String(o.phone.key.clone()));
+    let mut m = Map::new();
+    m.insert("source".into(), Value::String(o.source.to_string()));
+    m.insert("entry".into(), Value::String(o.entry.clone()));
+    if o.removed {
+        m.insert("removed".into(), Value::Bool(true));
+    }
+    m.insert("phone".into(), Value::Object(phone));
+    Value::Object(m)
+}
+
+fn origin_from_json(index: usize, v: &Value) -> Result<Origin, VaultError> {
+    let bad = || field_err(index, "origin");
+    let text = |v: &Value, f: &str| match v.get(f) {
+        None => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(bad()),
+    };
+    let source = v.get("source").and_then(Value::as_str).and_then(|s| uuid::Uuid::parse_str(s).ok()).ok_or_else(bad)?;
+    let phone = v.get("phone").filter(|p| p.is_object()).ok_or_else(bad)?;
+    let groups = match phone.get("groups") {
+        None => Vec::new(),
+        Some(Value::Array(list)) => {
+            list.iter().map(|g| g.as_str().map(str::to_owned).ok_or_else(bad)).collect::<Result<_, _>>()?
+        }
+        Some(_) => return Err(bad()),
+    };
+    Ok(Origin {
+        source,
+        entry: text(v, "entry")?,
+        removed: v.get("removed").map_or(Some(false), Value::as_bool).ok_or_else(bad)?,
+        phone: PhoneValues {
+            issuer: text(phone, "issuer")?,
+            name: text(phone, "name")?,
+            groups,
+            note: text(phone, "note")?,
+            favorite: phone.get("favorite").map_or(Some(false), Value::as_bool).ok_or_else(bad)?,
+            key: text(phone, "key")?,
+        },
+    })
 }
 
 fn account_from_json(index: usize, m: &mut Map<String, Value>) -> Result<(Account, Map<String, Value>), VaultError> {
@@ -420,6 +474,10 @@ fn account_from_json(index: usize, m: &mut Map<String, Value>) -> Result<(Accoun
         None | Some(Value::Null) => None,
         Some(v) => Some(v.as_i64().ok_or_else(|| field_err(index, "last_used"))?),
     };
+    let origin = match m.get("origin") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(origin_from_json(index, v)?),
+    };
     let account = Account {
         id,
         issuer: str_field(m, "issuer")?,
@@ -435,6 +493,7 @@ fn account_from_json(index: usize, m: &mut Map<String, Value>) -> Result<(Accoun
         updated: int(m, "updated")?,
         last_used,
         use_count: uint(m, "use_count")?,
+        origin,
     };
     for f in ACCOUNT_FIELDS {
         if let Some(mut v) = m.remove(f) {

@@ -37,4 +37,9 @@ useCount: number,
 /**
  * Unix seconds of the last copy or reveal, if any (for "recently used").
  */
-lastUsed: number | null, };
+lastUsed: number | null, 
+/**
+
+ * The account came from a followed phone backup and is no longer in the newest one.
+ */
+removedOnPhone: boolean, };

@@ -1,5 +1,5 @@
 //! The vault subcommands (`init`, `add`, `import`, `list`, `code QUERY`, `show`, `edit`, `remove`, `passwd`,
-//! `recovery-codes`, `backup`, `backup-check`, `restore`, `merge`) and what they share: which vault, how the password
+//! `recovery-codes`, `backup`, `backup-check`, `restore`, `merge`, `follow`) and what they share: which vault, how the password
 //! is read, how an account is found.
 //!
 //! Passwords come from `--password-file` when given, else from the terminal (no echo) when standard input is
@@ -16,6 +16,7 @@ pub mod backup;
 pub mod backup_check;
 pub mod code;
 pub mod edit;
+pub mod follow;
 pub mod import;
 pub mod init;
 pub mod keyring;

@@ -22,6 +22,7 @@ import password from "./password.json";
 import files from "./files.json";
 import view from "./view.json";
 import keyring from "./keyring.json";
+import follow from "./follow.json";
 
 export const en = {
   common,
@@ -46,4 +47,5 @@ export const en = {
   files,
   view,
   keyring,
+  follow,
 };
