@@ -158,11 +158,15 @@ impl SyncError {
 /// key-encryption key of its slot with each known password: Argon2 runs once per slot and password, and the
 /// result (opened or not) is remembered, so no round runs Argon2 for a file it has seen. Everything is zeroized
 /// on drop; `Debug` shows counts only.
+#[derive(Clone)]
 pub struct SyncKeys {
     passwords: Vec<Zeroizing<String>>,
     keys: Vec<([u8; 16], DataKey)>,
     /// (slot cost, slot salt, password index) → the derived key-encryption key.
     derived: Vec<(KdfParams, [u8; 32], usize, DataKey)>,
+    /// The local vault's key or password changed here: the next copy written is sealed with the vault's new
+    /// key, so the old password stops opening what is synced from now on.
+    reseal: bool,
 }
 
 impl std::fmt::Debug for SyncKeys {
@@ -199,7 +203,17 @@ impl SyncKeys {
             passwords: vec![Zeroizing::new(password.to_owned())],
             keys: vec![(sealing.key_id, sealing.data_key.clone())],
             derived: Vec::new(),
+            reseal: false,
         }
+    }
+
+    /// The local vault's password (and data key) changed to `password`: keep the new key, and seal the next
+    /// copy with it (other computers then ask for the new password once).
+    pub fn local_key_changed(&mut self, vault: &Vault, password: &str) {
+        let sealing = vault.sealing();
+        self.keys.push((sealing.key_id, sealing.data_key.clone()));
+        self.add_password(password);
+        self.reseal = true;
     }
 
     /// Adds the password the person gave for a copy locked with another one. Runs no KDF until a copy needs it.
@@ -416,11 +430,12 @@ impl FolderSync {
             return Ok(report);
         }
         let up_to_date = copy.as_ref().is_some_and(|(c, _)| c.contents == *vault.contents());
-        if up_to_date && incoming.is_empty() {
+        if up_to_date && incoming.is_empty() && !keys.reseal {
             return Ok(report);
         }
         let (sealing, counter) = match &copy {
-            Some((c, _)) => (c.sealing.clone(), c.header.counter.saturating_add(1)),
+            Some((c, _)) if !keys.reseal => (c.sealing.clone(), c.header.counter.saturating_add(1)),
+            Some((c, _)) => (vault.sealing().clone(), c.header.counter.saturating_add(1)),
             None => (vault.sealing().clone(), 1),
         };
         // The sync engine may have brought a newer copy in while this round merged: then this round writes
@@ -430,6 +445,7 @@ impl FolderSync {
             return Ok(report);
         }
         write_copy(&self.copy, &self.temp_path(), &sealing, counter, vault.contents())?;
+        keys.reseal = false;
         report.wrote_copy = true;
 
         for (path, _) in incoming {
@@ -561,10 +577,13 @@ pub fn exchange(
         Err(OpenFailure::Damaged) => return Err(SyncError::Damaged { file: name.to_path_buf() }),
     };
     let merge = vault.merge_from(&opened.contents)?;
-    if opened.contents == *vault.contents() {
+    if opened.contents == *vault.contents() && !keys.reseal {
         return Ok(Exchange { upload: bytes.to_vec(), changed_remote: false, merge });
     }
-    let (upload, _) = seal_copy(&opened.sealing, opened.header.counter.saturating_add(1), vault.contents())?;
+    let sealing = if keys.reseal { vault.sealing() } else { &opened.sealing };
+    let (upload, _) = seal_copy(sealing, opened.header.counter.saturating_add(1), vault.contents())?;
+    // The caller stores it or the round fails and runs again: resealing once more costs nothing.
+    keys.reseal = false;
     Ok(Exchange { upload, changed_remote: true, merge })
 }
 

@@ -360,3 +360,24 @@ fn debug_shows_no_key() {
     assert!(!shown.contains("hunter2"));
     assert!(shown.starts_with("SyncKeys"));
 }
+
+/// A password changed on this computer reseals the copy with the new key: the old password opens nothing
+/// synced after the change, and the other computer is asked for the new one.
+#[test]
+fn a_local_password_change_reseals_the_copy() {
+    let shared = tempfile::tempdir().unwrap();
+    let mut a = computer("old", vec![account("A1")], 0xA);
+    let sync = sync_of(&shared, &a);
+    sync.round(&mut a.vault, &mut a.keys).unwrap();
+    let mut b = computer("old", vec![], 0xB);
+    sync_of(&shared, &b).round(&mut b.vault, &mut b.keys).unwrap();
+
+    a.vault.rotate_key("new", KdfParams::MINIMUM).unwrap();
+    a.keys.local_key_changed(&a.vault, "new");
+    let report = sync.round(&mut a.vault, &mut a.keys).unwrap();
+    assert!(report.wrote_copy, "resealed although nothing else changed");
+    assert!(matches!(crate::sync::open_copy(sync.copy_path(), "old"), Err(VaultError::WrongPassword)));
+    assert!(crate::sync::open_copy(sync.copy_path(), "new").is_ok());
+    assert!(!sync.round(&mut a.vault, &mut a.keys).unwrap().wrote_copy, "once");
+    assert!(matches!(sync_of(&shared, &b).round(&mut b.vault, &mut b.keys), Err(SyncError::PasswordNeeded { .. })));
+}

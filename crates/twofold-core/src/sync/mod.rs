@@ -4,6 +4,7 @@
 //! The rules are in [`merge`]'s module docs and in `docs/vault-format.md` ("Merging copies"); the stamps they
 //! compare are set by [`crate::vault::Vault`] on every edit.
 
+pub mod device;
 pub mod folder;
 pub mod merge;
 
