@@ -55,6 +55,11 @@ const COMMANDS: &[&str] = &[
     "discard_pending",
     "hide_window",
     "quick_switcher_status",
+    "sync_status",
+    "set_sync",
+    "sync_now",
+    "sync_copy_password",
+    "adopt_sync_password",
 ];
 
 fn main() {

@@ -37,6 +37,7 @@ pub enum Purpose {
     OpenBackup,
     SaveExport(Format),
     BackupFolder,
+    SyncFolder,
 }
 
 impl Purpose {
@@ -48,6 +49,7 @@ impl Purpose {
             FilePurpose::SaveBackup => Purpose::SaveBackup,
             FilePurpose::OpenBackup => Purpose::OpenBackup,
             FilePurpose::BackupFolder => Purpose::BackupFolder,
+            FilePurpose::SyncFolder => Purpose::SyncFolder,
             FilePurpose::SaveExport => Purpose::SaveExport(
                 format.ok_or_else(|| ShellError::InvalidInput("say which export format the file is for".into()))?,
             ),
@@ -59,7 +61,7 @@ impl Purpose {
         match self {
             Purpose::ImportFile | Purpose::QrImage | Purpose::OpenBackup => Kind::Read,
             Purpose::SaveBackup | Purpose::SaveExport(_) => Kind::Write,
-            Purpose::BackupFolder => Kind::Folder,
+            Purpose::BackupFolder | Purpose::SyncFolder => Kind::Folder,
         }
     }
 }
@@ -240,6 +242,7 @@ async fn system_chooser<R: Runtime>(app: &AppHandle<R>, purpose: Purpose) -> She
                 .set_file_name(format.suggested_file_name(&today))
                 .blocking_save_file(),
             Purpose::BackupFolder => dialog.set_title("Folder for automatic backups").blocking_pick_folder(),
+            Purpose::SyncFolder => dialog.set_title("Folder your sync engine shares").blocking_pick_folder(),
         };
         let saving = purpose.kind() == Kind::Write;
         chosen

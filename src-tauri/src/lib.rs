@@ -6,7 +6,7 @@
 //! - [`commands`], the IPC verbs (named only here), and the platform modules ([`tray`], [`session`],
 //!   [`switcher`], [`deeplink`], [`clock`], [`window`]);
 //! - the services: [`vault`] (open, lock, `save_with`, staging into the open vault, copying a code),
-//!   [`camera`], [`dialog`], [`clipboard`], [`staging`], [`auto_backup`];
+//!   [`camera`], [`dialog`], [`clipboard`], [`staging`], [`auto_backup`], [`sync`];
 //! - [`state`] (`AppState`) with the state types [`idle`] (the auto-lock's deadline) and [`seen`] (what this
 //!   computer saw of its vaults); then [`ipc`], [`error`], [`rt`] and the core.
 
@@ -26,6 +26,7 @@ pub mod session;
 pub mod staging;
 pub mod state;
 pub mod switcher;
+pub mod sync;
 pub mod tray;
 pub mod vault;
 pub mod window;
@@ -96,6 +97,11 @@ macro_rules! twofold_handler {
             commands::scan::discard_pending,
             commands::switcher::hide_window,
             commands::switcher::quick_switcher_status,
+            commands::sync::sync_status,
+            commands::sync::set_sync,
+            commands::sync::sync_now,
+            commands::sync::sync_copy_password,
+            commands::sync::adopt_sync_password,
         ]
     };
 }
@@ -114,6 +120,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri:
         .manage(clipboard::ClipboardMark::default())
         .manage(switcher::SwitcherState::default())
         .manage(tray::TrayMenu::default())
+        .manage(std::sync::Arc::new(sync::SyncService::default()))
         .invoke_handler(twofold_handler!())
         .on_window_event(|window, event| {
             window::on_drop(window, event);
@@ -127,6 +134,7 @@ pub fn wire<R: Runtime>(app: &tauri::AppHandle<R>) {
     camera::watch(app);
     tray::watch(app);
     session::watch_idle(app);
+    sync::watch(app);
 }
 
 fn configure_with<R: Runtime>(

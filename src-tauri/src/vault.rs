@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use tauri::{AppHandle, Manager, Runtime};
+use twofold_core::sync::SyncKeys;
 use twofold_core::vault::{KdfParams, Vault, VaultContents, VaultError, VaultStore};
 use twofold_core::{Account, AccountId, OtpKind, OtpParams, otp, uri};
 use zeroize::Zeroizing;
@@ -65,21 +66,26 @@ pub async fn open<R: Runtime>(
     }
     let for_backups = password.clone();
     let seen_file = state.paths.seen.clone();
-    let (vault, warning) = blocking(move || {
-        let vault = match how {
+    let device = state.device;
+    let (vault, keys, warning) = blocking(move || {
+        let mut vault = match how {
             Opening::Create => create(&path, &password)?,
             Opening::Unlock => unlock(&path, &password)?,
         };
+        vault.set_device(device);
+        let keys = SyncKeys::new(&vault, &password);
         // The record is a warning aid: failing to read or write it must not keep the vault shut.
         let warning = seen::check_and_record(&seen_file, &path, vault.key_id(), vault.counter()).unwrap_or_else(|e| {
             log::warn!("cannot update the record of vaults seen: {e}");
             None
         });
-        Ok((vault, warning))
+        Ok((vault, keys, warning))
     })
     .await?;
     state.backups.unlocked(&for_backups);
-    *state.vault() = VaultState::Unlocked(Box::new(Unlocked::new(vault)));
+    let mut unlocked = Unlocked::new(vault);
+    unlocked.sync_keys = Some(keys);
+    *state.vault() = VaultState::Unlocked(Box::new(unlocked));
     state.idle.opened();
     state.notify(&VaultEvent::Opened);
     Ok(warning)
@@ -116,12 +122,22 @@ pub async fn change_password(state: &AppState, current: String, new: String) -> 
     after_password(state, current.to_string()).await?;
     state.backups.set_key(None);
     let for_backups = new.clone();
+    let for_sync = new.clone();
     let result = save_with(state, move |vault| {
         // Keep the vault's cost unless it is below today's floor.
         let kdf = vault.kdf_params().first().copied().and_then(|k| k.check().ok()).unwrap_or(KdfParams::DEFAULT);
         Ok(vault.rotate_key(&new, kdf)?)
     })
     .await;
+    if result.is_ok() {
+        // The synced copy follows: the next round seals it with the new key and password.
+        let _ = state.with_unlocked(|open| {
+            if let Some(keys) = open.sync_keys.as_mut() {
+                keys.local_key_changed(&open.vault, &for_sync);
+            }
+            Ok(())
+        });
+    }
     // Automatic backups follow the password that now opens the vault.
     state.backups.rekey(if result.is_ok() { &for_backups } else { &current });
     result

@@ -20,3 +20,7 @@ pub const EVENT_IMPORT_FILE_DROPPED: &str = "import-file-dropped";
 /// Sent with a `ChosenFile` when an image is dropped on the window while the vault is open (the Add dialog's
 /// Image tab reads it).
 pub const EVENT_IMAGE_DROPPED: &str = "image-dropped";
+
+/// Sent with a `SyncStatusView` after every sync round that changed the vault or where sync stands; the UI
+/// reloads the account list and the status line.
+pub const EVENT_SYNCED: &str = "vault-synced";

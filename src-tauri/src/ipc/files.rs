@@ -36,4 +36,6 @@ pub enum FilePurpose {
     SaveExport,
     /// The folder automatic backups go to.
     BackupFolder,
+    /// The folder a sync engine shares, for sync.
+    SyncFolder,
 }

@@ -13,6 +13,7 @@ mod import;
 mod platform;
 mod scan;
 mod settings;
+mod sync;
 
 pub use accounts::*;
 pub use backups::*;
@@ -22,3 +23,4 @@ pub use import::*;
 pub use platform::*;
 pub use scan::*;
 pub use settings::*;
+pub use sync::*;

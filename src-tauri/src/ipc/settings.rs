@@ -38,6 +38,10 @@ pub struct Settings {
     pub quick_switcher_shortcut: Option<String>,
     /// Closing the window hides it in the tray instead of quitting (the tray's Quit quits).
     pub close_to_tray: bool,
+    /// Keep the vault in step with other computers through `sync_folder`.
+    pub sync: bool,
+    /// The folder a sync engine shares (empty until one is chosen); set only through the folder chooser.
+    pub sync_folder: String,
 }
 
 impl Default for Settings {
@@ -55,6 +59,8 @@ impl Default for Settings {
             camera: None,
             quick_switcher_shortcut: None,
             close_to_tray: false,
+            sync: false,
+            sync_folder: String::new(),
         }
     }
 }
@@ -83,6 +89,9 @@ impl Settings {
         let server = self.clock_server.trim();
         if server.len() > 255 || server.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/') {
             return Err("the time server must be a host name or address, like pool.ntp.org".into());
+        }
+        if self.sync && self.sync_folder.trim().is_empty() {
+            return Err("choose the folder your sync engine shares".into());
         }
         if self.clock_check && server.is_empty() {
             return Err("the clock check needs a time server, like pool.ntp.org".into());

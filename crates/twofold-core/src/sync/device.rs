@@ -31,9 +31,8 @@ pub fn load_or_create(path: &Path) -> Result<DeviceId, VaultError> {
     match written {
         Ok(()) => Ok(id),
         // Another program made it first: use theirs.
-        Err(WriteError::Exists { .. }) => read(path).ok_or(VaultError::InvalidContents {
-            reason: format!("{} does not hold a device id", path.display()),
-        }),
+        Err(WriteError::Exists { .. }) => read(path)
+            .ok_or(VaultError::InvalidContents { reason: format!("{} does not hold a device id", path.display()) }),
         Err(e) => Err(VaultError::InvalidContents { reason: e.to_string() }),
     }
 }

@@ -53,4 +53,12 @@ quickSwitcherShortcut?: string,
 /**
  * Closing the window hides it in the tray instead of quitting (the tray's Quit quits).
  */
-closeToTray: boolean, };
+closeToTray: boolean, 
+/**
+ * Keep the vault in step with other computers through `sync_folder`.
+ */
+sync: boolean, 
+/**
+ * The folder a sync engine shares (empty until one is chosen); set only through the folder chooser.
+ */
+syncFolder: string, };
