@@ -66,11 +66,12 @@ fn settings_round_trip_through_ipc_and_disk() {
     let changed = json!({"clipboardClearSeconds": 5, "autoLockMinutes": 1, "privacyMode": true, "contentProtection": false,
                          "autoBackup": false, "autoBackupFolder": "/b", "autoBackupKeep": 3,
                          "clockCheck": true, "clockServer": "time.example.org:123", "closeToTray": true,
-                         "sync": false, "syncFolder": "/s"});
+                         "sync": true, "syncFolder": "/s"});
     assert_eq!(h.invoke("update_settings", json!({"settings": changed})), Ok(Value::Null));
     // The backup and sync folders are not taken from the page (they are chosen through the folder chooser).
     let mut changed = changed;
     changed["autoBackupFolder"] = json!("");
+    changed["sync"] = json!(false);
     changed["syncFolder"] = json!("");
     assert_eq!(h.invoke("get_settings", json!({})), Ok(changed.clone()));
     let on_disk: Value = serde_json::from_slice(&std::fs::read(h.dir.join("settings.json")).unwrap()).unwrap();

@@ -13,5 +13,7 @@ export function defaultSettings(): Settings {
     clockCheck: false,
     clockServer: "pool.ntp.org",
     closeToTray: false,
+    sync: false,
+    syncFolder: "",
   };
 }

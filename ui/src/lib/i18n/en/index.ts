@@ -20,6 +20,7 @@ import tray from "./tray.json";
 import shortcuts from "./shortcuts.json";
 import password from "./password.json";
 import files from "./files.json";
+import sync from "./sync.json";
 
 export const en = {
   common,
@@ -42,4 +43,5 @@ export const en = {
   shortcuts,
   password,
   files,
+  sync,
 };
