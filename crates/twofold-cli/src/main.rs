@@ -56,6 +56,8 @@ enum Command {
     Restore(cmd::vault::restore::Args),
     /// Merge another copy of the vault or a backup into the vault, losing no edit; --dry-run to preview.
     Merge(cmd::vault::merge::Args),
+    /// One sync round through the folder chosen in the app (or --folder): merge, write the copy back.
+    Sync(cmd::vault::sync::Args),
 }
 
 /// Exit status for bad input and bad arguments.
@@ -84,6 +86,7 @@ fn main() -> ExitCode {
         Command::BackupCheck(args) => cmd::vault::backup_check::run(args),
         Command::Restore(args) => cmd::vault::restore::run(args),
         Command::Merge(args) => cmd::vault::merge::run(args),
+        Command::Sync(args) => cmd::vault::sync::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
