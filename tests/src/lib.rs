@@ -6,6 +6,7 @@
 
 pub mod qr_corpus;
 pub mod reference;
+pub mod servers;
 
 use std::path::{Path, PathBuf};
 

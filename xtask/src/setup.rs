@@ -59,6 +59,11 @@ const TEST_TOOLS: &[&str] = &[
     "rpm2cpio",
     "cpio",
     "appstream",
+    // The sync tests' real servers (tests/src/servers/): two Syncthing instances on loopback, Apache with
+    // mod_dav (the modules ship in apache2-bin) and rclone's WebDAV server, which differ in ETag handling.
+    "syncthing",
+    "apache2",
+    "rclone",
 ];
 /// Node.js for the UI build, when the machine has none (the UI needs Node 20 or newer).
 const NODE: &[&str] = &["nodejs", "npm"];

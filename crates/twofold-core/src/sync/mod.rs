@@ -7,6 +7,7 @@
 pub mod device;
 pub mod folder;
 pub mod merge;
+pub mod webdav;
 
 pub use folder::{Exchange, FolderSync, RoundReport, SyncError, SyncKeys, exchange};
 pub use merge::{MergeItem, MergeReport, Renamed, Tie, TieKind, merge};
