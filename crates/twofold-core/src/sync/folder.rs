@@ -420,7 +420,9 @@ impl FolderSync {
                 None => contents.clone(),
             });
         }
-        if let Some(theirs) = &theirs {
+        // A copy equal to the vault brings nothing: the merge (and its re-read of the vault file) is skipped,
+        // which is most rounds (every folder event after our own write, every poll).
+        if let Some(theirs) = theirs.as_ref().filter(|t| *t != vault.contents()) {
             report.merge = vault.merge_from(theirs)?;
         }
 
