@@ -6,6 +6,8 @@
 //!   conflict copy, Twofold merges it and removes it, and both end with every edit, the larger counter and no
 //!   conflict copy.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
