@@ -66,6 +66,11 @@ const COMMANDS: &[&str] = &[
     "set_follow_enabled",
     "stop_following",
     "follow_now",
+    "sync_status",
+    "set_sync",
+    "sync_now",
+    "sync_copy_password",
+    "adopt_sync_password",
 ];
 
 fn main() {

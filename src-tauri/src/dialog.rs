@@ -38,6 +38,7 @@ pub enum Purpose {
     SaveExport(Format),
     BackupFolder,
     FollowFolder,
+    SyncFolder,
 }
 
 impl Purpose {
@@ -50,6 +51,7 @@ impl Purpose {
             FilePurpose::OpenBackup => Purpose::OpenBackup,
             FilePurpose::BackupFolder => Purpose::BackupFolder,
             FilePurpose::FollowFolder => Purpose::FollowFolder,
+            FilePurpose::SyncFolder => Purpose::SyncFolder,
             FilePurpose::SaveExport => Purpose::SaveExport(
                 format.ok_or_else(|| ShellError::InvalidInput("say which export format the file is for".into()))?,
             ),
@@ -61,7 +63,7 @@ impl Purpose {
         match self {
             Purpose::ImportFile | Purpose::QrImage | Purpose::OpenBackup => Kind::Read,
             Purpose::SaveBackup | Purpose::SaveExport(_) => Kind::Write,
-            Purpose::BackupFolder | Purpose::FollowFolder => Kind::Folder,
+            Purpose::BackupFolder | Purpose::FollowFolder | Purpose::SyncFolder => Kind::Folder,
         }
     }
 }
@@ -243,6 +245,7 @@ async fn system_chooser<R: Runtime>(app: &AppHandle<R>, purpose: Purpose) -> She
                 .blocking_save_file(),
             Purpose::BackupFolder => dialog.set_title("Folder for automatic backups").blocking_pick_folder(),
             Purpose::FollowFolder => dialog.set_title("Folder where the phone's backups arrive").blocking_pick_folder(),
+            Purpose::SyncFolder => dialog.set_title("Folder your sync engine shares").blocking_pick_folder(),
         };
         let saving = purpose.kind() == Kind::Write;
         chosen

@@ -13,6 +13,7 @@ use twofold_core::export::ExportError;
 use twofold_core::follow::FollowError;
 use twofold_core::import::ImportError;
 use twofold_core::qr::QrError;
+use twofold_core::sync::SyncError;
 use twofold_core::vault::VaultError;
 
 /// A stable, machine-readable reason the UI can branch on.
@@ -209,6 +210,19 @@ impl From<BackupError> for ShellError {
                 ShellError::Io(error.to_string())
             }
             BackupError::Vault(error) => ShellError::from(error),
+            other => ShellError::Vault(other.to_string()),
+        }
+    }
+}
+
+impl From<SyncError> for ShellError {
+    fn from(error: SyncError) -> Self {
+        match error {
+            SyncError::WrongCopyPassword { .. } => ShellError::WrongPassword,
+            SyncError::Vault(error) => ShellError::from(error),
+            SyncError::Write(error) => ShellError::from(error),
+            SyncError::NoFolder { .. } | SyncError::VaultFolder { .. } => ShellError::InvalidInput(error.to_string()),
+            SyncError::Io { .. } => ShellError::Io(error.to_string()),
             other => ShellError::Vault(other.to_string()),
         }
     }

@@ -6,7 +6,7 @@
 //! - [`commands`], the IPC verbs (named only here), and the platform modules ([`tray`], [`session`],
 //!   [`switcher`], [`deeplink`], [`clock`], [`window`]);
 //! - the services: [`vault`] (open, lock, `save_with`, staging into the open vault, copying a code),
-//!   [`camera`], [`dialog`], [`clipboard`], [`staging`], [`auto_backup`];
+//!   [`camera`], [`dialog`], [`clipboard`], [`staging`], [`auto_backup`], [`sync`];
 //! - [`state`] (`AppState`) with the state types [`idle`] (the auto-lock's deadline) and [`seen`] (what this
 //!   computer saw of its vaults); then [`ipc`], [`error`], [`rt`] and the core.
 
@@ -28,6 +28,7 @@ pub mod session;
 pub mod staging;
 pub mod state;
 pub mod switcher;
+pub mod sync;
 pub mod tray;
 pub mod vault;
 pub mod window;
@@ -109,6 +110,11 @@ macro_rules! twofold_handler {
             commands::follow::set_follow_enabled,
             commands::follow::stop_following,
             commands::follow::follow_now,
+            commands::sync::sync_status,
+            commands::sync::set_sync,
+            commands::sync::sync_now,
+            commands::sync::sync_copy_password,
+            commands::sync::adopt_sync_password,
         ]
     };
 }
@@ -129,6 +135,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri:
         .manage(tray::TrayMenu::default())
         .manage(keyring_unlock::KeyringState::default())
         .manage(follow::FollowWatch::default())
+        .manage(std::sync::Arc::new(sync::SyncService::default()))
         .invoke_handler(twofold_handler!())
         .on_window_event(|window, event| {
             window::on_drop(window, event);
@@ -143,6 +150,7 @@ pub fn wire<R: Runtime>(app: &tauri::AppHandle<R>) {
     tray::watch(app);
     session::watch_idle(app);
     follow::watch(app);
+    sync::watch(app);
 }
 
 fn configure_with<R: Runtime>(

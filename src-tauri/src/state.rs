@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use twofold_core::AccountId;
-use twofold_core::vault::{Vault, VaultContents, VaultStore};
+use twofold_core::sync::SyncKeys;
+use twofold_core::vault::{DeviceId, Vault, VaultContents, VaultStore};
 use zeroize::Zeroizing;
 
 use crate::auto_backup::AutoBackups;
@@ -35,11 +36,13 @@ pub struct Unlocked {
     pub hotp_shown: HashMap<AccountId, Zeroizing<String>>,
     /// Accounts read from a QR code, a link or a file, waiting for the user's choice.
     pub staged: Option<Staged>,
+    /// The keys that open and seal the synced copy (`sync`), made at unlock from the password; no KDF yet.
+    pub sync_keys: Option<SyncKeys>,
 }
 
 impl Unlocked {
     pub fn new(vault: Vault) -> Self {
-        Self { vault, hotp_shown: HashMap::new(), staged: None }
+        Self { vault, hotp_shown: HashMap::new(), staged: None, sync_keys: None }
     }
 
     pub fn accounts(&self) -> &[twofold_core::Account] {
@@ -103,6 +106,8 @@ pub struct AppState {
     pub backups: Arc<AutoBackups>,
     /// The idle auto-lock's deadline (the timer is `session::watch_idle`).
     pub idle: IdleClock,
+    /// This computer's id in edit stamps, kept beside the vault (`twofold_core::sync::device`).
+    pub device: DeviceId,
     listeners: Mutex<Vec<Listener>>,
 }
 
@@ -113,6 +118,7 @@ impl AppState {
         Self {
             backups,
             idle: IdleClock::new(settings.auto_lock_minutes),
+            device: load_device(&paths.vault),
             paths,
             vault: Mutex::new(VaultState::Locked),
             save_order: tauri::async_runtime::Mutex::new(()),
@@ -190,6 +196,16 @@ impl AppState {
             listener(event);
         }
     }
+}
+
+/// The device id kept beside the vault; a data folder that cannot hold one yet (it is made at the first
+/// unlock) gets a random one for this run.
+fn load_device(vault: &Path) -> DeviceId {
+    let path = twofold_core::sync::device::device_path(vault);
+    twofold_core::sync::device::load_or_create(&path).unwrap_or_else(|e| {
+        log::warn!("cannot keep this computer's device id: {e}");
+        DeviceId::new_random()
+    })
 }
 
 /// Missing or unreadable settings fall back to the defaults: they hold preferences, nothing to lose.

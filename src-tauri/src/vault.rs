@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use tauri::{AppHandle, Manager, Runtime};
+use twofold_core::sync::SyncKeys;
 use twofold_core::vault::{KdfParams, Vault, VaultContents, VaultError, VaultStore};
 use twofold_core::{Account, AccountId, OtpKind, OtpParams, otp, uri};
 use zeroize::Zeroizing;
@@ -90,12 +91,22 @@ pub fn seen_warning(seen_file: &Path, vault: &Vault) -> Option<RollbackWarning> 
 /// Makes an opened vault the session: automatic backups get the password to derive their key (none after a
 /// keyring unlock: they wait for the next password unlock), the idle auto-lock starts counting, and listeners
 /// (the tray) hear of it. The one place a session starts, whichever way the vault was opened.
-pub fn start_session(state: &AppState, vault: Vault, backup_password: Option<&Zeroizing<String>>) {
+pub fn start_session(state: &AppState, mut vault: Vault, backup_password: Option<&Zeroizing<String>>) {
+    // Edits are stamped with this data folder's device id (sync's merge orders edits by it).
+    vault.set_device(state.device);
+    // Sync opens copies with the session's keys (no KDF here); after a keyring unlock it has no password, so a
+    // copy sealed under another key waits for the next password unlock or asks for its password.
+    let keys = match backup_password {
+        Some(password) => SyncKeys::new(&vault, password),
+        None => SyncKeys::without_password(&vault),
+    };
     match backup_password {
         Some(password) => state.backups.unlocked(password),
         None => state.backups.unlocked_without_password(),
     }
-    *state.vault() = VaultState::Unlocked(Box::new(Unlocked::new(vault)));
+    let mut unlocked = Unlocked::new(vault);
+    unlocked.sync_keys = Some(keys);
+    *state.vault() = VaultState::Unlocked(Box::new(unlocked));
     state.idle.opened();
     state.notify(&VaultEvent::Opened);
 }
@@ -131,12 +142,22 @@ pub async fn change_password(state: &AppState, current: String, new: String) -> 
     after_password(state, current.to_string()).await?;
     state.backups.set_key(None);
     let for_backups = new.clone();
+    let for_sync = new.clone();
     let result = save_with(state, move |vault| {
         // Keep the vault's cost unless it is below today's floor.
         let kdf = vault.kdf_params().first().copied().and_then(|k| k.check().ok()).unwrap_or(KdfParams::DEFAULT);
         Ok(vault.rotate_key(&new, kdf)?)
     })
     .await;
+    if result.is_ok() {
+        // The synced copy follows: the next round seals it with the new key and password.
+        let _ = state.with_unlocked(|open| {
+            if let Some(keys) = open.sync_keys.as_mut() {
+                keys.local_key_changed(&open.vault, &for_sync);
+            }
+            Ok(())
+        });
+    }
     // Automatic backups follow the password that now opens the vault.
     state.backups.rekey(if result.is_ok() { &for_backups } else { &current });
     result

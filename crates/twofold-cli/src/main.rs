@@ -60,6 +60,8 @@ enum Command {
     Keyring(cmd::vault::keyring::Args),
     /// Keep the vault in step with a phone app's automatic backups in FOLDER (Aegis); --once for one round.
     Follow(cmd::vault::follow::Args),
+    /// One sync round through the folder chosen in the app (or --folder): merge, write the copy back.
+    Sync(cmd::vault::sync::Args),
 }
 
 /// Exit status for bad input and bad arguments.
@@ -90,6 +92,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => cmd::vault::merge::run(args),
         Command::Keyring(args) => cmd::vault::keyring::run(args),
         Command::Follow(args) => cmd::vault::follow::run(args),
+        Command::Sync(args) => cmd::vault::sync::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -85,9 +85,22 @@ pub fn write_verified<E: From<WriteError>>(
     existing: Existing,
     verify: impl FnOnce(&Path, &[u8]) -> Result<(), E>,
 ) -> Result<(), E> {
+    let temp = temp_path(&folder_of(path), path);
+    write_verified_via(path, &temp, bytes, existing, verify)
+}
+
+/// [`write_verified`] through a temp file the caller names (it must be in the destination's folder and must
+/// not exist): for a folder a sync engine watches, where the temp file needs a name the engine skips.
+pub fn write_verified_via<E: From<WriteError>>(
+    path: &Path,
+    temp: &Path,
+    bytes: &[u8],
+    existing: Existing,
+    verify: impl FnOnce(&Path, &[u8]) -> Result<(), E>,
+) -> Result<(), E> {
     check_destination(path, existing)?;
     let folder = folder_of(path);
-    let temp = temp_path(&folder, path);
+    let temp = temp.to_path_buf();
     let result = write_temp(&folder, &temp, bytes).map_err(E::from).and_then(|back| verify(&temp, &back));
     // A link or folder that appeared while the temp file was written is still not replaced: `rename` would
     // replace the link itself (never its target), but the person chose a file.

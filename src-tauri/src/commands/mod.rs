@@ -13,7 +13,10 @@ pub mod links;
 pub mod scan;
 pub mod settings;
 pub mod switcher;
+pub mod sync;
 pub mod vault;
 
+#[cfg(test)]
+mod sync_tests;
 #[cfg(test)]
 mod tests;

@@ -28,9 +28,13 @@ pub async fn update_settings<R: Runtime>(app: AppHandle<R>, mut settings: Settin
             // through the folder chooser (`set_auto_backup`): the webview names no paths.
             let camera = current.camera.take();
             let folder = std::mem::take(&mut current.auto_backup_folder);
+            // Sync is turned on and off by `set_sync` (Settings → Sync saves at once), never by this form.
+            let (sync, sync_folder) = (current.sync, std::mem::take(&mut current.sync_folder));
             *current = settings;
             current.camera = camera;
             current.auto_backup_folder = folder;
+            current.sync = sync;
+            current.sync_folder = sync_folder;
             Ok(())
         })
     })

@@ -24,3 +24,6 @@ pub const EVENT_IMAGE_DROPPED: &str = "image-dropped";
 /// Sent with a `FollowRoundView` after a round of following the phone's backups changed accounts or needs the
 /// backup password; the UI reloads the list and shows the report.
 pub const EVENT_FOLLOW_ROUND: &str = "follow-round";
+/// Sent with a `SyncStatusView` after every sync round that changed the vault or where sync stands; the UI
+/// reloads the account list and the status line.
+pub const EVENT_SYNCED: &str = "vault-synced";

@@ -38,4 +38,6 @@ pub enum FilePurpose {
     BackupFolder,
     /// The folder the phone's backups arrive in (Settings → Follow backups from my phone).
     FollowFolder,
+    /// The folder a sync engine shares, for sync.
+    SyncFolder,
 }

@@ -15,6 +15,7 @@ mod keyring;
 mod platform;
 mod scan;
 mod settings;
+mod sync;
 
 pub use accounts::*;
 pub use backups::*;
@@ -26,3 +27,4 @@ pub use keyring::*;
 pub use platform::*;
 pub use scan::*;
 pub use settings::*;
+pub use sync::*;

@@ -42,6 +42,10 @@ pub struct Settings {
     pub list_sort: ListSort,
     /// Smaller cards, more of them in view.
     pub compact_list: bool,
+    /// Keep the vault in step with other computers through `sync_folder`.
+    pub sync: bool,
+    /// The folder a sync engine shares (empty until one is chosen); set only through the folder chooser.
+    pub sync_folder: String,
 }
 
 /// The orders the account list offers.
@@ -75,6 +79,8 @@ impl Default for Settings {
             close_to_tray: false,
             list_sort: ListSort::Manual,
             compact_list: false,
+            sync: false,
+            sync_folder: String::new(),
         }
     }
 }
@@ -103,6 +109,9 @@ impl Settings {
         let server = self.clock_server.trim();
         if server.len() > 255 || server.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/') {
             return Err("the time server must be a host name or address, like pool.ntp.org".into());
+        }
+        if self.sync && self.sync_folder.trim().is_empty() {
+            return Err("choose the folder your sync engine shares".into());
         }
         if self.clock_check && server.is_empty() {
             return Err("the clock check needs a time server, like pool.ntp.org".into());

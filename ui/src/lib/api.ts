@@ -38,6 +38,7 @@ import type { RecoveryCodeView } from "./ipc/RecoveryCodeView";
 import type { RevealedSecret } from "./ipc/RevealedSecret";
 import type { ScanFound } from "./ipc/ScanFound";
 import type { Settings } from "./ipc/Settings";
+import type { SyncStatusView } from "./ipc/SyncStatusView";
 import type { VaultStatus } from "./ipc/VaultStatus";
 
 /** Every failed command rejects with this, whatever went wrong underneath. */
@@ -197,6 +198,19 @@ export const api = {
     /** The hourly check's results; resolves to the unsubscribe function. */
     onChecked: (handler: (check: ClockCheck) => void) =>
       listen<ClockCheck>("clock-checked", (event) => handler(event.payload)),
+  },
+  sync: {
+    status: () => invoke<SyncStatusView>("sync_status"),
+    /** `folder`: a token from `files.choose("sync_folder")`, or null to keep the folder set before. */
+    set: (enabled: boolean, folder: string | null) => invoke<Settings>("set_sync", { enabled, folder }),
+    now: () => invoke<SyncStatusView>("sync_now"),
+    /** The password of a synced copy locked with another one (kept for this session). */
+    copyPassword: (password: string) => invoke<SyncStatusView>("sync_copy_password", { password }),
+    /** This computer's vault takes the synced copy's password (the person confirmed and typed it). */
+    adoptPassword: (password: string) => invoke<SyncStatusView>("adopt_sync_password", { password }),
+    /** After a round that changed the vault or the status; resolves to the unsubscribe function. */
+    onSynced: (handler: (status: SyncStatusView) => void) =>
+      listen<SyncStatusView>("vault-synced", (event) => handler(event.payload)),
   },
   tray: {
     /** Whether a tray host runs here (close to tray needs one to bring the window back). */

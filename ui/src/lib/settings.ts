@@ -15,5 +15,7 @@ export function defaultSettings(): Settings {
     closeToTray: false,
     listSort: "manual",
     compactList: false,
+    sync: false,
+    syncFolder: "",
   };
 }

@@ -4,9 +4,12 @@
 //! The rules are in [`merge`]'s module docs and in `docs/vault-format.md` ("Merging copies"); the stamps they
 //! compare are set by [`crate::vault::Vault`] on every edit.
 
+pub mod device;
+pub mod folder;
 pub mod merge;
 pub mod webdav;
 
+pub use folder::{Exchange, FolderSync, RoundReport, SyncError, SyncKeys, exchange};
 pub use merge::{MergeItem, MergeReport, Renamed, Tie, TieKind, merge};
 
 use std::path::Path;

@@ -325,6 +325,23 @@ impl Vault {
         Ok(report)
     }
 
+    /// The key material this handle seals with: a synced copy first written from this vault uses it, so
+    /// the copy opens with the key already held (`crate::sync::folder`).
+    pub(crate) fn sealing(&self) -> &Sealing {
+        &self.sealing
+    }
+
+    /// Makes `sealing` (the data key and password slots of a synced copy, opened with its password) this
+    /// vault's own and saves: from then on the vault opens with the copy's password. Other programs' handles
+    /// get [`VaultError::KeyChanged`]. Runs no KDF.
+    pub(crate) fn adopt_sealing(&mut self, sealing: Sealing) -> Result<(), VaultError> {
+        let lock = self.store.lock()?;
+        self.catch_up()?;
+        let sealing = Sealing { minor: sealing.minor.max(self.sealing.minor), ..sealing };
+        let contents = self.contents.clone();
+        self.write_locked(&lock, sealing, contents)
+    }
+
     /// Stamps what changed between the held contents and `contents` (see the module docs).
     fn stamp(&self, contents: &mut VaultContents) {
         let (device, clock) = (self.device, self.clock);

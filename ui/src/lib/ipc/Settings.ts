@@ -63,3 +63,10 @@ listSort: ListSort,
  * Smaller cards, more of them in view.
  */
 compactList: boolean, };
+ * Keep the vault in step with other computers through `sync_folder`.
+ */
+sync: boolean, 
+/**
+ * The folder a sync engine shares (empty until one is chosen); set only through the folder chooser.
+ */
+syncFolder: string, };

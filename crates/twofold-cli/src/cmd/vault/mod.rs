@@ -1,5 +1,5 @@
 //! The vault subcommands (`init`, `add`, `import`, `list`, `code QUERY`, `show`, `edit`, `remove`, `passwd`,
-//! `recovery-codes`, `backup`, `backup-check`, `restore`, `merge`, `follow`) and what they share: which vault, how the password
+//! `recovery-codes`, `backup`, `backup-check`, `restore`, `merge`, `follow`, `sync`) and what they share: which vault, how the password
 //! is read, how an account is found.
 //!
 //! Passwords come from `--password-file` when given, else from the terminal (no echo) when standard input is
@@ -27,6 +27,7 @@ pub mod recovery;
 pub mod remove;
 pub mod restore;
 pub mod show;
+pub mod sync;
 
 use std::io::{BufRead as _, IsTerminal as _};
 use std::path::PathBuf;

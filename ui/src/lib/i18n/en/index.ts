@@ -23,6 +23,7 @@ import files from "./files.json";
 import view from "./view.json";
 import keyring from "./keyring.json";
 import follow from "./follow.json";
+import sync from "./sync.json";
 
 export const en = {
   common,
@@ -48,4 +49,5 @@ export const en = {
   view,
   keyring,
   follow,
+  sync,
 };
