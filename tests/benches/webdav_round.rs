@@ -47,7 +47,8 @@ fn sealed_vault() -> Vec<u8> {
     let plaintext = contents.to_json().unwrap();
     let data_key = DataKey::random().unwrap();
     let slot = Slot::seal(PASSWORD, KdfParams::MINIMUM, &data_key).unwrap();
-    let sealing = Sealing { data_key, key_id: [7; 16], slots: vec![slot], others: Vec::new(), minor: format::FORMAT_MINOR };
+    let sealing =
+        Sealing { data_key, key_id: [7; 16], slots: vec![slot], others: Vec::new(), minor: format::FORMAT_MINOR };
     format::seal(&sealing, 1, &plaintext).unwrap()
 }
 

@@ -6,8 +6,8 @@
 
 pub mod qr_corpus;
 pub mod reference;
-pub mod servers;
 pub mod secret_service;
+pub mod servers;
 
 use std::path::{Path, PathBuf};
 

@@ -211,7 +211,12 @@ impl SyncKeys {
     /// open; one sealed under another key asks for its password ([`SyncError::PasswordNeeded`]).
     pub fn without_password(vault: &Vault) -> Self {
         let sealing = vault.sealing();
-        SyncKeys { passwords: Vec::new(), keys: vec![(sealing.key_id, sealing.data_key.clone())], derived: Vec::new(), reseal: false }
+        SyncKeys {
+            passwords: Vec::new(),
+            keys: vec![(sealing.key_id, sealing.data_key.clone())],
+            derived: Vec::new(),
+            reseal: false,
+        }
     }
 
     /// The local vault's password (and data key) changed to `password`: keep the new key, and seal the next
@@ -263,7 +268,13 @@ impl SyncKeys {
         // The key is right (known id or an opened slot): a payload that fails is damaged, never "locked".
         let plaintext = format::open_payload(bytes, &header, prefix, &data_key).map_err(|_| OpenFailure::Damaged)?;
         let contents = VaultContents::from_json(&plaintext).map_err(|_| OpenFailure::Damaged)?;
-        let sealing = Sealing { data_key, key_id: header.key_id, slots: header.slots.clone(), minor: header.minor };
+        let sealing = Sealing {
+            data_key,
+            key_id: header.key_id,
+            slots: header.slots.clone(),
+            others: header.others.clone(),
+            minor: header.minor,
+        };
         Ok(OpenedCopy { header, sealing, contents })
     }
 

@@ -39,7 +39,6 @@ useCount: number,
  */
 lastUsed: number | null, 
 /**
-
  * The account came from a followed phone backup and is no longer in the newest one.
  */
 removedOnPhone: boolean, };

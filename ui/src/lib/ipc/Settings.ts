@@ -62,7 +62,8 @@ listSort: ListSort,
 /**
  * Smaller cards, more of them in view.
  */
-compactList: boolean, };
+compactList: boolean, 
+/**
  * Keep the vault in step with other computers through `sync_folder`.
  */
 sync: boolean, 
