@@ -35,6 +35,7 @@ pub fn check_all(root: &Path) -> Vec<String> {
     problems.extend(command_lists_agree(root));
     problems.extend(files_open_with_module_docs(root));
     problems.extend(no_import_circle(root));
+    problems.extend(shell_tests_in_their_own_files(root));
     problems
 }
 
@@ -273,6 +274,27 @@ fn files_open_with_module_docs(root: &Path) -> Vec<String> {
             problems.push(format!(
                 "{} does not open with a `//!` line: make its first line a module doc that says what the file is for",
                 display(root, &file)
+            ));
+        }
+    }
+    problems
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// (e) the shell's tests live in `foo/tests.rs`, one convention (issue 20)
+
+/// Shell modules that hold their tests inline (`mod tests {`) instead of in `foo/tests.rs` beside them.
+fn shell_tests_in_their_own_files(root: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    for file in rust_files(&root.join(SHELL_SRC)) {
+        let code = code_only(&std::fs::read_to_string(&file).unwrap_or_default());
+        if let Some(at) = code.find("mod tests {") {
+            problems.push(format!(
+                "{}:{} holds its tests inline: move the body of `mod tests {{ … }}` into `{}` and declare it with \
+                 `#[cfg(test)] mod tests;` (the shell keeps tests in `foo/tests.rs`)",
+                display(root, &file),
+                line_of(&code, at),
+                display(root, &file.with_extension("").join("tests.rs"))
             ));
         }
     }

@@ -17,6 +17,4 @@ pub mod sync;
 pub mod vault;
 
 #[cfg(test)]
-mod sync_tests;
-#[cfg(test)]
 mod tests;

@@ -187,6 +187,7 @@ mod import;
 mod keyring;
 mod keys;
 mod lock;
+mod sync;
 
 #[test]
 fn old_settings_files_get_the_backup_defaults() {

@@ -182,6 +182,26 @@ fn a_file_without_a_module_doc_first_is_named() {
     one_problem(files_open_with_module_docs(tree.root()), &["src-tauri/src/main.rs", "`//!`", "first line"]);
 }
 
+// (e) shell tests in `foo/tests.rs`
+
+#[test]
+fn inline_shell_tests_are_named_and_test_files_pass() {
+    let tree = Tree::new(&[
+        ("src-tauri/src/idle.rs", "//! Idle.\n\n#[cfg(test)]\nmod tests;\n"),
+        ("src-tauri/src/idle/tests.rs", "//! Tests of idle.\n\n#[test]\nfn t() {}\n"),
+        ("crates/a/src/lib.rs", "//! A.\n\n#[cfg(test)]\nmod tests {\n}\n"),
+    ]);
+    assert_eq!(shell_tests_in_their_own_files(tree.root()), Vec::<String>::new(), "other crates may keep them inline");
+    tree.write(
+        "src-tauri/src/seen.rs",
+        "//! Seen.\n\n// not `mod tests {` in a comment\n#[cfg(test)]\nmod tests {\n}\n",
+    );
+    one_problem(
+        shell_tests_in_their_own_files(tree.root()),
+        &["src-tauri/src/seen.rs:5", "src-tauri/src/seen/tests.rs"],
+    );
+}
+
 // (d) import circles
 
 fn shell(files: &[(&str, &str)]) -> Tree {
