@@ -14,11 +14,12 @@ use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher as _};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
-use twofold_core::follow::{self as core, Fetch, Source};
+use twofold_core::follow::{self as core, Fetch, FollowError, Source};
 use twofold_core::import::Cancel;
+use twofold_core::vault::VaultContents;
 
 use crate::error::{ShellError, ShellResult};
-use crate::ipc::{EVENT_FOLLOW_ROUND, FollowRoundView};
+use crate::ipc::{EVENT_FOLLOW_ROUND, FollowRoundView, FollowSourceView};
 use crate::rt::{Guarded as _, blocking, now_s};
 use crate::state::{AppState, VaultEvent};
 use crate::vault;
@@ -75,6 +76,23 @@ pub fn watch<R: Runtime>(app: &AppHandle<R>) {
 }
 
 /// Asks the worker to watch the sources again and run a round (after the page changed a source).
+/// The followed folders of the open vault, as Settings shows them.
+pub fn sources(state: &AppState) -> ShellResult<Vec<FollowSourceView>> {
+    state.with_unlocked(|open| Ok(core::sources(open.vault.contents()).iter().map(FollowSourceView::from).collect()))
+}
+
+/// Changes the followed sources with `change`, saves, watches the folders anew and returns them as Settings shows
+/// them: the one path by which the commands edit what is followed.
+pub async fn change_sources<R: Runtime>(
+    app: &AppHandle<R>,
+    change: impl FnOnce(&mut VaultContents) -> Result<(), FollowError> + Send + 'static,
+) -> ShellResult<Vec<FollowSourceView>> {
+    let state = app.state::<AppState>();
+    vault::save_with(&state, move |v| v.update(change).map_err(ShellError::from)).await?;
+    rewatch(app);
+    sources(&state)
+}
+
 pub fn rewatch<R: Runtime>(app: &AppHandle<R>) {
     if let Some(watch) = app.try_state::<FollowWatch>() {
         watch.send(Job::Rewatch);

@@ -25,14 +25,10 @@ fn source_of(state: &AppState, id: uuid::Uuid) -> ShellResult<Source> {
     })
 }
 
-fn list(state: &AppState) -> ShellResult<Vec<FollowSourceView>> {
-    state.with_unlocked(|open| Ok(core::sources(open.vault.contents()).iter().map(FollowSourceView::from).collect()))
-}
-
 /// The folders the open vault follows.
 #[tauri::command]
 pub fn follow_status(state: State<'_, AppState>) -> ShellResult<Vec<FollowSourceView>> {
-    list(&state)
+    follow::sources(&state)
 }
 
 /// Which app's backups the chosen folder holds (from its newest file).
@@ -72,15 +68,11 @@ pub async fn follow_folder<R: Runtime>(
     source.password_failed = false;
     source.enabled = true;
     follow::check(source.clone()).await?;
-    vault::save_with(&state, move |v| {
-        v.update(|c| {
-            core::put_source(c, &source);
-            Ok::<_, ShellError>(())
-        })
+    follow::change_sources(&app, move |c| {
+        core::put_source(c, &source);
+        Ok(())
     })
-    .await?;
-    follow::rewatch(&app);
-    list(&state)
+    .await
 }
 
 /// A new backup password for a followed folder (the phone's was changed), checked against the newest backup.
@@ -97,12 +89,7 @@ pub async fn set_follow_password<R: Runtime>(
     source.password = Some(password.clone());
     source.password_failed = false;
     follow::check(source).await?;
-    vault::save_with(&state, move |v| {
-        v.update(|c| core::set_password(c, id, Some(&password))).map_err(ShellError::from)
-    })
-    .await?;
-    follow::rewatch(&app);
-    list(&state)
+    follow::change_sources(&app, move |c| core::set_password(c, id, Some(&password))).await
 }
 
 /// Turns following a folder on or off.
@@ -116,34 +103,22 @@ pub async fn set_follow_enabled<R: Runtime>(
     let id = parse_id(&id)?;
     let mut source = source_of(&state, id)?;
     source.enabled = enabled;
-    vault::save_with(&state, move |v| {
-        v.update(|c| {
-            core::put_source(c, &source);
-            Ok::<_, ShellError>(())
-        })
+    follow::change_sources(&app, move |c| {
+        core::put_source(c, &source);
+        Ok(())
     })
-    .await?;
-    follow::rewatch(&app);
-    list(&state)
+    .await
 }
 
 /// Stops following a folder: its accounts stay, as ordinary accounts.
 #[tauri::command]
-pub async fn stop_following<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    id: String,
-) -> ShellResult<Vec<FollowSourceView>> {
+pub async fn stop_following<R: Runtime>(app: AppHandle<R>, id: String) -> ShellResult<Vec<FollowSourceView>> {
     let id = parse_id(&id)?;
-    vault::save_with(&state, move |v| {
-        v.update(|c| {
-            core::remove_source(c, id);
-            Ok::<_, ShellError>(())
-        })
+    follow::change_sources(&app, move |c| {
+        core::remove_source(c, id);
+        Ok(())
     })
-    .await?;
-    follow::rewatch(&app);
-    list(&state)
+    .await
 }
 
 /// Runs a round now and says what it did.
