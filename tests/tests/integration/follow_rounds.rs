@@ -221,8 +221,12 @@ fn a_sequence_of_encoded_backups_through_the_vault() {
 /// A vault written before following existed opens and follows nothing.
 #[test]
 fn older_vaults_follow_nothing() {
+    // A copy: unlocking takes the writer lock beside the file, and the repository's golden folder stays as it is.
     let golden = twofold_tests::workspace_root().join("tests/golden/v1.0-minimum-kdf.vault");
-    let vault = VaultStore::new(golden).unlock("correct horse battery staple").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("v1.0.vault");
+    std::fs::copy(golden, &copy).unwrap();
+    let vault = VaultStore::new(copy).unlock("correct horse battery staple").unwrap();
     assert!(follow::sources(vault.contents()).is_empty());
     assert!(vault.contents().accounts.iter().all(|a| a.origin.is_none()));
 }
