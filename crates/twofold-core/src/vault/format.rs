@@ -133,6 +133,28 @@ pub fn password_bytes(password: &str) -> Zeroizing<Vec<u8>> {
     Zeroizing::new(normalized.as_bytes().to_vec())
 }
 
+/// Wraps `data_key` under `kek` with a fresh nonce and the slot's associated data: every slot type's sealing.
+fn wrap_key(kek: &DataKey, data_key: &DataKey, aad: &[u8]) -> Result<([u8; 12], [u8; 48]), VaultError> {
+    let mut nonce = [0u8; 12];
+    random_fill(&mut nonce)?;
+    let wrapped = kek
+        .cipher()
+        .encrypt(&Nonce::from(nonce), Payload { msg: &data_key.0[..], aad })
+        .map_err(|_| VaultError::InvalidContents { reason: String::from("key wrapping failed") })?;
+    let wrapped: [u8; 48] = wrapped
+        .as_slice()
+        .try_into()
+        .map_err(|_| VaultError::InvalidContents { reason: String::from("key wrapping failed") })?;
+    Ok((nonce, wrapped))
+}
+
+/// Unwraps a data key wrapped by [`wrap_key`]; `None` when `kek` or `aad` is not the slot's.
+fn unwrap_key(kek: &DataKey, nonce: &[u8; 12], wrapped: &[u8; 48], aad: &[u8]) -> Option<DataKey> {
+    let plain = Zeroizing::new(kek.cipher().decrypt(&Nonce::from(*nonce), Payload { msg: wrapped, aad }).ok()?);
+    let bytes: [u8; 32] = plain.as_slice().try_into().ok()?;
+    Some(DataKey::from_bytes(bytes))
+}
+
 /// One password slot: KDF parameters, salt, and the data key wrapped under the derived key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slot {
@@ -162,12 +184,7 @@ impl Slot {
         data_key: &DataKey,
     ) -> Result<Self, VaultError> {
         let mut slot = Slot { kdf: kdf.check()?, salt, nonce: [0; 12], wrapped_key: [0; 48] };
-        random_fill(&mut slot.nonce)?;
-        let wrapped = kek
-            .cipher()
-            .encrypt(&Nonce::from(slot.nonce), Payload { msg: &data_key.0[..], aad: &slot.aad() })
-            .map_err(|_| VaultError::InvalidContents { reason: String::from("key wrapping failed") })?;
-        slot.wrapped_key.copy_from_slice(&wrapped);
+        (slot.nonce, slot.wrapped_key) = wrap_key(kek, data_key, &slot.aad())?;
         Ok(slot)
     }
 
@@ -181,13 +198,7 @@ impl Slot {
     /// Unwraps the data key with a key-encryption key derived from this slot's `kdf` and `salt`; `None` when
     /// it does not open this slot.
     pub fn open_with_kek(&self, kek: &DataKey) -> Option<DataKey> {
-        let plain = Zeroizing::new(
-            kek.cipher()
-                .decrypt(&Nonce::from(self.nonce), Payload { msg: &self.wrapped_key, aad: &self.aad() })
-                .ok()?,
-        );
-        let bytes: [u8; 32] = plain.as_slice().try_into().ok()?;
-        Some(DataKey::from_bytes(bytes))
+        unwrap_key(kek, &self.nonce, &self.wrapped_key, &self.aad())
     }
 
     /// The slot's associated data when wrapping: its type, KDF parameters and salt.
@@ -287,27 +298,13 @@ impl DeviceSlot {
         data_key: &DataKey,
     ) -> Result<Self, VaultError> {
         let mut slot = DeviceSlot { id, enrolled, max_days, reserved: [0; 6], nonce: [0; 12], wrapped_key: [0; 48] };
-        random_fill(&mut slot.nonce)?;
-        let wrapped = device_key
-            .0
-            .cipher()
-            .encrypt(&Nonce::from(slot.nonce), Payload { msg: &data_key.0[..], aad: &slot.aad() })
-            .map_err(|_| VaultError::InvalidContents { reason: String::from("key wrapping failed") })?;
-        slot.wrapped_key.copy_from_slice(&wrapped);
+        (slot.nonce, slot.wrapped_key) = wrap_key(&device_key.0, data_key, &slot.aad())?;
         Ok(slot)
     }
 
     /// Unwraps the data key; `None` when `device_key` is not this slot's.
     pub fn open(&self, device_key: &DeviceKey) -> Option<DataKey> {
-        let plain = Zeroizing::new(
-            device_key
-                .0
-                .cipher()
-                .decrypt(&Nonce::from(self.nonce), Payload { msg: &self.wrapped_key, aad: &self.aad() })
-                .ok()?,
-        );
-        let bytes: [u8; 32] = plain.as_slice().try_into().ok()?;
-        Some(DataKey::from_bytes(bytes))
+        unwrap_key(&device_key.0, &self.nonce, &self.wrapped_key, &self.aad())
     }
 
     /// Type, 12 unused bytes (zero; the password slot's KDF parameters), id, enrolled time, days, reserved.
