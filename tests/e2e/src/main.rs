@@ -14,6 +14,7 @@ mod follow;
 mod icons;
 mod import;
 mod installed;
+mod keyring;
 mod oracle;
 mod process;
 mod scan;
@@ -105,18 +106,25 @@ fn parse_args() -> Result<Options> {
 /// Not fixed ports: a second run on the machine (or a WebKitWebDriver left behind) held them, the new drivers
 /// could not listen and exited, and this run's requests went to the other one, which starts the app on its own
 /// display and session bus.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     /// The WebKitWebDriver that tauri-driver started.
     native: u32,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Driver {
     fn start() -> Result<Self> {
+        Self::start_with(&[])
+    }
+
+    /// A driver whose WebKitWebDriver, and so every app it starts, gets these extra environment variables (the
+    /// keyring scenario gives its app a private session bus with a Secret Service on it).
+    pub(crate) fn start_with(env: &[(&str, String)]) -> Result<Self> {
         let (port, native_port) = free_ports()?;
         let child = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -204,7 +212,7 @@ fn open(options: &Options, dir: &Path) -> Result<Session> {
 
 /// The file the app's scripted chooser answers from (`--choose-files`): WebDriver cannot drive the system's
 /// file dialog, so this is the test-only way to hand the app a path. The webview still names none.
-fn chooser_script(dir: &Path) -> PathBuf {
+pub(crate) fn chooser_script(dir: &Path) -> PathBuf {
     dir.join("chooser-answer")
 }
 
@@ -316,6 +324,7 @@ fn run_tests(options: &Options) -> bool {
         ("tray_copies_locks_and_hides", tray::tray_copies_locks_and_hides),
         ("settings_change_password", settings_change_password),
         ("follow_new_backup_appears_in_the_window", follow::new_backup_appears_in_the_window),
+        ("keyring_unlock_without_typing", keyring::unlock_without_typing),
     ];
     let (mut passed, mut failed) = (0, 0);
     // `installed_*` scenarios need the app unpacked from the `.deb` (`cargo xtask test` picks them by name).
@@ -348,7 +357,7 @@ fn run_tests(options: &Options) -> bool {
     failed == 0
 }
 
-fn save_failure_screenshot(options: &Options, name: &str, session: &Session) {
+pub(crate) fn save_failure_screenshot(options: &Options, name: &str, session: &Session) {
     let path = options.artifacts.join(format!("{name}.png"));
     let saved = std::fs::create_dir_all(&options.artifacts)
         .map_err(|e| e.to_string())
