@@ -54,6 +54,11 @@ fn save(options: &Options, s: &Session, name: &str) -> Result<()> {
     let path = options.artifacts.join(format!("icons_{name}.png"));
     std::fs::write(&path, s.screenshot()?).map_err(|e| e.to_string())?;
     println!("    screenshot: {}", path.display());
+    // Only the list scrolls: the page itself fits the window, so the toolbar and the footer stay in view.
+    let sizes = s.execute("return [document.documentElement.scrollHeight, window.innerHeight];")?;
+    if sizes[0].as_f64() > sizes[1].as_f64() {
+        return Err(format!("{name}: the page is taller than the window ([scrollHeight, innerHeight] = {sizes})"));
+    }
     Ok(())
 }
 
