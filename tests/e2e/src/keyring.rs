@@ -128,3 +128,61 @@ fn steps(options: &Options, s: &Session, service: &mut SecretService) -> Result<
     )?;
     Ok(())
 }
+
+/// Unlock to first code, through the keyring and through the password, alternately in one session of a
+/// `count`-account vault (issue 16 point 7; the figures are printed by `cargo xtask bench app`). `None` when no
+/// Secret Service can be started here (outside CI, the start says what to install).
+pub fn bench(options: &Options, count: usize) -> Result<Option<Vec<(Duration, Duration)>>> {
+    let Some(service) = SecretService::start("bench app (keyring unlock)")? else { return Ok(None) };
+    let driver = Driver::start_with(&service.env())?;
+    let dir = data_dir("bench-keyring")?;
+    oracle::write_vault_with_accounts(&dir, PASSWORD, count, now_s())?;
+    let args = vec!["--data-dir".to_string(), dir.display().to_string()];
+    let s = Session::start(&driver.url, &options.app.display().to_string(), &args)?;
+    let result = bench_rounds(&s);
+    let _ = s.quit();
+    drop(driver);
+    drop(service);
+    let _ = std::fs::remove_dir_all(&dir);
+    result.map(Some)
+}
+
+fn bench_rounds(s: &Session) -> Result<Vec<(Duration, Duration)>> {
+    let first_code = |s: &Session| s.wait_xpath("a code", "//*[@data-code]", Duration::from_secs(60)).map(drop);
+    let by_password = |s: &Session| -> Result<Duration> {
+        s.heading("Unlock Twofold", Duration::from_secs(30))?;
+        s.type_text(&s.field("Password")?, PASSWORD)?;
+        let clicked = std::time::Instant::now();
+        s.click(&s.button("Unlock")?)?;
+        first_code(s)?;
+        Ok(clicked.elapsed())
+    };
+    by_password(s)?;
+    open_settings(s)?;
+    s.type_text(&s.field("Type the vault password to turn it on")?, PASSWORD)?;
+    s.click(&s.button("Turn on")?)?;
+    s.wait_xpath("the option on", "//p[contains(., 'Twofold opens with the keyring')]", Duration::from_secs(30))?;
+    s.click(&s.button("Back to accounts")?)?;
+    let mut rounds = Vec::new();
+    for _ in 0..3 {
+        lock(s)?;
+        // The button appears once the unlock screen has asked the keyring whether it can open the vault.
+        let button = s.wait_xpath(
+            "the keyring button",
+            "//button[normalize-space(.)='Unlock with the keyring']",
+            Duration::from_secs(30),
+        )?;
+        let clicked = std::time::Instant::now();
+        s.click(&button)?;
+        first_code(s)?;
+        let keyring = clicked.elapsed();
+        // Let the list settle (and nothing else run) before the password round.
+        std::thread::sleep(Duration::from_secs(1));
+        lock(s)?;
+        let password = by_password(s)?;
+        // A password unlock renews the keyring key in the background: let it finish.
+        std::thread::sleep(Duration::from_secs(1));
+        rounds.push((keyring, password));
+    }
+    Ok(rounds)
+}
