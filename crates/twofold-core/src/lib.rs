@@ -14,6 +14,7 @@ mod crypto;
 pub mod duplicates;
 pub mod export;
 pub mod follow;
+pub mod icon;
 pub mod import;
 pub mod migration;
 pub mod model;

@@ -151,6 +151,9 @@ pub struct Account {
     /// Where a followed phone backup brought this account from ([`crate::follow`]); `None` for accounts
     /// added on the desktop or imported once.
     pub origin: Option<Origin>,
+    /// A picture the person chose for the account, or one an import carried ([`crate::icon`]); `None` shows
+    /// the service's brand icon or its initial.
+    pub icon: Option<crate::icon::Icon>,
 }
 
 /// The followed source an account came from, and what that source last said about it
@@ -223,6 +226,7 @@ impl Account {
             last_used: None,
             use_count: 0,
             origin: None,
+            icon: None,
         }
     }
 

@@ -499,7 +499,10 @@ fn exports_say_what_they_leave_out() {
     h.invoke("add_recovery_codes", json!({"id": id, "codes": "1111-2222\n3333-4444"})).unwrap();
     let formats = h.invoke("export_formats", json!({})).unwrap();
     let otpauth = formats.as_array().unwrap().iter().find(|f| f["format"] == "otpauth").unwrap().clone();
-    assert_eq!(otpauth["leavesOut"], json!(["recovery_codes", "notes", "groups", "favorite", "usage_history"]));
+    assert_eq!(
+        otpauth["leavesOut"],
+        json!(["recovery_codes", "notes", "groups", "favorite", "icons", "usage_history"])
+    );
     assert!(otpauth["suggestedName"].as_str().unwrap().starts_with("twofold-export-otpauth-"));
     assert!(otpauth["suggestedName"].as_str().unwrap().ends_with(".txt"));
     let aegis = formats.as_array().unwrap().iter().find(|f| f["format"] == "aegis").unwrap().clone();

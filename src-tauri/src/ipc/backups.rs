@@ -130,6 +130,8 @@ pub enum LossKindView {
     Notes,
     Groups,
     Favorite,
+    /// The account's own picture.
+    Icons,
     /// Dates added and last used, and use counts.
     UsageHistory,
     /// A kind a newer core names; the UI says "other details".
@@ -143,6 +145,7 @@ impl From<LossKind> for LossKindView {
             LossKind::Notes => LossKindView::Notes,
             LossKind::Groups => LossKindView::Groups,
             LossKind::Favorite => LossKindView::Favorite,
+            LossKind::Icons => LossKindView::Icons,
             LossKind::UsageHistory => LossKindView::UsageHistory,
             _ => LossKindView::Other,
         }

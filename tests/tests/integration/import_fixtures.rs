@@ -214,3 +214,31 @@ fn wrong_passwords_are_refused() {
     println!("wrong password refused for {checked} encrypted fixtures");
     assert!(checked >= 10);
 }
+
+/// Issue 19: pictures carried by Aegis files come in as the accounts' icons (small PNGs we made), SVG and PNG
+/// alike. Stratum's plain Aegis export has one PNG icon (entry "Username"); its encrypted one gives every entry
+/// an icon.
+#[test]
+fn aegis_icons_come_in_as_account_icons() {
+    let Some(dir) = twofold_tests::fixtures_dir("aegis_icons_come_in_as_account_icons") else { return };
+    let stratum = dir.join("peers/aegis/stratum");
+    let plain = std::fs::read(stratum.join("aegis.unencrypted.json")).unwrap();
+    let report = import::import(&plain, Format::Aegis, None, NOW).unwrap();
+    let with_icons: Vec<&str> = report.accounts.iter().filter(|a| a.icon.is_some()).map(|a| a.name.as_str()).collect();
+    assert_eq!(with_icons, ["Username"]);
+
+    let encrypted = std::fs::read(stratum.join("aegis.encrypted.json")).unwrap();
+    let report = import::import(&encrypted, Format::Aegis, Some("test"), NOW).unwrap();
+    assert!(!report.accounts.is_empty());
+    for account in &report.accounts {
+        let icon = account.icon.as_ref().unwrap_or_else(|| panic!("{} has no icon", account.name));
+        let picture = image::load_from_memory_with_format(icon.png(), image::ImageFormat::Png).unwrap();
+        assert!(
+            picture.width() <= 128 && picture.height() <= 128,
+            "{}: {}×{}",
+            account.name,
+            picture.width(),
+            picture.height()
+        );
+    }
+}

@@ -50,6 +50,7 @@ fn account() -> impl Strategy<Value = Account> {
                     last_used,
                     use_count: uses,
                     origin: None,
+                    icon: None,
                 }
             },
         )

@@ -31,19 +31,19 @@ const formats = [
     format: "otpauth",
     plaintext: true,
     suggestedName: "twofold-export-otpauth-2026-12-07.txt",
-    leavesOut: ["recovery_codes", "notes", "groups", "favorite", "usage_history"],
+    leavesOut: ["recovery_codes", "notes", "groups", "favorite", "icons", "usage_history"],
   },
   {
     format: "paper",
     plaintext: true,
     suggestedName: "twofold-export-paper-2026-12-07.html",
-    leavesOut: ["recovery_codes", "notes", "groups", "favorite", "usage_history"],
+    leavesOut: ["recovery_codes", "notes", "groups", "favorite", "icons", "usage_history"],
   },
   {
     format: "google-transfer",
     plaintext: true,
     suggestedName: "twofold-export-google-transfer-2026-12-07.html",
-    leavesOut: ["recovery_codes", "notes", "groups", "favorite", "usage_history"],
+    leavesOut: ["recovery_codes", "notes", "groups", "favorite", "icons", "usage_history"],
   },
 ];
 
@@ -205,7 +205,7 @@ describe("BackupsPage", () => {
         format: "otpauth",
         count: 2,
         written: Date.UTC(2026, 11, 7, 5, 0),
-        leavesOut: ["recovery_codes", "notes", "groups", "favorite", "usage_history"],
+        leavesOut: ["recovery_codes", "notes", "groups", "favorite", "icons", "usage_history"],
         losses: [{ account: "GitHub (ann)", kind: "recovery_codes" }],
         skipped: [],
       }),

@@ -115,6 +115,8 @@ struct Entry {
     #[serde(default)]
     favorite: bool,
     icon: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    icon_mime: Option<String>,
     info: Info,
     #[serde(default)]
     groups: Vec<String>,
@@ -274,7 +276,8 @@ fn entry_from_account(account: &Account, groups: Vec<String>) -> Entry {
         issuer: account.issuer.clone(),
         note: account.note.clone(),
         favorite: account.favorite,
-        icon: None,
+        icon: account.icon.as_ref().map(crate::icon::Icon::to_base64),
+        icon_mime: account.icon.as_ref().map(|_| String::from("image/png")),
         info: Info {
             secret: std::mem::take(&mut *account.secret.to_base32()),
             algo: account.otp.algorithm.as_str().to_string(),
@@ -308,6 +311,10 @@ fn account_from_entry(entry: &Entry, groups: &[Group], index: usize) -> Result<A
     account.note = entry.note.clone();
     account.favorite = entry.favorite;
     account.order = i64::try_from(index).unwrap_or(i64::MAX);
+    if let Some(b64) = &entry.icon {
+        let png = data_encoding::BASE64.decode(b64.as_bytes()).map_err(|_| at("icon is not base64"))?;
+        account.icon = Some(crate::icon::Icon::from_stored_png(png).map_err(|e| at(&e.to_string()))?);
+    }
     for uuid in &entry.groups {
         let group =
             groups.iter().find(|g| &g.uuid == uuid).ok_or_else(|| at("refers to a group that is not listed"))?;
@@ -384,6 +391,30 @@ mod tests {
         assert_eq!(back[2].otp, OtpParams::steam());
         assert_eq!(back[1].secret, accounts[1].secret);
         assert_eq!(back[0].id, accounts[0].id);
+    }
+
+    /// Issue 19: an account's picture travels as Aegis's `icon` (base64) with `icon_mime`, and our importer
+    /// reads it back.
+    #[test]
+    fn icons_are_exported_the_way_aegis_stores_them_and_read_back() {
+        let mut accounts = sample();
+        let picture = image::RgbaImage::from_pixel(200, 100, image::Rgba([10, 20, 30, 255]));
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgba8(picture)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        accounts[0].icon = Some(crate::icon::Icon::from_picture(&png, false).unwrap());
+        let file = write(&accounts, None).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&file).unwrap();
+        let entry = &value["db"]["entries"][0];
+        assert_eq!(entry["icon_mime"], "image/png");
+        assert_eq!(entry["icon"].as_str(), Some(accounts[0].icon.as_ref().unwrap().to_base64().as_str()));
+        assert!(value["db"]["entries"][1]["icon"].is_null() && value["db"]["entries"][1].get("icon_mime").is_none());
+        assert_eq!(read(&file, None).unwrap()[0].icon, accounts[0].icon, "the verification read-back keeps it");
+        let report = crate::import::import(&file, crate::import::Format::Aegis, None, 0).unwrap();
+        let back = report.accounts[0].icon.as_ref().expect("the importer reads the icon");
+        let decoded = image::load_from_memory(back.png()).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (128, 64));
     }
 
     #[test]

@@ -76,6 +76,7 @@ impl Format {
                 LossKind::Notes,
                 LossKind::Groups,
                 LossKind::Favorite,
+                LossKind::Icons,
                 LossKind::UsageHistory,
             ],
         }
@@ -144,6 +145,8 @@ pub enum LossKind {
     Groups,
     /// The favourite mark.
     Favorite,
+    /// The account's own picture ([`crate::icon`]).
+    Icons,
     /// When the account was added and last used, and how often it was used (every account has these, so
     /// no per-account [`Loss`] names it).
     UsageHistory,
@@ -157,6 +160,7 @@ impl LossKind {
             LossKind::Notes => !account.note.trim().is_empty(),
             LossKind::Groups => !account.groups.is_empty(),
             LossKind::Favorite => account.favorite,
+            LossKind::Icons => account.icon.is_some(),
             LossKind::UsageHistory => false,
         }
     }
@@ -169,6 +173,7 @@ impl fmt::Display for LossKind {
             LossKind::Notes => "the note is not exported",
             LossKind::Groups => "groups are not exported",
             LossKind::Favorite => "the favourite mark is not exported",
+            LossKind::Icons => "the account's picture is not exported",
             LossKind::UsageHistory => "dates and use counts are not exported",
         })
     }

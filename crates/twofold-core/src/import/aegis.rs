@@ -6,7 +6,7 @@
 //! Biometric slots (type 2) cannot be used outside the phone and are skipped.
 //!
 //! Kept: type, issuer, name, secret, algorithm, digits, period/counter, note, favourite, groups (db v2
-//! group name or db v3 group UUIDs resolved to names). Lost: icons, usage counts. mOTP and
+//! group name or db v3 group UUIDs resolved to names). Icons come in as our icons (`crate::icon`). Lost: usage counts. mOTP and
 //! Yandex entries are reported by name as unsupported. Entry UUIDs are kept beside the accounts
 //! ([`super::ImportReport::entry_ids`]) for following backups.
 
@@ -175,6 +175,18 @@ fn convert_db(db: &Json) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError
     Ok(entries.iter().map(|e| convert_entry(e, &group_names)).collect())
 }
 
+/// The entry's `icon` (base64) as our icon; `icon_mime` says whether it is an SVG. A picture that cannot be
+/// read is left out: the account still comes in, with the service's brand icon.
+fn icon(e: &Json) -> Option<crate::icon::Icon> {
+    let b64 = e.get("icon").and_then(Json::as_str).filter(|b| !b.is_empty())?;
+    if b64.len() > crate::icon::MAX_INPUT / 3 * 4 + 4 {
+        return None;
+    }
+    let bytes = data_encoding::BASE64.decode(b64.trim().as_bytes()).ok()?;
+    let svg = e.get("icon_mime").and_then(Json::as_str).is_some_and(|m| m.eq_ignore_ascii_case("image/svg+xml"));
+    crate::icon::Icon::from_picture(&bytes, svg).ok()
+}
+
 fn convert_entry(e: &Json, group_names: &HashMap<String, String>) -> Result<Draft, EntryProblem> {
     let issuer = s(e, "issuer");
     let name = s(e, "name");
@@ -201,6 +213,7 @@ fn convert_entry(e: &Json, group_names: &HashMap<String, String>) -> Result<Draf
     d.note = s(e, "note");
     d.favorite = e.get("favorite").and_then(Json::as_bool).unwrap_or(false);
     d.entry_id = e.get("uuid").and_then(Json::as_str).filter(|u| !u.is_empty()).map(|u| super::common::truncate(u, 64));
+    d.icon = icon(e);
     if let Some(group) = e.get("group").and_then(Json::as_str).filter(|g| !g.is_empty()) {
         d.groups.push(group.to_owned());
     }

@@ -55,6 +55,8 @@ pub(crate) struct Draft {
     pub warnings: Vec<LinkWarning>,
     /// The app's own id of the entry (Aegis: `uuid`), where the format has one: followed backups match by it.
     pub entry_id: Option<String>,
+    /// The entry's picture, already made into our icon ([`crate::icon`]), where the format carries one.
+    pub icon: Option<crate::icon::Icon>,
 }
 
 impl Draft {
@@ -73,6 +75,7 @@ impl Draft {
             favorite: false,
             warnings: Vec::new(),
             entry_id: None,
+            icon: None,
         }
     }
 
@@ -124,6 +127,7 @@ impl Draft {
         account.groups = self.groups;
         account.note = self.note;
         account.favorite = self.favorite;
+        account.icon = self.icon;
         account.order = i64::try_from(order).unwrap_or(i64::MAX);
         Ok((account, key_warning))
     }

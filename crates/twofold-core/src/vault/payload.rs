@@ -270,7 +270,7 @@ fn field_err(index: usize, field: &str) -> VaultError {
 }
 
 /// The account fields this version reads; everything else in an account object is kept as unknown.
-const ACCOUNT_FIELDS: [&str; 19] = [
+const ACCOUNT_FIELDS: [&str; 20] = [
     "id",
     "type",
     "algorithm",
@@ -290,6 +290,7 @@ const ACCOUNT_FIELDS: [&str; 19] = [
     "last_used",
     "use_count",
     "origin",
+    "icon",
 ];
 
 fn account_to_json(a: &Account, extra: Option<&Map<String, Value>>) -> Map<String, Value> {
@@ -333,6 +334,9 @@ fn account_to_json(a: &Account, extra: Option<&Map<String, Value>>) -> Map<Strin
     m.insert("use_count".into(), Value::from(a.use_count));
     if let Some(origin) = &a.origin {
         m.insert("origin".into(), origin_to_json(origin));
+    }
+    if let Some(icon) = &a.icon {
+        m.insert("icon".into(), Value::String(icon.to_base64()));
     }
     m
 }
@@ -478,6 +482,16 @@ fn account_from_json(index: usize, m: &mut Map<String, Value>) -> Result<(Accoun
         None | Some(Value::Null) => None,
         Some(v) => Some(origin_from_json(index, v)?),
     };
+    // `icon` (format 1.2, optional): a PNG in base64 (`crate::icon`). One that is not a small PNG is an error,
+    // like any other malformed field: a copy that carries one was not written by Twofold.
+    let icon = match m.get("icon") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(b64)) => {
+            let png = data_encoding::BASE64.decode(b64.as_bytes()).map_err(|_| field_err(index, "icon"))?;
+            Some(crate::icon::Icon::from_stored_png(png).map_err(|_| field_err(index, "icon"))?)
+        }
+        Some(_) => return Err(field_err(index, "icon")),
+    };
     let account = Account {
         id,
         issuer: str_field(m, "issuer")?,
@@ -494,6 +508,7 @@ fn account_from_json(index: usize, m: &mut Map<String, Value>) -> Result<(Accoun
         last_used,
         use_count: uint(m, "use_count")?,
         origin,
+        icon,
     };
     for f in ACCOUNT_FIELDS {
         if let Some(mut v) = m.remove(f) {
@@ -533,6 +548,25 @@ mod tests {
         let c = sample();
         let json = c.to_json().unwrap();
         assert_eq!(VaultContents::from_json(&json).unwrap(), c);
+    }
+
+    /// Issue 19: an account's own picture is kept with it (format 1.2's optional `icon`), and a stored icon
+    /// that is not a small PNG is refused like any malformed field.
+    #[test]
+    fn icons_round_trip_and_bad_ones_are_refused() {
+        let mut c = sample();
+        let mut png = Vec::new();
+        image::RgbaImage::from_pixel(4, 4, image::Rgba([1, 2, 3, 255]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        c.accounts[0].icon = Some(crate::icon::Icon::from_picture(&png, false).unwrap());
+        let json = c.to_json().unwrap();
+        assert_eq!(VaultContents::from_json(&json).unwrap(), c);
+        let mut v: Value = serde_json::from_slice(&json).unwrap();
+        assert!(v["accounts"][1].get("icon").is_none(), "no picture, no field");
+        v["accounts"][0]["icon"] = Value::from(data_encoding::BASE64.encode(b"<svg onload=alert(1)>"));
+        let err = VaultContents::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err();
+        assert!(err.to_string().contains("field `icon`"), "{err}");
     }
 
     #[test]
