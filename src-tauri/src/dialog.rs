@@ -33,6 +33,8 @@ pub enum Purpose {
     ImportFile,
     /// An image holding QR codes.
     QrImage,
+    /// A picture for an account (Edit → Picture).
+    AccountIcon,
     SaveBackup,
     OpenBackup,
     SaveExport(Format),
@@ -47,6 +49,7 @@ impl Purpose {
         Ok(match purpose {
             FilePurpose::ImportFile => Purpose::ImportFile,
             FilePurpose::QrImage => Purpose::QrImage,
+            FilePurpose::AccountIcon => Purpose::AccountIcon,
             FilePurpose::SaveBackup => Purpose::SaveBackup,
             FilePurpose::OpenBackup => Purpose::OpenBackup,
             FilePurpose::BackupFolder => Purpose::BackupFolder,
@@ -61,7 +64,7 @@ impl Purpose {
     /// What a token chosen for this purpose may be used as.
     pub fn kind(self) -> Kind {
         match self {
-            Purpose::ImportFile | Purpose::QrImage | Purpose::OpenBackup => Kind::Read,
+            Purpose::ImportFile | Purpose::QrImage | Purpose::AccountIcon | Purpose::OpenBackup => Kind::Read,
             Purpose::SaveBackup | Purpose::SaveExport(_) => Kind::Write,
             Purpose::BackupFolder | Purpose::FollowFolder | Purpose::SyncFolder => Kind::Folder,
         }
@@ -229,6 +232,10 @@ async fn system_chooser<R: Runtime>(app: &AppHandle<R>, purpose: Purpose) -> She
             Purpose::QrImage => {
                 dialog.set_title("Open a QR code image").add_filter("Images", &IMAGE_EXTENSIONS).blocking_pick_file()
             }
+            Purpose::AccountIcon => dialog
+                .set_title("Choose a picture for the account")
+                .add_filter("Pictures", &["png", "jpg", "jpeg", "webp", "gif", "svg"])
+                .blocking_pick_file(),
             Purpose::SaveBackup => dialog
                 .set_title("Save a Twofold backup")
                 .add_filter("Twofold backup", &[backup::BACKUP_EXTENSION])

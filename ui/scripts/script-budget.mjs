@@ -27,4 +27,4 @@ if (total > BUDGET_BYTES) {
   );
   process.exit(1);
 }
-console.log(`script-budget: start-up script ${kb(total)} gzipped (budget ${kb(BUDGET_BYTES)})`);
+process.stdout.write(`script-budget: start-up script ${kb(total)} gzipped (budget ${kb(BUDGET_BYTES)})\n`);

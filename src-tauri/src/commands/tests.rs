@@ -183,6 +183,7 @@ fn an_accounts_qr_code_needs_the_password_and_decodes_to_its_link() {
     );
 }
 mod follow;
+mod icons;
 mod import;
 mod keyring;
 mod keys;

@@ -97,6 +97,9 @@ pub struct AccountView {
     pub last_used: Option<i64>,
     /// The account came from a followed phone backup and is no longer in the newest one.
     pub removed_on_phone: bool,
+    /// A fingerprint of the account's own picture, which `account_icon` fetches (it changes when the picture
+    /// does, so the page can keep what it fetched); `None` shows the service's brand icon or its initial.
+    pub icon: Option<String>,
 }
 
 /// Every account with its codes at one instant.
@@ -387,6 +390,15 @@ impl AccountView {
             use_count: account.use_count,
             last_used: account.last_used,
             removed_on_phone: account.origin.as_ref().is_some_and(|o| o.removed),
+            icon: account.icon.as_ref().map(icon_fingerprint),
         }
     }
+}
+
+/// A short fingerprint of a picture, a cache key for the page (not a secret: the picture is not one).
+fn icon_fingerprint(icon: &twofold_core::icon::Icon) -> String {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    icon.png().hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
 }

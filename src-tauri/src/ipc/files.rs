@@ -28,6 +28,8 @@ pub enum FilePurpose {
     ImportFile,
     /// An image holding QR codes.
     QrImage,
+    /// A picture for an account (Edit → Picture).
+    AccountIcon,
     /// Where a backup goes.
     SaveBackup,
     /// A backup to test or restore.

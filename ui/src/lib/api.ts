@@ -112,6 +112,13 @@ export const api = {
     revealSecret: (id: string, password: string) => invoke<RevealedSecret>("reveal_secret", { id, password }),
     showQr: (id: string, password: string) => invoke<AccountQr>("show_account_qr", { id, password }),
   },
+  icons: {
+    /** The account's own picture as a `data:image/png` URL, or null. */
+    get: (id: string) => invoke<string | null>("account_icon", { id }),
+    /** Sets it from an image file (a token, or a chooser opened now); false when the chooser was cancelled. */
+    set: (id: string, file?: string) => invoke<boolean>("set_account_icon", { id, file: file ?? null }),
+    remove: (id: string) => invoke<void>("remove_account_icon", { id }),
+  },
   recovery: {
     /** Masked: each code's `code` is null until `reveal`. */
     list: (id: string) => invoke<RecoveryCodeView[]>("list_recovery_codes", { id }),

@@ -217,7 +217,7 @@ describe("BackupsPage", () => {
     );
     await fireEvent.change(screen.getByLabelText("Format"), { target: { value: "otpauth" } });
     expect(screen.getByText(/^This format leaves out/).textContent).toBe(
-      "This format leaves out: recovery codes, notes, groups, favourite marks, dates added and last used.",
+      "This format leaves out: recovery codes, notes, groups, favourite marks, account pictures, dates added and last used.",
     );
     expect(screen.getByText(/twofold-export-otpauth-2026-12-07\.txt/)).toBeTruthy();
     const button = screen.getByRole("button", { name: "Export" }) as HTMLButtonElement;
@@ -229,7 +229,7 @@ describe("BackupsPage", () => {
     await fireEvent.click(button);
     const message = (await screen.findByRole("status")).textContent ?? "";
     expect(message).toMatch(/^Exported and checked: 2 accounts written to \/home\/ann\/twofold-export-otpauth-2026-12-07\.txt at .*2026/);
-    expect(message).toContain("Not in this file: recovery codes, notes, groups, favourite marks, dates added and last used.");
+    expect(message).toContain("Not in this file: recovery codes, notes, groups, favourite marks, account pictures, dates added and last used.");
     expect(message).toContain("Left out of your accounts: GitHub (ann) (recovery codes).");
     expect(calls.at(-1)?.args).toEqual({
       file: null,

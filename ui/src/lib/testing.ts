@@ -42,6 +42,7 @@ export function fakeAccount(overrides: Partial<AccountView> = {}): AccountView {
     useCount: 0,
     lastUsed: null,
     removedOnPhone: false,
+    icon: null,
     ...overrides,
   };
 }

@@ -41,4 +41,9 @@ lastUsed: number | null,
 /**
  * The account came from a followed phone backup and is no longer in the newest one.
  */
-removedOnPhone: boolean, };
+removedOnPhone: boolean, 
+/**
+ * A fingerprint of the account's own picture, which `account_icon` fetches (it changes when the picture
+ * does, so the page can keep what it fetched); `None` shows the service's brand icon or its initial.
+ */
+icon: string | null, };

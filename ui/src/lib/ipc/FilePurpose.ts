@@ -3,4 +3,4 @@
 /**
  * What a file is chosen for: the chooser's title, filters and suggested name, and which commands take it.
  */
-export type FilePurpose = "import_file" | "qr_image" | "save_backup" | "open_backup" | "save_export" | "backup_folder" | "follow_folder" | "sync_folder";
+export type FilePurpose = "import_file" | "qr_image" | "account_icon" | "save_backup" | "open_backup" | "save_export" | "backup_folder" | "follow_folder" | "sync_folder";

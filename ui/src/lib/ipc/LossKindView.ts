@@ -3,4 +3,4 @@
 /**
  * A kind of data an export format does not carry (the core's `export::LossKind`).
  */
-export type LossKindView = "recovery_codes" | "notes" | "groups" | "favorite" | "usage_history" | "other";
+export type LossKindView = "recovery_codes" | "notes" | "groups" | "favorite" | "icons" | "usage_history" | "other";

@@ -1,0 +1,68 @@
+//! An account's own picture (issue 19 point 3): chosen in Edit with the file chooser, made into a small PNG by
+//! the core (`twofold_core::icon`: SVG rasterised in Rust, never sent to the page as markup), kept in the vault,
+//! and fetched by the page as a `data:` PNG by the fingerprint `AccountView::icon` names. Reading and decoding
+//! the picture run on a blocking thread.
+
+use tauri::{AppHandle, Manager, Runtime, State};
+use twofold_core::icon::{self, Icon};
+
+use crate::dialog::{self, Purpose};
+use crate::error::{ShellError, ShellResult};
+use crate::rt::blocking;
+use crate::state::AppState;
+use crate::vault::{self, find, find_mut, parse_id};
+
+/// The account's picture as a `data:image/png` URL, or `None` when it has none.
+#[tauri::command]
+pub fn account_icon(state: State<'_, AppState>, id: String) -> ShellResult<Option<String>> {
+    let id = parse_id(&id)?;
+    state.with_unlocked(|open| Ok(find(open.accounts(), id)?.icon.as_ref().map(Icon::data_url)))
+}
+
+/// Sets the account's picture from an image file: `file` (a token from a drop or `choose_file`) when given,
+/// else one chosen in a dialog now. `false` when the dialog was cancelled.
+#[tauri::command]
+pub async fn set_account_icon<R: Runtime>(app: AppHandle<R>, id: String, file: Option<String>) -> ShellResult<bool> {
+    let id = parse_id(&id)?;
+    let state = app.state::<AppState>();
+    state.with_unlocked(|open| find(open.accounts(), id).map(drop))?;
+    let Some(path) = dialog::resolve(&app, file, Purpose::AccountIcon).await?.map(|c| c.path) else {
+        return Ok(false);
+    };
+    let picture = blocking(move || {
+        let name = path.file_name().map_or_else(|| "the picture".to_string(), |n| n.to_string_lossy().into_owned());
+        let too_large = |len: u64| len > icon::MAX_INPUT as u64;
+        let size = std::fs::metadata(&path).map_err(|e| ShellError::Io(format!("cannot read {name}: {e}")))?.len();
+        if too_large(size) {
+            return Err(ShellError::InvalidInput(format!("{name}: {}", icon::IconError::TooLarge)));
+        }
+        let bytes = std::fs::read(&path).map_err(|e| ShellError::Io(format!("cannot read {name}: {e}")))?;
+        let svg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+        Icon::from_picture(&bytes, svg).map_err(|e| ShellError::InvalidInput(format!("{name}: {e}")))
+    })
+    .await?;
+    let now = crate::rt::now_s();
+    vault::update_accounts(&state, move |accounts| {
+        let account = find_mut(accounts, id)?;
+        account.icon = Some(picture.clone());
+        account.updated = now;
+        Ok(())
+    })
+    .await?;
+    Ok(true)
+}
+
+/// Removes the account's picture: the list shows the service's brand icon or its initial again.
+#[tauri::command]
+pub async fn remove_account_icon(state: State<'_, AppState>, id: String) -> ShellResult<()> {
+    let id = parse_id(&id)?;
+    let now = crate::rt::now_s();
+    vault::update_accounts(&state, move |accounts| {
+        let account = find_mut(accounts, id)?;
+        if account.icon.take().is_some() {
+            account.updated = now;
+        }
+        Ok(())
+    })
+    .await
+}
