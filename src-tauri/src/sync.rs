@@ -382,6 +382,9 @@ pub async fn configure<R: Runtime>(
 /// kept for this session, and a round runs.
 pub async fn copy_password<R: Runtime>(app: &AppHandle<R>, password: String) -> ShellResult<SyncStatusView> {
     let password = vault::password(password)?;
+    if app.state::<AppState>().settings().sync_webdav {
+        return webdav::copy_password(app, password).await;
+    }
     let keys = added_password(app, password).await?;
     let state = app.state::<AppState>();
     state.with_unlocked(|open| {

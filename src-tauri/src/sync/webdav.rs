@@ -250,3 +250,23 @@ fn run<R: Runtime>(
     };
     (result, keys)
 }
+
+/// The password of the server's copy, locked with another one: added to this session's keys (no KDF here), then
+/// a round tries it on the copy (Argon2 once, on the round's blocking thread). A password that does not open
+/// it is [`ShellError::WrongPassword`]; it stays among the keys, which costs nothing until another copy asks.
+pub(super) async fn copy_password<R: Runtime>(
+    app: &AppHandle<R>,
+    password: Zeroizing<String>,
+) -> ShellResult<SyncStatusView> {
+    let state = app.state::<AppState>();
+    state.with_unlocked(|open| {
+        let keys = open.sync_keys.as_mut().ok_or(ShellError::Locked)?;
+        keys.add_password(&password);
+        Ok(())
+    })?;
+    let status = super::round(app).await;
+    if status.state == SyncState::PasswordNeeded {
+        return Err(ShellError::WrongPassword);
+    }
+    Ok(status)
+}

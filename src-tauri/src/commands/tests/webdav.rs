@@ -183,3 +183,24 @@ fn each_webdav_failure_has_its_code_and_keeps_the_password_out() {
     // No local edit was lost to any failure.
     assert_eq!(issuers(&h.invoke("list_accounts", json!({})).unwrap()), vec!["Mine"]);
 }
+
+#[test]
+fn a_server_copy_locked_with_another_password_asks_for_it() {
+    let Some(server) = WebDavServer::rclone("shell_webdav_copy_password") else { return };
+    let url = server.url("twofold.vault");
+    let laptop = harness("webdav-laptop");
+    laptop.invoke("create_vault", json!({"password": "the laptop's password"})).unwrap();
+    laptop.invoke("add_account_link", link("FromLaptop")).unwrap();
+    assert_eq!(turn_on(&laptop, &url, Some(PASSWORD))["state"], json!("in_step"));
+
+    let h = harness("webdav-desk");
+    h.invoke("create_vault", json!({"password": VAULT_PASSWORD})).unwrap();
+    let status = turn_on(&h, &url, Some(PASSWORD));
+    assert_eq!(status["state"], json!("password_needed"), "{status}");
+    let wrong = h.invoke("sync_copy_password", json!({"password": "nope nope"})).unwrap_err();
+    assert_eq!(wrong["code"], json!("wrong_password"), "{wrong}");
+    let status = h.invoke("sync_copy_password", json!({"password": "the laptop's password"})).unwrap();
+    assert_eq!(status["state"], json!("in_step"), "{status}");
+    assert!(!status.to_string().contains("laptop's password"));
+    assert_eq!(issuers(&h.invoke("list_accounts", json!({})).unwrap()), vec!["FromLaptop"]);
+}
