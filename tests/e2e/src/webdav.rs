@@ -1,7 +1,7 @@
 //! Settings → Sync → Keep in step through a WebDAV server, end to end against a real `rclone serve webdav` on
 //! loopback (the shared harness `tests/src/servers/`): the address, user and app password typed, Test says the
 //! server answers, Save and sync turns it on, the status line says "In step via …", and the copy is on the
-//! server.
+//! server; a wrong app password makes Test say so (401).
 
 use std::time::Duration;
 
@@ -45,6 +45,16 @@ pub fn set_up_through_the_window_and_reach_in_step(options: &Options, slot: &mut
     s.execute("document.getElementById('sync-title').scrollIntoView();")?;
     std::fs::create_dir_all(&options.artifacts).map_err(|e| e.to_string())?;
     std::fs::write(options.artifacts.join("webdav_settings.png"), s.screenshot()?).map_err(|e| e.to_string())?;
+    // A wrong app password: Test says so in one sentence, and the one kept in the vault is not touched.
+    s.type_text(&s.field("App password")?, "not the app password")?;
+    s.click(&s.button("Test")?)?;
+    s.wait_xpath(
+        "the 401 sentence",
+        "//*[@role='status'][contains(., 'the server refused the user name or app password (401)')]",
+        Duration::from_secs(30),
+    )?;
+    s.execute("document.getElementById('webdav-password').scrollIntoView();")?;
+    std::fs::write(options.artifacts.join("webdav_settings_401.png"), s.screenshot()?).map_err(|e| e.to_string())?;
     if !server.root.join("twofold.vault").exists() {
         return Err("the synced copy is not on the server".into());
     }
