@@ -74,6 +74,9 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "sync_copy_password",
     "adopt_sync_password",
+    "webdav_settings",
+    "check_webdav",
+    "set_webdav_sync",
 ];
 
 fn main() {

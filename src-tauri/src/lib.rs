@@ -118,6 +118,9 @@ macro_rules! twofold_handler {
             commands::sync::sync_now,
             commands::sync::sync_copy_password,
             commands::sync::adopt_sync_password,
+            commands::webdav::webdav_settings,
+            commands::webdav::check_webdav,
+            commands::webdav::set_webdav_sync,
         ]
     };
 }

@@ -8,6 +8,9 @@
 //! state lock or on the UI thread. The keys that open the copy are made at unlock (`Unlocked::sync_keys`) and
 //! copied out for a round, then put back with what the round derived. After a round that changed the vault or
 //! where sync stands, the webview hears `vault-synced` with the status and reloads the list.
+//!
+//! With `Settings::sync_webdav` on, the rounds go through the WebDAV server kept in the vault instead of the
+//! folder ([`webdav`]): the same triggers, the same status, no folder watcher.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -19,7 +22,7 @@ use twofold_core::sync::folder::SkipReason;
 use twofold_core::sync::{FolderSync, RoundReport, SyncError, SyncKeys};
 
 use crate::error::{ShellError, ShellResult};
-use crate::ipc::{DeviceView, EVENT_SYNCED, Settings, SyncChangeView, SyncState, SyncStatusView};
+use crate::ipc::{DeviceView, EVENT_SYNCED, Settings, SyncChangeView, SyncProblem, SyncState, SyncStatusView};
 use crate::rt::{Guarded, blocking, now_ms};
 use crate::state::{AppState, VaultEvent};
 use crate::vault;
@@ -45,6 +48,8 @@ struct Inner {
     last_in_step: Option<i64>,
     last_change: Option<SyncChangeView>,
     watcher: Option<(PathBuf, notify::RecommendedWatcher)>,
+    /// Why the last WebDAV round failed.
+    problem: Option<SyncProblem>,
 }
 
 impl Default for SyncService {
@@ -58,6 +63,7 @@ impl Default for SyncService {
                 last_in_step: None,
                 last_change: None,
                 watcher: None,
+                problem: None,
             }),
             wake: Condvar::new(),
             runner: tauri::async_runtime::Mutex::new(()),
@@ -107,6 +113,15 @@ impl SyncService {
         let mut inner = self.inner();
         inner.state = state;
         inner.message = message;
+        inner.problem = None;
+    }
+
+    /// A failed round with the code the UI words.
+    fn failed(&self, problem: SyncProblem, message: String) {
+        let mut inner = self.inner();
+        inner.state = SyncState::Failed;
+        inner.message = Some(message);
+        inner.problem = Some(problem);
     }
 
     fn finished(&self, report: &RoundReport) {
@@ -121,16 +136,9 @@ impl SyncService {
             .chain(report.locked.iter().map(|p| format!("{}: locked with another password", file_name(p))))
             .collect();
         inner.message = None;
-        let merge = &report.merge;
-        if !merge.is_empty() || !report.removed.is_empty() {
-            inner.last_change = Some(SyncChangeView {
-                at: now,
-                arrived: count(merge.added.len()),
-                changed: count(merge.changed.len() + merge.renamed.len()),
-                removed: count(merge.removed.len()),
-                kept_after_deletion: count(merge.kept_after_deletion.len()),
-                conflict_copies: count(report.removed.len()),
-            });
+        inner.problem = None;
+        if let Some(change) = change_view(now, &report.merge, report.removed.len()) {
+            inner.last_change = Some(change);
         }
     }
 
@@ -138,9 +146,11 @@ impl SyncService {
     pub fn view(&self, state: &AppState, home: Option<&Path>) -> SyncStatusView {
         let settings = state.settings();
         let this_device = state.device;
+        let mut server = String::new();
         let devices = state
             .with_unlocked(|open| {
                 let contents = open.vault.contents();
+                server = twofold_core::sync::webdav_sync::target(contents).map(|t| t.url).unwrap_or_default();
                 let mut by_device: std::collections::HashMap<_, (u32, i64)> = std::collections::HashMap::new();
                 for account in &contents.accounts {
                     let Some(stamp) = contents.stamp(account.id) else { continue };
@@ -165,18 +175,33 @@ impl SyncService {
             })
             .unwrap_or_default();
         let inner = self.inner();
-        let on = settings.sync && !settings.sync_folder.trim().is_empty();
+        let webdav = settings.sync && settings.sync_webdav;
+        let on = webdav || (settings.sync && !settings.sync_folder.trim().is_empty());
         SyncStatusView {
             state: if on { inner.state } else { SyncState::Off },
-            folder: shown_path(settings.sync_folder.trim(), home),
+            folder: if webdav { server } else { shown_path(settings.sync_folder.trim(), home) },
             last_in_step: inner.last_in_step,
             message: if on { inner.message.clone() } else { None },
             skipped: if on { inner.skipped.clone() } else { Vec::new() },
             last_change: inner.last_change.clone(),
             this_device: this_device.to_string(),
             devices,
+            webdav,
+            problem: if on { inner.problem } else { None },
         }
     }
+}
+
+/// What a merge brought, or `None` when it brought nothing.
+fn change_view(now: i64, merge: &twofold_core::sync::MergeReport, conflict_copies: usize) -> Option<SyncChangeView> {
+    (!merge.is_empty() || conflict_copies > 0).then(|| SyncChangeView {
+        at: now,
+        arrived: count(merge.added.len()),
+        changed: count(merge.changed.len() + merge.renamed.len()),
+        removed: count(merge.removed.len()),
+        kept_after_deletion: count(merge.kept_after_deletion.len()),
+        conflict_copies: count(conflict_copies),
+    })
 }
 
 fn count(n: usize) -> u32 {
@@ -263,7 +288,7 @@ pub async fn round<R: Runtime>(app: &AppHandle<R>) -> SyncStatusView {
     let before = status(app);
     let settings = state.settings();
     let folder = PathBuf::from(settings.sync_folder.trim());
-    if !settings.sync || settings.sync_folder.trim().is_empty() {
+    if !settings.sync || (!settings.sync_webdav && settings.sync_folder.trim().is_empty()) {
         service.watch_folder(None);
         service.set(SyncState::Off, None);
         return finish(app, before);
@@ -275,6 +300,11 @@ pub async fn round<R: Runtime>(app: &AppHandle<R>) -> SyncStatusView {
             return finish(app, before);
         }
     };
+    if settings.sync_webdav {
+        service.watch_folder(None);
+        webdav::round(app, &service, keys).await;
+        return finish(app, before);
+    }
     service.watch_folder(Some(&folder));
     let vault_path = state.paths.vault.clone();
     let outcome = vault::save_with(&state, move |vault| {
@@ -333,6 +363,10 @@ pub async fn configure<R: Runtime>(
     let settings = blocking(move || {
         handle.state::<AppState>().replace_settings(move |settings| {
             settings.sync = enabled;
+            // One way at a time: turning the folder on turns WebDAV off (its settings stay in the vault).
+            if enabled {
+                settings.sync_webdav = false;
+            }
             if let Some(folder) = &folder {
                 settings.sync_folder = folder.display().to_string();
             }
@@ -348,6 +382,9 @@ pub async fn configure<R: Runtime>(
 /// kept for this session, and a round runs.
 pub async fn copy_password<R: Runtime>(app: &AppHandle<R>, password: String) -> ShellResult<SyncStatusView> {
     let password = vault::password(password)?;
+    if app.state::<AppState>().settings().sync_webdav {
+        return webdav::copy_password(app, password).await;
+    }
     let keys = added_password(app, password).await?;
     let state = app.state::<AppState>();
     state.with_unlocked(|open| {
@@ -402,3 +439,4 @@ pub async fn adopt_password<R: Runtime>(app: &AppHandle<R>, password: String) ->
 
 #[cfg(test)]
 mod tests;
+pub mod webdav;

@@ -16,6 +16,7 @@ pub mod settings;
 pub mod switcher;
 pub mod sync;
 pub mod vault;
+pub mod webdav;
 
 #[cfg(test)]
 mod tests;

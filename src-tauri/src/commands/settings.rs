@@ -30,11 +30,13 @@ pub async fn update_settings<R: Runtime>(app: AppHandle<R>, mut settings: Settin
             let folder = std::mem::take(&mut current.auto_backup_folder);
             // Sync is turned on and off by `set_sync` (Settings → Sync saves at once), never by this form.
             let (sync, sync_folder) = (current.sync, std::mem::take(&mut current.sync_folder));
+            let sync_webdav = current.sync_webdav;
             *current = settings;
             current.camera = camera;
             current.auto_backup_folder = folder;
             current.sync = sync;
             current.sync_folder = sync_folder;
+            current.sync_webdav = sync_webdav;
             Ok(())
         })
     })

@@ -62,19 +62,20 @@ fn settings_round_trip_through_ipc_and_disk() {
                   "autoBackup": false, "autoBackupFolder": "", "autoBackupKeep": 10,
                   "clockCheck": false, "clockServer": "pool.ntp.org", "closeToTray": false,
                   "listSort": "manual", "compactList": false,
-                  "sync": false, "syncFolder": ""}))
+                  "sync": false, "syncFolder": "", "syncWebdav": false}))
     );
     let changed = json!({"clipboardClearSeconds": 5, "autoLockMinutes": 1, "privacyMode": true, "contentProtection": false,
                          "autoBackup": false, "autoBackupFolder": "/b", "autoBackupKeep": 3,
                          "clockCheck": true, "clockServer": "time.example.org:123", "closeToTray": true,
                          "listSort": "mostUsed", "compactList": true,
-                         "sync": true, "syncFolder": "/s"});
+                         "sync": true, "syncFolder": "/s", "syncWebdav": true});
     assert_eq!(h.invoke("update_settings", json!({"settings": changed})), Ok(Value::Null));
     // The backup and sync folders are not taken from the page (they are chosen through the folder chooser).
     let mut changed = changed;
     changed["autoBackupFolder"] = json!("");
     changed["sync"] = json!(false);
     changed["syncFolder"] = json!("");
+    changed["syncWebdav"] = json!(false);
     assert_eq!(h.invoke("get_settings", json!({})), Ok(changed.clone()));
     let on_disk: Value = serde_json::from_slice(&std::fs::read(h.dir.join("settings.json")).unwrap()).unwrap();
     assert_eq!(on_disk, changed);
@@ -189,6 +190,7 @@ mod keyring;
 mod keys;
 mod lock;
 mod sync;
+mod webdav;
 
 #[test]
 fn old_settings_files_get_the_backup_defaults() {

@@ -16,6 +16,7 @@ mod platform;
 mod scan;
 mod settings;
 mod sync;
+mod webdav;
 
 pub use accounts::*;
 pub use backups::*;
@@ -28,3 +29,4 @@ pub use platform::*;
 pub use scan::*;
 pub use settings::*;
 pub use sync::*;
+pub use webdav::*;

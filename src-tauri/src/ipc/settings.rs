@@ -46,6 +46,9 @@ pub struct Settings {
     pub sync: bool,
     /// The folder a sync engine shares (empty until one is chosen); set only through the folder chooser.
     pub sync_folder: String,
+    /// With `sync` on: keep in step through the WebDAV server kept in the vault instead of `sync_folder` (one
+    /// of the two at a time). Set only by `set_webdav_sync` and `set_sync`.
+    pub sync_webdav: bool,
 }
 
 /// The orders the account list offers.
@@ -81,6 +84,7 @@ impl Default for Settings {
             compact_list: false,
             sync: false,
             sync_folder: String::new(),
+            sync_webdav: false,
         }
     }
 }
@@ -110,7 +114,7 @@ impl Settings {
         if server.len() > 255 || server.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/') {
             return Err("the time server must be a host name or address, like pool.ntp.org".into());
         }
-        if self.sync && self.sync_folder.trim().is_empty() {
+        if self.sync && !self.sync_webdav && self.sync_folder.trim().is_empty() {
             return Err("choose the folder your sync engine shares".into());
         }
         if self.clock_check && server.is_empty() {

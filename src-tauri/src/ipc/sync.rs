@@ -44,6 +44,10 @@ pub struct SyncStatusView {
     pub this_device: String,
     /// Every device that made an edit in this vault, newest first.
     pub devices: Vec<DeviceView>,
+    /// Sync runs through the WebDAV server (`folder` is then its file address), not a folder.
+    pub webdav: bool,
+    /// Why the last WebDAV round failed, as a code the UI words; `message` has the detail.
+    pub problem: Option<super::SyncProblem>,
 }
 
 /// What a merge brought in (counts only).

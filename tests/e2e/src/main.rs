@@ -21,6 +21,7 @@ mod scan;
 mod session_qr;
 mod switcher;
 mod tray;
+mod webdav;
 mod webdriver;
 
 use std::net::TcpStream;
@@ -325,6 +326,7 @@ fn run_tests(options: &Options) -> bool {
         ("settings_change_password", settings_change_password),
         ("follow_new_backup_appears_in_the_window", follow::new_backup_appears_in_the_window),
         ("keyring_unlock_without_typing", keyring::unlock_without_typing),
+        ("webdav_set_up_through_the_window", webdav::set_up_through_the_window_and_reach_in_step),
     ];
     let (mut passed, mut failed) = (0, 0);
     // `installed_*` scenarios need the app unpacked from the `.deb` (`cargo xtask test` picks them by name).

@@ -39,6 +39,8 @@ import type { RevealedSecret } from "./ipc/RevealedSecret";
 import type { ScanFound } from "./ipc/ScanFound";
 import type { Settings } from "./ipc/Settings";
 import type { SyncStatusView } from "./ipc/SyncStatusView";
+import type { WebDavCheck } from "./ipc/WebDavCheck";
+import type { WebDavView } from "./ipc/WebDavView";
 import type { VaultStatus } from "./ipc/VaultStatus";
 
 /** Every failed command rejects with this, whatever went wrong underneath. */
@@ -218,6 +220,16 @@ export const api = {
     /** After a round that changed the vault or the status; resolves to the unsubscribe function. */
     onSynced: (handler: (status: SyncStatusView) => void) =>
       listen<SyncStatusView>("vault-synced", (event) => handler(event.payload)),
+  },
+  webdav: {
+    /** The server's address and user kept in the vault, and whether an app password is set (never the password). */
+    settings: () => invoke<WebDavView>("webdav_settings"),
+    /** Tries the server; `appPassword` null uses the one kept in the vault. Never rejects for a server problem. */
+    check: (url: string, user: string, appPassword: string | null) =>
+      invoke<WebDavCheck>("check_webdav", { url, user, appPassword }),
+    /** Turns WebDAV sync on (saving the settings in the vault) or off (deletes nothing), then syncs once. */
+    set: (enabled: boolean, url: string, user: string, appPassword: string | null) =>
+      invoke<SyncStatusView>("set_webdav_sync", { enabled, url, user, appPassword }),
   },
   tray: {
     /** Whether a tray host runs here (close to tray needs one to bring the window back). */

@@ -17,5 +17,6 @@ export function defaultSettings(): Settings {
     compactList: false,
     sync: false,
     syncFolder: "",
+    syncWebdav: false,
   };
 }

@@ -18,6 +18,8 @@ function status(over: Partial<SyncStatusView> = {}): SyncStatusView {
     lastChange: null,
     thisDevice: "aaaaaaaa-0000-4000-8000-000000000001",
     devices: [],
+    webdav: false,
+    problem: null,
     ...over,
   };
 }

@@ -2,6 +2,7 @@
 import { t } from "./i18n";
 import type { SyncChangeView } from "./ipc/SyncChangeView";
 import type { SyncStatusView } from "./ipc/SyncStatusView";
+import { problemSentence } from "./webdavStatus";
 
 /** "12 s ago", "3 min ago", "2 h ago". */
 export function ago(ms: number, now: number): string {
@@ -27,7 +28,7 @@ export function statusLine(s: SyncStatusView, now: number): string {
     case "password_needed":
       return t("sync.statePasswordNeeded", { folder });
     case "failed":
-      return t("sync.stateFailed", { reason: s.message ?? "" });
+      return t("sync.stateFailed", { reason: s.problem ? problemSentence(s.problem) : (s.message ?? "") });
   }
 }
 

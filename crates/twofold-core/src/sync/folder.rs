@@ -440,7 +440,8 @@ impl FolderSync {
         }
         // A copy equal to the vault brings nothing: the merge (and its re-read of the vault file) is skipped,
         // which is most rounds (every folder event after our own write, every poll).
-        if let Some(theirs) = theirs.as_ref().filter(|t| *t != vault.contents()) {
+        // Compared with what is shared: this computer's own fields (`LOCAL_FIELDS`) never reach a copy.
+        if let Some(theirs) = theirs.as_ref().filter(|t| *t != &*vault.contents().shared()) {
             report.merge = vault.merge_from(theirs)?;
         }
 
@@ -449,7 +450,7 @@ impl FolderSync {
         if copy_blocked {
             return Ok(report);
         }
-        let up_to_date = copy.as_ref().is_some_and(|(c, _)| c.contents == *vault.contents());
+        let up_to_date = copy.as_ref().is_some_and(|(c, _)| c.contents == *vault.contents().shared());
         if up_to_date && incoming.is_empty() && !keys.reseal {
             return Ok(report);
         }
@@ -464,7 +465,7 @@ impl FolderSync {
         if !self.copy_unchanged(before) {
             return Ok(report);
         }
-        write_copy(&self.copy, &self.temp_path(), &sealing, counter, vault.contents())?;
+        write_copy(&self.copy, &self.temp_path(), &sealing, counter, &vault.contents().shared())?;
         keys.reseal = false;
         report.wrote_copy = true;
 
@@ -587,7 +588,7 @@ pub fn exchange(
     name: &Path,
 ) -> Result<Exchange, SyncError> {
     let Some(bytes) = remote else {
-        let upload = seal_copy(vault.sealing(), 1, vault.contents())?;
+        let upload = seal_copy(vault.sealing(), 1, &vault.contents().shared())?;
         return Ok(Exchange { upload: upload.0, changed_remote: true, merge: MergeReport::default() });
     };
     let opened = match keys.open(bytes) {
@@ -597,11 +598,12 @@ pub fn exchange(
         Err(OpenFailure::Damaged) => return Err(SyncError::Damaged { file: name.to_path_buf() }),
     };
     let merge = vault.merge_from(&opened.contents)?;
-    if opened.contents == *vault.contents() && !keys.reseal {
+    let shared = vault.contents().shared();
+    if opened.contents == *shared && !keys.reseal {
         return Ok(Exchange { upload: bytes.to_vec(), changed_remote: false, merge });
     }
     let sealing = if keys.reseal { vault.sealing() } else { &opened.sealing };
-    let (upload, _) = seal_copy(sealing, opened.header.counter.saturating_add(1), vault.contents())?;
+    let (upload, _) = seal_copy(sealing, opened.header.counter.saturating_add(1), &shared)?;
     // The caller stores it or the round fails and runs again: resealing once more costs nothing.
     keys.reseal = false;
     Ok(Exchange { upload, changed_remote: true, merge })

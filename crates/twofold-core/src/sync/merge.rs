@@ -388,6 +388,10 @@ fn union_codes(winner: &[RecoveryCode], versions: &[Version<'_>]) -> Vec<Recover
 fn merge_top(ours: &Map<String, Value>, theirs: &Map<String, Value>, report: &mut MergeReport) -> Map<String, Value> {
     let mut out = ours.clone();
     for (key, value) in theirs {
+        // A field of this computer alone (the WebDAV app password) never comes in from another copy.
+        if crate::vault::payload::LOCAL_FIELDS.contains(&key.as_str()) {
+            continue;
+        }
         match out.get_mut(key) {
             None => {
                 out.insert(key.clone(), value.clone());

@@ -8,6 +8,7 @@ pub mod device;
 pub mod folder;
 pub mod merge;
 pub mod webdav;
+pub mod webdav_sync;
 
 pub use folder::{Exchange, FolderSync, RoundReport, SyncError, SyncKeys, exchange};
 pub use merge::{MergeItem, MergeReport, Renamed, Tie, TieKind, merge};

@@ -20,6 +20,11 @@ use super::error::{Corruption, VaultError};
 use super::stamp::Stamp;
 use crate::wipe::{scrub, scrub_map};
 
+/// Top-level payload fields that belong to this computer and never leave it in a synced copy: the WebDAV
+/// server's address, user and app password (`crate::sync::webdav_sync`). An app password is issued per
+/// device (Nextcloud, ownCloud), so another computer must not take this one's; a merge keeps ours.
+pub(crate) const LOCAL_FIELDS: &[&str] = &["webdav"];
+
 /// Everything a vault holds: accounts (with their secrets and recovery codes), their edit stamps and the
 /// tombstones of deleted accounts.
 ///
@@ -158,6 +163,20 @@ impl VaultContents {
         if let Some(mut value) = self.unknown.top.remove(key) {
             scrub(&mut value);
         }
+    }
+
+    /// What is shared with other computers: these contents without the fields that belong to this computer
+    /// alone ([`LOCAL_FIELDS`]: the WebDAV address, user and app password). Borrowed when there are none, so a
+    /// vault that holds no such field costs nothing.
+    pub(crate) fn shared(&self) -> std::borrow::Cow<'_, VaultContents> {
+        if LOCAL_FIELDS.iter().all(|key| !self.unknown.top.contains_key(*key)) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut shared = self.clone();
+        for key in LOCAL_FIELDS {
+            shared.remove_extra_field(key);
+        }
+        std::borrow::Cow::Owned(shared)
     }
 
     /// Serializes to the payload JSON.

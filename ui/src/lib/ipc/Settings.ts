@@ -70,4 +70,9 @@ sync: boolean,
 /**
  * The folder a sync engine shares (empty until one is chosen); set only through the folder chooser.
  */
-syncFolder: string, };
+syncFolder: string, 
+/**
+ * With `sync` on: keep in step through the WebDAV server kept in the vault instead of `sync_folder` (one
+ * of the two at a time). Set only by `set_webdav_sync` and `set_sync`.
+ */
+syncWebdav: boolean, };

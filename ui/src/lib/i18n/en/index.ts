@@ -24,6 +24,7 @@ import view from "./view.json";
 import keyring from "./keyring.json";
 import follow from "./follow.json";
 import sync from "./sync.json";
+import webdav from "./webdav.json";
 
 export const en = {
   common,
@@ -50,4 +51,5 @@ export const en = {
   keyring,
   follow,
   sync,
+  webdav,
 };
