@@ -19,6 +19,7 @@ mod process;
 mod scan;
 mod session_qr;
 mod switcher;
+mod sync_windows;
 mod tray;
 mod webdriver;
 
@@ -114,9 +115,16 @@ struct Driver {
 
 impl Driver {
     fn start() -> Result<Self> {
+        Self::start_with_env(&[])
+    }
+
+    /// A driver whose WebKitWebDriver and apps get `env` on top of this runner's environment (a second
+    /// driver for a second app window: its own session bus).
+    fn start_with_env(env: &[(&str, &str)]) -> Result<Self> {
         let (port, native_port) = free_ports()?;
         let child = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -316,6 +324,7 @@ fn run_tests(options: &Options) -> bool {
         ("tray_copies_locks_and_hides", tray::tray_copies_locks_and_hides),
         ("settings_change_password", settings_change_password),
         ("follow_new_backup_appears_in_the_window", follow::new_backup_appears_in_the_window),
+        ("sync_two_windows_share_an_account", sync_windows::account_added_in_one_window_appears_in_the_other),
     ];
     let (mut passed, mut failed) = (0, 0);
     // `installed_*` scenarios need the app unpacked from the `.deb` (`cargo xtask test` picks them by name).
