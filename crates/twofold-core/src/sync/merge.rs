@@ -105,7 +105,7 @@ impl MergeReport {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Side {
     Ours,
     Theirs,
@@ -134,34 +134,43 @@ pub fn merge(ours: &VaultContents, theirs: &VaultContents) -> (VaultContents, Me
         *slot = (*slot).max(*stamp);
     }
 
-    // Where each id is in each copy. Most ids (held once by each copy, one key, no tombstone) join straight
-    // from there; the rest ("general") go through `entries`, which can split, remove and move versions.
-    let mut at: HashMap<AccountId, Slots> = HashMap::with_capacity(ours.accounts.len() + theirs.accounts.len());
-    for (i, account) in ours.accounts.iter().enumerate() {
-        let slot = at.entry(account.id).or_default();
-        // An id held twice by one copy (a damaged file) keeps every version: the general path.
-        slot.general |= slot.ours.is_some();
-        slot.ours = Some(i);
-    }
-    for (i, account) in theirs.accounts.iter().enumerate() {
-        let slot = at.entry(account.id).or_default();
-        slot.general |= slot.theirs.is_some();
-        slot.theirs = Some(i);
-    }
-    for (id, slot) in at.iter_mut() {
-        slot.general |= tombstones.contains_key(id)
-            || match (slot.ours, slot.theirs) {
-                (Some(o), Some(t)) => !ours.accounts[o].same_key_as(&theirs.accounts[t]),
-                _ => false,
-            };
-    }
-
+    // Every account of both copies sorted by id, then side, then position: the versions of an id sit side by
+    // side, found without hashing. Most ids (held at most once by each copy, one key, no tombstone) join
+    // straight from their positions ("direct"); the rest go through `entries`, which can split, remove and
+    // move versions.
+    let mut index: Vec<(AccountId, Side, usize)> = Vec::with_capacity(ours.accounts.len() + theirs.accounts.len());
+    index.extend(ours.accounts.iter().enumerate().map(|(i, a)| (a.id, Side::Ours, i)));
+    index.extend(theirs.accounts.iter().enumerate().map(|(i, a)| (a.id, Side::Theirs, i)));
+    index.sort_unstable();
+    let mut plan_ours = vec![Plan::Later; ours.accounts.len()];
+    let mut plan_theirs = vec![Plan::Later; theirs.accounts.len()];
     let mut entries: HashMap<AccountId, Vec<Version<'_>>> = HashMap::new();
-    for (contents, side) in [(ours, Side::Ours), (theirs, Side::Theirs)] {
-        for account in &contents.accounts {
-            if at.get(&account.id).is_some_and(|slot| slot.general) {
-                entries.entry(account.id).or_default().push(version(contents, side, account));
+    // Ours' account under each id on the general path (the last one, should a damaged file hold it twice).
+    let mut general_ours: HashMap<AccountId, usize> = HashMap::new();
+    let mut tombstoned = tombstones.keys().peekable();
+    for run in index.chunk_by(|x, y| x.0 == y.0) {
+        let id = run[0].0;
+        while tombstoned.next_if(|t| **t < id).is_some() {}
+        let has_tombstone = tombstoned.peek().is_some_and(|t| **t == id);
+        let mine = run.iter().filter(|e| e.1 == Side::Ours).map(|e| e.2);
+        let other = run.iter().filter(|e| e.1 == Side::Theirs).map(|e| e.2);
+        let direct = match (mine.clone().count(), other.clone().count(), run[0].2, run[run.len() - 1].2) {
+            (1, 1, o, t) => !has_tombstone && ours.accounts[o].same_key_as(&theirs.accounts[t]),
+            (1, 0, _, _) | (0, 1, _, _) => !has_tombstone,
+            _ => false,
+        };
+        if direct {
+            let (o, t) = (mine.last(), other.last());
+            match o {
+                Some(o) => plan_ours[o] = Plan::Direct(Some(o), t),
+                None => {
+                    if let Some(t) = t {
+                        plan_theirs[t] = Plan::Direct(None, Some(t));
+                    }
+                }
             }
+        } else {
+            pull_in(run, ours, theirs, &mut plan_ours, &mut plan_theirs, &mut entries, &mut general_ours);
         }
     }
 
@@ -228,13 +237,19 @@ pub fn merge(ours: &VaultContents, theirs: &VaultContents) -> (VaultContents, Me
                 report.renamed.push(Renamed { from: id, to, name: group[0].account.display_name() });
                 // A derived id that another account already holds (crafted input): that account's versions
                 // join the moved ones on the general path.
-                let target = entries.entry(to).or_insert_with(|| match at.get_mut(&to) {
-                    Some(slot) if !slot.general => {
-                        slot.general = true;
-                        direct_versions(ours, theirs, slot).map_or_else(Vec::new, |(vs, n)| vs[..n].to_vec())
+                if !entries.contains_key(&to) {
+                    let start = index.partition_point(|e| e.0 < to);
+                    let end = start + index[start..].partition_point(|e| e.0 == to);
+                    let run = &index[start..end];
+                    let held = run.first().is_some_and(|e| match e.1 {
+                        Side::Ours => plan_ours[e.2] != Plan::General,
+                        Side::Theirs => plan_theirs[e.2] != Plan::General,
+                    });
+                    if held {
+                        pull_in(run, ours, theirs, &mut plan_ours, &mut plan_theirs, &mut entries, &mut general_ours);
                     }
-                    _ => Vec::new(),
-                });
+                }
+                let target = entries.entry(to).or_default();
                 target.extend(group.into_iter().map(|v| Version { moved_from: Some(v.moved_from.unwrap_or(id)), ..v }));
                 if budget > 0 {
                     work.push(to);
@@ -246,10 +261,10 @@ pub fn merge(ours: &VaultContents, theirs: &VaultContents) -> (VaultContents, Me
     }
 
     let mut merged = VaultContents::new();
-    merged.accounts.reserve(at.len());
-    merged.stamps.reserve(at.len());
-    let mut visit = |id: AccountId, versions: &[Version<'_>]| {
-        let (mut account, stamp, explicit, extra, tied) = join(versions);
+    merged.accounts.reserve(ours.accounts.len().max(theirs.accounts.len()));
+    merged.stamps.reserve(ours.accounts.len().max(theirs.accounts.len()));
+    let mut visit = |id: AccountId, versions: &[Version<'_>], ours_account: Option<&Account>| {
+        let (mut account, stamp, explicit, extra, tied, copy_of) = join(versions);
         account.id = id;
         if tied {
             report.ties.push(Tie { kind: TieKind::Edit, id: Some(id), name: account.display_name() });
@@ -258,9 +273,9 @@ pub fn merge(ours: &VaultContents, theirs: &VaultContents) -> (VaultContents, Me
         match from_ours {
             None => report.added.push(MergeItem { id, name: account.display_name() }),
             Some(v) if v.moved_from.is_none() => {
-                // Ours' account under this id (the last one, should a damaged file hold it twice).
-                let ours_account = at.get(&id).and_then(|slot| slot.ours).map(|i| &ours.accounts[i]);
-                if ours_account.is_some_and(|a| *a != account) {
+                // An unchanged copy of ours' own account is not compared field by field.
+                let same = |a: &Account| copy_of.is_some_and(|c| std::ptr::eq(c, a) && c.id == id);
+                if ours_account.is_some_and(|a| !same(a) && *a != account) {
                     report.changed.push(MergeItem { id, name: account.display_name() });
                 }
             }
@@ -277,23 +292,29 @@ pub fn merge(ours: &VaultContents, theirs: &VaultContents) -> (VaultContents, Me
     // Ids are visited in the copies' own order, then the ids moves made: the accounts then come out nearly in
     // their final order, which the (run-adaptive) sort below finishes with few moves of the large `Account`s.
     // Any visiting order gives the same result: every id is visited once and the sort key is unique.
-    let in_ours = ours.accounts.iter().enumerate().map(|(i, a)| (a.id, Side::Ours, i));
-    let in_theirs = theirs.accounts.iter().enumerate().map(|(i, a)| (a.id, Side::Theirs, i));
-    for (id, side, i) in in_ours.chain(in_theirs) {
-        let Some(slot) = at.get(&id) else { continue };
-        if slot.general {
-            if let Some(versions) = entries.remove(&id) {
-                visit(id, &versions);
+    let plans = plan_ours.iter().zip(ours.accounts.iter()).chain(plan_theirs.iter().zip(theirs.accounts.iter()));
+    for (plan, account) in plans {
+        match *plan {
+            Plan::Later => {}
+            Plan::Direct(o, t) => {
+                let mine = o.map(|o| version(ours, Side::Ours, &ours.accounts[o]));
+                let other = t.map(|t| version(theirs, Side::Theirs, &theirs.accounts[t]));
+                let ours_account = o.map(|o| &ours.accounts[o]);
+                match (mine, other) {
+                    (Some(a), Some(b)) => visit(account.id, &[a, b], ours_account),
+                    (Some(a), None) | (None, Some(a)) => visit(account.id, &[a], ours_account),
+                    (None, None) => {}
+                }
             }
-        } else if (side == Side::Ours || slot.ours.is_none())
-            && slot.ours.or(slot.theirs) == Some(i)
-            && let Some((versions, n)) = direct_versions(ours, theirs, slot)
-        {
-            visit(id, &versions[..n]);
+            Plan::General => {
+                if let Some(versions) = entries.remove(&account.id) {
+                    visit(account.id, &versions, general_ours.get(&account.id).map(|&o| &ours.accounts[o]));
+                }
+            }
         }
     }
     for (id, versions) in entries.drain() {
-        visit(id, &versions);
+        visit(id, &versions, general_ours.get(&id).map(|&o| &ours.accounts[o]));
     }
     // One order whatever the argument order: the user's manual order, then id (unique, so a stable sort gives
     // what any sort would).
@@ -310,12 +331,15 @@ pub fn merge(ours: &VaultContents, theirs: &VaultContents) -> (VaultContents, Me
     (merged, report)
 }
 
-/// Where an id is in each copy (indices into `accounts`), and whether it takes the general path.
-#[derive(Clone, Copy, Default)]
-struct Slots {
-    ours: Option<usize>,
-    theirs: Option<usize>,
-    general: bool,
+/// How an account's id is merged, decided once per id and stored at the account's position in its copy.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// Visited from another position (or removed).
+    Later,
+    /// Joined straight from these positions in ours and theirs.
+    Direct(Option<usize>, Option<usize>),
+    /// Through `entries`.
+    General,
 }
 
 /// One copy's version of `account`.
@@ -331,19 +355,31 @@ fn version<'a>(contents: &'a VaultContents, side: Side, account: &'a Account) ->
     }
 }
 
-/// The versions of an id off the general path, ours first (as `entries` would hold them), without allocating:
-/// the array and how many of it are used.
-fn direct_versions<'a>(
+/// Puts the versions of one id (`run`: its entries of the sorted index, ours first, each side in file order,
+/// as a scan of both copies would push them) on the general path.
+fn pull_in<'a>(
+    run: &[(AccountId, Side, usize)],
     ours: &'a VaultContents,
     theirs: &'a VaultContents,
-    slot: &Slots,
-) -> Option<([Version<'a>; 2], usize)> {
-    let mine = slot.ours.map(|i| version(ours, Side::Ours, &ours.accounts[i]));
-    let other = slot.theirs.map(|i| version(theirs, Side::Theirs, &theirs.accounts[i]));
-    match (mine, other) {
-        (Some(a), Some(b)) => Some(([a, b], 2)),
-        (Some(a), None) | (None, Some(a)) => Some(([a, a], 1)),
-        (None, None) => None,
+    plan_ours: &mut [Plan],
+    plan_theirs: &mut [Plan],
+    entries: &mut HashMap<AccountId, Vec<Version<'a>>>,
+    general_ours: &mut HashMap<AccountId, usize>,
+) {
+    let Some(&(id, _, _)) = run.first() else { return };
+    let versions = entries.entry(id).or_default();
+    for &(_, side, i) in run {
+        match side {
+            Side::Ours => {
+                plan_ours[i] = Plan::General;
+                general_ours.insert(id, i);
+                versions.push(version(ours, side, &ours.accounts[i]));
+            }
+            Side::Theirs => {
+                plan_theirs[i] = Plan::General;
+                versions.push(version(theirs, side, &theirs.accounts[i]));
+            }
+        }
     }
 }
 
@@ -414,35 +450,45 @@ fn newer(a: &Version<'_>, b: &Version<'_>) -> Ordering {
 
 /// Joins versions of one key: the newest version's fields, the growing fields' maximum or union. Returns
 /// the account, its stamp, whether that stamp is explicit, the unknown fields, and whether a tie was broken.
-fn join<'a>(versions: &[Version<'a>]) -> (Account, Stamp, bool, Option<&'a Map<String, Value>>, bool) {
+fn join<'a>(
+    versions: &[Version<'a>],
+) -> (Account, Stamp, bool, Option<&'a Map<String, Value>>, bool, Option<&'a Account>) {
     let mut winner = versions[0];
     for v in &versions[1..] {
         if newer(v, &winner) == Ordering::Greater {
             winner = *v;
         }
     }
-    let tied = versions.iter().any(|v| v.stamp == winner.stamp && tie_key(v.account) != tie_key(winner.account));
+    let others = || versions.iter().filter(move |v| !std::ptr::eq(v.account, winner.account));
+    let tied = others().any(|v| v.stamp == winner.stamp && tie_key(v.account) != tie_key(winner.account));
     let mut account = winner.account.clone();
+    let mut modified = false;
     if versions.len() > 1 {
         if let OtpKind::Hotp { counter } = &mut account.otp.kind {
             for v in versions {
                 if let OtpKind::Hotp { counter: c } = v.account.otp.kind {
+                    modified |= c > *counter;
                     *counter = (*counter).max(c);
                 }
             }
         }
         for v in versions {
+            modified |= v.account.use_count > account.use_count || v.account.last_used > account.last_used;
             account.use_count = account.use_count.max(v.account.use_count);
             account.last_used = account.last_used.max(v.account.last_used);
         }
-        if versions.iter().any(|v| v.account.groups != winner.account.groups) {
+        if others().any(|v| v.account.groups != winner.account.groups) {
             account.groups = union_groups(&winner.account.groups, versions);
+            modified = true;
         }
-        if versions.iter().any(|v| v.account.recovery_codes != winner.account.recovery_codes) {
+        if others().any(|v| v.account.recovery_codes != winner.account.recovery_codes) {
             account.recovery_codes = union_codes(&winner.account.recovery_codes, versions);
+            modified = true;
         }
     }
-    (account, winner.stamp, winner.explicit, winner.extra, tied)
+    // Whether `account` is an exact copy of the winner's account (then comparing it with that one is moot).
+    let copy_of = (!modified).then_some(winner.account);
+    (account, winner.stamp, winner.explicit, winner.extra, tied, copy_of)
 }
 
 fn union_groups(winner: &[String], versions: &[Version<'_>]) -> Vec<String> {

@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use serde_json::{Map, Value};
+
 use super::*;
 
 pub(super) fn merge(ours: &VaultContents, theirs: &VaultContents) -> (VaultContents, MergeReport) {
@@ -142,4 +144,37 @@ pub(super) fn merge(ours: &VaultContents, theirs: &VaultContents) -> (VaultConte
     report.renamed.sort_by_key(|r| (r.from, r.to));
     report.ties.sort_by(|a, b| (a.id, &a.name).cmp(&(b.id, &b.name)));
     (merged, report)
+}
+
+/// Joins versions of one key: the newest version's fields, the growing fields' maximum or union. Returns
+/// the account, its stamp, whether that stamp is explicit, the unknown fields, and whether a tie was broken.
+fn join<'a>(versions: &[Version<'a>]) -> (Account, Stamp, bool, Option<&'a Map<String, Value>>, bool) {
+    let mut winner = versions[0];
+    for v in &versions[1..] {
+        if newer(v, &winner) == Ordering::Greater {
+            winner = *v;
+        }
+    }
+    let tied = versions.iter().any(|v| v.stamp == winner.stamp && tie_key(v.account) != tie_key(winner.account));
+    let mut account = winner.account.clone();
+    if versions.len() > 1 {
+        if let OtpKind::Hotp { counter } = &mut account.otp.kind {
+            for v in versions {
+                if let OtpKind::Hotp { counter: c } = v.account.otp.kind {
+                    *counter = (*counter).max(c);
+                }
+            }
+        }
+        for v in versions {
+            account.use_count = account.use_count.max(v.account.use_count);
+            account.last_used = account.last_used.max(v.account.last_used);
+        }
+        if versions.iter().any(|v| v.account.groups != winner.account.groups) {
+            account.groups = union_groups(&winner.account.groups, versions);
+        }
+        if versions.iter().any(|v| v.account.recovery_codes != winner.account.recovery_codes) {
+            account.recovery_codes = union_codes(&winner.account.recovery_codes, versions);
+        }
+    }
+    (account, winner.stamp, winner.explicit, winner.extra, tied)
 }
