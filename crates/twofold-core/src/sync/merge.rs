@@ -160,7 +160,7 @@ pub fn merge(ours: &VaultContents, theirs: &VaultContents) -> (VaultContents, Me
             _ => false,
         };
         if direct {
-            let (o, t) = (mine.last(), other.last());
+            let (o, t) = (mine.clone().next_back(), other.clone().next_back());
             match o {
                 Some(o) => plan_ours[o] = Plan::Direct(Some(o), t),
                 None => {
@@ -448,11 +448,13 @@ fn newer(a: &Version<'_>, b: &Version<'_>) -> Ordering {
         })
 }
 
+/// What [`join`] returns: the account, its stamp, whether that stamp is explicit, the unknown fields, whether
+/// a tie was broken, and the winner's account when the result is an unmodified copy of it.
+type Joined<'a> = (Account, Stamp, bool, Option<&'a Map<String, Value>>, bool, Option<&'a Account>);
+
 /// Joins versions of one key: the newest version's fields, the growing fields' maximum or union. Returns
 /// the account, its stamp, whether that stamp is explicit, the unknown fields, and whether a tie was broken.
-fn join<'a>(
-    versions: &[Version<'a>],
-) -> (Account, Stamp, bool, Option<&'a Map<String, Value>>, bool, Option<&'a Account>) {
+fn join<'a>(versions: &[Version<'a>]) -> Joined<'a> {
     let mut winner = versions[0];
     for v in &versions[1..] {
         if newer(v, &winner) == Ordering::Greater {
