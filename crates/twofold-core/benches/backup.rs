@@ -13,37 +13,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a bench: a failure is a failed run")]
 
+mod common;
+
 use std::hint::black_box;
 
+use common::{NOW, accounts};
 use criterion::{Criterion, criterion_group, criterion_main};
 use twofold_core::backup::{self, BackupKey, RestoreMode};
-use twofold_core::vault::{KdfParams, VaultContents, VaultStore};
-use twofold_core::{Account, OtpParams, Secret};
+use twofold_core::vault::{KdfParams, VaultStore};
 
 const N: usize = 10_000;
 const PASSWORD: &str = "bench password";
-const NOW: i64 = 1_700_000_000;
-
-fn accounts(range: std::ops::Range<u32>) -> VaultContents {
-    let mut contents = VaultContents::new();
-    contents.accounts = range
-        .map(|i| {
-            let mut secret: Vec<u8> = vec![0x42; 16];
-            secret.extend_from_slice(&i.to_be_bytes());
-            let mut a = Account::new(
-                "Example Issuer",
-                format!("user{i}@example.com"),
-                Secret::from_bytes(secret).unwrap(),
-                OtpParams::default_totp(),
-                NOW,
-            );
-            a.note = String::from("a short note");
-            a.groups = vec![String::from("work")];
-            a
-        })
-        .collect();
-    contents
-}
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();

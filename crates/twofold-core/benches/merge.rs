@@ -7,29 +7,22 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a bench: a failure is a failed run")]
 
+mod common;
+
 use std::hint::black_box;
 
+use common::NOW;
 use criterion::{Criterion, criterion_group, criterion_main};
+use twofold_core::Account;
 use twofold_core::sync;
 use twofold_core::vault::VaultContents;
-use twofold_core::{Account, OtpParams, Secret};
 
 const N: u32 = 10_000;
-const NOW: i64 = 1_700_000_000;
 
+/// Sample account `i` with a fixed id and manual order, so that both copies name it the same way.
 fn account(i: u32) -> Account {
-    let mut secret: Vec<u8> = vec![0x42; 16];
-    secret.extend_from_slice(&i.to_be_bytes());
-    let mut a = Account::new(
-        "Example Issuer",
-        format!("user{i}@example.com"),
-        Secret::from_bytes(secret).unwrap(),
-        OtpParams::default_totp(),
-        NOW,
-    );
+    let mut a = common::account(i);
     a.id = twofold_core::AccountId(uuid::Uuid::from_u128(u128::from(i) + 1));
-    a.note = String::from("a short note");
-    a.groups = vec![String::from("work")];
     a.order = i64::from(i);
     a
 }

@@ -11,29 +11,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a bench: a failure is a failed run")]
 
+mod common;
+
 use std::cell::{Cell, RefCell};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use twofold_core::sync::{FolderSync, SyncKeys};
 use twofold_core::vault::{DeviceId, KdfParams, Vault, VaultContents, VaultError, VaultStore};
-use twofold_core::{Account, OtpParams, Secret};
 
 const N: u32 = 1_000;
 const PASSWORD: &str = "bench password";
-
-fn account(i: u32) -> Account {
-    let mut secret: Vec<u8> = vec![0x42; 16];
-    secret.extend_from_slice(&i.to_be_bytes());
-    let mut a = Account::new(
-        "Example Issuer",
-        format!("user{i}@example.com"),
-        Secret::from_bytes(secret).unwrap(),
-        OtpParams::default_totp(),
-        1_700_000_000,
-    );
-    a.note = String::from("a short note");
-    a
-}
 
 struct Side {
     vault: Vault,
@@ -65,7 +52,7 @@ fn bench(c: &mut Criterion) {
     let shared = root.path().join("shared");
     std::fs::create_dir_all(&shared).unwrap();
     let mut contents = VaultContents::new();
-    contents.accounts = (0..N).map(account).collect();
+    contents.accounts = (0..N).map(common::account).collect();
     let mut a = side(&root.path().join("a"), &shared, &contents, 0xA);
     let mut b = side(&root.path().join("b"), &shared, &VaultContents::new(), 0xB);
     a.sync.round(&mut a.vault, &mut a.keys).unwrap();

@@ -38,6 +38,17 @@ impl KeyPrint {
             period: account.otp.period(),
         }
     }
+
+    /// Whether `a` and `b` have the same print, without hashing: equal secrets give equal digests, and
+    /// different secrets different ones (SHA-256 is collision-resistant). The merge compares every account of
+    /// two vaults this way; two SHA-256 runs per comparison were a third of its time.
+    pub fn same(a: &Account, b: &Account) -> bool {
+        a.secret == b.secret
+            && a.otp.algorithm == b.otp.algorithm
+            && a.otp.digits == b.otp.digits
+            && std::mem::discriminant(&a.otp.kind) == std::mem::discriminant(&b.otp.kind)
+            && a.otp.period() == b.otp.period()
+    }
 }
 
 impl fmt::Debug for KeyPrint {
@@ -148,12 +159,14 @@ mod tests {
         for (i, a) in accounts.iter().enumerate() {
             for (j, b) in accounts.iter().enumerate() {
                 assert_eq!(KeyPrint::of(a) == KeyPrint::of(b), i == j, "{i} {j}");
+                assert_eq!(KeyPrint::same(a, b), i == j, "{i} {j}: the comparison without hashing agrees");
             }
         }
         let renamed = account(&[1u8; 10], OtpParams::default_totp(), "another name");
         assert_eq!(KeyPrint::of(&renamed), KeyPrint::of(&accounts[0]));
         let counted = account(&[1u8; 10], OtpParams { kind: OtpKind::Hotp { counter: 9 }, ..kinds[0] }, "i");
         assert_eq!(KeyPrint::of(&counted), KeyPrint::of(&accounts[2]));
+        assert!(KeyPrint::same(&renamed, &accounts[0]) && KeyPrint::same(&counted, &accounts[2]));
         assert_eq!(format!("{:?}", KeyPrint::of(&renamed)), "KeyPrint(<redacted>)");
     }
 

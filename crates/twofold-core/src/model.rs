@@ -243,7 +243,7 @@ impl Account {
     /// True when `other` produces the same codes: a duplicate, whatever the names (the one definition,
     /// [`crate::duplicates::KeyPrint`]; compare many accounts with [`crate::duplicates::mark`]).
     pub fn same_key_as(&self, other: &Account) -> bool {
-        crate::duplicates::KeyPrint::of(self) == crate::duplicates::KeyPrint::of(other)
+        crate::duplicates::KeyPrint::same(self, other)
     }
 }
 

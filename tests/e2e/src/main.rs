@@ -20,6 +20,7 @@ mod process;
 mod scan;
 mod session_qr;
 mod switcher;
+mod sync_windows;
 mod tray;
 mod webdav;
 mod webdriver;
@@ -119,8 +120,9 @@ impl Driver {
         Self::start_with(&[])
     }
 
-    /// A driver whose WebKitWebDriver, and so every app it starts, gets these extra environment variables (the
-    /// keyring scenario gives its app a private session bus with a Secret Service on it).
+    /// A driver whose WebKitWebDriver, and so every app it starts, gets these extra environment variables on top
+    /// of this runner's (the keyring scenario gives its app a private session bus with a Secret Service on it;
+    /// the two-window scenario gives its second app a session bus of its own).
     pub(crate) fn start_with(env: &[(&str, String)]) -> Result<Self> {
         let (port, native_port) = free_ports()?;
         let child = Command::new("tauri-driver")
@@ -327,6 +329,7 @@ fn run_tests(options: &Options) -> bool {
         ("follow_new_backup_appears_in_the_window", follow::new_backup_appears_in_the_window),
         ("keyring_unlock_without_typing", keyring::unlock_without_typing),
         ("webdav_set_up_through_the_window", webdav::set_up_through_the_window_and_reach_in_step),
+        ("sync_two_windows_share_an_account", sync_windows::account_added_in_one_window_appears_in_the_other),
     ];
     let (mut passed, mut failed) = (0, 0);
     // `installed_*` scenarios need the app unpacked from the `.deb` (`cargo xtask test` picks them by name).

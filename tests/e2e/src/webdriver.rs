@@ -18,6 +18,8 @@ pub struct Session {
     pub id: String,
     /// The program the session started, waited for on quit.
     application: String,
+    /// Started beside another session's app (see [`Session::start_beside`]): quit does not wait.
+    beside: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -37,6 +39,18 @@ impl Session {
     /// any earlier session is gone (see [`crate::process`]).
     pub fn start(base: &str, application: &str, args: &[String]) -> Result<Self> {
         crate::process::wait_app_gone(application)?;
+        Self::open(base, application, args, false)
+    }
+
+    /// Opens a second session while another session's app still runs (two app windows at once). Its
+    /// tauri-driver must give the app a session bus of its own, or the app hands over to the first through
+    /// the single-instance name and exits. Its [`Session::quit`] does not wait for the app to be gone (the
+    /// other app still runs); the first session's quit waits for both.
+    pub fn start_beside(base: &str, application: &str, args: &[String]) -> Result<Self> {
+        Self::open(base, application, args, true)
+    }
+
+    fn open(base: &str, application: &str, args: &[String], beside: bool) -> Result<Self> {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             // Starting a debug build of the app under WebKitWebDriver can take over a minute on a loaded
@@ -57,6 +71,7 @@ impl Session {
             base: base.trim_end_matches('/').to_string(),
             id: String::new(),
             application: application.to_string(),
+            beside,
         };
         let value = session.request("POST", "/session", Some(capabilities))?;
         session.id = value
@@ -94,6 +109,9 @@ impl Session {
     /// /session` alone returns before that, and an app started meanwhile would hand over to the dying one.
     pub fn quit(&self) -> Result<()> {
         self.request("DELETE", "", None)?;
+        if self.beside {
+            return Ok(());
+        }
         crate::process::wait_app_gone(&self.application)
     }
 

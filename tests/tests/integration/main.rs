@@ -23,6 +23,7 @@ mod qr_decode;
 mod qr_formats;
 mod rfc_vectors;
 mod servers;
+mod sync_crash;
 mod sync_syncthing;
 mod totp_rs_second_opinion;
 mod vault_device;
