@@ -757,51 +757,154 @@ struct Bits {
 /// codes when `pixel × 100 > mean × percent.1`. The mean is over a square window an eighth of the long side
 /// wide, from running sums (no division per pixel): a finder pattern always fits inside it, and uneven light
 /// across the frame does not.
+///
+/// Every pass starts here, so it is written to be cheap on a 720p frame (about a millisecond): the row sums
+/// live in a ring of the window's rows rather than a whole-frame buffer, and the comparison runs on whole
+/// rows in 32-bit integers where the window is small enough for them (frames up to about 2300 pixels on the
+/// long side), in 64-bit ones beyond; both compare exactly the same numbers.
 fn thresholded(grey: &Grey, percent: (u64, u64), invert: bool) -> Bits {
     let (w, h) = (grey.width, grey.height);
     let r = (w.max(h) / 16).max(4);
-    // Row sums over [x - r, x + r], clamped to the frame.
-    let mut row_sums = vec![0u32; w * h];
-    let mut prefix = vec![0u32; w + 1];
-    for y in 0..h {
-        let row = &grey.pixels[y * w..(y + 1) * w];
-        for x in 0..w {
-            prefix[x + 1] = prefix[x] + u32::from(row[x]);
-        }
-        for x in 0..w {
-            row_sums[y * w + x] = prefix[(x + r + 1).min(w)] - prefix[x.saturating_sub(r)];
-        }
+    let side = (2 * r + 1) as u64;
+    let largest = side * side * (100 * (255 + MARGIN) + 255 * percent.0.max(percent.1));
+    let mut dark = vec![false; w * h];
+    if largest <= u64::from(u32::MAX) && percent.0 <= 255 && percent.1 <= 255 {
+        let percent = (percent.0 as u32, percent.1 as u32);
+        threshold_rows(grey, r, &mut dark, |pixels, column, widths, rows, out| {
+            let margin = MARGIN as u32;
+            if invert {
+                for (((d, &p), &c), &wd) in out.iter_mut().zip(pixels).zip(column).zip(widths) {
+                    let area = wd * rows * 100;
+                    *d = u32::from(p) * area > c * percent.1 + margin * area;
+                }
+            } else {
+                for (((d, &p), &c), &wd) in out.iter_mut().zip(pixels).zip(column).zip(widths) {
+                    let area = wd * rows * 100;
+                    *d = (u32::from(p) + margin) * area < c * percent.0;
+                }
+            }
+        });
+    } else {
+        threshold_rows(grey, r, &mut dark, |pixels, column, widths, rows, out| {
+            for (((d, &p), &c), &wd) in out.iter_mut().zip(pixels).zip(column).zip(widths) {
+                let area = u64::from(wd) * u64::from(rows) * 100;
+                let (p, c) = (u64::from(p), u64::from(c));
+                *d =
+                    if invert { p * area > c * percent.1 + MARGIN * area } else { (p + MARGIN) * area < c * percent.0 };
+            }
+        });
     }
-    let widths: Vec<u64> = (0..w).map(|x| ((x + r + 1).min(w) - x.saturating_sub(r)) as u64).collect();
+    Bits { width: w, height: h, dark }
+}
+
+/// The running sums behind [`thresholded`]: for each row, the sum of the window around each pixel
+/// (`column`), the window's width at each pixel (`widths`, clamped at the frame's edges) and its height in
+/// rows, handed to `compare` with the row's pixels to fill the row of `dark`.
+fn threshold_rows(
+    grey: &Grey,
+    r: usize,
+    dark: &mut [bool],
+    mut compare: impl FnMut(&[u8], &[u32], &[u32], u32, &mut [bool]),
+) {
+    let (w, h) = (grey.width, grey.height);
+    let widths: Vec<u32> = (0..w).map(|x| ((x + r + 1).min(w) - x.saturating_sub(r)) as u32).collect();
+    // Row sums over [x - r, x + r], clamped to the frame, for the rows inside the window: a ring of 2r + 2.
+    let ring = (2 * r + 2).min(h);
+    let mut row_sums = vec![0u32; w * ring];
+    let mut prefix = vec![0u32; w + 1];
+    let mut sum_row = |y: usize, row_sums: &mut [u32]| {
+        let row = &grey.pixels[y * w..(y + 1) * w];
+        for (x, &p) in row.iter().enumerate() {
+            prefix[x + 1] = prefix[x] + u32::from(p);
+        }
+        let out = &mut row_sums[(y % ring) * w..(y % ring + 1) * w];
+        for (x, o) in out.iter_mut().enumerate() {
+            *o = prefix[(x + r + 1).min(w)] - prefix[x.saturating_sub(r)];
+        }
+    };
     let mut column = vec![0u32; w];
     for y in 0..r.min(h) {
-        for x in 0..w {
-            column[x] += row_sums[y * w + x];
+        sum_row(y, &mut row_sums);
+        for (c, a) in column.iter_mut().zip(&row_sums[(y % ring) * w..(y % ring + 1) * w]) {
+            *c += a;
         }
     }
-    let mut dark = Vec::with_capacity(w * h);
     for y in 0..h {
-        if y + r < h {
-            let add = &row_sums[(y + r) * w..(y + r + 1) * w];
-            for (c, a) in column.iter_mut().zip(add) {
-                *c += a;
-            }
-        }
         if y > r {
-            let sub = &row_sums[(y - r - 1) * w..(y - r) * w];
-            for (c, s) in column.iter_mut().zip(sub) {
+            let old = (y - r - 1) % ring;
+            for (c, s) in column.iter_mut().zip(&row_sums[old * w..(old + 1) * w]) {
                 *c -= s;
             }
         }
-        let rows = ((y + r + 1).min(h) - y.saturating_sub(r)) as u64;
-        let pixels = &grey.pixels[y * w..(y + 1) * w];
-        for x in 0..w {
-            let area = widths[x] * rows * 100;
-            let scaled = u64::from(pixels[x]) * area;
-            let sum = u64::from(column[x]);
-            let margin = MARGIN * area;
-            dark.push(if invert { scaled > sum * percent.1 + margin } else { scaled + margin < sum * percent.0 });
+        if y + r < h {
+            sum_row(y + r, &mut row_sums);
+            let new = (y + r) % ring;
+            for (c, a) in column.iter_mut().zip(&row_sums[new * w..(new + 1) * w]) {
+                *c += a;
+            }
+        }
+        let rows = ((y + r + 1).min(h) - y.saturating_sub(r)) as u32;
+        compare(&grey.pixels[y * w..(y + 1) * w], &column, &widths, rows, &mut dark[y * w..(y + 1) * w]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`thresholded`] as it was before it was made faster: one whole-frame buffer of row sums and 64-bit
+    /// arithmetic per pixel. The fast one must mark exactly the same pixels.
+    fn thresholded_reference(grey: &Grey, percent: (u64, u64), invert: bool) -> Vec<bool> {
+        let (w, h) = (grey.width, grey.height);
+        let r = (w.max(h) / 16).max(4);
+        let mut row_sums = vec![0u32; w * h];
+        let mut prefix = vec![0u32; w + 1];
+        for y in 0..h {
+            for x in 0..w {
+                prefix[x + 1] = prefix[x] + u32::from(grey.pixels[y * w + x]);
+            }
+            for x in 0..w {
+                row_sums[y * w + x] = prefix[(x + r + 1).min(w)] - prefix[x.saturating_sub(r)];
+            }
+        }
+        let mut dark = Vec::with_capacity(w * h);
+        for y in 0..h {
+            let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+            for x in 0..w {
+                let sum: u64 = (y0..y1).map(|yy| u64::from(row_sums[yy * w + x])).sum();
+                let area = ((x + r + 1).min(w) - x.saturating_sub(r)) as u64 * (y1 - y0) as u64 * 100;
+                let scaled = u64::from(grey.pixels[y * w + x]) * area;
+                let margin = MARGIN * area;
+                dark.push(if invert { scaled > sum * percent.1 + margin } else { scaled + margin < sum * percent.0 });
+            }
+        }
+        dark
+    }
+
+    #[test]
+    fn fast_threshold_marks_the_same_pixels_as_the_plain_one() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        // Small frames (window wider than the frame), a 720p-like one, and one long enough for 64-bit sums.
+        for (w, h) in [(1, 1), (7, 3), (5, 40), (64, 48), (333, 197), (1280, 40), (2600, 12)] {
+            // Smooth areas with noise and some hard edges, so pixels sit on both sides of the mean.
+            let pixels: Vec<u8> = (0..w * h)
+                .map(|i| {
+                    let (x, y) = (i % w, i / w);
+                    let base = if (x / 7 + y / 5) % 2 == 0 { 60 } else { 190 };
+                    (base + (next() % 90) as i32 - 45).clamp(0, 255) as u8
+                })
+                .collect();
+            let grey = Grey { width: w, height: h, pixels };
+            for (percent, invert) in [(STRICT, false), (STRICT, true), (EVEN, false), (EVEN, true)] {
+                let fast = thresholded(&grey, percent, invert);
+                assert_eq!(fast.dark, thresholded_reference(&grey, percent, invert), "{w}×{h} {percent:?} {invert}");
+            }
         }
     }
-    Bits { width: w, height: h, dark }
 }
