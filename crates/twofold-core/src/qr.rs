@@ -814,12 +814,27 @@ fn threshold_rows(
     let mut prefix = vec![0u32; w + 1];
     let mut sum_row = |y: usize, row_sums: &mut [u32]| {
         let row = &grey.pixels[y * w..(y + 1) * w];
-        for (x, &p) in row.iter().enumerate() {
-            prefix[x + 1] = prefix[x] + u32::from(p);
+        // The running total stays in a register (a reload of `prefix[x]` would wait on the store).
+        let mut total = 0u32;
+        for (slot, &p) in prefix[1..].iter_mut().zip(row) {
+            total += u32::from(p);
+            *slot = total;
         }
         let out = &mut row_sums[(y % ring) * w..(y % ring + 1) * w];
-        for (x, o) in out.iter_mut().enumerate() {
-            *o = prefix[(x + r + 1).min(w)] - prefix[x.saturating_sub(r)];
+        // Away from the edges the window is whole, and the subtraction runs over two shifted slices.
+        let (inner_start, inner_end) = (r.min(w), w.saturating_sub(r).max(r.min(w)));
+        for (x, o) in out[..inner_start].iter_mut().enumerate() {
+            *o = prefix[(x + r + 1).min(w)];
+        }
+        if inner_end > inner_start {
+            let ends = &prefix[inner_start + r + 1..];
+            let starts = &prefix[inner_start - r..];
+            for ((o, &end), &start) in out[inner_start..inner_end].iter_mut().zip(ends).zip(starts) {
+                *o = end - start;
+            }
+        }
+        for (x, o) in out.iter_mut().enumerate().skip(inner_end) {
+            *o = prefix[w] - prefix[x.saturating_sub(r)];
         }
     };
     let mut column = vec![0u32; w];
