@@ -26,7 +26,9 @@
 //! - rqrr's detection then runs only where finder patterns that could still make a code are left over:
 //!   on the area each such triple outlines, and on the whole frame when the finder pass read nothing and
 //!   that leaves some (or the scan found none: blur can merge a finder's rings, which rqrr's flood fill
-//!   still finds);
+//!   still finds). Those whole-frame runs are the costly step, so they wait: every pass first has its
+//!   finder reading, in the order above, and only when none reads a code do the passes' whole-frame rqrr
+//!   runs follow, in the same order;
 //! - a margin of a few grey levels beyond the local-mean threshold keeps flat noisy areas (dark
 //!   backgrounds above all) from turning into speckle;
 //! - when a pass reads some codes but rqrr also finds grids it cannot read (codes close together whose
@@ -375,14 +377,38 @@ fn decode_grey(grey: &Grey) -> Vec<Payload> {
     } else {
         NOISY_PASSES
     };
+    // Each pass's own finder reading goes first, in pass order; the whole-frame rqrr runs of the passes
+    // whose finder reading found nothing wait until every pass has had its cheap try, then run in the
+    // same order. A low-contrast frame whose plain threshold breaks a finder pattern's rings is often
+    // read by the blurred pass's finder reading in a few milliseconds, where rqrr on the plain bits
+    // spent 15–25 ms on a 720p frame. A frame no pass reads does the same work as before.
+    let keep = grey.width * grey.height <= KEEP_BITS;
+    let mut deferred: Vec<(Pass, Option<Bits>, f64)> = Vec::new();
     for pass in passes {
-        let found = run_pass(grey, pass);
+        match run_pass(grey, pass) {
+            Outcome::Found(found) => return in_reading_order(found),
+            Outcome::Nothing => {}
+            Outcome::Deferred(bits, scale) => deferred.push((pass, bits.filter(|_| keep), scale)),
+        }
+    }
+    for (pass, bits, scale) in deferred {
+        let found = match bits {
+            Some(bits) => detect_full(bits, scale),
+            None => match run_pass_bits(grey, pass) {
+                Some((bits, scale)) => detect_full(bits, scale),
+                None => full_rqrr(grey, pass),
+            },
+        };
         if !found.is_empty() {
             return in_reading_order(found);
         }
     }
     Vec::new()
 }
+
+/// Frames up to this many pixels keep each deferred pass's bits for its rqrr run (at most eight passes,
+/// so 32 MB); larger ones threshold again, so a 64-megapixel frame never holds more than one copy.
+const KEEP_BITS: usize = 4 * 1024 * 1024;
 
 /// Mean `|2p(x) − p(x−1) − p(x+1)|` over every eighth row.
 fn noise_level(grey: &Grey) -> u64 {
@@ -411,7 +437,18 @@ const STRICT: (u64, u64) = (95, 105);
 /// Dark when below the local mean, or above it for inverted codes.
 const EVEN: (u64, u64) = (100, 100);
 
-fn run_pass(grey: &Grey, pass: Pass) -> Vec<Found> {
+/// What a pass's finder reading came to.
+enum Outcome {
+    /// Codes read: the pass wins.
+    Found(Vec<Found>),
+    /// Nothing read; rqrr on the whole of these bits (at this scale) is still to try. `None` for the
+    /// stretched pass, which hands grey levels to rqrr.
+    Deferred(Option<Bits>, f64),
+    /// Nothing to read and nothing more to try.
+    Nothing,
+}
+
+fn run_pass(grey: &Grey, pass: Pass) -> Outcome {
     match pass {
         Pass::Plain => {
             let bits = thresholded(grey, STRICT, false);
@@ -419,7 +456,7 @@ fn run_pass(grey: &Grey, pass: Pass) -> Vec<Found> {
             // Finder patterns of a light-on-dark code and none of a dark-on-light one: this pass would
             // find nothing, the inverted one comes next.
             if finders.len() < 3 && inverted.len() >= 3 {
-                return Vec::new();
+                return Outcome::Nothing;
             }
             detect_all_with(grey, bits, false, 1.0, finders)
         }
@@ -434,20 +471,43 @@ fn run_pass(grey: &Grey, pass: Pass) -> Vec<Found> {
         }
         Pass::Half => match halved(grey) {
             Some(h) => detect_all(&h, thresholded(&h, EVEN, false), false, 2.0),
-            None => Vec::new(),
+            None => Outcome::Nothing,
         },
         Pass::HalfInverted => match halved(grey) {
             Some(h) => detect_all(&h, thresholded(&h, EVEN, true), true, 2.0),
-            None => Vec::new(),
+            None => Outcome::Nothing,
         },
         Pass::Sharpened => {
             let s = sharpened(grey, 2);
             detect_all(&s, thresholded(&s, EVEN, false), false, 1.0)
         }
+        Pass::Stretched => Outcome::Deferred(None, 1.0),
+    }
+}
+
+/// A deferred pass's bits made again (frames too large to keep them), and their scale; `None` for the
+/// stretched pass.
+fn run_pass_bits(grey: &Grey, pass: Pass) -> Option<(Bits, f64)> {
+    Some(match pass {
+        Pass::Plain => (thresholded(grey, STRICT, false), 1.0),
+        Pass::Inverted => (thresholded(grey, STRICT, true), 1.0),
+        Pass::Blurred => (thresholded(&blurred(grey), EVEN, false), 1.0),
+        Pass::BlurredInverted => (thresholded(&blurred(grey), EVEN, true), 1.0),
+        Pass::Half => (thresholded(&halved(grey)?, EVEN, false), 2.0),
+        Pass::HalfInverted => (thresholded(&halved(grey)?, EVEN, true), 2.0),
+        Pass::Sharpened => (thresholded(&sharpened(grey, 2), EVEN, false), 1.0),
+        Pass::Stretched => return None,
+    })
+}
+
+/// The rqrr run of a pass that has no bits of its own (the stretched pass).
+fn full_rqrr(grey: &Grey, pass: Pass) -> Vec<Found> {
+    match pass {
         Pass::Stretched => match stretched(grey) {
             Some(s) => detect(Input::Grey(&s), 1.0).0,
             None => Vec::new(),
         },
+        _ => Vec::new(),
     }
 }
 
@@ -499,7 +559,7 @@ fn detect(input: Input<'_>, scale: f64) -> (Vec<Found>, Vec<(f64, f64)>) {
 /// to read it: with several codes close together it can pair patterns of neighbouring codes and lose them.
 /// When one run reads some codes but also finds grids it cannot read, the frame is read again in tiles
 /// twice the size of the largest code read, overlapping by half, so each code sits alone in some tile.
-fn detect_all(grey: &Grey, bits: Bits, invert: bool, scale: f64) -> Vec<Found> {
+fn detect_all(grey: &Grey, bits: Bits, invert: bool, scale: f64) -> Outcome {
     let [finders, _] = finder::scan(&bits);
     detect_all_with(grey, bits, invert, scale, finders)
 }
@@ -512,7 +572,7 @@ fn detect_all(grey: &Grey, bits: Bits, invert: bool, scale: f64) -> Vec<Found> {
 /// that could still make a code: on the areas they outline, and on the whole frame when that leaves some
 /// (or the scan outlined nothing, as on blurred frames where rqrr's flood fill finds what the scan's
 /// run lengths miss).
-fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: Vec<finder::Finder>) -> Vec<Found> {
+fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: Vec<finder::Finder>) -> Outcome {
     let mut found = finder::decode(grey, &bits, finders.clone(), invert, scale, &[]);
     // When the finder scan read codes, it has done what the tiles below are for.
     let settled = !found.is_empty();
@@ -523,7 +583,7 @@ fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: V
     };
     let regions = finder::regions(&left(&found), bits.width, bits.height);
     if settled && regions.is_empty() {
-        return found;
+        return Outcome::Found(found);
     }
     if !regions.is_empty() {
         for region in regions {
@@ -537,10 +597,24 @@ fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: V
         // format check (on noisy frames, chance patterns in the grain): rqrr on the whole frame would
         // examine every speck for nothing, 40 ms and more on a noisy 720p frame.
         if settled || (!found.is_empty() && finder::regions(&left(&found), bits.width, bits.height).is_empty()) {
-            return found;
+            return Outcome::Found(found);
         }
     }
-    let (codes, unread) = detect(Input::Bits(&bits), scale);
+    if found.is_empty() {
+        return Outcome::Deferred(Some(bits), scale);
+    }
+    Outcome::Found(detect_rest(&bits, scale, found, settled))
+}
+
+/// rqrr on the whole of a pass's bits, for a pass whose finder reading found nothing.
+fn detect_full(bits: Bits, scale: f64) -> Vec<Found> {
+    detect_rest(&bits, scale, Vec::new(), false)
+}
+
+/// rqrr on the whole frame after the finder reading and the areas (`found` so far), then the tiles when
+/// rqrr also found grids it could not read.
+fn detect_rest(bits: &Bits, scale: f64, mut found: Vec<Found>, settled: bool) -> Vec<Found> {
+    let (codes, unread) = detect(Input::Bits(bits), scale);
     for code in codes {
         if !found.iter().any(|f| f.bytes == code.bytes) {
             found.push(code);
@@ -568,7 +642,7 @@ fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: V
     for y0 in starts(bits.height) {
         for x0 in starts(bits.width) {
             let (w, h) = (tile.min(bits.width - x0), tile.min(bits.height - y0));
-            for code in detect_crop(&bits, [x0, y0, x0 + w, y0 + h], scale) {
+            for code in detect_crop(bits, [x0, y0, x0 + w, y0 + h], scale) {
                 if !found.iter().any(|f| f.bytes == code.bytes) {
                     found.push(code);
                 }
