@@ -468,9 +468,9 @@ impl LocalMean {
     fn new(grey: &Grey) -> Self {
         let (w, h) = (grey.width, grey.height);
         let sums = if (w * h) as u64 * 255 <= u64::from(u32::MAX) {
-            Sums::Small(integral(grey, |p| u32::from(p)))
+            Sums::Small(integral(grey, u32::from))
         } else {
-            Sums::Large(integral(grey, |p| u64::from(p)))
+            Sums::Large(integral(grey, u64::from))
         };
         Self { width: w, height: h, sums }
     }
