@@ -26,7 +26,9 @@
 //! - rqrr's detection then runs only where finder patterns that could still make a code are left over:
 //!   on the area each such triple outlines, and on the whole frame when the finder pass read nothing and
 //!   that leaves some (or the scan found none: blur can merge a finder's rings, which rqrr's flood fill
-//!   still finds);
+//!   still finds). Those whole-frame runs are the costly step, so they wait: every pass first has its
+//!   finder reading, in the order above, and only when none reads a code do the passes' whole-frame rqrr
+//!   runs follow, in the same order;
 //! - a margin of a few grey levels beyond the local-mean threshold keeps flat noisy areas (dark
 //!   backgrounds above all) from turning into speckle;
 //! - when a pass reads some codes but rqrr also finds grids it cannot read (codes close together whose
@@ -375,14 +377,38 @@ fn decode_grey(grey: &Grey) -> Vec<Payload> {
     } else {
         NOISY_PASSES
     };
+    // Each pass's own finder reading goes first, in pass order; the whole-frame rqrr runs of the passes
+    // whose finder reading found nothing wait until every pass has had its cheap try, then run in the
+    // same order. A low-contrast frame whose plain threshold breaks a finder pattern's rings is often
+    // read by the blurred pass's finder reading in a few milliseconds, where rqrr on the plain bits
+    // spent 15–25 ms on a 720p frame. A frame no pass reads does the same work as before.
+    let keep = grey.width * grey.height <= KEEP_BITS;
+    let mut deferred: Vec<(Pass, Option<Bits>, f64)> = Vec::new();
     for pass in passes {
-        let found = run_pass(grey, pass);
+        match run_pass(grey, pass) {
+            Outcome::Found(found) => return in_reading_order(found),
+            Outcome::Nothing => {}
+            Outcome::Deferred(bits, scale) => deferred.push((pass, bits.filter(|_| keep), scale)),
+        }
+    }
+    for (pass, bits, scale) in deferred {
+        let found = match bits {
+            Some(bits) => detect_full(bits, scale),
+            None => match run_pass_bits(grey, pass) {
+                Some((bits, scale)) => detect_full(bits, scale),
+                None => full_rqrr(grey, pass),
+            },
+        };
         if !found.is_empty() {
             return in_reading_order(found);
         }
     }
     Vec::new()
 }
+
+/// Frames up to this many pixels keep each deferred pass's bits for its rqrr run (at most eight passes,
+/// so 32 MB); larger ones threshold again, so a 64-megapixel frame never holds more than one copy.
+const KEEP_BITS: usize = 4 * 1024 * 1024;
 
 /// Mean `|2p(x) − p(x−1) − p(x+1)|` over every eighth row.
 fn noise_level(grey: &Grey) -> u64 {
@@ -411,7 +437,18 @@ const STRICT: (u64, u64) = (95, 105);
 /// Dark when below the local mean, or above it for inverted codes.
 const EVEN: (u64, u64) = (100, 100);
 
-fn run_pass(grey: &Grey, pass: Pass) -> Vec<Found> {
+/// What a pass's finder reading came to.
+enum Outcome {
+    /// Codes read: the pass wins.
+    Found(Vec<Found>),
+    /// Nothing read; rqrr on the whole of these bits (at this scale) is still to try. `None` for the
+    /// stretched pass, which hands grey levels to rqrr.
+    Deferred(Option<Bits>, f64),
+    /// Nothing to read and nothing more to try.
+    Nothing,
+}
+
+fn run_pass(grey: &Grey, pass: Pass) -> Outcome {
     match pass {
         Pass::Plain => {
             let bits = thresholded(grey, STRICT, false);
@@ -419,7 +456,7 @@ fn run_pass(grey: &Grey, pass: Pass) -> Vec<Found> {
             // Finder patterns of a light-on-dark code and none of a dark-on-light one: this pass would
             // find nothing, the inverted one comes next.
             if finders.len() < 3 && inverted.len() >= 3 {
-                return Vec::new();
+                return Outcome::Nothing;
             }
             detect_all_with(grey, bits, false, 1.0, finders)
         }
@@ -434,20 +471,43 @@ fn run_pass(grey: &Grey, pass: Pass) -> Vec<Found> {
         }
         Pass::Half => match halved(grey) {
             Some(h) => detect_all(&h, thresholded(&h, EVEN, false), false, 2.0),
-            None => Vec::new(),
+            None => Outcome::Nothing,
         },
         Pass::HalfInverted => match halved(grey) {
             Some(h) => detect_all(&h, thresholded(&h, EVEN, true), true, 2.0),
-            None => Vec::new(),
+            None => Outcome::Nothing,
         },
         Pass::Sharpened => {
             let s = sharpened(grey, 2);
             detect_all(&s, thresholded(&s, EVEN, false), false, 1.0)
         }
+        Pass::Stretched => Outcome::Deferred(None, 1.0),
+    }
+}
+
+/// A deferred pass's bits made again (frames too large to keep them), and their scale; `None` for the
+/// stretched pass.
+fn run_pass_bits(grey: &Grey, pass: Pass) -> Option<(Bits, f64)> {
+    Some(match pass {
+        Pass::Plain => (thresholded(grey, STRICT, false), 1.0),
+        Pass::Inverted => (thresholded(grey, STRICT, true), 1.0),
+        Pass::Blurred => (thresholded(&blurred(grey), EVEN, false), 1.0),
+        Pass::BlurredInverted => (thresholded(&blurred(grey), EVEN, true), 1.0),
+        Pass::Half => (thresholded(&halved(grey)?, EVEN, false), 2.0),
+        Pass::HalfInverted => (thresholded(&halved(grey)?, EVEN, true), 2.0),
+        Pass::Sharpened => (thresholded(&sharpened(grey, 2), EVEN, false), 1.0),
+        Pass::Stretched => return None,
+    })
+}
+
+/// The rqrr run of a pass that has no bits of its own (the stretched pass).
+fn full_rqrr(grey: &Grey, pass: Pass) -> Vec<Found> {
+    match pass {
         Pass::Stretched => match stretched(grey) {
             Some(s) => detect(Input::Grey(&s), 1.0).0,
             None => Vec::new(),
         },
+        _ => Vec::new(),
     }
 }
 
@@ -499,7 +559,7 @@ fn detect(input: Input<'_>, scale: f64) -> (Vec<Found>, Vec<(f64, f64)>) {
 /// to read it: with several codes close together it can pair patterns of neighbouring codes and lose them.
 /// When one run reads some codes but also finds grids it cannot read, the frame is read again in tiles
 /// twice the size of the largest code read, overlapping by half, so each code sits alone in some tile.
-fn detect_all(grey: &Grey, bits: Bits, invert: bool, scale: f64) -> Vec<Found> {
+fn detect_all(grey: &Grey, bits: Bits, invert: bool, scale: f64) -> Outcome {
     let [finders, _] = finder::scan(&bits);
     detect_all_with(grey, bits, invert, scale, finders)
 }
@@ -512,7 +572,7 @@ fn detect_all(grey: &Grey, bits: Bits, invert: bool, scale: f64) -> Vec<Found> {
 /// that could still make a code: on the areas they outline, and on the whole frame when that leaves some
 /// (or the scan outlined nothing, as on blurred frames where rqrr's flood fill finds what the scan's
 /// run lengths miss).
-fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: Vec<finder::Finder>) -> Vec<Found> {
+fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: Vec<finder::Finder>) -> Outcome {
     let mut found = finder::decode(grey, &bits, finders.clone(), invert, scale, &[]);
     // When the finder scan read codes, it has done what the tiles below are for.
     let settled = !found.is_empty();
@@ -523,7 +583,7 @@ fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: V
     };
     let regions = finder::regions(&left(&found), bits.width, bits.height);
     if settled && regions.is_empty() {
-        return found;
+        return Outcome::Found(found);
     }
     if !regions.is_empty() {
         for region in regions {
@@ -537,10 +597,24 @@ fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: V
         // format check (on noisy frames, chance patterns in the grain): rqrr on the whole frame would
         // examine every speck for nothing, 40 ms and more on a noisy 720p frame.
         if settled || (!found.is_empty() && finder::regions(&left(&found), bits.width, bits.height).is_empty()) {
-            return found;
+            return Outcome::Found(found);
         }
     }
-    let (codes, unread) = detect(Input::Bits(&bits), scale);
+    if found.is_empty() {
+        return Outcome::Deferred(Some(bits), scale);
+    }
+    Outcome::Found(detect_rest(&bits, scale, found, settled))
+}
+
+/// rqrr on the whole of a pass's bits, for a pass whose finder reading found nothing.
+fn detect_full(bits: Bits, scale: f64) -> Vec<Found> {
+    detect_rest(&bits, scale, Vec::new(), false)
+}
+
+/// rqrr on the whole frame after the finder reading and the areas (`found` so far), then the tiles when
+/// rqrr also found grids it could not read.
+fn detect_rest(bits: &Bits, scale: f64, mut found: Vec<Found>, settled: bool) -> Vec<Found> {
+    let (codes, unread) = detect(Input::Bits(bits), scale);
     for code in codes {
         if !found.iter().any(|f| f.bytes == code.bytes) {
             found.push(code);
@@ -568,7 +642,7 @@ fn detect_all_with(grey: &Grey, bits: Bits, invert: bool, scale: f64, finders: V
     for y0 in starts(bits.height) {
         for x0 in starts(bits.width) {
             let (w, h) = (tile.min(bits.width - x0), tile.min(bits.height - y0));
-            for code in detect_crop(&bits, [x0, y0, x0 + w, y0 + h], scale) {
+            for code in detect_crop(bits, [x0, y0, x0 + w, y0 + h], scale) {
                 if !found.iter().any(|f| f.bytes == code.bytes) {
                     found.push(code);
                 }
@@ -757,51 +831,169 @@ struct Bits {
 /// codes when `pixel × 100 > mean × percent.1`. The mean is over a square window an eighth of the long side
 /// wide, from running sums (no division per pixel): a finder pattern always fits inside it, and uneven light
 /// across the frame does not.
+///
+/// Every pass starts here, so it is written to be cheap on a 720p frame (about a millisecond): the row sums
+/// live in a ring of the window's rows rather than a whole-frame buffer, and the comparison runs on whole
+/// rows in 32-bit integers where the window is small enough for them (frames up to about 2300 pixels on the
+/// long side), in 64-bit ones beyond; both compare exactly the same numbers.
 fn thresholded(grey: &Grey, percent: (u64, u64), invert: bool) -> Bits {
     let (w, h) = (grey.width, grey.height);
     let r = (w.max(h) / 16).max(4);
-    // Row sums over [x - r, x + r], clamped to the frame.
-    let mut row_sums = vec![0u32; w * h];
+    let side = (2 * r + 1) as u64;
+    let largest = side * side * (100 * (255 + MARGIN) + 255 * percent.0.max(percent.1));
+    let mut dark = vec![false; w * h];
+    if largest <= u64::from(u32::MAX) && percent.0 <= 255 && percent.1 <= 255 {
+        let percent = (percent.0 as u32, percent.1 as u32);
+        threshold_rows(grey, r, &mut dark, |pixels, column, widths, rows, out| {
+            let margin = MARGIN as u32;
+            if invert {
+                for (((d, &p), &c), &wd) in out.iter_mut().zip(pixels).zip(column).zip(widths) {
+                    let area = wd * rows * 100;
+                    *d = u32::from(p) * area > c * percent.1 + margin * area;
+                }
+            } else {
+                for (((d, &p), &c), &wd) in out.iter_mut().zip(pixels).zip(column).zip(widths) {
+                    let area = wd * rows * 100;
+                    *d = (u32::from(p) + margin) * area < c * percent.0;
+                }
+            }
+        });
+    } else {
+        threshold_rows(grey, r, &mut dark, |pixels, column, widths, rows, out| {
+            for (((d, &p), &c), &wd) in out.iter_mut().zip(pixels).zip(column).zip(widths) {
+                let area = u64::from(wd) * u64::from(rows) * 100;
+                let (p, c) = (u64::from(p), u64::from(c));
+                *d =
+                    if invert { p * area > c * percent.1 + MARGIN * area } else { (p + MARGIN) * area < c * percent.0 };
+            }
+        });
+    }
+    Bits { width: w, height: h, dark }
+}
+
+/// The running sums behind [`thresholded`]: for each row, the sum of the window around each pixel
+/// (`column`), the window's width at each pixel (`widths`, clamped at the frame's edges) and its height in
+/// rows, handed to `compare` with the row's pixels to fill the row of `dark`.
+fn threshold_rows(
+    grey: &Grey,
+    r: usize,
+    dark: &mut [bool],
+    mut compare: impl FnMut(&[u8], &[u32], &[u32], u32, &mut [bool]),
+) {
+    let (w, h) = (grey.width, grey.height);
+    let widths: Vec<u32> = (0..w).map(|x| ((x + r + 1).min(w) - x.saturating_sub(r)) as u32).collect();
+    // Row sums over [x - r, x + r], clamped to the frame, for the rows inside the window: a ring of 2r + 2.
+    let ring = (2 * r + 2).min(h);
+    let mut row_sums = vec![0u32; w * ring];
     let mut prefix = vec![0u32; w + 1];
-    for y in 0..h {
+    let mut sum_row = |y: usize, row_sums: &mut [u32]| {
         let row = &grey.pixels[y * w..(y + 1) * w];
-        for x in 0..w {
-            prefix[x + 1] = prefix[x] + u32::from(row[x]);
+        // The running total stays in a register (a reload of `prefix[x]` would wait on the store).
+        let mut total = 0u32;
+        for (slot, &p) in prefix[1..].iter_mut().zip(row) {
+            total += u32::from(p);
+            *slot = total;
         }
-        for x in 0..w {
-            row_sums[y * w + x] = prefix[(x + r + 1).min(w)] - prefix[x.saturating_sub(r)];
+        let out = &mut row_sums[(y % ring) * w..(y % ring + 1) * w];
+        // Away from the edges the window is whole, and the subtraction runs over two shifted slices.
+        let (inner_start, inner_end) = (r.min(w), w.saturating_sub(r).max(r.min(w)));
+        for (x, o) in out[..inner_start].iter_mut().enumerate() {
+            *o = prefix[(x + r + 1).min(w)];
         }
-    }
-    let widths: Vec<u64> = (0..w).map(|x| ((x + r + 1).min(w) - x.saturating_sub(r)) as u64).collect();
-    let mut column = vec![0u32; w];
-    for y in 0..r.min(h) {
-        for x in 0..w {
-            column[x] += row_sums[y * w + x];
-        }
-    }
-    let mut dark = Vec::with_capacity(w * h);
-    for y in 0..h {
-        if y + r < h {
-            let add = &row_sums[(y + r) * w..(y + r + 1) * w];
-            for (c, a) in column.iter_mut().zip(add) {
-                *c += a;
+        if inner_end > inner_start {
+            let ends = &prefix[inner_start + r + 1..];
+            let starts = &prefix[inner_start - r..];
+            for ((o, &end), &start) in out[inner_start..inner_end].iter_mut().zip(ends).zip(starts) {
+                *o = end - start;
             }
         }
+        for (x, o) in out.iter_mut().enumerate().skip(inner_end) {
+            *o = prefix[w] - prefix[x.saturating_sub(r)];
+        }
+    };
+    let mut column = vec![0u32; w];
+    for y in 0..r.min(h) {
+        sum_row(y, &mut row_sums);
+        for (c, a) in column.iter_mut().zip(&row_sums[(y % ring) * w..(y % ring + 1) * w]) {
+            *c += a;
+        }
+    }
+    for y in 0..h {
         if y > r {
-            let sub = &row_sums[(y - r - 1) * w..(y - r) * w];
-            for (c, s) in column.iter_mut().zip(sub) {
+            let old = (y - r - 1) % ring;
+            for (c, s) in column.iter_mut().zip(&row_sums[old * w..(old + 1) * w]) {
                 *c -= s;
             }
         }
-        let rows = ((y + r + 1).min(h) - y.saturating_sub(r)) as u64;
-        let pixels = &grey.pixels[y * w..(y + 1) * w];
-        for x in 0..w {
-            let area = widths[x] * rows * 100;
-            let scaled = u64::from(pixels[x]) * area;
-            let sum = u64::from(column[x]);
-            let margin = MARGIN * area;
-            dark.push(if invert { scaled > sum * percent.1 + margin } else { scaled + margin < sum * percent.0 });
+        if y + r < h {
+            sum_row(y + r, &mut row_sums);
+            let new = (y + r) % ring;
+            for (c, a) in column.iter_mut().zip(&row_sums[new * w..(new + 1) * w]) {
+                *c += a;
+            }
+        }
+        let rows = ((y + r + 1).min(h) - y.saturating_sub(r)) as u32;
+        compare(&grey.pixels[y * w..(y + 1) * w], &column, &widths, rows, &mut dark[y * w..(y + 1) * w]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`thresholded`] as it was before it was made faster: one whole-frame buffer of row sums and 64-bit
+    /// arithmetic per pixel. The fast one must mark exactly the same pixels.
+    fn thresholded_reference(grey: &Grey, percent: (u64, u64), invert: bool) -> Vec<bool> {
+        let (w, h) = (grey.width, grey.height);
+        let r = (w.max(h) / 16).max(4);
+        let mut row_sums = vec![0u32; w * h];
+        let mut prefix = vec![0u32; w + 1];
+        for y in 0..h {
+            for x in 0..w {
+                prefix[x + 1] = prefix[x] + u32::from(grey.pixels[y * w + x]);
+            }
+            for x in 0..w {
+                row_sums[y * w + x] = prefix[(x + r + 1).min(w)] - prefix[x.saturating_sub(r)];
+            }
+        }
+        let mut dark = Vec::with_capacity(w * h);
+        for y in 0..h {
+            let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+            for x in 0..w {
+                let sum: u64 = (y0..y1).map(|yy| u64::from(row_sums[yy * w + x])).sum();
+                let area = ((x + r + 1).min(w) - x.saturating_sub(r)) as u64 * (y1 - y0) as u64 * 100;
+                let scaled = u64::from(grey.pixels[y * w + x]) * area;
+                let margin = MARGIN * area;
+                dark.push(if invert { scaled > sum * percent.1 + margin } else { scaled + margin < sum * percent.0 });
+            }
+        }
+        dark
+    }
+
+    #[test]
+    fn fast_threshold_marks_the_same_pixels_as_the_plain_one() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        // Small frames (window wider than the frame), a 720p-like one, and one long enough for 64-bit sums.
+        for (w, h) in [(1, 1), (7, 3), (5, 40), (64, 48), (333, 197), (1280, 40), (2600, 12)] {
+            // Smooth areas with noise and some hard edges, so pixels sit on both sides of the mean.
+            let pixels: Vec<u8> = (0..w * h)
+                .map(|i| {
+                    let (x, y) = (i % w, i / w);
+                    let base = if (x / 7 + y / 5) % 2 == 0 { 60 } else { 190 };
+                    (base + (next() % 90) as i32 - 45).clamp(0, 255) as u8
+                })
+                .collect();
+            let grey = Grey { width: w, height: h, pixels };
+            for (percent, invert) in [(STRICT, false), (STRICT, true), (EVEN, false), (EVEN, true)] {
+                let fast = thresholded(&grey, percent, invert);
+                assert_eq!(fast.dark, thresholded_reference(&grey, percent, invert), "{w}×{h} {percent:?} {invert}");
+            }
         }
     }
-    Bits { width: w, height: h, dark }
 }
