@@ -54,7 +54,11 @@ fn save(options: &Options, s: &Session, name: &str) -> Result<()> {
     let path = options.artifacts.join(format!("icons_{name}.png"));
     std::fs::write(&path, s.screenshot()?).map_err(|e| e.to_string())?;
     println!("    screenshot: {}", path.display());
-    // Only the list scrolls: the page itself fits the window, so the toolbar and the footer stay in view.
+    // On the list only the list scrolls: the page itself fits the window, so the toolbar and the footer stay
+    // in view. (Other pages, like Edit, scroll as a whole.)
+    if name.starts_with("edit") {
+        return Ok(());
+    }
     let sizes = s.execute("return [document.documentElement.scrollHeight, window.innerHeight];")?;
     if sizes[0].as_f64() > sizes[1].as_f64() {
         return Err(format!("{name}: the page is taller than the window ([scrollHeight, innerHeight] = {sizes})"));
@@ -114,6 +118,29 @@ pub fn brand_icons_and_list_views(options: &Options, slot: &mut Option<Session>)
     s.click(&s.button("Compact")?)?;
 
     s.set_window_size(440, 720)?;
+
+    // Issue 19 point 3: a picture of the person's own, an SVG chosen in Edit, shown on the card instead of the
+    // initial (as a PNG the core drew: the page never gets the SVG).
+    let svg = dir.join("acme.svg");
+    std::fs::write(
+        &svg,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="5" fill="#5b2a86"/><circle cx="12" cy="12" r="6" fill="#f4d35e"/></svg>"##,
+    )
+    .map_err(|e| e.to_string())?;
+    s.click(&s.button("Edit Acme Intranet")?)?;
+    crate::answer_chooser(&dir, &svg)?;
+    s.click(&s.button("Choose picture…")?)?;
+    s.wait_xpath(
+        "the picture in Edit",
+        "//section[contains(@class, 'picture')]//img[starts-with(@src, 'data:image/png')]",
+        wait,
+    )?;
+    s.button("Remove picture")?;
+    save(options, s, "edit_picture")?;
+    s.click(&s.button("Back to accounts")?)?;
+    s.wait_xpath("the picture on the card", &format!("{}/img", icon_xpath("Acme Intranet", "alice", "picture")), wait)?;
+    save(options, s, "picture")?;
+
     s.execute(FORCE_DARK)?;
     std::thread::sleep(Duration::from_millis(400));
     save(options, s, "dark")?;
