@@ -387,10 +387,15 @@ pub async fn copy_password<R: Runtime>(app: &AppHandle<R>, password: String) -> 
     }
     let keys = added_password(app, password).await?;
     let state = app.state::<AppState>();
-    state.with_unlocked(|open| {
-        open.sync_keys = Some(keys);
-        Ok(())
-    })?;
+    {
+        // Not while a round runs: it puts its own copy of the keys back when it ends (see webdav::copy_password).
+        let service = service(app);
+        let _no_round = service.runner.lock().await;
+        state.with_unlocked(|open| {
+            open.sync_keys = Some(keys);
+            Ok(())
+        })?;
+    }
     Ok(round(app).await)
 }
 

@@ -6,44 +6,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::Computer;
 
 const GITHUB: &str = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
 const GITLAB: &str = "otpauth://totp/GitLab:bob?secret=GEZDGNBVGY3TQOJQ&issuer=GitLab";
 const EXTRA: &str = "otpauth://totp/Extra:carol?secret=MFRGGZDFMZTWQ2LK&issuer=Extra";
-
-struct Computer {
-    vault: PathBuf,
-    pw: PathBuf,
-}
-
-impl Computer {
-    fn new(root: &Path, name: &str, password: &str) -> Self {
-        let dir = root.join(name);
-        std::fs::create_dir_all(&dir).unwrap();
-        let pw = dir.join("pw");
-        std::fs::write(&pw, format!("{password}\n")).unwrap();
-        let c = Computer { vault: dir.join("twofold.vault"), pw };
-        c.ok(&common::INIT_MIN_KDF);
-        c
-    }
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        common::run(&self.vault, args, Some(&self.pw), None)
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        common::expect_ok(args, &self.run(args))
-    }
-    fn fails(&self, args: &[&str]) -> String {
-        common::expect_one_line_error(args, &self.run(args))
-    }
-    fn issuers(&self) -> Vec<String> {
-        let list: serde_json::Value = serde_json::from_str(&self.ok(&["list", "--json"])).unwrap();
-        let mut names: Vec<String> =
-            list.as_array().unwrap().iter().map(|a| a["issuer"].as_str().unwrap().to_owned()).collect();
-        names.sort();
-        names
-    }
-}
 
 #[test]
 fn two_data_folders_keep_in_step_through_one_folder() {

@@ -259,11 +259,18 @@ pub(super) async fn copy_password<R: Runtime>(
     password: Zeroizing<String>,
 ) -> ShellResult<SyncStatusView> {
     let state = app.state::<AppState>();
-    state.with_unlocked(|open| {
-        let keys = open.sync_keys.as_mut().ok_or(ShellError::Locked)?;
-        keys.add_password(&password);
-        Ok(())
-    })?;
+    {
+        // A round in flight copied the keys out and puts its copy back when it ends, which would drop a password
+        // added meanwhile (seen in the shell test: the right password answered "wrong password" two runs in
+        // three). Add it while no round runs.
+        let service = super::service(app);
+        let _no_round = service.runner.lock().await;
+        state.with_unlocked(|open| {
+            let keys = open.sync_keys.as_mut().ok_or(ShellError::Locked)?;
+            keys.add_password(&password);
+            Ok(())
+        })?;
+    }
     let status = super::round(app).await;
     if status.state == SyncState::PasswordNeeded {
         return Err(ShellError::WrongPassword);

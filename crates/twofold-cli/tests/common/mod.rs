@@ -4,7 +4,7 @@
 #![allow(dead_code, reason = "each test binary uses its own part of this module")]
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// `init` at the minimum KDF cost, so that tests which create many vaults stay fast.
@@ -44,4 +44,47 @@ pub fn expect_one_line_error(args: &[&str], out: &Output) -> String {
 
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// One computer's data folder in the sync tests: its vault and its password file, made with `init`.
+pub struct Computer {
+    pub vault: PathBuf,
+    pub pw: PathBuf,
+}
+
+impl Computer {
+    pub fn new(root: &Path, name: &str, password: &str) -> Self {
+        let dir = root.join(name);
+        std::fs::create_dir_all(&dir).expect("the data folder is made");
+        let pw = dir.join("pw");
+        std::fs::write(&pw, format!("{password}\n")).expect("the password file is written");
+        let c = Computer { vault: dir.join("twofold.vault"), pw };
+        c.ok(&INIT_MIN_KDF);
+        c
+    }
+    /// A run with `stdin` piped in.
+    pub fn run_in(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        run(&self.vault, args, Some(&self.pw), stdin)
+    }
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_in(args, None)
+    }
+    pub fn ok(&self, args: &[&str]) -> String {
+        expect_ok(args, &self.run(args))
+    }
+    pub fn fails(&self, args: &[&str]) -> String {
+        expect_one_line_error(args, &self.run(args))
+    }
+    /// The vault's issuers (`list --json`), sorted.
+    pub fn issuers(&self) -> Vec<String> {
+        let list: serde_json::Value = serde_json::from_str(&self.ok(&["list", "--json"])).expect("list --json is JSON");
+        let mut names: Vec<String> = list
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|a| a["issuer"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        names.sort();
+        names
+    }
 }
