@@ -501,16 +501,16 @@ fn account_from_json(index: usize, m: &mut Map<String, Value>) -> Result<(Accoun
         None | Some(Value::Null) => None,
         Some(v) => Some(origin_from_json(index, v)?),
     };
-    // `icon` (format 1.2, optional): a PNG in base64 (`crate::icon`). One that is not a small PNG is an error,
-    // like any other malformed field: a copy that carries one was not written by Twofold.
+    // `icon` (format 1.2, optional): a PNG in base64 (`crate::icon`). Anything else under that name (another
+    // version's idea of an icon, e.g. a file name) is kept as an unknown field, untouched, and never shown.
     let icon = match m.get("icon") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(b64)) => {
-            let png = data_encoding::BASE64.decode(b64.as_bytes()).map_err(|_| field_err(index, "icon"))?;
-            Some(crate::icon::Icon::from_stored_png(png).map_err(|_| field_err(index, "icon"))?)
-        }
-        Some(_) => return Err(field_err(index, "icon")),
+        Some(Value::String(b64)) => data_encoding::BASE64
+            .decode(b64.as_bytes())
+            .ok()
+            .and_then(|png| crate::icon::Icon::from_stored_png(png).ok()),
+        _ => None,
     };
+    let icon_read = icon.is_some();
     let account = Account {
         id,
         issuer: str_field(m, "issuer")?,
@@ -530,6 +530,9 @@ fn account_from_json(index: usize, m: &mut Map<String, Value>) -> Result<(Accoun
         icon,
     };
     for f in ACCOUNT_FIELDS {
+        if f == "icon" && !icon_read {
+            continue;
+        }
         if let Some(mut v) = m.remove(f) {
             scrub(&mut v);
         }
@@ -569,8 +572,8 @@ mod tests {
         assert_eq!(VaultContents::from_json(&json).unwrap(), c);
     }
 
-    /// Issue 19: an account's own picture is kept with it (format 1.2's optional `icon`), and a stored icon
-    /// that is not a small PNG is refused like any malformed field.
+    /// Issue 19: an account's own picture is kept with it (format 1.2's optional `icon`); an `icon` that is not
+    /// a small PNG (another version's, or a hostile copy's) is kept as an unknown field and never shown.
     #[test]
     fn icons_round_trip_and_bad_ones_are_refused() {
         let mut c = sample();
@@ -583,9 +586,15 @@ mod tests {
         assert_eq!(VaultContents::from_json(&json).unwrap(), c);
         let mut v: Value = serde_json::from_slice(&json).unwrap();
         assert!(v["accounts"][1].get("icon").is_none(), "no picture, no field");
-        v["accounts"][0]["icon"] = Value::from(data_encoding::BASE64.encode(b"<svg onload=alert(1)>"));
-        let err = VaultContents::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err();
-        assert!(err.to_string().contains("field `icon`"), "{err}");
+        for foreign in [Value::from(data_encoding::BASE64.encode(b"<svg onload=alert(1)>")), Value::from("github.svg")]
+        {
+            v["accounts"][0]["icon"] = foreign;
+            let read = VaultContents::from_json(&serde_json::to_vec(&v).unwrap()).unwrap();
+            assert_eq!(read.accounts[0].icon, None);
+            assert!(read.has_unknown_fields());
+            let again: Value = serde_json::from_slice(&read.to_json().unwrap()).unwrap();
+            assert_eq!(again["accounts"][0]["icon"], v["accounts"][0]["icon"], "kept as it was");
+        }
     }
 
     #[test]
