@@ -10,8 +10,21 @@ use serde_json::{Map, Value};
 
 /// The random, per-install identity of a computer, written into every stamp it makes. It only breaks ties
 /// between edits made in the same millisecond; it carries no name and nothing secret.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct DeviceId(pub uuid::Uuid);
+
+// Compared as one big-endian integer, the same order as the bytes, without a `memcmp` call (see `AccountId`).
+impl Ord for DeviceId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.as_u128().cmp(&other.0.as_u128())
+    }
+}
+
+impl PartialOrd for DeviceId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl DeviceId {
     /// A fresh random id: make one per installation and keep it (the shell's data folder), then hand it to
