@@ -64,6 +64,13 @@ pub fn dist(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Builds the release app as `tauri build` makes it for the packages (`tauri/custom-protocol`, the UI in the
+/// binary), without bundling; returns its path. The UI must be built already.
+pub fn build_release_app() -> Result<PathBuf, String> {
+    run(tauri().args(["build", "--ci", "--no-bundle"]))?;
+    Ok(target_dir().join("release").join("twofold"))
+}
+
 /// Bundles the debug build (`target/debug/twofold` and `twofold-cli`, already built) into a `.deb` and an `.rpm`.
 pub fn bundle_debug() -> Result<Packages, String> {
     let out = target_dir().join("debug");

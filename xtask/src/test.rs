@@ -390,16 +390,20 @@ impl Drop for XvfbGuard {
 }
 
 /// Benchmarks: prints figures, asserts nothing about speed. `cargo xtask bench app` runs only the app
-/// benchmark (start-up, unlock, 1,000 accounts, memory) and refreshes `docs/screenshots/`.
+/// benchmark (start-up, unlock, 1,000 accounts, keyring, memory) on the release build, as people run it, and
+/// refreshes `docs/screenshots/`; `cargo xtask bench app --debug` runs it on the debug build.
 pub fn bench(args: &[String]) -> Result<(), String> {
     let app_only = args.first().is_some_and(|a| a == "app");
+    let debug = args.iter().any(|a| a == "--debug");
     if !app_only {
         run(cargo().args(["bench", "--workspace"]).args(args))?;
     }
     setup::setup(Need { app_build: true, test_tools: true, camera_build: true })?;
+    // The debug build brings the e2e runner; the release app is the one measured.
     build_debug()?;
+    let app = if debug { debug_app() } else { crate::dist::build_release_app()? };
     setup::ensure_tauri_driver()?;
-    with_xvfb(|display| run(&mut e2e_command(display, &debug_app(), &["--bench"])))
+    with_xvfb(|display| run(&mut e2e_command(display, &app, &["--bench"])))
 }
 
 #[cfg(test)]
