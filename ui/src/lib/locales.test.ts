@@ -5,8 +5,9 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/sv
 import { afterEach, describe, expect, it, vi } from "vitest";
 import SettingsPage from "./components/SettingsPage.svelte";
 import { applyLanguage, currentLanguage, currentLocale, LANGUAGES, resolveLocale, setLocale, t } from "./i18n";
+import { sortAccounts } from "./search";
 import { defaultSettings } from "./settings";
-import { mockIpc } from "./testing";
+import { fakeAccount, mockIpc } from "./testing";
 
 type Message = string | Record<string, string>;
 type Area = Record<string, Message>;
@@ -113,6 +114,14 @@ describe("every locale", () => {
 });
 
 describe("the window's language", () => {
+  it("sorts names the language's way", async () => {
+    const names = () =>
+      sortAccounts([fakeAccount({ id: "1", name: "Ñandú" }), fakeAccount({ id: "2", name: "Nube" })], "name").map((a) => a.name);
+    expect(names()).toEqual(["Ñandú", "Nube"]);
+    await setLocale("es-ES");
+    expect(names()).toEqual(["Nube", "Ñandú"]);
+  });
+
   it("is the system's by default: de-AT gets German, with Austrian dates", async () => {
     vi.spyOn(navigator, "languages", "get").mockReturnValue(["de-AT", "en-US"]);
     expect(await applyLanguage(undefined)).toBe("de");
