@@ -78,10 +78,11 @@ describe("every locale", () => {
           continue;
         }
         if (Object.keys(target).sort().join() !== categories.join()) problems.push(`${name}: forms ${Object.keys(target)}`);
+        const other = source.other ?? "";
         for (const [form, text] of Object.entries(target)) {
           // A form may leave the number out ("Account added"); every other placeholder stays.
-          if (withoutCount(text).join() !== withoutCount(source.other).join()) problems.push(`${name}.${form}: placeholders`);
-          const counted = placeholders(source.other).includes("count");
+          if (withoutCount(text).join() !== withoutCount(other).join()) problems.push(`${name}.${form}: placeholders`);
+          const counted = placeholders(other).includes("count");
           if (counted && form !== "one" && !placeholders(text).includes("count")) problems.push(`${name}.${form}: no {count}`);
         }
       }
@@ -95,7 +96,7 @@ describe("every locale", () => {
     for (const [area, messages] of Object.entries(english)) {
       for (const [key, source] of Object.entries(messages)) {
         const target = byLocale[locale]?.[area]?.[key];
-        const a = typeof source === "string" ? source : source.other;
+        const a = typeof source === "string" ? source : (source.other ?? "");
         const b = typeof target === "string" ? target : target?.other;
         if (a === b && !wordless(a) && !allowed.has(`${area}.${key}`)) same.push(`${area}.${key}: ${a}`);
       }
