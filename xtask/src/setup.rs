@@ -71,7 +71,11 @@ const TEST_TOOLS: &[&str] = &[
     "dbus",
     "gnome-keyring",
     "libsecret-tools",
+    // The language scenario starts the app with LANG=de_DE.UTF-8: `locales` has the sources `localedef` builds.
+    "locales",
 ];
+/// Locales the e2e tests start the app in, as (`localedef` source, name): not built by default on Debian.
+const TEST_LOCALES: &[(&str, &str)] = &[("de_DE", "de_DE.UTF-8")];
 const CAMERA_BUILD: &[&str] = &["libclang-dev", "clang", "libv4l-dev"];
 
 pub fn setup(need: Need) -> Result<(), String> {
@@ -85,7 +89,26 @@ pub fn setup(need: Need) -> Result<(), String> {
     if need.camera_build {
         wanted.extend(CAMERA_BUILD);
     }
-    install_debian_packages(&wanted)
+    install_debian_packages(&wanted)?;
+    if need.test_tools {
+        ensure_locales()?;
+    }
+    Ok(())
+}
+
+/// Builds the `TEST_LOCALES` that `locale -a` does not list (it spells `UTF-8` as `utf8`).
+fn ensure_locales() -> Result<(), String> {
+    let Ok(listed) = Command::new("locale").arg("-a").output() else { return Ok(()) };
+    let have = String::from_utf8_lossy(&listed.stdout).to_lowercase();
+    for (source, name) in TEST_LOCALES {
+        let spelled = name.to_lowercase().replace("utf-8", "utf8");
+        if have.lines().any(|l| l.trim() == spelled) {
+            continue;
+        }
+        eprintln!("xtask: building the {name} locale");
+        run(privileged(is_root(), "localedef").args(["-i", source, "-f", "UTF-8", name]))?;
+    }
+    Ok(())
 }
 
 fn is_installed(package: &str) -> bool {

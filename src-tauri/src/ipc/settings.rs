@@ -49,6 +49,11 @@ pub struct Settings {
     /// With `sync` on: keep in step through the WebDAV server kept in the vault instead of `sync_folder` (one
     /// of the two at a time). Set only by `set_webdav_sync` and `set_sync`.
     pub sync_webdav: bool,
+    /// The language the window speaks (`de`, `fr`, … or the test-only `x-pseudo`); none = the system's.
+    /// The UI picks the best catalog it has for it, so an unknown tag falls back rather than failing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub language: Option<String>,
 }
 
 /// The orders the account list offers.
@@ -85,6 +90,7 @@ impl Default for Settings {
             sync: false,
             sync_folder: String::new(),
             sync_webdav: false,
+            language: None,
         }
     }
 }
@@ -95,6 +101,8 @@ impl Settings {
     pub const DEFAULT_AUTO_BACKUP_KEEP: u32 = twofold_core::backup::auto::DEFAULT_KEEP as u32;
     pub const MAX_AUTO_BACKUP_KEEP: u32 = 1000;
     pub const DEFAULT_CLOCK_SERVER: &str = "pool.ntp.org";
+    /// BCP 47 allows long tags; nothing the picker offers comes near this.
+    pub const MAX_LANGUAGE_LEN: usize = 35;
 
     /// Rejects values outside the ranges the settings page offers.
     pub fn validate(&self) -> Result<(), String> {
@@ -117,9 +125,18 @@ impl Settings {
         if self.sync && !self.sync_webdav && self.sync_folder.trim().is_empty() {
             return Err("choose the folder your sync engine shares".into());
         }
+        if let Some(language) = &self.language {
+            let tag = |c: char| c.is_ascii_alphanumeric() || c == '-';
+            if language.is_empty() || language.len() > Self::MAX_LANGUAGE_LEN || !language.chars().all(tag) {
+                return Err("the language must be a language tag, like de or pt-BR".into());
+            }
+        }
         if self.clock_check && server.is_empty() {
             return Err("the clock check needs a time server, like pool.ntp.org".into());
         }
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -15,6 +15,7 @@ mod icons;
 mod import;
 mod installed;
 mod keyring;
+mod languages;
 mod oracle;
 mod process;
 mod scan;
@@ -330,6 +331,8 @@ fn run_tests(options: &Options) -> bool {
         ("keyring_unlock_without_typing", keyring::unlock_without_typing),
         ("webdav_set_up_through_the_window", webdav::set_up_through_the_window_and_reach_in_step),
         ("sync_two_windows_share_an_account", sync_windows::account_added_in_one_window_appears_in_the_other),
+        ("languages_german_from_the_system", languages::german_from_the_system_language),
+        ("languages_pseudo_locale_fits", languages::pseudo_locale_fits_every_screen),
     ];
     let (mut passed, mut failed) = (0, 0);
     // `installed_*` scenarios need the app unpacked from the `.deb` (`cargo xtask test` picks them by name).

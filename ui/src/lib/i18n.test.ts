@@ -2,7 +2,9 @@ import { describe, it, expect, afterEach } from "vitest";
 import { t, tryT, setLocale, currentLocale } from "./i18n";
 
 describe("translation layer", () => {
-  afterEach(() => setLocale("en"));
+  afterEach(async () => {
+    await setLocale("en");
+  });
 
   it("returns the English message for a key", () => {
     expect(t("common.cancel")).toBe("Cancel");
@@ -15,8 +17,8 @@ describe("translation layer", () => {
     expect(t("common.accounts", { count: 1234 })).toBe("1,234 accounts");
   });
 
-  it("falls back to English for a locale it does not have", () => {
-    expect(setLocale("xx-YY")).toBe("en");
+  it("falls back to English for a locale it does not have", async () => {
+    expect(await setLocale("xx-YY")).toBe("en");
     expect(currentLocale()).toBe("en");
     expect(document.documentElement.lang).toBe("en");
     expect(t("common.cancel")).toBe("Cancel");

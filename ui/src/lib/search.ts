@@ -1,5 +1,6 @@
 import type { AccountView } from "./ipc/AccountView";
 import type { ListSort } from "./ipc/ListSort";
+import { currentLocale } from "./i18n";
 
 /** Lowercase without accents, so `zurich` finds `Zürich`. */
 export function fold(text: string): string {
@@ -24,7 +25,8 @@ function bySort(sort: ListSort, collator: Intl.Collator): (a: AccountView, b: Ac
 
 /** Favourites first, then by `sort` (the user's manual order unless chosen otherwise), then by names for ties. */
 export function sortAccounts(accounts: readonly AccountView[], sort: ListSort = "manual"): AccountView[] {
-  const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
+  // Names sort the way the window's language does (Spanish puts ñ after n).
+  const collator = new Intl.Collator(currentLocale(), { sensitivity: "base", numeric: true });
   const primary = bySort(sort, collator);
   return [...accounts].sort(
     (a, b) =>

@@ -75,4 +75,9 @@ syncFolder: string,
  * With `sync` on: keep in step through the WebDAV server kept in the vault instead of `sync_folder` (one
  * of the two at a time). Set only by `set_webdav_sync` and `set_sync`.
  */
-syncWebdav: boolean, };
+syncWebdav: boolean, 
+/**
+ * The language the window speaks (`de`, `fr`, … or the test-only `x-pseudo`); none = the system's.
+ * The UI picks the best catalog it has for it, so an unknown tag falls back rather than failing.
+ */
+language?: string, };
