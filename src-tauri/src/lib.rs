@@ -232,6 +232,7 @@ pub fn run() -> Result<(), String> {
         deeplink::listen(app.handle(), std::env::args().skip(1));
         clock::schedule(app.handle().clone());
         switcher::register_saved(app.handle());
+        tray::set_language(app.state::<AppState>().settings().language.as_deref());
         match tray::create(app.handle()) {
             Ok(()) => tray::watch_host(app.handle()),
             Err(e) => log::warn!("no tray icon ({e}): closing the window quits"),

@@ -30,8 +30,52 @@ use crate::rt::Guarded;
 use crate::state::{AppState, VaultEvent, VaultState};
 use crate::{vault, window};
 
-/// The tray's catalog, shared with the web UI.
-const CATALOG: &str = include_str!("../../ui/src/lib/i18n/en/tray.json");
+/// The tray's catalogs, shared with the web UI (`ui/src/lib/i18n/<language>/tray.json`), English first.
+const CATALOGS: [(&str, &str); 5] = [
+    ("en", include_str!("../../ui/src/lib/i18n/en/tray.json")),
+    ("de", include_str!("../../ui/src/lib/i18n/de/tray.json")),
+    ("fr", include_str!("../../ui/src/lib/i18n/fr/tray.json")),
+    ("es", include_str!("../../ui/src/lib/i18n/es/tray.json")),
+    ("it", include_str!("../../ui/src/lib/i18n/it/tray.json")),
+];
+
+/// The index in [`CATALOGS`] the menu speaks; English until [`set_language`] runs at start-up.
+static LANGUAGE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Makes the menu speak the language the window does: the `language` setting when we have it, else the
+/// system's (`LC_ALL`, `LC_MESSAGES`, `LANG`, as WebKitGTK's `navigator.languages` reads them), else English.
+/// The menu is rebuilt by the caller.
+pub fn set_language(setting: Option<&str>) {
+    let system = ["LC_ALL", "LC_MESSAGES", "LANG"].into_iter().find_map(|name| std::env::var(name).ok());
+    LANGUAGE.store(language_index(setting, system.as_deref()), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The catalog for `setting`, else for the system's locale (`de_AT.UTF-8`), else English.
+fn language_index(setting: Option<&str>, system: Option<&str>) -> usize {
+    let find = |tag: &str| {
+        let base = tag.split(['-', '_', '.', '@']).next().unwrap_or_default().to_ascii_lowercase();
+        CATALOGS.iter().position(|(code, _)| *code == base)
+    };
+    setting.and_then(find).or_else(|| system.filter(|s| !s.is_empty()).and_then(find)).unwrap_or(0)
+}
+
+/// A label from the catalog the menu speaks, with `{name}` placeholders filled from `params`; English when that
+/// catalog lacks the key, and the key itself when English does too (a test checks every key used here exists).
+pub fn label(key: &str, params: &[(&str, &str)]) -> String {
+    label_in(LANGUAGE.load(std::sync::atomic::Ordering::Relaxed), key, params)
+}
+
+fn label_in(language: usize, key: &str, params: &[(&str, &str)]) -> String {
+    static MESSAGES: OnceLock<Vec<HashMap<String, String>>> = OnceLock::new();
+    let messages = MESSAGES
+        .get_or_init(|| CATALOGS.iter().map(|(_, json)| serde_json::from_str(json).unwrap_or_default()).collect());
+    let found = messages.get(language).and_then(|m| m.get(key)).or_else(|| messages.first().and_then(|m| m.get(key)));
+    let mut text = found.cloned().unwrap_or_else(|| format!("tray.{key}"));
+    for (name, value) in params {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
 
 /// Menu item ids. A favourite's id is [`COPY_PREFIX`] and its account id (a UUID, not a secret).
 pub const SHOW: &str = "show";
@@ -43,18 +87,6 @@ pub const COPY_PREFIX: &str = "copy:";
 
 /// Favourite labels no longer than this (in characters) keep the menu a sensible width.
 const MAX_LABEL_CHARS: usize = 60;
-
-/// A label from the catalog, with `{name}` placeholders filled from `params`; the key itself when missing
-/// (a test checks every key used here exists).
-pub fn label(key: &str, params: &[(&str, &str)]) -> String {
-    static MESSAGES: OnceLock<HashMap<String, String>> = OnceLock::new();
-    let messages = MESSAGES.get_or_init(|| serde_json::from_str(CATALOG).unwrap_or_default());
-    let mut text = messages.get(key).cloned().unwrap_or_else(|| format!("tray.{key}"));
-    for (name, value) in params {
-        text = text.replace(&format!("{{{name}}}"), value);
-    }
-    text
-}
 
 /// A favourite as the menu shows it: who it is, never its key or code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,6 +284,11 @@ pub fn watch<R: Runtime>(app: &AppHandle<R>) {
             }
         }
     }));
+}
+
+/// The language changed (Settings): the menu again, in it.
+pub fn relabel<R: Runtime>(app: &AppHandle<R>) {
+    vault_changed(app);
 }
 
 /// The vault was locked or unlocked: rebuild the menu from the state.

@@ -42,6 +42,9 @@ pub async fn update_settings<R: Runtime>(app: AppHandle<R>, mut settings: Settin
     })
     .await?;
     window::apply_content_protection(&app, saved.content_protection);
+    // The tray menu speaks the window's language (issue 18).
+    tray::set_language(saved.language.as_deref());
+    tray::relabel(&app);
     Ok(())
 }
 

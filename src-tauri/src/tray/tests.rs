@@ -119,12 +119,30 @@ fn ids_that_are_not_ours_do_nothing() {
 
 #[test]
 fn every_catalog_key_the_shell_uses_exists() {
-    let catalog: HashMap<String, String> = serde_json::from_str(CATALOG).unwrap();
+    for (code, json) in CATALOGS {
+        let catalog: HashMap<String, String> = serde_json::from_str(json).unwrap();
+        for key in ["tooltip", "favourite", "unnamed", "noFavourites", "show", "unlock", "lock", "quit"] {
+            assert!(catalog.contains_key(key), "{code}/tray.json has no `{key}`");
+        }
+    }
     for key in ["tooltip", "favourite", "unnamed", "noFavourites", "show", "unlock", "lock", "quit"] {
-        assert!(catalog.contains_key(key), "tray.json has no `{key}`");
         assert_ne!(label(key, &[]), format!("tray.{key}"));
     }
     assert_eq!(label("favourite", &[("issuer", "I"), ("name", "N")]), "I (N)");
+}
+
+#[test]
+fn the_menu_speaks_the_chosen_or_the_system_language() {
+    let german = language_index(Some("de"), None);
+    assert_eq!(label_in(german, "lock", &[]), "Sperren");
+    // The setting wins over the system; the system's locale (`ll_CC.codeset`) when there is no setting.
+    assert_eq!(label_in(language_index(Some("fr"), Some("de_DE.UTF-8")), "quit", &[]), "Quitter Twofold");
+    assert_eq!(language_index(None, Some("de_AT.UTF-8")), german);
+    assert_eq!(language_index(Some("pt-BR"), Some("es_ES.UTF-8")), language_index(Some("es"), None));
+    // Nothing we have, or the pseudo-locale the tests use: English.
+    assert_eq!(language_index(Some("x-pseudo"), Some("C.UTF-8")), 0);
+    assert_eq!(language_index(None, None), 0);
+    assert_eq!(label_in(0, "lock", &[]), "Lock");
 }
 
 // ---- through the app --------------------------------------------------------------------------------------
