@@ -60,6 +60,9 @@ fn copies() -> (VaultContents, VaultContents) {
 
 fn bench(c: &mut Criterion) {
     let (ours, theirs) = copies();
+    // Ours as another computer's file would hold it: the same accounts, read from JSON into memory of its own
+    // (`identical` merges a copy with itself, which compares each account with itself).
+    let copy = VaultContents::from_json(&ours.to_json().unwrap()).unwrap();
     let (merged, report) = sync::merge(&ours, &theirs);
     assert_eq!((report.added.len(), report.changed.len(), report.removed.len()), (300, 400, 300));
     assert_eq!(merged.accounts.len(), N as usize);
@@ -67,6 +70,7 @@ fn bench(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("differ_in_1000", |b| b.iter(|| black_box(sync::merge(black_box(&ours), black_box(&theirs)))));
     group.bench_function("identical", |b| b.iter(|| black_box(sync::merge(black_box(&ours), black_box(&ours)))));
+    group.bench_function("identical_parsed", |b| b.iter(|| black_box(sync::merge(black_box(&ours), black_box(&copy)))));
     group.finish();
 }
 
