@@ -1,0 +1,229 @@
+//! Imported icon packs on disk: one folder per pack, `DIR/<uuid>/`, holding `index.json` (the pack's name,
+//! version and each icon's name, category and issuers) and the icons as `<n>.png`, the PNGs
+//! [`super::parse`] made. Packs are not secrets: they live beside the app's settings, unencrypted.
+//!
+//! A pack is written whole or not at all: into a fresh `.import-…` folder (each file written and synced, then
+//! the folder synced), which then takes the place of the old version by renames (the old one is moved aside
+//! first and deleted last, and the parent folder synced). [`PackStore::list`] cleans up what a crash between
+//! those steps left: a lone old version is put back, leftovers are removed.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{IconPack, Match, PackError, match_issuer};
+use crate::icon::{self, Icon};
+
+/// The index file of a stored pack.
+const INDEX: &str = "index.json";
+/// The largest index read back (a pack of [`super::MAX_ICONS`] icons with long issuer lists stays far below).
+const MAX_INDEX: u64 = 16 << 20;
+const IMPORTING: &str = ".import-";
+const OLD: &str = ".old-";
+
+/// A stored pack's description, without its pictures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredPack {
+    pub uuid: Uuid,
+    pub name: String,
+    pub version: u32,
+    pub icons: Vec<StoredIcon>,
+}
+
+/// One icon of a stored pack; `id` names its PNG (`<id>.png`) inside the pack's folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredIcon {
+    pub id: u32,
+    pub name: String,
+    #[serde(default)]
+    pub category: Option<String>,
+    pub issuers: Vec<String>,
+}
+
+/// A pack icon suggested for an issuer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion<'a> {
+    pub pack: &'a StoredPack,
+    pub icon: &'a StoredIcon,
+    pub quality: Match,
+}
+
+/// The icons of `packs` that match `issuer`, best first (exact before partial; then in pack and icon order).
+pub fn suggestions<'a>(packs: &'a [StoredPack], issuer: &str) -> Vec<Suggestion<'a>> {
+    let mut found: Vec<Suggestion<'a>> = packs
+        .iter()
+        .flat_map(|pack| {
+            pack.icons.iter().filter_map(move |icon| {
+                match_issuer(issuer, &icon.issuers).map(|quality| Suggestion { pack, icon, quality })
+            })
+        })
+        .collect();
+    // A stable sort keeps pack and icon order among equals.
+    found.sort_by_key(|s| std::cmp::Reverse(s.quality));
+    found
+}
+
+/// The folder of imported packs.
+#[derive(Debug, Clone)]
+pub struct PackStore {
+    dir: PathBuf,
+}
+
+fn io(what: &str, path: &Path, e: std::io::Error) -> PackError {
+    PackError::Io(format!("cannot {what} {}: {e}", path.display()))
+}
+
+fn random_suffix() -> String {
+    Uuid::new_v4().simple().to_string()
+}
+
+impl PackStore {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Stores `pack`, replacing the stored pack with the same uuid (whatever its version). Returns the version
+    /// it replaced, if any.
+    pub fn save(&self, pack: &IconPack) -> Result<Option<u32>, PackError> {
+        fs::create_dir_all(&self.dir).map_err(|e| io("create the folder", &self.dir, e))?;
+        let temp = self.dir.join(format!("{IMPORTING}{}-{}", pack.uuid, random_suffix()));
+        let result = self.write_pack(&temp, pack).and_then(|()| self.swap_in(&temp, pack.uuid));
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&temp);
+        }
+        result
+    }
+
+    fn write_pack(&self, folder: &Path, pack: &IconPack) -> Result<(), PackError> {
+        fs::create_dir(folder).map_err(|e| io("create the folder", folder, e))?;
+        let mut icons = Vec::with_capacity(pack.icons.len());
+        for (id, icon) in (0u32..).zip(&pack.icons) {
+            write_synced(&folder.join(format!("{id}.png")), icon.png.png())?;
+            icons.push(StoredIcon {
+                id,
+                name: icon.name.clone(),
+                category: icon.category.clone(),
+                issuers: icon.issuers.clone(),
+            });
+        }
+        let index = StoredPack { uuid: pack.uuid, name: pack.name.clone(), version: pack.version, icons };
+        let json = serde_json::to_vec(&index).map_err(|e| PackError::Io(e.to_string()))?;
+        write_synced(&folder.join(INDEX), &json)?;
+        sync_folder(folder)
+    }
+
+    /// Puts the written folder in place of the pack's current one.
+    fn swap_in(&self, temp: &Path, uuid: Uuid) -> Result<Option<u32>, PackError> {
+        let target = self.dir.join(uuid.to_string());
+        let previous = read_index(&target).ok().map(|p| p.version);
+        let aside = self.dir.join(format!("{OLD}{uuid}-{}", random_suffix()));
+        let moved_aside = target.exists();
+        if moved_aside {
+            fs::rename(&target, &aside).map_err(|e| io("move aside", &target, e))?;
+        }
+        if let Err(e) = fs::rename(temp, &target) {
+            if moved_aside {
+                let _ = fs::rename(&aside, &target);
+            }
+            return Err(io("move into place", &target, e));
+        }
+        sync_folder(&self.dir)?;
+        if moved_aside {
+            fs::remove_dir_all(&aside).map_err(|e| io("remove", &aside, e))?;
+        }
+        Ok(previous)
+    }
+
+    /// The stored packs, by name. A folder whose index cannot be read is skipped (a pack can be imported
+    /// again); what an interrupted save left is cleaned up first.
+    pub fn list(&self) -> Result<Vec<StoredPack>, PackError> {
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io("read the folder", &self.dir, e)),
+        };
+        let names: Vec<String> =
+            entries.filter_map(Result::ok).filter_map(|e| e.file_name().into_string().ok()).collect();
+        let mut packs = Vec::new();
+        for name in &names {
+            if let Some(rest) = name.strip_prefix(OLD) {
+                let uuid = rest.get(..36).unwrap_or_default();
+                let target = self.dir.join(uuid);
+                if Uuid::parse_str(uuid).is_ok() && !target.exists() {
+                    let _ = fs::rename(self.dir.join(name), &target);
+                    if let Ok(pack) = read_index(&target) {
+                        packs.push(pack);
+                    }
+                } else {
+                    let _ = fs::remove_dir_all(self.dir.join(name));
+                }
+            } else if name.starts_with(IMPORTING) {
+                let _ = fs::remove_dir_all(self.dir.join(name));
+            } else if let Ok(uuid) = Uuid::parse_str(name) {
+                match read_index(&self.dir.join(name)) {
+                    Ok(pack) if pack.uuid == uuid => packs.push(pack),
+                    _ => {}
+                }
+            }
+        }
+        packs.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.uuid.cmp(&b.uuid)));
+        Ok(packs)
+    }
+
+    /// Removes a stored pack's folder.
+    pub fn remove(&self, uuid: Uuid) -> Result<(), PackError> {
+        let folder = self.dir.join(uuid.to_string());
+        if !folder.is_dir() {
+            return Err(PackError::NotFound(uuid));
+        }
+        fs::remove_dir_all(&folder).map_err(|e| io("remove", &folder, e))?;
+        sync_folder(&self.dir)
+    }
+
+    /// One icon's PNG, checked like a stored icon (a PNG within [`icon::MAX_STORED`]).
+    pub fn icon(&self, uuid: Uuid, id: u32) -> Result<Icon, PackError> {
+        let path = self.dir.join(uuid.to_string()).join(format!("{id}.png"));
+        let bytes = read_bounded(&path, icon::MAX_STORED as u64).map_err(|e| match e {
+            PackError::Io(_) if !path.exists() => PackError::NotFound(uuid),
+            e => e,
+        })?;
+        Icon::from_stored_png(bytes).map_err(|error| PackError::BadIcon { name: format!("{id}.png"), error })
+    }
+}
+
+fn read_index(folder: &Path) -> Result<StoredPack, PackError> {
+    let bytes = read_bounded(&folder.join(INDEX), MAX_INDEX)?;
+    serde_json::from_slice(&bytes).map_err(|e| PackError::Io(format!("the stored pack's index is damaged: {e}")))
+}
+
+fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, PackError> {
+    use std::io::Read;
+    let file = fs::File::open(path).map_err(|e| io("read", path, e))?;
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| io("read", path, e))?;
+    if bytes.len() as u64 > max {
+        return Err(PackError::Io(format!("{} is larger than expected", path.display())));
+    }
+    Ok(bytes)
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), PackError> {
+    let mut file = fs::File::create_new(path).map_err(|e| io("create", path, e))?;
+    file.write_all(bytes).map_err(|e| io("write", path, e))?;
+    file.sync_all().map_err(|e| io("sync", path, e))
+}
+
+fn sync_folder(folder: &Path) -> Result<(), PackError> {
+    #[cfg(unix)]
+    fs::File::open(folder).and_then(|f| f.sync_all()).map_err(|e| io("sync the folder", folder, e))?;
+    #[cfg(not(unix))]
+    let _ = folder;
+    Ok(())
+}
