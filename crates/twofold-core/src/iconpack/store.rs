@@ -51,8 +51,12 @@ pub struct Suggestion<'a> {
     pub quality: Match,
 }
 
-/// The icons of `packs` that match `issuer`, best first (exact before partial; then in pack and icon order).
+/// The icons of `packs` that match `issuer`, best first: exact before partial; among those, an icon whose own
+/// name is the issuer first (aegis-icons lists `SVG/.Outdated/Bitpanda v1.svg` and variations before
+/// `SVG/Bitpanda.svg`, all for the issuer "Bitpanda"); then in pack and icon order.
 pub fn suggestions<'a>(packs: &'a [StoredPack], issuer: &str) -> Vec<Suggestion<'a>> {
+    let folded = super::fold(issuer);
+    let named = |s: &Suggestion<'_>| !folded.is_empty() && super::fold(&s.icon.name) == folded;
     let mut found: Vec<Suggestion<'a>> = packs
         .iter()
         .flat_map(|pack| {
@@ -62,7 +66,7 @@ pub fn suggestions<'a>(packs: &'a [StoredPack], issuer: &str) -> Vec<Suggestion<
         })
         .collect();
     // A stable sort keeps pack and icon order among equals.
-    found.sort_by_key(|s| std::cmp::Reverse(s.quality));
+    found.sort_by_key(|s| std::cmp::Reverse((s.quality, named(s))));
     found
 }
 

@@ -218,6 +218,31 @@ fn suggestions_put_exact_matches_first_across_packs() {
     assert!(suggestions(&packs, "Nobody").is_empty());
 }
 
+/// aegis-icons' own layout: outdated icons and variations come first in pack.json, all for the same issuer, in
+/// dot folders; the icon named like the issuer is suggested first.
+#[test]
+fn the_icon_named_like_the_issuer_comes_first_among_exact_matches() {
+    let json = serde_json::json!({ "uuid": UUID, "name": "aegis-icons", "version": 0, "icons": [
+        { "filename": "SVG/.Outdated/Bitpanda v1.svg", "category": "4. Outdated", "issuer": ["Bitpanda"] },
+        { "filename": "SVG/.Variations/Bitpanda v2 bg.var.svg", "category": "2. Variations & Alts", "issuer": ["Bitpanda"] },
+        { "filename": "SVG/Bitpanda.svg", "category": "1. Main", "issuer": ["Bitpanda", "IFTTT "] },
+    ]})
+    .to_string();
+    let svg = svg("#123456");
+    let names = ["SVG/.Outdated/Bitpanda v1.svg", "SVG/.Variations/Bitpanda v2 bg.var.svg", "SVG/Bitpanda.svg"];
+    let mut files: Vec<(&str, &[u8])> = vec![(PACK_JSON, json.as_bytes())];
+    files.extend(names.iter().map(|n| (*n, svg.as_bytes())));
+    let pack = parse(&zip_of(&files)).unwrap();
+    assert_eq!(pack.icons[1].name, "Bitpanda v2 bg.var");
+    let dir = tempfile::tempdir().unwrap();
+    let store = PackStore::new(dir.path());
+    store.save(&pack).unwrap();
+    let packs = store.list().unwrap();
+    let found: Vec<_> = suggestions(&packs, "bitpanda").iter().map(|s| s.icon.name.clone()).collect();
+    assert_eq!(found, ["Bitpanda", "Bitpanda v1", "Bitpanda v2 bg.var"]);
+    assert_eq!(suggestions(&packs, "IFTTT")[0].quality, Match::Exact, "the pack's trailing space is trimmed");
+}
+
 #[test]
 fn a_stored_pack_lists_reads_its_icons_is_replaced_by_its_uuid_and_is_removed() {
     let dir = tempfile::tempdir().unwrap();
