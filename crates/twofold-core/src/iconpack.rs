@@ -46,6 +46,9 @@ pub const MAX_TOTAL: u64 = 128 << 20;
 /// The highest compression ratio accepted for an entry larger than [`RATIO_FLOOR`] (SVG text compresses
 /// five- to tenfold; a ZIP bomb a thousandfold).
 pub const MAX_RATIO: u64 = 100;
+/// Most bytes of PNG the pack's icons may take once made (a 128 px logo is a few KiB; 5,000 noisy ones would
+/// be 300 MiB held until the pack is written).
+pub const MAX_ICONS_PNG: usize = 64 << 20;
 /// Entries up to this size are never refused for their ratio (a tiny file of repeated bytes is harmless).
 pub const RATIO_FLOOR: u64 = 64 << 10;
 /// Most issuer strings per icon, and the longest one (in bytes); and the longest name, category or pack name.
@@ -90,6 +93,8 @@ pub enum PackError {
     Bomb { name: String },
     #[error("the pack decompresses to more than {} MiB", MAX_TOTAL >> 20)]
     TooMuchData,
+    #[error("the pack's icons take more than {} MiB once made into pictures", MAX_ICONS_PNG >> 20)]
+    IconsTooLarge,
     #[error("{name:?} cannot be read from the archive ({reason})")]
     Damaged { name: String, reason: String },
     #[error("{name:?}: {error}")]
@@ -119,6 +124,7 @@ impl PackError {
             PackError::EntryTooLarge { .. } => "entryTooLarge",
             PackError::Bomb { .. } => "bomb",
             PackError::TooMuchData => "tooMuchData",
+            PackError::IconsTooLarge => "iconsTooLarge",
             PackError::Damaged { .. } => "damaged",
             PackError::BadIcon { .. } => "badIcon",
             PackError::NotFound(_) => "notFound",
@@ -216,6 +222,7 @@ pub fn parse(bytes: &[u8]) -> Result<IconPack, PackError> {
         return Err(PackError::TooManyIcons { count: description.icons.len() });
     }
     let mut icons = Vec::with_capacity(description.icons.len());
+    let mut png_left = MAX_ICONS_PNG;
     for icon in description.icons {
         let file = icon.filename;
         if !is_safe_name(&file) {
@@ -232,6 +239,7 @@ pub fn parse(bytes: &[u8]) -> Result<IconPack, PackError> {
         }
         let data = read_entry(&mut archive, at, &file, MAX_ICON_FILE, &mut budget)?;
         let png = Icon::from_picture(&data, svg).map_err(|error| PackError::BadIcon { name: file.clone(), error })?;
+        png_left = png_left.checked_sub(png.png().len()).ok_or(PackError::IconsTooLarge)?;
         let shown = match icon.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
             Some(given) => checked_text(given, "icon name")?,
             None => stem(&file),

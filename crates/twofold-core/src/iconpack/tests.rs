@@ -6,6 +6,7 @@ use proptest::prelude::*;
 
 use super::store::{PackStore, suggestions};
 use super::*;
+use crate::icon::Icon;
 
 const UUID: &str = "8a1c3f0e-5b7d-4e2a-9c61-0d2b4f6e8a10";
 
@@ -153,6 +154,24 @@ fn hostile_packs_are_refused_each_with_its_reason() {
         refused(&bytes),
         PackError::BadIcon { name: "big.png".into(), error: crate::icon::IconError::TooManyPixels }
     );
+
+    // Many icons that each become a large PNG (noise does not compress): the PNGs held before the pack is
+    // written are bounded. pack.json lists one noisy 128 px file again and again.
+    let noise = {
+        let picture = image::RgbaImage::from_fn(128, 128, |x, y| {
+            let v = (x * 131 + y * 7919).wrapping_mul(2_654_435_761);
+            image::Rgba([(v >> 24) as u8, (v >> 16) as u8, (v >> 8) as u8, 255])
+        });
+        let mut out = Vec::new();
+        picture.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+        out
+    };
+    let count = MAX_ICONS_PNG / Icon::from_picture(&noise, false).unwrap().png().len() + 2;
+    assert!(count < MAX_ICONS, "{count}");
+    let listed: Vec<serde_json::Value> =
+        (0..count).map(|_| serde_json::json!({ "filename": "noise.png", "issuer": ["x"] })).collect();
+    let json = pack_json(serde_json::Value::Array(listed));
+    assert_eq!(refused(&zip_of(&[(PACK_JSON, &json), ("noise.png", &noise)])), PackError::IconsTooLarge, "{count}");
 
     // Encrypted entries.
     use zip::unstable::write::FileOptionsExt;
