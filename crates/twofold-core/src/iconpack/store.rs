@@ -1,5 +1,5 @@
 //! Imported icon packs on disk: one folder per pack, `DIR/<uuid>/`, holding `index.json` (the pack's name,
-//! version and each icon's name, category and issuers) and the icons as `<n>.png`, the PNGs
+//! version and each icon's name, category and issuers) and the icons in `icons.bin` (found by `offsets.bin`), the PNGs
 //! [`super::parse`] made. Packs are not secrets: they live beside the app's settings, unencrypted.
 //!
 //! A pack is written whole or not at all: into a fresh `.import-…` folder (each file written and synced, then
@@ -19,10 +19,32 @@ use crate::icon::{self, Icon};
 
 /// The index file of a stored pack.
 const INDEX: &str = "index.json";
+/// Every icon's PNG, one after the other, and where each starts and how long it is.
+const ICONS: &str = "icons.bin";
+const OFFSETS: &str = "offsets.bin";
+const OFFSET_LEN: usize = 12;
 /// The largest index read back (a pack of [`super::MAX_ICONS`] icons with long issuer lists stays far below).
 const MAX_INDEX: u64 = 16 << 20;
 const IMPORTING: &str = ".import-";
 const OLD: &str = ".old-";
+
+/// One lock per packs folder, held while a pack is saved or removed, and while [`PackStore::list`] cleans up:
+/// a list asked for during an import (the page asks at every change of the account list) must not take the
+/// import's temporary folder for a leftover, and two imports must not swap folders at once. Kept per folder
+/// (not per `PackStore`: the app makes one for each call).
+type FolderLock = std::sync::Arc<std::sync::Mutex<()>>;
+static LOCKS: std::sync::Mutex<Vec<(PathBuf, FolderLock)>> = std::sync::Mutex::new(Vec::new());
+
+pub(super) fn folder_lock(dir: &Path) -> FolderLock {
+    // A panic while holding one of these left at worst a temporary folder, which the next clean-up removes.
+    let mut locks = LOCKS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, lock)) = locks.iter().find(|(d, _)| d == dir) {
+        return lock.clone();
+    }
+    let lock = FolderLock::default();
+    locks.push((dir.to_path_buf(), lock.clone()));
+    lock
+}
 
 /// A stored pack's description, without its pictures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +55,7 @@ pub struct StoredPack {
     pub icons: Vec<StoredIcon>,
 }
 
-/// One icon of a stored pack; `id` names its PNG (`<id>.png`) inside the pack's folder.
+/// One icon of a stored pack; `id` is its number in the pack (its place in `offsets.bin`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredIcon {
     pub id: u32,
@@ -96,6 +118,8 @@ impl PackStore {
     /// Stores `pack`, replacing the stored pack with the same uuid (whatever its version). Returns the version
     /// it replaced, if any.
     pub fn save(&self, pack: &IconPack) -> Result<Option<u32>, PackError> {
+        let lock = folder_lock(&self.dir);
+        let _writing = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         fs::create_dir_all(&self.dir).map_err(|e| io("create the folder", &self.dir, e))?;
         let temp = self.dir.join(format!("{IMPORTING}{}-{}", pack.uuid, random_suffix()));
         let result = self.write_pack(&temp, pack).and_then(|()| self.swap_in(&temp, pack.uuid));
@@ -105,11 +129,18 @@ impl PackStore {
         result
     }
 
+    /// The PNGs go into one file, `icons.bin`, with their places in `offsets.bin` (12 bytes an icon: offset
+    /// and length, big-endian): three files to sync, not one per icon (a thousand `fsync`s took seconds).
     fn write_pack(&self, folder: &Path, pack: &IconPack) -> Result<(), PackError> {
         fs::create_dir(folder).map_err(|e| io("create the folder", folder, e))?;
         let mut icons = Vec::with_capacity(pack.icons.len());
+        let mut blob = Vec::new();
+        let mut offsets = Vec::with_capacity(pack.icons.len() * OFFSET_LEN);
         for (id, icon) in (0u32..).zip(&pack.icons) {
-            write_synced(&folder.join(format!("{id}.png")), icon.png.png())?;
+            let png = icon.png.png();
+            offsets.extend_from_slice(&(blob.len() as u64).to_be_bytes());
+            offsets.extend_from_slice(&u32::try_from(png.len()).unwrap_or(u32::MAX).to_be_bytes());
+            blob.extend_from_slice(png);
             icons.push(StoredIcon {
                 id,
                 name: icon.name.clone(),
@@ -117,6 +148,8 @@ impl PackStore {
                 issuers: icon.issuers.clone(),
             });
         }
+        write_synced(&folder.join(ICONS), &blob)?;
+        write_synced(&folder.join(OFFSETS), &offsets)?;
         let index = StoredPack { uuid: pack.uuid, name: pack.name.clone(), version: pack.version, icons };
         let json = serde_json::to_vec(&index).map_err(|e| PackError::Io(e.to_string()))?;
         write_synced(&folder.join(INDEX), &json)?;
@@ -146,8 +179,10 @@ impl PackStore {
     }
 
     /// The stored packs, by name. A folder whose index cannot be read is skipped (a pack can be imported
-    /// again); what an interrupted save left is cleaned up first.
+    /// again); what an interrupted save left is cleaned up first, unless a save is under way now.
     pub fn list(&self) -> Result<Vec<StoredPack>, PackError> {
+        let lock = folder_lock(&self.dir);
+        let cleaning = lock.try_lock().ok();
         let entries = match fs::read_dir(&self.dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -157,6 +192,9 @@ impl PackStore {
             entries.filter_map(Result::ok).filter_map(|e| e.file_name().into_string().ok()).collect();
         let mut packs = Vec::new();
         for name in &names {
+            if cleaning.is_none() && name.starts_with('.') {
+                continue;
+            }
             if let Some(rest) = name.strip_prefix(OLD) {
                 let uuid = rest.get(..36).unwrap_or_default();
                 let target = self.dir.join(uuid);
@@ -183,6 +221,8 @@ impl PackStore {
 
     /// Removes a stored pack's folder.
     pub fn remove(&self, uuid: Uuid) -> Result<(), PackError> {
+        let lock = folder_lock(&self.dir);
+        let _writing = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let folder = self.dir.join(uuid.to_string());
         if !folder.is_dir() {
             return Err(PackError::NotFound(uuid));
@@ -193,12 +233,29 @@ impl PackStore {
 
     /// One icon's PNG, checked like a stored icon (a PNG within [`icon::MAX_STORED`]).
     pub fn icon(&self, uuid: Uuid, id: u32) -> Result<Icon, PackError> {
-        let path = self.dir.join(uuid.to_string()).join(format!("{id}.png"));
-        let bytes = read_bounded(&path, icon::MAX_STORED as u64).map_err(|e| match e {
-            PackError::Io(_) if !path.exists() => PackError::NotFound(uuid),
-            e => e,
-        })?;
-        Icon::from_stored_png(bytes).map_err(|error| PackError::BadIcon { name: format!("{id}.png"), error })
+        use std::io::{Read, Seek, SeekFrom};
+        let folder = self.dir.join(uuid.to_string());
+        if !folder.is_dir() {
+            return Err(PackError::NotFound(uuid));
+        }
+        let offsets_path = folder.join(OFFSETS);
+        let mut offsets = fs::File::open(&offsets_path).map_err(|e| io("read", &offsets_path, e))?;
+        let mut place = [0u8; OFFSET_LEN];
+        offsets.seek(SeekFrom::Start(u64::from(id) * OFFSET_LEN as u64)).map_err(|e| io("read", &offsets_path, e))?;
+        offsets.read_exact(&mut place).map_err(|_| PackError::NotFound(uuid))?;
+        let (at, len) = place.split_at(8);
+        let at = u64::from_be_bytes(at.try_into().unwrap_or_default());
+        let len = u32::from_be_bytes(len.try_into().unwrap_or_default());
+        let name = format!("icon {id}");
+        if len as usize > icon::MAX_STORED {
+            return Err(PackError::BadIcon { name, error: icon::IconError::NotStoredPng });
+        }
+        let icons_path = folder.join(ICONS);
+        let mut icons = fs::File::open(&icons_path).map_err(|e| io("read", &icons_path, e))?;
+        icons.seek(SeekFrom::Start(at)).map_err(|e| io("read", &icons_path, e))?;
+        let mut png = vec![0; len as usize];
+        icons.read_exact(&mut png).map_err(|e| io("read", &icons_path, e))?;
+        Icon::from_stored_png(png).map_err(|error| PackError::BadIcon { name, error })
     }
 }
 

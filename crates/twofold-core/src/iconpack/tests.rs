@@ -304,6 +304,23 @@ fn what_an_interrupted_save_left_is_cleaned_up_and_a_lone_old_version_put_back()
     assert_eq!(names, [std::ffi::OsString::from(UUID)]);
 }
 
+/// A list asked for while a pack is being saved leaves the save's temporary folder alone.
+#[test]
+fn a_list_during_a_save_does_not_clean_up_the_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = PackStore::new(dir.path());
+    let in_progress = dir.path().join(format!(".import-{UUID}-running"));
+    std::fs::create_dir(&in_progress).unwrap();
+    {
+        let lock = super::store::folder_lock(dir.path());
+        let _saving = lock.lock().unwrap();
+        assert!(store.list().unwrap().is_empty());
+        assert!(in_progress.exists(), "the running save's folder is kept");
+    }
+    store.list().unwrap();
+    assert!(!in_progress.exists(), "a leftover is removed when no save runs");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
