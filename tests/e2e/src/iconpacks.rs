@@ -98,7 +98,7 @@ pub fn aegis_icon_pack_imports_and_is_used(options: &Options, slot: &mut Option<
         "//*[@role='alert'][contains(., 'path traversal')][contains(., '../evil.svg')]",
         wait,
     )?;
-    s.execute("document.querySelector('.iconpacks [role=alert]').scrollIntoView({ block: 'end' });")?;
+    s.execute("document.querySelector('.iconpacks [role=alert]').scrollIntoView({ block: 'center' });")?;
     save(options, s, "refused")?;
     answer_chooser(&dir, &pack)?;
     s.click(&s.button("Import a pack…")?)?;
