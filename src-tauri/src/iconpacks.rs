@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 
 use twofold_core::icon::Icon;
-use twofold_core::iconpack::store::{PackStore, StoredPack, suggestions};
-use twofold_core::iconpack::{self, Match, PackError};
+use twofold_core::iconpack::store::{ExactIndex, PackStore, StoredPack, suggestions};
+use twofold_core::iconpack::{self, PackError};
 use uuid::Uuid;
 
 use crate::error::{ShellError, ShellResult};
@@ -114,15 +114,12 @@ pub async fn account_matches(store: PackStore, accounts: Vec<(String, String)>) 
         if packs.is_empty() {
             return Ok(Vec::new());
         }
+        let index = ExactIndex::new(&packs);
         Ok(accounts
             .into_iter()
             .filter_map(|(account, issuer)| {
-                let best = suggestions(&packs, &issuer).into_iter().next()?;
-                (best.quality == Match::Exact).then(|| AccountPackIcon {
-                    account,
-                    pack: best.pack.uuid.to_string(),
-                    id: best.icon.id,
-                })
+                let (pack, icon) = index.get(&issuer)?;
+                Some(AccountPackIcon { account, pack: pack.uuid.to_string(), id: icon.id })
             })
             .collect())
     })

@@ -28,6 +28,52 @@ const MAX_INDEX: u64 = 16 << 20;
 const IMPORTING: &str = ".import-";
 const OLD: &str = ".old-";
 
+/// The best exact match of every issuer at once, for the cards: the first of [`suggestions`] when it is exact,
+/// found by a map instead of a pass over every icon per account (1.35 ms per issuer at 1,100 icons).
+pub struct ExactIndex<'a> {
+    folded: std::collections::HashMap<String, (&'a StoredPack, &'a StoredIcon)>,
+    plain: std::collections::HashMap<String, (&'a StoredPack, &'a StoredIcon)>,
+}
+
+impl<'a> ExactIndex<'a> {
+    pub fn new(packs: &'a [StoredPack]) -> Self {
+        let mut folded = std::collections::HashMap::new();
+        let mut plain = std::collections::HashMap::new();
+        for pack in packs {
+            for icon in &pack.icons {
+                let named = super::fold(&icon.name);
+                for issuer in &icon.issuers {
+                    let normal = super::normalise(issuer);
+                    if normal.is_empty() {
+                        continue;
+                    }
+                    let key = super::fold(&normal);
+                    if key.is_empty() {
+                        plain.entry(normal).or_insert((pack, icon));
+                    } else {
+                        // The icon named like the issuer wins, as in `suggestions`; else the first.
+                        let entry = folded.entry(key.clone()).or_insert((pack, icon));
+                        if super::fold(&entry.1.name) != key && named == key {
+                            *entry = (pack, icon);
+                        }
+                    }
+                }
+            }
+        }
+        Self { folded, plain }
+    }
+
+    /// The pack icon an account with this issuer shows, if any.
+    pub fn get(&self, issuer: &str) -> Option<(&'a StoredPack, &'a StoredIcon)> {
+        let normal = super::normalise(issuer);
+        if normal.is_empty() {
+            return None;
+        }
+        let key = super::fold(&normal);
+        if key.is_empty() { self.plain.get(&normal).copied() } else { self.folded.get(&key).copied() }
+    }
+}
+
 /// One lock per packs folder, held while a pack is saved or removed, and while [`PackStore::list`] cleans up:
 /// a list asked for during an import (the page asks at every change of the account list) must not take the
 /// import's temporary folder for a leftover, and two imports must not swap folders at once. Kept per folder

@@ -321,6 +321,37 @@ fn a_list_during_a_save_does_not_clean_up_the_save() {
     assert!(!in_progress.exists(), "a leftover is removed when no save runs");
 }
 
+/// The cards' map gives what the first exact suggestion gives, for every issuer of a pack and a few others.
+#[test]
+fn the_exact_index_agrees_with_suggestions() {
+    let json = serde_json::json!({ "uuid": UUID, "name": "p", "version": 0, "icons": [
+        { "filename": "SVG/.Outdated/Bitpanda v1.svg", "issuer": ["Bitpanda"] },
+        { "filename": "SVG/Bitpanda.svg", "issuer": ["Bitpanda", "IFTTT "] },
+        { "filename": "SVG/Yandex.svg", "issuer": ["Яндекс", "yandex"] },
+        { "filename": "SVG/Proton.svg", "issuer": ["proton-mail", ""] },
+    ]})
+    .to_string();
+    let svg = svg("#123456");
+    let names = ["SVG/.Outdated/Bitpanda v1.svg", "SVG/Bitpanda.svg", "SVG/Yandex.svg", "SVG/Proton.svg"];
+    let mut files: Vec<(&str, &[u8])> = vec![(PACK_JSON, json.as_bytes())];
+    files.extend(names.iter().map(|n| (*n, svg.as_bytes())));
+    let dir = tempfile::tempdir().unwrap();
+    let store = PackStore::new(dir.path());
+    store.save(&parse(&zip_of(&files)).unwrap()).unwrap();
+    let packs = store.list().unwrap();
+    let index = super::store::ExactIndex::new(&packs);
+    for issuer in ["bitpanda", "BITPANDA", "ifttt", "Яндекс", "яндекс", "Proton Mail", "proton", "", "nobody", "!!"]
+    {
+        let expected = suggestions(&packs, issuer)
+            .into_iter()
+            .next()
+            .filter(|s| s.quality == Match::Exact)
+            .map(|s| s.icon.name.clone());
+        assert_eq!(index.get(issuer).map(|(_, icon)| icon.name.clone()), expected, "{issuer:?}");
+    }
+    assert_eq!(index.get("bitpanda").unwrap().1.name, "Bitpanda");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
