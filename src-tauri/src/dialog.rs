@@ -35,6 +35,8 @@ pub enum Purpose {
     QrImage,
     /// A picture for an account (Edit → Picture).
     AccountIcon,
+    /// An Aegis icon pack (Settings → Icon packs).
+    IconPack,
     SaveBackup,
     OpenBackup,
     SaveExport(Format),
@@ -64,7 +66,9 @@ impl Purpose {
     /// What a token chosen for this purpose may be used as.
     pub fn kind(self) -> Kind {
         match self {
-            Purpose::ImportFile | Purpose::QrImage | Purpose::AccountIcon | Purpose::OpenBackup => Kind::Read,
+            Purpose::ImportFile | Purpose::QrImage | Purpose::AccountIcon | Purpose::IconPack | Purpose::OpenBackup => {
+                Kind::Read
+            }
             Purpose::SaveBackup | Purpose::SaveExport(_) => Kind::Write,
             Purpose::BackupFolder | Purpose::FollowFolder | Purpose::SyncFolder => Kind::Folder,
         }
@@ -236,6 +240,9 @@ async fn system_chooser<R: Runtime>(app: &AppHandle<R>, purpose: Purpose) -> She
                 .set_title("Choose a picture for the account")
                 .add_filter("Pictures", &["png", "jpg", "jpeg", "webp", "gif", "svg"])
                 .blocking_pick_file(),
+            Purpose::IconPack => {
+                dialog.set_title("Import an Aegis icon pack").add_filter("Icon pack", &["zip"]).blocking_pick_file()
+            }
             Purpose::SaveBackup => dialog
                 .set_title("Save a Twofold backup")
                 .add_filter("Twofold backup", &[backup::BACKUP_EXTENSION])

@@ -19,6 +19,7 @@ pub mod deeplink;
 pub mod dialog;
 pub mod error;
 pub mod follow;
+pub mod iconpacks;
 pub mod idle;
 pub mod ipc;
 pub mod keyring_unlock;
@@ -75,6 +76,13 @@ macro_rules! twofold_handler {
             commands::icons::account_icon,
             commands::icons::set_account_icon,
             commands::icons::remove_account_icon,
+            commands::iconpacks::import_icon_pack,
+            commands::iconpacks::list_icon_packs,
+            commands::iconpacks::remove_icon_pack,
+            commands::iconpacks::account_pack_icons,
+            commands::iconpacks::pack_icon,
+            commands::iconpacks::pack_icon_matches,
+            commands::iconpacks::set_account_icon_from_pack,
             commands::accounts::reveal_secret,
             commands::accounts::show_account_qr,
             commands::settings::get_settings,

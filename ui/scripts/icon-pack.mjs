@@ -65,6 +65,46 @@ export function buildPack(data, paths) {
   return { index, shards, leftOut, attributed };
 }
 
+/** docs/icons.md's section on icon packs (issue 19 point 4): fixed text, kept here because the script writes the file. */
+const ICON_PACKS_DOC = [
+  "## Which icon a card shows",
+  "",
+  "1. The account's own picture (Edit → Picture: a file, or an icon chosen from a pack), kept in the vault.",
+  "2. An icon from an imported icon pack whose issuer list names the account's issuer exactly (case, spaces",
+  "   and punctuation aside). A pack the person imported wins over the bundled logo below.",
+  "3. The bundled Simple Icons logo matched by `ui/src/lib/icons/match.ts`.",
+  "4. The issuer's initial on a coloured tile.",
+  "",
+  "## Icon packs (Aegis's format)",
+  "",
+  "Settings → Icon packs → Import a pack… reads an icon pack as Aegis does (`IconPack.java`,",
+  "`IconPackManager.java`; the aegis-icons project ships one): a ZIP with `pack.json` at its root,",
+  '`{ "uuid", "name", "version", "icons": [{ "filename", "name", "category", "issuer": [] }] }`, and the files it',
+  "lists (PNG, JPEG or SVG). Each icon is made into the same PNG of at most 128 px as an account's own picture",
+  "(`twofold_core::icon`; SVG rasterised in Rust, never given to the page as markup).",
+  "",
+  "A pack comes from strangers, so `twofold_core::iconpack::parse` refuses, each with its own message: a file over",
+  "64 MiB; anything that is not a ZIP; more than 5,000 entries or icons; an entry name that is absolute, holds",
+  "`..`, a backslash, a drive letter, NUL or another control character; encrypted entries; no `pack.json` at the",
+  "root, JSON of another shape, a uuid that is not one; a listed file that is missing or not PNG/JPEG/SVG; a",
+  "`pack.json` over 4 MiB or an icon over 2 MiB decompressed (the declared size refuses early, the read itself is",
+  "capped); an entry over 64 KiB compressed more than 100 to 1 (a ZIP bomb); more than 128 MiB decompressed in",
+  "all; an icon that cannot be decoded or claims more than 8,192 pixels a side; icons that take more than 64 MiB",
+  "as PNGs in all. Only `pack.json` and the files it lists are ever decompressed.",
+  "",
+  "Matching is Aegis's rule: the issuer and each string of an icon's `issuer` list in lower case (trimmed), equal",
+  "or one containing the other. Edit → Picture → From an icon pack lists the matching icons first (equal, or",
+  "equal once folded like the brand icons, before containing) and searches every pack icon by name; a card",
+  "shows a pack icon on its own only for an equal match.",
+  "",
+  "Packs are not secrets: they live beside the settings in `icon-packs/<uuid>/` (`index.json`, the PNGs in",
+  "`icons.bin` and their places in `offsets.bin`),",
+  "not in the vault. An import is written into a temporary folder (each file synced), which then replaces the",
+  "pack's folder by renames; importing a pack with the same uuid again (a newer version) replaces it. Remove",
+  "deletes the folder. An icon chosen for an account is copied into the account's vault `icon`, so backups,",
+  "exports to Aegis and sync carry it, and it stays when the pack is removed.",
+];
+
 /** docs/icons.md: where the icons come from, which are left out and why, and the attributions. */
 export function docsText(version, pack) {
   const lines = [
@@ -74,6 +114,8 @@ export function docsText(version, pack) {
     "packed at build time by `ui/scripts/icon-pack.mjs`. The logos are trademarks of their owners; showing one",
     "beside the account it belongs to is the use the package is made for. Icons that carry their own licence in",
     "the package's data ship only when that licence is public domain or permissive; the others are left out.",
+    "",
+    ...ICON_PACKS_DOC,
     "",
     `## Left out (${pack.leftOut.length})`,
     "",

@@ -15,6 +15,7 @@ pub mod duplicates;
 pub mod export;
 pub mod follow;
 pub mod icon;
+pub mod iconpack;
 pub mod import;
 pub mod migration;
 pub mod model;

@@ -7,6 +7,7 @@ pub mod backups;
 pub mod clock;
 pub mod files;
 pub mod follow;
+pub mod iconpacks;
 pub mod icons;
 pub mod import;
 pub mod keyring;

@@ -184,6 +184,7 @@ fn an_accounts_qr_code_needs_the_password_and_decodes_to_its_link() {
     );
 }
 mod follow;
+mod iconpacks;
 mod icons;
 mod import;
 mod keyring;

@@ -11,6 +11,7 @@ mod add_keys;
 mod backup;
 mod desktop;
 mod follow;
+mod iconpacks;
 mod icons;
 mod import;
 mod installed;
@@ -324,6 +325,7 @@ fn run_tests(options: &Options) -> bool {
         ("installed_link_click_adds_account", installed::link_click_adds_account),
         ("accessibility_every_screen", a11y::accessibility_every_screen),
         ("brand_icons_and_list_views", icons::brand_icons_and_list_views),
+        ("aegis_icon_pack_imports_and_is_used", iconpacks::aegis_icon_pack_imports_and_is_used),
         ("quick_switcher_copies_and_hides", switcher::quick_switcher_copies_and_hides),
         ("tray_copies_locks_and_hides", tray::tray_copies_locks_and_hides),
         ("settings_change_password", settings_change_password),

@@ -24,6 +24,10 @@ import type { TransferView } from "./ipc/TransferView";
 import type { ClockCheck } from "./ipc/ClockCheck";
 import type { RollbackWarning } from "./ipc/RollbackWarning";
 import type { ErrorPayload } from "./ipc/ErrorPayload";
+import type { AccountPackIcon } from "./ipc/AccountPackIcon";
+import type { IconPackImport } from "./ipc/IconPackImport";
+import type { IconPackView } from "./ipc/IconPackView";
+import type { PackIconView } from "./ipc/PackIconView";
 import type { ImportFileView } from "./ipc/ImportFileView";
 import type { ImportOutcome } from "./ipc/ImportOutcome";
 import type { KeyCheck } from "./ipc/KeyCheck";
@@ -120,6 +124,20 @@ export const api = {
     /** Sets it from an image file (a token, or a chooser opened now); false when the chooser was cancelled. */
     set: (id: string, file?: string) => invoke<boolean>("set_account_icon", { id, file: file ?? null }),
     remove: (id: string) => invoke<void>("remove_account_icon", { id }),
+  },
+  iconPacks: {
+    /** Imports an Aegis icon pack (a token, or a chooser opened now); a refusal is an outcome, not an error. */
+    import: (file?: string) => invoke<IconPackImport>("import_icon_pack", { file: file ?? null }),
+    list: () => invoke<IconPackView[]>("list_icon_packs"),
+    remove: (pack: string) => invoke<void>("remove_icon_pack", { pack }),
+    /** Every pack icon, those matching the account's issuer first. */
+    forAccount: (id: string) => invoke<PackIconView[]>("account_pack_icons", { id }),
+    /** A pack icon as a `data:image/png` URL. */
+    picture: (pack: string, icon: number) => invoke<string>("pack_icon", { pack, icon }),
+    /** The pack icon each account without its own picture shows. */
+    matches: () => invoke<AccountPackIcon[]>("pack_icon_matches"),
+    /** Copies a pack icon into the vault as the account's picture. */
+    use: (id: string, pack: string, icon: number) => invoke<void>("set_account_icon_from_pack", { id, pack, icon }),
   },
   recovery: {
     /** Masked: each code's `code` is null until `reveal`. */

@@ -26,6 +26,7 @@ import follow from "./follow.json";
 import sync from "./sync.json";
 import webdav from "./webdav.json";
 import language from "./language.json";
+import iconpacks from "./iconpacks.json";
 
 export const en = {
   common,
@@ -54,4 +55,5 @@ export const en = {
   sync,
   webdav,
   language,
+  iconpacks,
 };
