@@ -33,7 +33,7 @@ const SAME_AS_ENGLISH: Record<string, string[]> = {
     "add.sha1", "add.sha256", "add.sha512", "settings.clockServerPlaceholder",
     "clock.seconds", "clock.minutes", "clock.hours", "shortcuts.keysEscape", "shortcuts.keysMove",
   ],
-  fr: ["shortcuts.keysSwitcher", "shortcuts.keysLock", "shortcuts.keysImport", "add.service", "edit.service", "view.sortIssuer"],
+  fr: ["shortcuts.keysSwitcher", "shortcuts.keysLock", "shortcuts.keysImport", "add.service", "edit.service", "view.sortIssuer", "iconpacks.version"],
   es: ["shortcuts.keysSwitcher", "shortcuts.keysLock", "shortcuts.keysImport"],
   it: ["shortcuts.keysSwitcher", "shortcuts.keysLock", "shortcuts.keysImport", "create.password", "unlock.password"],
   de: ["view.sortName"],
