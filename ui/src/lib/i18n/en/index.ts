@@ -25,6 +25,7 @@ import keyring from "./keyring.json";
 import follow from "./follow.json";
 import sync from "./sync.json";
 import webdav from "./webdav.json";
+import detail from "./detail.json";
 
 export const en = {
   common,
@@ -52,4 +53,5 @@ export const en = {
   follow,
   sync,
   webdav,
+  detail,
 };
