@@ -166,7 +166,8 @@ impl ShellError {
 
     /// A failure with its own code whose detail is a name (a file's, an app's), shown as it is.
     pub fn named(code: ErrorCode, name: impl Into<String>) -> Self {
-        Self::coded(code, Text::new(Key::Name).with("name", name.into()))
+        let name: String = name.into();
+        Self::coded(code, Text::new(Key::Name).with("name", name))
     }
 
     /// `what` (an image, the screen, the clipboard) holds no readable QR code.

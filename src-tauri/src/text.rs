@@ -320,6 +320,8 @@ keys! {
     SourceClipboardImage = "source_clipboard_image",
     SourceScreen = "source_screen",
     SourceCamera = "source_camera",
+    SourceOpenedLink = "source_opened_link",
+    SourcePastedLink = "source_pasted_link",
     ClipboardNotLink = "clipboard_not_link",
     ClipboardEmpty = "clipboard_empty",
     CaptureWayland = "capture_wayland",
@@ -359,7 +361,8 @@ impl Text {
     /// Words the shell did not make into a key (a third-party library's message): shown as they are. Kept for
     /// the few places left; each is a place that still speaks English.
     pub fn raw(text: impl Into<String>) -> Self {
-        Text::new(Key::Raw).with("text", text.into())
+        let text: String = text.into();
+        Text::new(Key::Raw).with("text", text)
     }
 }
 
