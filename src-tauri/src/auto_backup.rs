@@ -16,6 +16,7 @@ use zeroize::Zeroizing;
 
 use crate::ipc::{BackupStatusKind, BackupStatusView, Settings};
 use crate::rt::{Guarded, now_s};
+use crate::text::{self, Text};
 
 /// Automatic backups: configuration, key, the latest saved contents, the schedule and the status.
 pub struct AutoBackups {
@@ -39,6 +40,9 @@ struct Inner {
     snapshot: Option<VaultContents>,
     schedule: Schedule,
     status: BackupStatus,
+    /// Why the last attempt of this run failed, for the UI to word (the status file keeps the English words,
+    /// which are all a failure from before a restart has).
+    failure: Option<Text>,
     /// The vault is locked: forget the key and contents once nothing is pending.
     locked: bool,
 }
@@ -72,6 +76,7 @@ impl AutoBackups {
                 snapshot: None,
                 schedule: Schedule::new(),
                 status,
+                failure: None,
                 locked: true,
             }),
             wake: Condvar::new(),
@@ -216,6 +221,7 @@ impl AutoBackups {
         let result = auto::run(&config.folder, config.keep, &snapshot, &key, now);
         let mut inner = self.inner();
         inner.status.record(now, &result);
+        inner.failure = result.as_ref().err().map(text::backup_error);
         if result.is_err() {
             inner.schedule.failed(attempt);
         }
@@ -255,6 +261,10 @@ impl AutoBackups {
             Health::Failed { reason, at, .. } => (Some(reason.clone()), Some(at.saturating_mul(1000))),
             _ => (None, None),
         };
+        let failure_detail = match &health {
+            Health::Failed { reason, .. } => Some(inner.failure.clone().unwrap_or_else(|| Text::raw(reason.as_str()))),
+            _ => None,
+        };
         let waiting_for_key =
             enabled && !inner.locked && inner.key.is_none() && !inner.deriving && inner.schedule.pending();
         let (kind, message) = if !enabled {
@@ -272,7 +282,7 @@ impl AutoBackups {
             };
             (kind, capitalize(&inner.status.message()))
         };
-        BackupStatusView { enabled, kind, message, last_success, failure, failed_at }
+        BackupStatusView { enabled, kind, message, last_success, failure, failure_detail, failed_at }
     }
 }
 

@@ -18,6 +18,7 @@ use crate::ipc::{CameraEvent, CameraView, ScanFound};
 use crate::rt::Guarded;
 use crate::staging;
 use crate::state::{AppState, VaultEvent};
+use crate::text::{Key, Text};
 use crate::vault;
 
 /// The camera: which one is running, and the fake one offered; managed by `configure`.
@@ -177,7 +178,7 @@ fn on_camera_payload<R: Runtime>(
     found: &Mutex<Option<ScanFound>>,
 ) -> Verdict {
     let state = app.state::<AppState>();
-    match vault::stage(&state, &[payload.as_str()], "the camera picture") {
+    match vault::stage(&state, &[payload.as_str()], Text::new(Key::SourceCamera).into()) {
         Ok(result) if result.complete() => {
             *found.guard() = Some(result);
             Verdict::Accept
@@ -190,7 +191,7 @@ fn on_camera_payload<R: Runtime>(
         }
         Err(error) => {
             let payload = error.payload();
-            sink.event(CameraEvent::Notice { code: payload.code, message: payload.message });
+            sink.event(CameraEvent::Notice { code: payload.code, message: payload.message, detail: payload.detail });
             Verdict::Continue
         }
     }
@@ -221,7 +222,7 @@ fn monitor<R: Runtime>(app: &AppHandle<R>, generation: u64, sink: &dyn CameraSin
         }
         ScanEnd::Failed(error) => {
             let payload = ShellError::from(error).payload();
-            sink.event(CameraEvent::Failed { code: payload.code, message: payload.message });
+            sink.event(CameraEvent::Failed { code: payload.code, message: payload.message, detail: payload.detail });
         }
         ScanEnd::Stopped => {}
     }

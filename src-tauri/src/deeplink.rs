@@ -18,6 +18,7 @@ use crate::error::ShellResult;
 use crate::ipc::{EVENT_LINK_RECEIVED, ScanFound, VaultStatus};
 use crate::rt::Guarded;
 use crate::state::AppState;
+use crate::text::{Key, Text};
 use crate::{vault, window};
 
 /// How many links wait at most; older ones are dropped (nobody clicks more links than this before unlocking).
@@ -97,7 +98,7 @@ pub fn take<R: Runtime>(app: &AppHandle<R>) -> ShellResult<Option<ScanFound>> {
         return Ok(None);
     }
     let Some(link) = app.state::<PendingLinks>().pop() else { return Ok(None) };
-    vault::stage(&state, &[link.as_str()], "the opened link").map(Some)
+    vault::stage(&state, &[link.as_str()], Text::new(Key::SourceOpenedLink).into()).map(Some)
 }
 
 #[cfg(test)]

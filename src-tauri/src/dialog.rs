@@ -22,9 +22,10 @@ use twofold_core::atomic;
 use twofold_core::backup;
 use twofold_core::export::Format;
 
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::ipc::{ChosenFile, FilePurpose};
 use crate::rt::{Guarded as _, blocking, now_s};
+use crate::text::{self, Key, Text};
 
 /// What a file is chosen for: the chooser's title, filters and suggested name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,8 +126,8 @@ impl Files {
         let found = chosen.iter().rev().find(|(t, _)| t == token).map(|(_, c)| c.clone());
         match found {
             Some(c) if c.kind == kind => Ok(c),
-            Some(_) => Err(ShellError::InvalidInput("that file was chosen for something else: choose it again".into())),
-            None => Err(ShellError::InvalidInput("that file choice has expired: choose the file again".into())),
+            Some(_) => Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::FileChoiceOther))),
+            None => Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::FileChoiceExpired))),
         }
     }
 
@@ -216,7 +217,9 @@ fn scripted(script: &Path, home: Option<&Path>) -> ShellResult<Option<PathBuf>> 
     if line.trim().is_empty() {
         return Ok(None);
     }
-    atomic::typed_path(line, home).map(Some).map_err(|e| ShellError::InvalidInput(e.to_string()))
+    atomic::typed_path(line, home)
+        .map(Some)
+        .map_err(|e| ShellError::coded(ErrorCode::InvalidInput, text::typed_path_error(&e)))
 }
 
 /// The system's chooser: the path picked and whether a save dialog asked about replacing it.

@@ -2,7 +2,8 @@
 //!
 //! Messages are lowercase without a trailing dot and never contain key material: they name what failed
 //! (an account id, a file path), not the secret that was involved. This is the one place where the core's
-//! errors (vault, import, backup, export, QR, camera) become [`ShellError`]s.
+//! errors (vault, import, backup, export, QR, camera) become [`ShellError`]s, each with its detail as a
+//! [`Text`] the UI words (`crate::text`).
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -15,6 +16,8 @@ use twofold_core::import::ImportError;
 use twofold_core::qr::QrError;
 use twofold_core::sync::SyncError;
 use twofold_core::vault::VaultError;
+
+use crate::text::{self, Key, Param, Text};
 
 /// A stable, machine-readable reason the UI can branch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -77,6 +80,7 @@ pub enum ShellError {
     VaultExists(String),
     #[error("no account with id {0}")]
     NotFound(String),
+    /// Words the shell has not made into a key yet (the UI shows them as they are: English).
     #[error("{0}")]
     InvalidInput(String),
     #[error("{0}")]
@@ -90,9 +94,9 @@ pub enum ShellError {
     /// The file named (a full path) exists and the person has not said to replace it.
     #[error("{0} already exists")]
     FileExists(String),
-    /// A scan problem with its own code (no camera, no QR code…): see [`crate::scan`].
-    #[error("{message}")]
-    Scan { code: ErrorCode, message: String },
+    /// A failure with its code and its detail as a key of the UI's catalog; the message is the English wording.
+    #[error("{detail}")]
+    Coded { code: ErrorCode, detail: Text },
 }
 
 impl ShellError {
@@ -109,12 +113,30 @@ impl ShellError {
             ShellError::Clipboard(_) => ErrorCode::Clipboard,
             ShellError::NotAvailable(_) => ErrorCode::NotAvailable,
             ShellError::FileExists(_) => ErrorCode::FileExists,
-            ShellError::Scan { code, .. } => *code,
+            ShellError::Coded { code, .. } => *code,
+        }
+    }
+
+    /// The detail the UI words into its sentence for [`ShellError::code`].
+    pub fn detail(&self) -> Text {
+        match self {
+            ShellError::WrongPassword => Text::new(Key::WrongPassword),
+            ShellError::Locked => Text::new(Key::VaultIsLocked),
+            ShellError::NoVault => Text::new(Key::NoVaultYet),
+            ShellError::VaultExists(path) => Text::new(Key::VaultExistsAt).with("path", path.as_str()),
+            ShellError::NotFound(id) => Text::new(Key::NoAccountWithId).with("id", id.as_str()),
+            ShellError::InvalidInput(words) | ShellError::Io(words) | ShellError::Vault(words) => {
+                Text::raw(words.as_str())
+            }
+            ShellError::Clipboard(reason) => Text::new(Key::Clipboard).with("reason", reason.as_str()),
+            ShellError::NotAvailable(what) => Text::new(Key::NotInThisBuild).with("what", *what),
+            ShellError::FileExists(path) => Text::new(Key::FileExistsAt).with("path", path.as_str()),
+            ShellError::Coded { detail, .. } => detail.clone(),
         }
     }
 
     pub fn payload(&self) -> ErrorPayload {
-        ErrorPayload { code: self.code(), message: self.to_string() }
+        ErrorPayload { code: self.code(), message: self.to_string(), detail: self.detail() }
     }
 }
 
@@ -123,7 +145,9 @@ impl ShellError {
 #[ts(export)]
 pub struct ErrorPayload {
     pub code: ErrorCode,
+    /// The detail in English, for logs and the CLI; the UI words [`ErrorPayload::detail`].
     pub message: String,
+    pub detail: Text,
 }
 
 impl Serialize for ShellError {
@@ -135,32 +159,33 @@ impl Serialize for ShellError {
 pub type ShellResult<T> = Result<T, ShellError>;
 
 impl ShellError {
-    /// A scan problem with its own code.
-    pub fn scan(code: ErrorCode, message: impl Into<String>) -> Self {
-        ShellError::Scan { code, message: message.into() }
+    /// A failure with its own code, worded by `detail`.
+    pub fn coded(code: ErrorCode, detail: Text) -> Self {
+        ShellError::Coded { code, detail }
+    }
+
+    /// A failure with its own code whose detail is a name (a file's, an app's), shown as it is.
+    pub fn named(code: ErrorCode, name: impl Into<String>) -> Self {
+        let name: String = name.into();
+        Self::coded(code, Text::new(Key::Name).with("name", name))
     }
 
     /// `what` (an image, the screen, the clipboard) holds no readable QR code.
-    pub fn no_qr_code(what: &str) -> Self {
-        Self::scan(ErrorCode::NoQrCode, format!("no QR code found in {what}"))
+    pub fn no_qr_code(what: Param) -> Self {
+        Self::coded(ErrorCode::NoQrCode, Text::new(Key::QrNoCode).with("what", what))
     }
 
     /// `count` QR codes were read and none is an authenticator link.
     pub fn not_authenticator(count: usize) -> Self {
-        let message = if count == 1 {
-            "this QR code is not an authenticator code (it holds no otpauth:// link)".to_string()
-        } else {
-            format!("none of these {count} QR codes is an authenticator code (no otpauth:// link)")
-        };
-        Self::scan(ErrorCode::NotAuthenticator, message)
+        Self::coded(ErrorCode::NotAuthenticator, text::not_authenticator(count))
     }
 
     /// The QR decoder's error for `what`.
-    pub fn from_qr(error: QrError, what: &str) -> Self {
+    pub fn from_qr(error: QrError, what: Param) -> Self {
         match error {
             QrError::NoCode { .. } => Self::no_qr_code(what),
             QrError::NoAuthenticatorLink { count, .. } => Self::not_authenticator(count),
-            other => ShellError::InvalidInput(other.to_string()),
+            other => Self::coded(ErrorCode::InvalidInput, text::qr_error(&other)),
         }
     }
 
@@ -168,10 +193,14 @@ impl ShellError {
     pub fn from_import(file_name: &str, error: ImportError) -> Self {
         match error {
             ImportError::WrongPassword => ShellError::WrongPassword,
-            ImportError::TwofoldFile => Self::scan(ErrorCode::TwofoldBackup, file_name),
+            ImportError::TwofoldFile => Self::named(ErrorCode::TwofoldBackup, file_name),
             // The user cancelled: the file is gone, so nothing about it is left to choose.
-            ImportError::Cancelled => ShellError::InvalidInput("the import was cancelled".into()),
-            other => ShellError::InvalidInput(format!("{file_name}: {other}")),
+            ImportError::Cancelled => Self::coded(ErrorCode::InvalidInput, Text::new(Key::ImportCancelled)),
+            other if file_name.is_empty() => Self::coded(ErrorCode::InvalidInput, text::import_error(&other)),
+            other => Self::coded(
+                ErrorCode::InvalidInput,
+                Text::new(Key::InFile).with("file", file_name).with("reason", text::import_error(&other)),
+            ),
         }
     }
 }
@@ -180,11 +209,11 @@ impl From<VaultError> for ShellError {
     fn from(error: VaultError) -> Self {
         match error {
             VaultError::WrongPassword => ShellError::WrongPassword,
-            VaultError::EmptyPassword => ShellError::InvalidInput("the password is empty".into()),
+            VaultError::EmptyPassword => Self::coded(ErrorCode::InvalidInput, Text::new(Key::PasswordEmpty)),
             VaultError::NotFound { .. } => ShellError::NoVault,
             VaultError::AlreadyExists { path } => ShellError::VaultExists(path.display().to_string()),
             VaultError::UnknownAccount { id } => ShellError::NotFound(id.to_string()),
-            other => ShellError::Vault(other.to_string()),
+            other => Self::coded(ErrorCode::Vault, text::vault_error(&other)),
         }
     }
 }
@@ -194,8 +223,8 @@ impl From<FollowError> for ShellError {
         match error {
             FollowError::Vault(error) => ShellError::from(error),
             FollowError::Import(error) => ShellError::from_import("", error),
-            FollowError::Folder { .. } => ShellError::Io(error.to_string()),
-            other => ShellError::InvalidInput(other.to_string()),
+            FollowError::Folder { .. } => Self::coded(ErrorCode::Io, text::follow_error(&error)),
+            other => Self::coded(ErrorCode::InvalidInput, text::follow_error(&other)),
         }
     }
 }
@@ -204,13 +233,13 @@ impl From<BackupError> for ShellError {
     fn from(error: BackupError) -> Self {
         match error {
             BackupError::WrongPassword => ShellError::WrongPassword,
-            BackupError::EmptyPassword => ShellError::InvalidInput("the password is empty".into()),
+            BackupError::EmptyPassword => Self::coded(ErrorCode::InvalidInput, Text::new(Key::PasswordEmpty)),
             BackupError::AlreadyExists { path } => ShellError::FileExists(path.display().to_string()),
             BackupError::Io { .. } | BackupError::NotFound { .. } | BackupError::Write(_) => {
-                ShellError::Io(error.to_string())
+                Self::coded(ErrorCode::Io, text::backup_error(&error))
             }
             BackupError::Vault(error) => ShellError::from(error),
-            other => ShellError::Vault(other.to_string()),
+            other => Self::coded(ErrorCode::Vault, text::backup_error(&other)),
         }
     }
 }
@@ -221,9 +250,11 @@ impl From<SyncError> for ShellError {
             SyncError::WrongCopyPassword { .. } => ShellError::WrongPassword,
             SyncError::Vault(error) => ShellError::from(error),
             SyncError::Write(error) => ShellError::from(error),
-            SyncError::NoFolder { .. } | SyncError::VaultFolder { .. } => ShellError::InvalidInput(error.to_string()),
-            SyncError::Io { .. } => ShellError::Io(error.to_string()),
-            other => ShellError::Vault(other.to_string()),
+            SyncError::NoFolder { .. } | SyncError::VaultFolder { .. } => {
+                Self::coded(ErrorCode::InvalidInput, text::sync_error(&error))
+            }
+            SyncError::Io { .. } => Self::coded(ErrorCode::Io, text::sync_error(&error)),
+            other => Self::coded(ErrorCode::Vault, text::sync_error(&other)),
         }
     }
 }
@@ -232,7 +263,7 @@ impl From<WriteError> for ShellError {
     fn from(error: WriteError) -> Self {
         match error {
             WriteError::Exists { path } => ShellError::FileExists(path.display().to_string()),
-            other => ShellError::Io(other.to_string()),
+            other => Self::coded(ErrorCode::Io, text::write_error(&other)),
         }
     }
 }
@@ -241,9 +272,9 @@ impl From<ExportError> for ShellError {
     fn from(error: ExportError) -> Self {
         match error {
             ExportError::EmptyPassword | ExportError::NothingToExport { .. } => {
-                ShellError::InvalidInput(error.to_string())
+                Self::coded(ErrorCode::InvalidInput, text::export_error(&error))
             }
-            other => ShellError::Vault(other.to_string()),
+            other => Self::coded(ErrorCode::Vault, text::export_error(&other)),
         }
     }
 }
@@ -256,7 +287,7 @@ impl From<CameraError> for ShellError {
             CameraError::PermissionDenied { .. } => ErrorCode::CameraDenied,
             _ => ErrorCode::Io,
         };
-        Self::scan(code, error.to_string())
+        Self::coded(code, text::camera_error(&error))
     }
 }
 

@@ -18,10 +18,11 @@ use twofold_core::follow::{self as core, Fetch, FollowError, Source};
 use twofold_core::import::Cancel;
 use twofold_core::vault::VaultContents;
 
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::ipc::{EVENT_FOLLOW_ROUND, FollowRoundView, FollowSourceView};
 use crate::rt::{Guarded as _, blocking, now_s};
 use crate::state::{AppState, VaultEvent};
+use crate::text::{Key, Text};
 use crate::vault;
 
 /// How long file events are gathered before a round.
@@ -201,12 +202,14 @@ pub async fn check(source: Source) -> ShellResult<()> {
     blocking(move || {
         let name = core::app_short_name(source.app);
         match core::fetch(&source, 0, &Cancel::new())? {
-            Fetch::PasswordWrong { file } => Err(ShellError::InvalidInput(format!(
-                "this password does not open the {name} backup {file}: type the backup password set in {name}"
-            ))),
-            Fetch::PasswordMissing { file } => Err(ShellError::InvalidInput(format!(
-                "the {name} backup {file} is encrypted: type its backup password"
-            ))),
+            Fetch::PasswordWrong { file } => Err(ShellError::coded(
+                ErrorCode::InvalidInput,
+                Text::new(Key::FollowPasswordWrong).with("app", name).with("file", file.to_string()),
+            )),
+            Fetch::PasswordMissing { file } => Err(ShellError::coded(
+                ErrorCode::InvalidInput,
+                Text::new(Key::FollowPasswordMissing).with("app", name).with("file", file.to_string()),
+            )),
             _ => Ok(()),
         }
     })

@@ -22,10 +22,11 @@ use tauri::{AppHandle, Manager, Runtime};
 use twofold_core::vault::VaultStore;
 use twofold_keyring::{DEFAULT_DAYS, DEFAULT_TIMEOUT, Failure, SecretStore, SystemKeyring};
 
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::ipc::{KeyringReason, KeyringStatus, KeyringUnlock, UnlockWay};
 use crate::rt::{blocking, now_s, write_atomic_private};
 use crate::state::AppState;
+use crate::text::{Key, Text};
 use crate::vault;
 
 /// The file beside the settings that remembers the keyring unlock on this computer.
@@ -217,16 +218,14 @@ async fn renew(state: &AppState, ks: &KeyringState, path: &Path, mut config: Con
 }
 
 fn keyring_error(failure: Failure) -> ShellError {
-    ShellError::InvalidInput(format!("the keyring unlock could not be changed: {failure}"))
+    ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::KeyringFailed).with("reason", failure.to_string()))
 }
 
 /// Settings → turn on, after `password` was checked again; `days` is "ask for the password every N days".
 pub async fn enable<R: Runtime>(app: &AppHandle<R>, password: String, days: u16) -> ShellResult<KeyringStatus> {
     if !(1..=twofold_core::vault::MAX_DEVICE_DAYS).contains(&days) {
-        return Err(ShellError::InvalidInput(format!(
-            "ask for the password every 1 to {} days",
-            twofold_core::vault::MAX_DEVICE_DAYS
-        )));
+        let max = twofold_core::vault::MAX_DEVICE_DAYS.to_string();
+        return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::KeyringDays).with("max", max)));
     }
     let state = app.state::<AppState>();
     let ks = app.state::<KeyringState>();

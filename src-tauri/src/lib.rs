@@ -30,6 +30,7 @@ pub mod staging;
 pub mod state;
 pub mod switcher;
 pub mod sync;
+pub mod text;
 pub mod tray;
 pub mod vault;
 pub mod window;

@@ -7,7 +7,8 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
+use crate::text::{self, Key, Text};
 
 /// Unix milliseconds now.
 pub fn now_ms() -> i64 {
@@ -22,7 +23,10 @@ pub fn now_s() -> i64 {
 /// Runs slow work (Argon2, file I/O, QR decoding, network) on a blocking thread, off the UI thread and with no
 /// lock of ours held by the caller.
 pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> ShellResult<T> + Send + 'static) -> ShellResult<T> {
-    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| ShellError::Io(format!("background task failed: {e}")))?
+    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| {
+        log::error!("background task failed: {e}");
+        ShellError::coded(ErrorCode::Io, Text::new(Key::BackgroundTaskFailed))
+    })?
 }
 
 /// Locks a mutex, recovering it when a panic elsewhere poisoned it. The shell's shared state stays consistent
@@ -41,7 +45,14 @@ impl<T> Guarded<T> for Mutex<T> {
 /// of the folder. A crash leaves the old file or the new one, never half of one. The settings and the record of
 /// the vaults seen use it. *Slow.*
 pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> ShellResult<()> {
-    let io = |what: &str, e: std::io::Error| ShellError::Io(format!("cannot {what} {}: {e}", path.display()));
+    // Whatever step failed, the person is told the file was not saved and why (the step goes to the log).
+    let io = |what: &str, e: std::io::Error| {
+        log::warn!("cannot {what} {}: {e}", path.display());
+        ShellError::coded(
+            ErrorCode::Io,
+            Text::new(Key::FileWrite).with("path", path).with("reason", text::os_error(&e)),
+        )
+    };
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| io("create the folder of", e))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

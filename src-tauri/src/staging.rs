@@ -19,6 +19,7 @@ use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::ipc::{
     AddOutcome, BatchView, ImportFileView, ImportPreview, ImportProblemView, ScanFound, StagedAccountView,
 };
+use crate::text::{self, Key, Param, Text};
 
 /// What waits for the user's choice.
 pub struct Staged {
@@ -29,7 +30,7 @@ pub struct Staged {
 /// One account waiting, with the remarks to show beside it.
 pub struct StagedAccount {
     pub account: Account,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Text>,
 }
 
 /// Where the staged accounts came from.
@@ -97,7 +98,11 @@ impl Staged {
     /// naming it (1-based, as the user counts).
     pub fn take(self, indices: &[u32]) -> ShellResult<Vec<StagedAccount>> {
         if let Some(bad) = indices.iter().find(|&&i| i as usize >= self.accounts.len()) {
-            return Err(ShellError::InvalidInput(format!("there is no account number {}", u64::from(*bad) + 1)));
+            let number = (u64::from(*bad) + 1).to_string();
+            return Err(ShellError::coded(
+                ErrorCode::InvalidInput,
+                Text::new(Key::NoAccountNumber).with("number", number),
+            ));
         }
         let wanted: std::collections::HashSet<u32> = indices.iter().copied().collect();
         let chosen: Vec<StagedAccount> = self
@@ -108,7 +113,7 @@ impl Staged {
             .map(|(_, a)| a)
             .collect();
         if chosen.is_empty() {
-            return Err(ShellError::InvalidInput("choose at least one account".into()));
+            return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::ChooseAtLeastOne)));
         }
         Ok(chosen)
     }
@@ -121,7 +126,11 @@ impl ImportFile {
         self.problems = report
             .problems
             .iter()
-            .map(|p| ImportProblemView { label: p.label.clone(), reason: p.kind.to_string() })
+            .map(|p| ImportProblemView {
+                label: p.label.clone(),
+                reason: p.kind.to_string(),
+                detail: text::import_problem(&p.kind),
+            })
             .collect();
         let ImportReport { accounts, warnings, .. } = report;
         accounts
@@ -129,7 +138,7 @@ impl ImportFile {
             .enumerate()
             .map(|(i, account)| StagedAccount {
                 account,
-                warnings: warnings.iter().filter(|w| w.index == i).map(|w| w.warning.to_string()).collect(),
+                warnings: warnings.iter().filter(|w| w.index == i).map(|w| text::link_warning(&w.warning)).collect(),
             })
             .collect()
     }
@@ -221,12 +230,12 @@ const MIGRATION_SCHEME: &str = "otpauth-migration://";
 pub struct Parsed {
     accounts: Vec<StagedAccount>,
     parts: Vec<migration::Decoded>,
-    notes: Vec<String>,
+    notes: Vec<Text>,
 }
 
 /// Parses the authenticator links among `payloads` (read from `what`), created at `now`. Fails when there is
 /// nothing to stage: no payload, no authenticator link, or only broken ones.
-pub fn parse(payloads: &[&str], what: &str, now: i64) -> ShellResult<Parsed> {
+pub fn parse(payloads: &[&str], what: Param, now: i64) -> ShellResult<Parsed> {
     if payloads.is_empty() {
         return Err(ShellError::no_qr_code(what));
     }
@@ -237,7 +246,7 @@ pub fn parse(payloads: &[&str], what: &str, now: i64) -> ShellResult<Parsed> {
     let mut notes = Vec::new();
     let ignored = payloads.len() - links.len();
     if ignored > 0 {
-        notes.push(format!("{ignored} other QR code(s) ignored: not authenticator links"));
+        notes.push(Text::new(Key::OtherCodesIgnored).with("count", ignored));
     }
     let mut accounts = Vec::new();
     let mut parts = Vec::new();
@@ -246,22 +255,22 @@ pub fn parse(payloads: &[&str], what: &str, now: i64) -> ShellResult<Parsed> {
         if link.trim_start().get(..MIGRATION_SCHEME.len()).is_some_and(|h| h.eq_ignore_ascii_case(MIGRATION_SCHEME)) {
             match migration::decode(link) {
                 Ok(part) => parts.push(part),
-                Err(e) => errors.push(format!("transfer code: {e}")),
+                Err(e) => errors.push(text::migration_error(&e)),
             }
             continue;
         }
         match uri::parse(link.trim()) {
             Ok(parsed) => {
-                let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+                let warnings: Vec<Text> = parsed.warnings.iter().map(text::link_warning).collect();
                 notes.extend(warnings.iter().cloned());
                 accounts.push(StagedAccount { account: parsed.into_account(now), warnings });
             }
-            Err(e) => errors.push(e.to_string()),
+            Err(e) => errors.push(text::link_error(&e)),
         }
     }
     if accounts.is_empty() && parts.is_empty() {
-        let first = errors.into_iter().next().unwrap_or_else(|| "unreadable link".into());
-        return Err(ShellError::InvalidInput(format!("the QR code holds a broken authenticator link: {first}")));
+        let first = errors.into_iter().next().unwrap_or_else(|| Text::new(Key::LinkNotOtpauth));
+        return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::BrokenLink).with("reason", first)));
     }
     notes.extend(errors);
     Ok(Parsed { accounts, parts, notes })
@@ -271,7 +280,7 @@ pub fn parse(payloads: &[&str], what: &str, now: i64) -> ShellResult<Parsed> {
 pub struct Staging {
     accounts: Unmarked,
     batch: Option<BatchView>,
-    notes: Vec<String>,
+    notes: Vec<Text>,
 }
 
 impl Staging {
@@ -298,7 +307,7 @@ pub fn stage(slot: &mut Option<Staged>, parsed: Parsed, now: i64) -> Staging {
                 BatchProgress::OtherBatch => {
                     // A code from another export: start over with it.
                     *collector = BatchCollector::new();
-                    notes.push("a code from a different export: started over with it".into());
+                    notes.push(Text::new(Key::OtherExport));
                     collector.add(part)
                 }
                 other => other,
@@ -319,7 +328,7 @@ pub fn stage(slot: &mut Option<Staged>, parsed: Parsed, now: i64) -> Staging {
             }
             BatchProgress::Complete | BatchProgress::OtherBatch => {
                 let (found, rejected) = batch.take().unwrap_or_default().finish();
-                notes.extend(rejected.iter().map(|r| format!("cannot import {r}")));
+                notes.extend(rejected.iter().map(text::rejected));
                 let total = u32::try_from(found.len()).unwrap_or(u32::MAX);
                 accounts.extend(
                     found.into_iter().map(|a| StagedAccount { account: a.into_account(now), warnings: Vec::new() }),
@@ -341,7 +350,7 @@ pub fn backup_error(path: &std::path::Path, error: BackupError) -> ShellError {
     if matches!(error, BackupError::NotTwofold { .. })
         && let Some(app) = export_app(path)
     {
-        return ShellError::scan(ErrorCode::ForeignExport, app);
+        return ShellError::named(ErrorCode::ForeignExport, app);
     }
     ShellError::from(error)
 }

@@ -16,7 +16,7 @@ use twofold_core::vault::{DeviceId, Vault, VaultContents, VaultStore};
 use zeroize::Zeroizing;
 
 use crate::auto_backup::AutoBackups;
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::idle::IdleClock;
 use crate::ipc::{Settings, VaultStatus};
 use crate::rt::{self, Guarded};
@@ -173,7 +173,7 @@ impl AppState {
         let _writer = self.settings_writer.guard();
         let mut settings = self.settings();
         change(&mut settings)?;
-        settings.validate().map_err(ShellError::InvalidInput)?;
+        settings.validate().map_err(|detail| ShellError::coded(ErrorCode::InvalidInput, detail))?;
         save_settings(&self.paths.settings, &settings)?;
         *self.settings.guard() = settings.clone();
         self.backups.configure(&settings);

@@ -21,10 +21,11 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 use twofold_core::sync::folder::SkipReason;
 use twofold_core::sync::{FolderSync, RoundReport, SyncError, SyncKeys};
 
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::ipc::{DeviceView, EVENT_SYNCED, Settings, SyncChangeView, SyncProblem, SyncState, SyncStatusView};
 use crate::rt::{Guarded, blocking, now_ms};
 use crate::state::{AppState, VaultEvent};
+use crate::text::{self, Key, Text};
 use crate::vault;
 
 /// How often a round runs when nothing asked for one: the fallback where the folder sends no events.
@@ -44,12 +45,14 @@ struct Inner {
     requested: bool,
     state: SyncState,
     message: Option<String>,
-    skipped: Vec<String>,
+    skipped: Vec<Text>,
     last_in_step: Option<i64>,
     last_change: Option<SyncChangeView>,
     watcher: Option<(PathBuf, notify::RecommendedWatcher)>,
     /// Why the last WebDAV round failed.
     problem: Option<SyncProblem>,
+    /// Why the last round failed or waits, for the UI to word (`message` holds the English words).
+    detail: Option<Text>,
 }
 
 impl Default for SyncService {
@@ -64,6 +67,7 @@ impl Default for SyncService {
                 last_change: None,
                 watcher: None,
                 problem: None,
+                detail: None,
             }),
             wake: Condvar::new(),
             runner: tauri::async_runtime::Mutex::new(()),
@@ -109,10 +113,11 @@ impl SyncService {
         }
     }
 
-    fn set(&self, state: SyncState, message: Option<String>) {
+    fn set(&self, state: SyncState, detail: Option<Text>) {
         let mut inner = self.inner();
         inner.state = state;
-        inner.message = message;
+        inner.message = detail.as_ref().map(ToString::to_string);
+        inner.detail = detail;
         inner.problem = None;
     }
 
@@ -122,6 +127,7 @@ impl SyncService {
         inner.state = SyncState::Failed;
         inner.message = Some(message);
         inner.problem = Some(problem);
+        inner.detail = None;
     }
 
     fn finished(&self, report: &RoundReport) {
@@ -132,11 +138,14 @@ impl SyncService {
         inner.skipped = report
             .skipped
             .iter()
-            .map(|s| format!("{}: {}", file_name(&s.file), skip_reason(s.reason)))
-            .chain(report.locked.iter().map(|p| format!("{}: locked with another password", file_name(p))))
+            .map(|s| Text::new(Key::SyncSkipped).with("file", file_name(&s.file)).with("reason", skip_reason(s.reason)))
+            .chain(report.locked.iter().map(|p| {
+                Text::new(Key::SyncSkipped).with("file", file_name(p)).with("reason", Text::new(Key::SyncSkipLocked))
+            }))
             .collect();
         inner.message = None;
         inner.problem = None;
+        inner.detail = None;
         if let Some(change) = change_view(now, &report.merge, report.removed.len()) {
             inner.last_change = Some(change);
         }
@@ -182,6 +191,7 @@ impl SyncService {
             folder: if webdav { server } else { shown_path(settings.sync_folder.trim(), home) },
             last_in_step: inner.last_in_step,
             message: if on { inner.message.clone() } else { None },
+            detail: if on { inner.detail.clone() } else { None },
             skipped: if on { inner.skipped.clone() } else { Vec::new() },
             last_change: inner.last_change.clone(),
             this_device: this_device.to_string(),
@@ -212,15 +222,15 @@ fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
-fn skip_reason(reason: SkipReason) -> &'static str {
-    match reason {
-        SkipReason::Damaged => "damaged or still arriving; tried again next round",
-        SkipReason::NewerFormat => "written by a newer Twofold",
-        SkipReason::OtherPassword => "another vault (another password); left alone",
-        SkipReason::Backup => "a Twofold backup; restore it instead",
-        SkipReason::TooMany => "too many files this round; next round",
-        _ => "could not be read; tried again next round",
-    }
+fn skip_reason(reason: SkipReason) -> Text {
+    Text::new(match reason {
+        SkipReason::Damaged => Key::SyncSkipDamaged,
+        SkipReason::NewerFormat => Key::SyncSkipNewer,
+        SkipReason::OtherPassword => Key::SyncSkipOtherPassword,
+        SkipReason::Backup => Key::SyncSkipBackup,
+        SkipReason::TooMany => Key::SyncSkipTooMany,
+        _ => Key::SyncSkipUnreadable,
+    })
 }
 
 /// Our own temp files (`~syncthing~twofold-*.tmp`) and the sync engines' hidden ones do not call for a round.
@@ -322,13 +332,13 @@ pub async fn round<R: Runtime>(app: &AppHandle<R>) -> SyncStatusView {
             match result {
                 Ok(report) => service.finished(&report),
                 Err(e @ SyncError::PasswordNeeded { .. }) => {
-                    service.set(SyncState::PasswordNeeded, Some(e.to_string()))
+                    service.set(SyncState::PasswordNeeded, Some(text::sync_error(&e)))
                 }
-                Err(e) => service.set(SyncState::Failed, Some(e.to_string())),
+                Err(e) => service.set(SyncState::Failed, Some(text::sync_error(&e))),
             }
         }
         Err(ShellError::Locked) => service.set(SyncState::Locked, None),
-        Err(e) => service.set(SyncState::Failed, Some(e.to_string())),
+        Err(e) => service.set(SyncState::Failed, Some(e.detail())),
     }
     finish(app, before)
 }
@@ -415,7 +425,7 @@ async fn added_password<R: Runtime>(app: &AppHandle<R>, password: zeroize::Zeroi
 fn copy_path(state: &AppState) -> ShellResult<PathBuf> {
     let settings = state.settings();
     if settings.sync_folder.trim().is_empty() {
-        return Err(ShellError::InvalidInput("choose the folder your sync engine shares first".into()));
+        return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::ChooseSyncFolder)));
     }
     Ok(Path::new(settings.sync_folder.trim()).join(twofold_core::sync::folder::COPY_NAME))
 }

@@ -39,7 +39,19 @@ impl Harness {
         self._app.state::<crate::dialog::Files>().register(path.to_path_buf(), kind, false).unwrap().token
     }
 
+    /// Calls `cmd`; an error comes back as `{code, message}` (its English words), which is what most tests pin.
+    /// The `detail` the UI words is checked by the tests that call [`Harness::invoke_worded`].
     pub(crate) fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        self.invoke_worded(cmd, args).map_err(|mut error| {
+            if let Some(fields) = error.as_object_mut() {
+                fields.remove("detail");
+            }
+            error
+        })
+    }
+
+    /// Calls `cmd`; an error comes back whole, with the `detail` the UI words (`{key, params}`).
+    pub(crate) fn invoke_worded(&self, cmd: &str, args: Value) -> Result<Value, Value> {
         let request = InvokeRequest {
             cmd: cmd.into(),
             callback: CallbackFn(0),

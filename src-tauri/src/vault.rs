@@ -14,18 +14,19 @@ use twofold_core::{Account, AccountId, OtpKind, OtpParams, otp, uri};
 use zeroize::Zeroizing;
 
 use crate::clipboard;
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::ipc::{RollbackWarning, ScanFound};
 use crate::rt::{blocking, now_ms, now_s};
 use crate::seen;
 use crate::staging;
 use crate::state::{AppState, Unlocked, VaultEvent, VaultState};
+use crate::text::{self, Key, Param, Text};
 
 /// A password from the UI, refused when empty.
 pub fn password(text: String) -> ShellResult<Zeroizing<String>> {
     let text = Zeroizing::new(text);
     if text.is_empty() {
-        return Err(ShellError::InvalidInput("the password is empty".into()));
+        return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::PasswordEmpty)));
     }
     Ok(text)
 }
@@ -54,7 +55,7 @@ pub async fn open<R: Runtime>(
     let store = VaultStore::new(&path);
     match how {
         Opening::Create if password.chars().count() < 8 => {
-            return Err(ShellError::InvalidInput("the password must have at least 8 characters".into()));
+            return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::PasswordTooShort)));
         }
         Opening::Create if store.exists() => return Err(ShellError::VaultExists(path.display().to_string())),
         // A new vault over a lone previous copy would push that copy out at its second save (issue 13 point 9).
@@ -116,7 +117,7 @@ pub fn start_session(state: &AppState, mut vault: Vault, backup_password: Option
 pub async fn restore_previous(state: &AppState) -> ShellResult<()> {
     let store = VaultStore::new(&state.paths.vault);
     if !store.only_previous_exists() {
-        return Err(ShellError::InvalidInput("there is no lone previous copy of the vault to restore".into()));
+        return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::NoPreviousCopy)));
     }
     let seen_file = state.paths.seen.clone();
     blocking(move || {
@@ -136,7 +137,7 @@ pub async fn change_password(state: &AppState, current: String, new: String) -> 
     let current = password(current)?;
     let new = password(new)?;
     if new.chars().count() < 8 {
-        return Err(ShellError::InvalidInput("the password must have at least 8 characters".into()));
+        return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::PasswordTooShort)));
     }
     // Checked before anything changes, so a failed change below can hand backups back a password that works.
     after_password(state, current.to_string()).await?;
@@ -223,7 +224,7 @@ pub async fn update_accounts<T: Send + 'static>(
 
 /// Stages what an intake read from `what` (QR payloads or a link) for the user's choice. Parsing runs before
 /// the lock is taken; duplicates are judged against the open vault's key prints, after the lock is released.
-pub fn stage(state: &AppState, payloads: &[&str], what: &str) -> ShellResult<ScanFound> {
+pub fn stage(state: &AppState, payloads: &[&str], what: Param) -> ShellResult<ScanFound> {
     let now = now_s();
     let parsed = staging::parse(payloads, what, now)?;
     let (staged, known) = state.with_unlocked(|open| {
@@ -252,7 +253,7 @@ pub fn copy_code<R: Runtime>(app: &AppHandle<R>, id: AccountId) -> ShellResult<(
                 .hotp_shown
                 .get(&id)
                 .cloned()
-                .ok_or_else(|| ShellError::InvalidInput("press \u{201c}next code\u{201d} first".into())),
+                .ok_or_else(|| ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::PressNextCode))),
             _ => Ok(Zeroizing::new(time_code(account, now)?.code)),
         }
     })?;
@@ -282,7 +283,8 @@ pub fn parse_id(id: &str) -> ShellResult<AccountId> {
 /// Creates a new, empty vault protected by `password`, at the default Argon2id cost. *Slow.*
 pub fn create(path: &Path, password: &Zeroizing<String>) -> ShellResult<Vault> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| ShellError::Io(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| ShellError::coded(ErrorCode::Io, text::io_failed("create the folder", dir, &e)))?;
     }
     Ok(VaultStore::new(path).create(password, KdfParams::DEFAULT, &VaultContents::new())?)
 }
@@ -302,7 +304,7 @@ pub fn next_hotp(vault: &mut Vault, id: AccountId, now: i64) -> ShellResult<Stri
     let counter = vault.advance_hotp(id, now)?;
     let account = find(&vault.contents().accounts, id)?;
     let code = otp::code_at_counter(&account.secret, &account.otp, counter)
-        .map_err(|e| ShellError::InvalidInput(e.to_string()))?;
+        .map_err(|e| ShellError::coded(ErrorCode::InvalidInput, text::otp_error(&e)))?;
     Ok(code.code)
 }
 
@@ -320,12 +322,13 @@ pub struct CodeWindow {
 /// The current code of a time-based account at `now_ms` (Unix milliseconds), and the one after it.
 pub fn time_code(account: &Account, now_ms: i64) -> ShellResult<CodeWindow> {
     let now = now_ms.div_euclid(1000);
-    let current = otp::code(&account.secret, &account.otp, now).map_err(|e| ShellError::InvalidInput(e.to_string()))?;
-    let window = current
-        .window
-        .ok_or_else(|| ShellError::InvalidInput(format!("{} is not time-based", account.display_name())))?;
+    let current = otp::code(&account.secret, &account.otp, now)
+        .map_err(|e| ShellError::coded(ErrorCode::InvalidInput, text::otp_error(&e)))?;
+    let window = current.window.ok_or_else(|| {
+        ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::NotTimeBased).with("name", account.display_name()))
+    })?;
     let next = otp::code(&account.secret, &account.otp, window.valid_until)
-        .map_err(|e| ShellError::InvalidInput(e.to_string()))?;
+        .map_err(|e| ShellError::coded(ErrorCode::InvalidInput, text::otp_error(&e)))?;
     Ok(CodeWindow {
         code: current.code,
         valid_from: window.valid_from.saturating_mul(1000),
@@ -335,9 +338,9 @@ pub fn time_code(account: &Account, now_ms: i64) -> ShellResult<CodeWindow> {
 }
 
 /// Parses an `otpauth://` link into a new account (fresh id, created at `now` Unix seconds) and warnings.
-pub fn parse_link(link: &str, now: i64) -> ShellResult<(Account, Vec<String>)> {
-    let parsed = uri::parse(link).map_err(|e| ShellError::InvalidInput(e.to_string()))?;
-    let warnings = parsed.warnings.iter().map(ToString::to_string).collect();
+pub fn parse_link(link: &str, now: i64) -> ShellResult<(Account, Vec<Text>)> {
+    let parsed = uri::parse(link).map_err(|e| ShellError::coded(ErrorCode::InvalidInput, text::link_error(&e)))?;
+    let warnings = parsed.warnings.iter().map(text::link_warning).collect();
     Ok((parsed.into_account(now), warnings))
 }
 
@@ -348,13 +351,13 @@ pub fn format_link(account: &Account) -> Zeroizing<String> {
 
 /// Checks OTP parameters typed by the user, with the core's rules and messages.
 pub fn validate_params(params: &OtpParams) -> ShellResult<()> {
-    params.validate().map_err(|e| ShellError::InvalidInput(e.to_string()))
+    params.validate().map_err(|e| ShellError::coded(ErrorCode::InvalidInput, text::otp_error(&e)))
 }
 
 /// The QR code of an account's `otpauth://` link as a greyscale PNG, `scale` pixels per module (it contains the
 /// key: only for `show_account_qr`).
 pub fn link_qr_png(account: &Account, scale: u32) -> ShellResult<Zeroizing<Vec<u8>>> {
     let link = uri::format(account);
-    let qr = twofold_core::export::qr::QrMatrix::encode(&link).map_err(|e| ShellError::InvalidInput(e.to_string()))?;
-    qr.to_png(scale).map_err(|e| ShellError::Io(e.to_string()))
+    let qr = twofold_core::export::qr::QrMatrix::encode(&link).map_err(ShellError::from)?;
+    qr.to_png(scale).map_err(ShellError::from)
 }

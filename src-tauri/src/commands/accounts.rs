@@ -5,7 +5,7 @@ use tauri::{AppHandle, Runtime, State};
 use twofold_core::{Account, AccountId, OtpKind, OtpParams, Secret};
 use zeroize::Zeroizing;
 
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::ipc::{
     AccountEdit, AccountList, AccountQr, AccountView, AddOutcome, CodeShown, KeyCheck, KeyProblem, NewAccount,
     OtpKindView, RecoveryCodeView, RevealedSecret, StagedAccountView,
@@ -13,6 +13,7 @@ use crate::ipc::{
 use crate::rt::{blocking, now_ms, now_s};
 use crate::staging::{self, StagedAccount};
 use crate::state::AppState;
+use crate::text::{self, Key, Text};
 use crate::vault::{self, find, find_mut, parse_id};
 
 /// Pixels per QR module: about 300 px for a typical link, sharp on screen and easy for a phone to read.
@@ -21,7 +22,8 @@ const PIXELS_PER_MODULE: u32 = 6;
 /// Builds an account from typed fields; the core checks the key (the strict rule for typed keys:
 /// `Secret::parse_typed`) and the OTP parameters.
 pub fn account_from_input(input: &NewAccount, now: i64) -> ShellResult<Account> {
-    let secret = Secret::parse_typed(&input.secret).map_err(|e| ShellError::InvalidInput(e.to_string()))?;
+    let secret = Secret::parse_typed(&input.secret)
+        .map_err(|e| ShellError::coded(ErrorCode::InvalidInput, text::secret_error(&e)))?;
     let otp = match input.kind {
         OtpKindView::Totp => OtpParams {
             kind: OtpKind::Totp { period: input.period },
@@ -52,7 +54,7 @@ fn clean_groups(groups: &[String]) -> Vec<String> {
 }
 
 /// Adds one new account with its warnings, at the end of the manual order.
-async fn add_one(state: &AppState, account: Account, warnings: Vec<String>) -> ShellResult<AddOutcome> {
+async fn add_one(state: &AppState, account: Account, warnings: Vec<Text>) -> ShellResult<AddOutcome> {
     vault::update_accounts(state, move |accounts| {
         let staged = StagedAccount { account: account.clone(), warnings: warnings.clone() };
         staging::insert(accounts, [staged]).pop().ok_or_else(|| ShellError::Io("the account was not added".into()))
@@ -187,7 +189,7 @@ pub async fn next_hotp_code(state: State<'_, AppState>, id: String) -> ShellResu
     let id = parse_id(&id)?;
     state.with_unlocked(|open| match find(open.accounts(), id)?.otp.kind {
         OtpKind::Hotp { .. } => Ok(()),
-        _ => Err(ShellError::InvalidInput("only counter-based (HOTP) accounts have a next code".into())),
+        _ => Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::OnlyHotpNext))),
     })?;
     let now = now_s();
     let code = vault::save_with(&state, move |vault| vault::next_hotp(vault, id, now)).await?;
@@ -262,7 +264,7 @@ pub async fn add_recovery_codes(state: State<'_, AppState>, id: String, codes: S
     let new: Vec<Zeroizing<String>> =
         codes.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| Zeroizing::new(l.to_string())).collect();
     if new.is_empty() {
-        return Err(ShellError::InvalidInput("no recovery codes to add".into()));
+        return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::NoRecoveryCodes)));
     }
     vault::update_accounts(&state, move |accounts| {
         let account = find_mut(accounts, id)?;
@@ -279,7 +281,10 @@ pub async fn add_recovery_codes(state: State<'_, AppState>, id: String, codes: S
             }
         }
         if !repeated.is_empty() {
-            return Err(ShellError::InvalidInput(format!("already saved: {}", repeated.join(", "))));
+            return Err(ShellError::coded(
+                ErrorCode::InvalidInput,
+                Text::new(Key::AlreadySaved).with("names", repeated.join(", ")),
+            ));
         }
         for code in &new {
             account.recovery_codes.push(twofold_core::model::RecoveryCode { code: code.clone(), used: false });
@@ -293,10 +298,12 @@ pub async fn add_recovery_codes(state: State<'_, AppState>, id: String, codes: S
 pub async fn mark_recovery_code(state: State<'_, AppState>, id: String, index: u32, used: bool) -> ShellResult<()> {
     let id = parse_id(&id)?;
     vault::update_accounts(&state, move |accounts| {
-        let code = find_mut(accounts, id)?
-            .recovery_codes
-            .get_mut(index as usize)
-            .ok_or_else(|| ShellError::InvalidInput(format!("no recovery code number {}", index + 1)))?;
+        let code = find_mut(accounts, id)?.recovery_codes.get_mut(index as usize).ok_or_else(|| {
+            ShellError::coded(
+                ErrorCode::InvalidInput,
+                Text::new(Key::NoRecoveryCodeNumber).with("number", (index + 1).to_string()),
+            )
+        })?;
         code.used = used;
         Ok(())
     })
@@ -310,7 +317,10 @@ pub async fn remove_recovery_code(state: State<'_, AppState>, id: String, index:
     vault::update_accounts(&state, move |accounts| {
         let codes = &mut find_mut(accounts, id)?.recovery_codes;
         if index as usize >= codes.len() {
-            return Err(ShellError::InvalidInput(format!("no recovery code number {}", u64::from(index) + 1)));
+            return Err(ShellError::coded(
+                ErrorCode::InvalidInput,
+                Text::new(Key::NoRecoveryCodeNumber).with("number", (u64::from(index) + 1).to_string()),
+            ));
         }
         codes.remove(index as usize);
         Ok(())

@@ -14,7 +14,7 @@ use twofold_core::export::{self, PlaintextAck, Protection};
 use twofold_core::vault::KdfParams;
 
 use crate::dialog::{self, Chosen, Purpose};
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::ipc::{
     BackupDone, BackupInfoView, BackupStatusView, ExportDone, ExportFormatInfo, ExportFormatView, ExportLossView,
     LossKindView, RestoreCounts, RestoreItem, RestoreItemStatus, RestoreModeView, RestorePreview, Settings,
@@ -23,6 +23,7 @@ use crate::ipc::{
 use crate::rt::{blocking, now_ms, now_s};
 use crate::staging;
 use crate::state::AppState;
+use crate::text::{self, Key, Text};
 use crate::vault;
 
 fn count(n: usize) -> u32 {
@@ -61,7 +62,7 @@ pub async fn backup_now<R: Runtime>(
         Some(own) => {
             let own = vault::password(own)?;
             if own.chars().count() < 8 {
-                return Err(ShellError::InvalidInput("the backup password must have at least 8 characters".into()));
+                return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::BackupPasswordTooShort)));
             }
             own
         }
@@ -217,11 +218,9 @@ pub async fn export_accounts<R: Runtime>(
     let format = format.core();
     let password = match (format.is_plaintext(), password) {
         (false, Some(p)) => Some(vault::password(p)?),
-        (false, None) => return Err(ShellError::InvalidInput("an encrypted export needs a password".into())),
+        (false, None) => return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::ExportNeedsPassword))),
         (true, _) if !acknowledged => {
-            return Err(ShellError::InvalidInput(
-                "this export holds every key in the clear: confirm that you understand first".into(),
-            ));
+            return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::ExportConfirmPlain)));
         }
         (true, _) => None,
     };
@@ -252,7 +251,7 @@ pub async fn export_accounts<R: Runtime>(
                 .iter()
                 .map(|l| ExportLossView { account: l.account.clone(), kind: l.kind.into() })
                 .collect(),
-            skipped: exported.skipped.iter().map(|s| format!("{} \u{2014} {}", s.account, s.reason)).collect(),
+            skipped: exported.skipped.iter().map(text::export_skipped).collect(),
         }))
     })
     .await
@@ -276,7 +275,7 @@ pub async fn show_transfer_codes(state: State<'_, AppState>, password: String) -
                 Ok(TransferCodeView { image, names: code.accounts.iter().map(|id| name_of(*id)).collect() })
             })
             .collect::<ShellResult<Vec<_>>>()?;
-        let skipped = transfer.skipped.iter().map(|s| format!("{} — {}", s.account, s.reason)).collect();
+        let skipped = transfer.skipped.iter().map(text::export_skipped).collect();
         Ok(TransferView { codes, skipped })
     })
     .await
@@ -314,7 +313,7 @@ pub async fn set_auto_backup<R: Runtime>(
     // Checked before the password is: a folder or count the settings refuse is said first.
     let mut candidate = state.settings();
     change(&mut candidate)?;
-    candidate.validate().map_err(ShellError::InvalidInput)?;
+    candidate.validate().map_err(|detail| ShellError::coded(ErrorCode::InvalidInput, detail))?;
     let key = if enabled {
         let password = vault::password(password.unwrap_or_default())?;
         let vault = vault::after_password(&state, password.to_string()).await?;

@@ -3,13 +3,16 @@
 //! and fetched by the page as a `data:` PNG by the fingerprint `AccountView::icon` names. Reading and decoding
 //! the picture run on a blocking thread.
 
+use std::path::Path;
+
 use tauri::{AppHandle, Manager, Runtime, State};
 use twofold_core::icon::{self, Icon};
 
 use crate::dialog::{self, Purpose};
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::rt::blocking;
 use crate::state::AppState;
+use crate::text;
 use crate::vault::{self, find, find_mut, parse_id};
 
 /// The account's picture as a `data:image/png` URL, or `None` when it has none.
@@ -32,13 +35,16 @@ pub async fn set_account_icon<R: Runtime>(app: AppHandle<R>, id: String, file: O
     let picture = blocking(move || {
         let name = path.file_name().map_or_else(|| "the picture".to_string(), |n| n.to_string_lossy().into_owned());
         let too_large = |len: u64| len > icon::MAX_INPUT as u64;
-        let size = std::fs::metadata(&path).map_err(|e| ShellError::Io(format!("cannot read {name}: {e}")))?.len();
+        let unreadable =
+            |e: std::io::Error| ShellError::coded(ErrorCode::Io, text::io_failed("read", Path::new(&name), &e));
+        let unusable = |e: &icon::IconError| ShellError::coded(ErrorCode::InvalidInput, text::icon_error(&name, e));
+        let size = std::fs::metadata(&path).map_err(unreadable)?.len();
         if too_large(size) {
-            return Err(ShellError::InvalidInput(format!("{name}: {}", icon::IconError::TooLarge)));
+            return Err(unusable(&icon::IconError::TooLarge));
         }
-        let bytes = std::fs::read(&path).map_err(|e| ShellError::Io(format!("cannot read {name}: {e}")))?;
+        let bytes = std::fs::read(&path).map_err(unreadable)?;
         let svg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-        Icon::from_picture(&bytes, svg).map_err(|e| ShellError::InvalidInput(format!("{name}: {e}")))
+        Icon::from_picture(&bytes, svg).map_err(|e| unusable(&e))
     })
     .await?;
     let now = crate::rt::now_s();

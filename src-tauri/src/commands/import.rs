@@ -13,32 +13,32 @@ use twofold_core::import::{self, Cancel, Format, ImportError, ImportReport};
 use zeroize::Zeroizing;
 
 use crate::dialog::{self, Purpose};
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::ipc::{ImportFileView, ImportOutcome};
 use crate::rt::{blocking, now_s};
 use crate::staging::{self, ImportFile, Origin, Staged};
 use crate::state::AppState;
+use crate::text::{self, Key, Text};
 use crate::vault;
 
 fn no_pending() -> ShellError {
-    ShellError::InvalidInput("no file is being imported: choose one first".into())
+    ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::NoImport))
 }
 
 /// The file's bytes, refusing anything larger than an export can be before reading it. *Slow.*
 fn read_file(path: &Path) -> ShellResult<Zeroizing<Vec<u8>>> {
-    let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| ShellError::Io(format!("cannot read {shown}: {e}")))?;
+    let unreadable = |e: std::io::Error| ShellError::coded(ErrorCode::Io, text::io_failed("read", path, &e));
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
     if !meta.is_file() {
-        return Err(ShellError::InvalidInput(format!("{shown} is not a file")));
+        return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::NotAFile).with("path", path)));
     }
     let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
     if len > import::MAX_FILE_LEN {
-        return Err(ShellError::InvalidInput(format!(
-            "{shown}: {}",
-            ImportError::TooLarge { len, max: import::MAX_FILE_LEN }
-        )));
+        let reason = text::import_error(&ImportError::TooLarge { len, max: import::MAX_FILE_LEN });
+        let detail = Text::new(Key::InFile).with("file", path).with("reason", reason);
+        return Err(ShellError::coded(ErrorCode::InvalidInput, detail));
     }
-    Ok(Zeroizing::new(std::fs::read(path).map_err(|e| ShellError::Io(format!("cannot read {shown}: {e}")))?))
+    Ok(Zeroizing::new(std::fs::read(path).map_err(unreadable)?))
 }
 
 /// Reads `bytes` as `format`; `Ok(None)` when the file turns out to need a password. *Slow.*
@@ -153,13 +153,16 @@ pub async fn import_accounts(state: State<'_, AppState>, indices: Vec<u32>) -> S
         let staged = open.staged.as_ref().ok_or_else(no_pending)?;
         let file = staged.import_file().ok_or_else(no_pending)?;
         if !file.read {
-            return Err(ShellError::InvalidInput("give the file's password first".into()));
+            return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::GiveFilePassword)));
         }
         if let Some(bad) = indices.iter().find(|&&i| i as usize >= staged.accounts.len()) {
-            return Err(ShellError::InvalidInput(format!("the file has no entry number {}", u64::from(*bad) + 1)));
+            return Err(ShellError::coded(
+                ErrorCode::InvalidInput,
+                Text::new(Key::NoEntryNumber).with("number", (u64::from(*bad) + 1).to_string()),
+            ));
         }
         if indices.is_empty() {
-            return Err(ShellError::InvalidInput("choose at least one account to import".into()));
+            return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::ChooseAtLeastOne)));
         }
         let views = staged.views(open.accounts());
         let wanted: std::collections::HashSet<u32> = indices.iter().copied().collect();
@@ -173,7 +176,12 @@ pub async fn import_accounts(state: State<'_, AppState>, indices: Vec<u32>) -> S
         for (i, entry) in staged.accounts.iter().enumerate() {
             let name = entry.account.display_name();
             if wanted.contains(&(i as u32)) {
-                outcome.warnings.extend(entry.warnings.iter().map(|w| format!("{name}: {w}")));
+                outcome.warnings.extend(
+                    entry
+                        .warnings
+                        .iter()
+                        .map(|w| Text::new(Key::EntryWarning).with("label", name.as_str()).with("warning", w.clone())),
+                );
                 outcome.added.push(name);
             } else if views[i].duplicate {
                 outcome.skipped_duplicates.push(name);

@@ -7,6 +7,7 @@ use crate::deeplink;
 use crate::error::ShellResult;
 use crate::ipc::ScanFound;
 use crate::state::AppState;
+use crate::text::{Key, Text};
 use crate::vault;
 
 /// The oldest link waiting to be added, staged for confirmation (only its description crosses IPC).
@@ -19,5 +20,5 @@ pub fn take_pending_link<R: Runtime>(app: AppHandle<R>) -> ShellResult<Option<Sc
 /// Clipboard and Image tabs: the webview picks from the batch and adds with `add_pending`.
 #[tauri::command]
 pub fn stage_link(state: State<'_, AppState>, link: String) -> ShellResult<ScanFound> {
-    vault::stage(&state, &[link.trim()], "the pasted link")
+    vault::stage(&state, &[link.trim()], Text::new(Key::SourcePastedLink).into())
 }

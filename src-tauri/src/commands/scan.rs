@@ -18,6 +18,7 @@ use crate::ipc::{AddOutcome, CameraEvent, CameraList, ScanFound};
 use crate::rt::blocking;
 use crate::staging::{self, Origin, Staged, StagedAccount};
 use crate::state::AppState;
+use crate::text::{self, Key, Param, Text};
 use crate::vault;
 
 /// Decodes an RGBA picture (clipboard images, screen captures) and returns its payloads.
@@ -26,10 +27,11 @@ fn decode_rgba(width: usize, height: usize, rgba: &[u8]) -> ShellResult<Vec<Payl
         .chunks_exact(4)
         .map(|p| ((77 * u32::from(p[0]) + 150 * u32::from(p[1]) + 29 * u32::from(p[2]) + 128) >> 8) as u8)
         .collect();
-    qr::decode_luma(width, height, width, &luma).map_err(|e| ShellError::InvalidInput(e.to_string()))
+    qr::decode_luma(width, height, width, &luma)
+        .map_err(|e| ShellError::coded(ErrorCode::InvalidInput, text::qr_error(&e)))
 }
 
-fn stage_payloads(state: &AppState, payloads: &[Payload], what: &str) -> ShellResult<ScanFound> {
+fn stage_payloads(state: &AppState, payloads: &[Payload], what: Param) -> ShellResult<ScanFound> {
     let texts: Vec<&str> = payloads.iter().map(Payload::as_str).collect();
     vault::stage(state, &texts, what)
 }
@@ -37,14 +39,12 @@ fn stage_payloads(state: &AppState, payloads: &[Payload], what: &str) -> ShellRe
 /// Reads the QR codes of an image file and stages them. *Slow.*
 fn scan_image_file(state: &AppState, path: &Path) -> ShellResult<ScanFound> {
     if !dialog::is_image(path) {
-        return Err(ShellError::InvalidInput(format!(
-            "{} is not a PNG, JPEG, WebP or GIF image",
-            path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
-        )));
+        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::NotAnImage).with("name", name)));
     }
-    let name = path.file_name().map_or_else(|| "the image".to_string(), |n| n.to_string_lossy().into_owned());
-    let payloads = qr::scan_file(path).map_err(|e| ShellError::from_qr(e, &name))?;
-    stage_payloads(state, &payloads, &name)
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let payloads = qr::scan_file(path).map_err(|e| ShellError::from_qr(e, name.as_str().into()))?;
+    stage_payloads(state, &payloads, name.into())
 }
 
 /// Reads the QR codes of an image: `file` (a token from a drop or `choose_file`) when given, else a file
@@ -67,22 +67,18 @@ pub async fn scan_clipboard<R: Runtime>(app: AppHandle<R>) -> ShellResult<ScanFo
         let text = clipboard.read_text().ok().map(zeroize::Zeroizing::new);
         if let Some(text) = text.as_deref().map(|t| t.trim()).filter(|t| !t.is_empty()) {
             if qr::is_authenticator_link(text) {
-                return vault::stage(&state, &[text], "the clipboard");
+                return vault::stage(&state, &[text], Text::new(Key::SourceClipboard).into());
             }
         }
         match clipboard.read_image() {
             Ok(image) => {
                 let payloads = decode_rgba(image.width() as usize, image.height() as usize, image.rgba())?;
-                stage_payloads(&state, &payloads, "the image on the clipboard")
+                stage_payloads(&state, &payloads, Text::new(Key::SourceClipboardImage).into())
             }
-            Err(_) if text.as_deref().is_some_and(|t| !t.trim().is_empty()) => Err(ShellError::scan(
-                ErrorCode::NotAuthenticator,
-                "the clipboard holds text that is not an otpauth:// link",
-            )),
-            Err(_) => Err(ShellError::scan(
-                ErrorCode::NoQrCode,
-                "the clipboard holds neither an image nor an otpauth:// link: copy a QR code image or a link first",
-            )),
+            Err(_) if text.as_deref().is_some_and(|t| !t.trim().is_empty()) => {
+                Err(ShellError::coded(ErrorCode::NotAuthenticator, Text::new(Key::ClipboardNotLink)))
+            }
+            Err(_) => Err(ShellError::coded(ErrorCode::NoQrCode, Text::new(Key::ClipboardEmpty))),
         }
     })
     .await
@@ -94,22 +90,16 @@ pub async fn scan_screen<R: Runtime>(app: AppHandle<R>) -> ShellResult<ScanFound
     let handle = app.clone();
     blocking(move || {
         let payloads = capture_screens()?;
-        stage_payloads(&handle.state::<AppState>(), &payloads, "the screen")
+        stage_payloads(&handle.state::<AppState>(), &payloads, Text::new(Key::SourceScreen).into())
     })
     .await
 }
 
 fn capture_forbidden(reason: impl std::fmt::Display) -> ShellError {
     let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some();
-    let message = if wayland {
-        format!(
-            "this desktop does not let Twofold capture the screen ({reason}); take a screenshot yourself and \
-             use the Image or Clipboard tab"
-        )
-    } else {
-        format!("cannot capture the screen ({reason}); take a screenshot and use the Image or Clipboard tab")
-    };
-    ShellError::scan(ErrorCode::CaptureUnavailable, message)
+    // The reason is the capture library's own words (English): the sentence around it is ours.
+    let key = if wayland { Key::CaptureWayland } else { Key::CaptureFailed };
+    ShellError::coded(ErrorCode::CaptureUnavailable, Text::new(key).with("reason", reason.to_string()))
 }
 
 /// Captures each monitor with `xcap` and decodes them in turn. *Slow.*
@@ -148,14 +138,20 @@ pub async fn add_pending(state: State<'_, AppState>, indices: Vec<u32>) -> Shell
         let scanned =
             matches!(open.staged, Some(Staged { origin: Origin::Scan { .. }, ref accounts }) if !accounts.is_empty());
         if !scanned {
-            return Err(ShellError::InvalidInput("nothing to add: scan a code first".into()));
+            return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::NothingToAddScan)));
         }
         if let Some(bad) = open.staged.as_ref().and_then(|s| indices.iter().find(|&&i| i as usize >= s.accounts.len()))
         {
-            return Err(ShellError::InvalidInput(format!("no scanned account number {bad}")));
+            return Err(ShellError::coded(
+                ErrorCode::InvalidInput,
+                Text::new(Key::NoScannedNumber).with("number", bad.to_string()),
+            ));
         }
-        let staged = open.staged.take().ok_or_else(|| ShellError::InvalidInput("nothing to add".into()))?;
-        staged.take(&indices).map_err(|_| ShellError::InvalidInput("no account chosen".into()))
+        let staged = open
+            .staged
+            .take()
+            .ok_or_else(|| ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::NothingToAdd)))?;
+        staged.take(&indices).map_err(|_| ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::NoAccountChosen)))
     })?;
     vault::update_accounts(&state, move |list| {
         let copies = chosen.iter().map(|s| StagedAccount { account: s.account.clone(), warnings: Vec::new() });

@@ -15,7 +15,9 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
 
 #[tauri::command]
 pub async fn update_settings<R: Runtime>(app: AppHandle<R>, mut settings: Settings) -> ShellResult<()> {
-    settings.validate().map_err(crate::error::ShellError::InvalidInput)?;
+    settings
+        .validate()
+        .map_err(|detail| crate::error::ShellError::coded(crate::error::ErrorCode::InvalidInput, detail))?;
     let state = app.state::<AppState>();
     let old_shortcut = state.settings().quick_switcher_shortcut;
     settings.quick_switcher_shortcut =

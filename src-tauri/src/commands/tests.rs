@@ -191,6 +191,7 @@ mod keyring;
 mod keys;
 mod lock;
 mod sync;
+mod texts;
 mod webdav;
 
 #[test]

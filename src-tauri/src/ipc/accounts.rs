@@ -6,6 +6,8 @@ use ts_rs::TS;
 use twofold_core::secret::likely_meant;
 use twofold_core::{Account, Algorithm, OtpKind, SecretError};
 
+use crate::text::Text;
+
 /// Whether there is a vault and whether it is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -209,7 +211,7 @@ pub struct KeyCheck {
 pub struct AddOutcome {
     pub id: String,
     /// Non-fatal remarks from the link parser (an unusual period, an ignored parameter).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Text>,
     /// Names of existing accounts with the same key and parameters.
     pub duplicates: Vec<String>,
 }
@@ -234,7 +236,7 @@ pub struct StagedAccountView {
     /// Names of the vault's accounts with the same key and parameters.
     pub duplicates: Vec<String>,
     /// Remarks to check before adding (an unusual key length, an ignored parameter).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Text>,
 }
 
 impl StagedAccountView {
@@ -245,7 +247,7 @@ impl StagedAccountView {
         account: &Account,
         duplicates: Vec<String>,
         earlier_duplicate: bool,
-        warnings: Vec<String>,
+        warnings: Vec<Text>,
     ) -> Self {
         Self {
             index: u32::try_from(index).unwrap_or(u32::MAX),

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use twofold_core::export::{Format, LossKind};
 
+use crate::text::Text;
+
 /// A backup that was written and read back.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -204,8 +206,8 @@ pub struct ExportDone {
     pub leaves_out: Vec<LossKindView>,
     /// Per account and kind, the data this export left out.
     pub losses: Vec<ExportLossView>,
-    /// Accounts the format cannot carry at all, "name — reason".
-    pub skipped: Vec<String>,
+    /// Accounts the format cannot carry at all, with the reason.
+    pub skipped: Vec<Text>,
 }
 
 /// One Google Authenticator transfer code, as an image only (the link it holds never crosses IPC as text).
@@ -231,8 +233,8 @@ impl std::fmt::Debug for TransferCodeView {
 #[ts(export)]
 pub struct TransferView {
     pub codes: Vec<TransferCodeView>,
-    /// "Name — reason" per account left out.
-    pub skipped: Vec<String>,
+    /// Each account left out, with the reason.
+    pub skipped: Vec<Text>,
 }
 
 /// Which sentence the status line shows; the UI words it (through its translation layer) from this and the times.
@@ -264,8 +266,12 @@ pub struct BackupStatusView {
     /// Unix milliseconds of the last good automatic backup.
     #[ts(type = "number | null")]
     pub last_success: Option<i64>,
-    /// Why the last attempt failed, if it did.
+    /// Why the last attempt failed, if it did (English, for logs).
     pub failure: Option<String>,
+    /// Why the last attempt failed, for the UI to word.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub failure_detail: Option<Text>,
     /// Unix milliseconds of the last failed attempt, when it is newer than the last success.
     #[ts(type = "number | null")]
     pub failed_at: Option<i64>,

@@ -4,6 +4,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::StagedAccountView;
+use crate::text::Text;
 
 /// A file chosen for import: which app wrote it and, once it could be read, the preview.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -35,7 +36,10 @@ pub struct ImportPreview {
 #[ts(export)]
 pub struct ImportProblemView {
     pub label: String,
+    /// The reason in English, for logs.
     pub reason: String,
+    /// The reason the UI words.
+    pub detail: Text,
 }
 
 /// What an import did.
@@ -52,5 +56,5 @@ pub struct ImportOutcome {
     /// The entries that could not be read, with the reason.
     pub problems: Vec<ImportProblemView>,
     /// Remarks about added accounts (`Issuer (name): …`).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Text>,
 }

@@ -5,6 +5,7 @@ use ts_rs::TS;
 
 use super::StagedAccountView;
 use crate::error::ErrorCode;
+use crate::text::Text;
 
 /// A camera the picker offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -44,7 +45,7 @@ pub struct ScanFound {
     pub batch: Option<BatchView>,
     /// Remarks for the user: link warnings, transfer entries that cannot be imported, codes that were not
     /// authenticator links.
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
 }
 
 impl ScanFound {
@@ -59,11 +60,11 @@ impl ScanFound {
 #[ts(export)]
 pub enum CameraEvent {
     /// A code was read but cannot be used; scanning goes on.
-    Notice { code: ErrorCode, message: String },
+    Notice { code: ErrorCode, message: String, detail: Text },
     /// A part of a transfer export was read; scanning goes on for the next.
     Progress { received: u32, total: u32 },
     /// A code was accepted and the camera is closed: confirm `found`.
     Found { found: ScanFound },
     /// The camera failed while capturing (it is closed).
-    Failed { code: ErrorCode, message: String },
+    Failed { code: ErrorCode, message: String, detail: Text },
 }

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::text::{Key, Text};
+
 /// User preferences, stored next to the vault in plain JSON (they hold nothing secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
@@ -104,26 +106,28 @@ impl Settings {
     /// BCP 47 allows long tags; nothing the picker offers comes near this.
     pub const MAX_LANGUAGE_LEN: usize = 35;
 
-    /// Rejects values outside the ranges the settings page offers.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Rejects values outside the ranges the settings page offers, saying which and why.
+    pub fn validate(&self) -> Result<(), Text> {
         if self.clipboard_clear_seconds > Self::MAX_CLIPBOARD_CLEAR_SECONDS {
-            return Err(format!("clipboard delay must be at most {} seconds", Self::MAX_CLIPBOARD_CLEAR_SECONDS));
+            return Err(
+                Text::new(Key::SettingClipboardDelay).with("max", Self::MAX_CLIPBOARD_CLEAR_SECONDS.to_string())
+            );
         }
         if self.auto_lock_minutes > Self::MAX_AUTO_LOCK_MINUTES {
-            return Err(format!("auto-lock delay must be at most {} minutes", Self::MAX_AUTO_LOCK_MINUTES));
+            return Err(Text::new(Key::SettingAutoLock).with("max", Self::MAX_AUTO_LOCK_MINUTES.to_string()));
         }
         if !(1..=Self::MAX_AUTO_BACKUP_KEEP).contains(&self.auto_backup_keep) {
-            return Err(format!("keep between 1 and {} automatic backups", Self::MAX_AUTO_BACKUP_KEEP));
+            return Err(Text::new(Key::SettingBackupKeep).with("max", Self::MAX_AUTO_BACKUP_KEEP.to_string()));
         }
         if self.auto_backup && self.auto_backup_folder.trim().is_empty() {
-            return Err("choose a folder for automatic backups".into());
+            return Err(Text::new(Key::SettingBackupFolder));
         }
         let server = self.clock_server.trim();
         if server.len() > 255 || server.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/') {
-            return Err("the time server must be a host name or address, like pool.ntp.org".into());
+            return Err(Text::new(Key::SettingTimeServer));
         }
         if self.sync && !self.sync_webdav && self.sync_folder.trim().is_empty() {
-            return Err("choose the folder your sync engine shares".into());
+            return Err(Text::new(Key::SettingSyncFolder));
         }
         if let Some(language) = &self.language {
             let tag = |c: char| c.is_ascii_alphanumeric() || c == '-';
@@ -132,7 +136,7 @@ impl Settings {
             }
         }
         if self.clock_check && server.is_empty() {
-            return Err("the clock check needs a time server, like pool.ntp.org".into());
+            return Err(Text::new(Key::SettingClockServer));
         }
         Ok(())
     }

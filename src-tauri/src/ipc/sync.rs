@@ -36,8 +36,12 @@ pub struct SyncStatusView {
     pub last_in_step: Option<i64>,
     /// Why sync is not in step (a sentence), or what the last round left alone.
     pub message: Option<String>,
+    /// Why sync is not in step, for the UI to word (`message` has the English words).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub detail: Option<crate::text::Text>,
     /// Files the last round left alone, with why ("twofold.vault: damaged or still arriving").
-    pub skipped: Vec<String>,
+    pub skipped: Vec<crate::text::Text>,
     /// The last round that changed this vault.
     pub last_change: Option<SyncChangeView>,
     /// This computer's device id.

@@ -19,10 +19,11 @@ use twofold_core::vault::VaultError;
 use zeroize::Zeroizing;
 
 use super::{SyncService, change_view};
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::ipc::{SyncProblem, SyncState, SyncStatusView, WebDavCheck, WebDavView};
 use crate::rt::{Guarded as _, blocking, now_ms};
 use crate::state::AppState;
+use crate::text::{Key, Text};
 use crate::vault;
 
 /// The WebDAV settings as the webview may see them (no password). Needs the vault open.
@@ -105,10 +106,10 @@ pub async fn configure<R: Runtime>(
         let target = typed_target(&state, url, user, app_password)?;
         WebDav::new(&target).map_err(|e| ShellError::InvalidInput(e.to_string()))?;
         if target.user.is_empty() {
-            return Err(ShellError::InvalidInput("enter the WebDAV user name".into()));
+            return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::EnterWebdavUser)));
         }
         if target.app_password.is_empty() {
-            return Err(ShellError::InvalidInput("enter the app password".into()));
+            return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::EnterAppPassword)));
         }
         let unchanged =
             state.with_unlocked(|open| Ok(webdav_sync::target(open.vault.contents()).as_ref() == Some(&target)))?;
@@ -174,7 +175,7 @@ pub(super) async fn round<R: Runtime>(app: &AppHandle<R>, service: &Arc<SyncServ
         Err(Failure::Locked) => service.set(SyncState::Locked, None),
         Err(Failure::Shell(e)) => service.failed(SyncProblem::Server, e.to_string()),
         Err(Failure::Sync(WebDavSyncError::Copy(e @ SyncError::PasswordNeeded { .. }))) => {
-            service.set(SyncState::PasswordNeeded, Some(e.to_string()))
+            service.set(SyncState::PasswordNeeded, Some(crate::text::sync_error(&e)))
         }
         Err(Failure::Sync(WebDavSyncError::Copy(e))) => service.failed(SyncProblem::Copy, e.to_string()),
         Err(Failure::Sync(WebDavSyncError::Server(e))) => service.failed(SyncProblem::from(&e), e.to_string()),

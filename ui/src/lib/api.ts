@@ -2,6 +2,7 @@
 import { invoke as tauriInvoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { tryT } from "./i18n";
+import { wordText } from "./detail";
 import type { AccountEdit } from "./ipc/AccountEdit";
 import type { AccountQr } from "./ipc/AccountQr";
 import type { AccountList } from "./ipc/AccountList";
@@ -43,6 +44,7 @@ import type { RevealedSecret } from "./ipc/RevealedSecret";
 import type { ScanFound } from "./ipc/ScanFound";
 import type { Settings } from "./ipc/Settings";
 import type { SyncStatusView } from "./ipc/SyncStatusView";
+import type { Text } from "./ipc/Text";
 import type { WebDavCheck } from "./ipc/WebDavCheck";
 import type { WebDavView } from "./ipc/WebDavView";
 import type { VaultStatus } from "./ipc/VaultStatus";
@@ -50,9 +52,12 @@ import type { VaultStatus } from "./ipc/VaultStatus";
 /** Every failed command rejects with this, whatever went wrong underneath. */
 export class IpcError extends Error {
   readonly code: ErrorPayload["code"] | "ipc";
-  constructor(code: ErrorPayload["code"] | "ipc", message: string) {
+  /** What went wrong, for the UI to word (the `message` is the shell's English, for logs). */
+  readonly detail: Text | null;
+  constructor(code: ErrorPayload["code"] | "ipc", message: string, detail: Text | null = null) {
     super(message);
     this.code = code;
+    this.detail = detail;
   }
 }
 
@@ -72,7 +77,7 @@ export async function invoke<T>(cmd: string, args?: Record<string, unknown>): Pr
   try {
     return (await invoker(cmd, args)) as T;
   } catch (error) {
-    if (isPayload(error)) throw new IpcError(error.code, error.message);
+    if (isPayload(error)) throw new IpcError(error.code, error.message, "detail" in error ? error.detail : null);
     throw new IpcError("ipc", String(error));
   }
 }
@@ -270,14 +275,16 @@ export const events = {
   onVaultLocked: (handler: () => void) => listen("vault-locked", handler),
 };
 
-/** The sentence for a shell error: `errors.<code>` from the catalog with the shell's own words (which name
- * the file, the camera, the reason) as its detail, or those words alone for a code the catalog lacks. */
-export function shellMessage(code: string, message: string): string {
-  return tryT(`errors.${code}`, { message }) ?? message;
+/** The sentence for a shell error: `errors.<code>` from the catalog with its detail (which names the file, the
+ * camera, the reason) worded in the current language as `{message}`, or the detail alone for a code the
+ * catalog lacks. Without a detail (an error that did not come from the shell), the message is the detail. */
+export function shellMessage(code: string, message: string, detail: Text | null = null): string {
+  const worded = detail ? wordText(detail) : message;
+  return tryT(`errors.${code}`, { message: worded }) ?? worded;
 }
 
 /** A message for the user from any thrown value. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof IpcError) return shellMessage(error.code, error.message);
+  if (error instanceof IpcError) return shellMessage(error.code, error.message, error.detail);
   return String(error);
 }

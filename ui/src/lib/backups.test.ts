@@ -265,7 +265,12 @@ describe("BackupsPage", () => {
       export_formats: () => formats,
       show_transfer_codes: () => ({
         codes: [1, 2, 3].map((n) => ({ image: image(n), names: [`Account ${n}`] })),
-        skipped: ["Steam (me) — steam codes cannot travel"],
+        skipped: [
+          {
+            key: "detail.export_skipped",
+            params: { account: "Steam (me)", reason: { key: "detail.transfer_no_steam", params: {} } },
+          },
+        ],
       }),
     });
     page();
@@ -283,7 +288,7 @@ describe("BackupsPage", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Next" }));
     expect(screen.getByText("Code 3 of 3")).toBeTruthy();
     expect((screen.getByRole("button", { name: "Next" }) as HTMLButtonElement).disabled).toBe(true);
-    expect(screen.getByText(/Steam \(me\)/)).toBeTruthy();
+    expect(screen.getByText(/Steam \(me\) — a Google Authenticator transfer cannot hold Steam Guard accounts/)).toBeTruthy();
   });
 
   // Issue 13 point 7: the folder comes from the chooser as a token; no path is typed.
@@ -339,6 +344,27 @@ describe("the backup status line", () => {
     );
     await fireEvent.click(screen.getByRole("button", { name: /^Backups: Backup failed/ }));
     expect(p.onBackups).toHaveBeenCalled();
+  });
+
+  it("words the failure from the shell's detail, not its English words", async () => {
+    mockIpc({
+      list_accounts: () => ({ now: 0, accounts: [] }),
+      backup_status: () => ({
+        enabled: true,
+        kind: "failed",
+        message: "Backup failed",
+        lastSuccess: null,
+        failure: "could not create the backup folder /x: No space left on device (os error 28)",
+        failureDetail: {
+          key: "detail.io_create_folder",
+          params: { path: "/x", reason: { key: "detail.os_disk_full", params: {} } },
+        },
+        failedAt: Date.UTC(2026, 10, 23, 0, 40),
+      }),
+    });
+    render(AccountList, props());
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toMatch(/: could not create the folder \/x: the disk is full; no backup has been made yet$/);
   });
 
   it("says nothing while automatic backups are off", async () => {

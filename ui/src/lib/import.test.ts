@@ -8,6 +8,14 @@ import { mockIpc } from "./testing";
 
 afterEach(() => cleanup());
 
+// What the shell sends: the remarks and problems as keys with parameters, worded by the UI.
+const unusual = { key: "detail.warn_unusual_key_length", params: { count: 7 } };
+const motp = {
+  label: "Motp (Motp)",
+  reason: "mOTP entries are not supported",
+  detail: { key: "detail.entry_unsupported_type", params: { kind: "mOTP" } },
+};
+
 const locked: ImportFileView = {
   fileName: "aegis-export.json",
   app: "Aegis",
@@ -34,10 +42,10 @@ const opened: ImportFileView = {
         period: 30,
         duplicate: false,
         duplicates: [],
-        warnings: ["the key is 7 base32 characters long, which is unusual"],
+        warnings: [unusual],
       },
     ],
-    problems: [{ label: "Motp (Motp)", reason: "mOTP entries are not supported" }],
+    problems: [motp],
   },
 };
 
@@ -45,8 +53,8 @@ const outcome: ImportOutcome = {
   added: ["Deno (Mason)", "Boeing (Sophia)"],
   skippedDuplicates: ["SPDX (James)"],
   leftOut: 0,
-  problems: [{ label: "Motp (Motp)", reason: "mOTP entries are not supported" }],
-  warnings: ["Boeing (Sophia): the key is 7 base32 characters long, which is unusual"],
+  problems: [motp],
+  warnings: [{ key: "detail.entry_warning", params: { label: "Boeing (Sophia)", warning: unusual } }],
 };
 
 function props() {

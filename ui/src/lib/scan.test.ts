@@ -163,9 +163,15 @@ describe("Add account: camera", () => {
     const viewport = await screen.findByRole("img", { name: "Camera preview" });
     await waitFor(() => expect(viewport.getAttribute("data-frames")).toBe("2"));
     expect(viewport.querySelector("img")?.getAttribute("src")).toBe("blob:frame-2");
-    camera?.event({ kind: "notice", code: "not_authenticator", message: "this QR code is not an authenticator code" });
+    // The notice is worded from its detail (the English message is for logs).
+    camera?.event({
+      kind: "notice",
+      code: "not_authenticator",
+      message: "ignored",
+      detail: { key: "detail.qr_not_authenticator_one", params: {} },
+    });
     expect((await screen.findByRole("alert")).textContent).toBe(
-      "Nothing to add: this QR code is not an authenticator code.",
+      "Nothing to add: this QR code is not an authenticator code (it holds no otpauth:// link).",
     );
     camera?.event({ kind: "found", found: one });
     expect(await screen.findByText("Add this account?")).toBeTruthy();

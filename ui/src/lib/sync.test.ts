@@ -30,6 +30,11 @@ describe("sync status in words", () => {
     expect(statusLine(status(), 1_000_200)).toBe("In step via ~/Sync/Twofold, just now.");
     expect(statusLine(status(), 1_000_000 + 180_000)).toBe("In step via ~/Sync/Twofold, 3 min ago.");
     expect(statusLine(status({ state: "failed", message: "the disk is full" }), 0)).toBe("Not in step: the disk is full");
+    // The shell's detail is worded here; its English message is only the fallback.
+    const detail = { key: "detail.sync_no_folder", params: { path: "/media/usb/Twofold" } };
+    expect(statusLine(status({ state: "failed", message: "gone", detail }), 0)).toBe(
+      "Not in step: the sync folder /media/usb/Twofold does not exist or is not a folder",
+    );
     expect(statusLine(status({ state: "password_needed" }), 0)).toContain("locked with another password");
     expect(statusLine(status({ state: "off" }), 0)).toBe(t("sync.stateOff"));
   });

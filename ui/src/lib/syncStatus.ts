@@ -3,6 +3,7 @@ import { t } from "./i18n";
 import type { SyncChangeView } from "./ipc/SyncChangeView";
 import type { SyncStatusView } from "./ipc/SyncStatusView";
 import { problemSentence } from "./webdavStatus";
+import { wordText } from "./detail";
 
 /** "12 s ago", "3 min ago", "2 h ago". */
 export function ago(ms: number, now: number): string {
@@ -28,7 +29,9 @@ export function statusLine(s: SyncStatusView, now: number): string {
     case "password_needed":
       return t("sync.statePasswordNeeded", { folder });
     case "failed":
-      return t("sync.stateFailed", { reason: s.problem ? problemSentence(s.problem) : (s.message ?? "") });
+      return t("sync.stateFailed", {
+        reason: s.problem ? problemSentence(s.problem) : s.detail ? wordText(s.detail) : (s.message ?? ""),
+      });
   }
 }
 

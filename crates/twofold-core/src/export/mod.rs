@@ -211,13 +211,16 @@ pub struct Skipped {
     pub id: AccountId,
     /// [`Account::display_name`] of the account.
     pub account: String,
-    /// Why, in words for the user (never a secret).
+    /// Why, in English words (never a secret): for the CLI and logs.
     pub reason: String,
+    /// Why, as the typed reason a user interface words in its own language.
+    pub error: crate::migration::EntryError,
 }
 
 impl Skipped {
-    fn new(account: Option<&Account>, id: AccountId, reason: String) -> Self {
-        Self { id, account: account.map(Account::display_name).unwrap_or_else(|| id.to_string()), reason }
+    fn new(account: Option<&Account>, id: AccountId, error: crate::migration::EntryError) -> Self {
+        let account = account.map(Account::display_name).unwrap_or_else(|| id.to_string());
+        Self { id, account, reason: error.to_string(), error }
     }
 }
 

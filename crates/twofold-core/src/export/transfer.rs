@@ -68,7 +68,7 @@ pub fn google_transfer(accounts: &[Account], _ack: PlaintextAck) -> Result<Trans
     let skipped: Vec<Skipped> = encoded
         .skipped
         .iter()
-        .map(|(id, reason)| Skipped::new(accounts.iter().find(|a| a.id == *id), *id, reason.to_string()))
+        .map(|(id, reason)| Skipped::new(accounts.iter().find(|a| a.id == *id), *id, reason.clone()))
         .collect();
     let carried: Vec<&Account> =
         trimmed.iter().filter(|a| !encoded.skipped.iter().any(|(id, _)| *id == a.id)).collect();

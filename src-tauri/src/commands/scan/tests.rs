@@ -58,6 +58,8 @@ fn an_image_without_a_code_and_a_code_that_is_not_a_link_get_their_own_messages(
     let blank = h.dir.join("blank.png");
     write_png(&blank, 64, 48, &[255u8; 64 * 48]);
     assert_eq!(scan_image(&h, &blank), Err(json!({"code": "no_qr_code", "message": "no QR code found in blank.png"})));
+    let worded = h.invoke_worded("scan_image", json!({"file": h.file(&blank, crate::dialog::Kind::Read)})).unwrap_err();
+    assert_eq!(worded["detail"], json!({"key": "detail.qr_no_code", "params": {"what": "blank.png"}}));
     let menu = qr_png(&h.dir, "menu.png", "https://example.com/menu");
     assert_eq!(
         scan_image(&h, &menu),

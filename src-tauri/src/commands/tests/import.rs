@@ -172,17 +172,29 @@ fn locking_drops_the_pending_file() {
 fn unreadable_files_are_clear_errors() {
     let h = with_vault("import-errors");
     let missing = h.dir.join("missing.json");
-    let error = h.invoke("choose_import_file", json!({"file": token(&h, &missing)})).unwrap_err();
+    let error = h.invoke_worded("choose_import_file", json!({"file": token(&h, &missing)})).unwrap_err();
     assert_eq!(error["code"], json!("io"));
-    assert!(error["message"].as_str().unwrap().starts_with(&format!("cannot read {}", missing.display())), "{error}");
+    assert_eq!(error["message"], json!(format!("could not read {}: it does not exist", missing.display())));
+    // The UI words the detail: the operating system's error arrives as a kind, not as its English text.
+    assert_eq!(
+        error["detail"],
+        json!({"key": "detail.io_read", "params": {
+            "path": missing.display().to_string(),
+            "reason": {"key": "detail.os_not_found", "params": {}}
+        }})
+    );
 
     let junk = h.dir.join("notes.txt");
     std::fs::write(&junk, "shopping list: milk, eggs").unwrap();
     assert_eq!(
-        h.invoke("choose_import_file", json!({"file": token(&h, &junk)})),
+        h.invoke_worded("choose_import_file", json!({"file": token(&h, &junk)})),
         Err(json!({
             "code": "invalid_input",
             "message": "notes.txt: this file is not an export of any app we can import from",
+            "detail": {"key": "detail.in_file", "params": {
+                "file": "notes.txt",
+                "reason": {"key": "detail.import_unknown_format", "params": {}}
+            }},
         }))
     );
     assert_eq!(
@@ -199,11 +211,19 @@ fn unreadable_files_are_clear_errors() {
     .unwrap();
     let file = h.invoke("choose_import_file", json!({"file": token(&h, &links)})).unwrap();
     let preview = &file["preview"];
-    assert_eq!(preview["entries"][0]["warnings"].as_array().unwrap().len(), 1, "{file}");
-    assert!(preview["entries"][0]["warnings"][0].as_str().unwrap().contains("unusual"), "{file}");
+    let unusual = json!({"key": "detail.warn_unusual_key_length", "params": {"count": 9}});
+    assert_eq!(preview["entries"][0]["warnings"], json!([unusual]), "{file}");
     assert_eq!(preview["problems"].as_array().unwrap().len(), 1, "{file}");
+    assert_eq!(
+        preview["problems"][0]["detail"],
+        json!({"key": "detail.link_unsupported_type", "params": {"value": "mystery"}}),
+        "{file}"
+    );
     let outcome = h.invoke("import_accounts", json!({"indices": [0]})).unwrap();
-    assert!(outcome["warnings"][0].as_str().unwrap().starts_with("Odd (carol): the key is 9"), "{outcome}");
+    assert_eq!(
+        outcome["warnings"],
+        json!([{"key": "detail.entry_warning", "params": {"label": "Odd (carol)", "warning": unusual}}])
+    );
     assert_eq!(outcome["problems"], preview["problems"]);
 }
 

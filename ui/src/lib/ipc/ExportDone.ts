@@ -2,6 +2,7 @@
 import type { ExportFormatView } from "./ExportFormatView";
 import type { ExportLossView } from "./ExportLossView";
 import type { LossKindView } from "./LossKindView";
+import type { Text } from "./Text";
 
 /**
  * A verified export file.
@@ -24,6 +25,6 @@ leavesOut: Array<LossKindView>,
  */
 losses: Array<ExportLossView>, 
 /**
- * Accounts the format cannot carry at all, "name — reason".
+ * Accounts the format cannot carry at all, with the reason.
  */
-skipped: Array<string>, };
+skipped: Array<Text>, };

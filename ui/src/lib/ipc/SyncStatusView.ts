@@ -3,6 +3,7 @@ import type { DeviceView } from "./DeviceView";
 import type { SyncChangeView } from "./SyncChangeView";
 import type { SyncProblem } from "./SyncProblem";
 import type { SyncState } from "./SyncState";
+import type { Text } from "./Text";
 
 /**
  * The status line and what the last merge that brought changes did.
@@ -21,9 +22,13 @@ lastInStep: number | null,
  */
 message: string | null, 
 /**
+ * Why sync is not in step, for the UI to word (`message` has the English words).
+ */
+detail?: Text, 
+/**
  * Files the last round left alone, with why ("twofold.vault: damaged or still arriving").
  */
-skipped: Array<string>, 
+skipped: Array<Text>, 
 /**
  * The last round that changed this vault.
  */

@@ -27,6 +27,7 @@ import sync from "./sync.json";
 import webdav from "./webdav.json";
 import language from "./language.json";
 import iconpacks from "./iconpacks.json";
+import detail from "./detail.json";
 
 export const en = {
   common,
@@ -56,4 +57,5 @@ export const en = {
   webdav,
   language,
   iconpacks,
+  detail,
 };

@@ -1,0 +1,276 @@
+//! Tests of `text`: the keys and the catalog agree, every core variant is worded by a key with all its
+//! placeholders filled, and the English wording is the catalog's.
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::PathBuf;
+
+use twofold_camera::CameraError;
+use twofold_core::atomic::{TypedPathError, WriteError};
+use twofold_core::backup::BackupError;
+use twofold_core::export::{self, ExportError};
+use twofold_core::follow::FollowError;
+use twofold_core::import::{ImportError, ProblemKind};
+use twofold_core::migration::{EntryError, MigrationError, Rejected};
+use twofold_core::otp::OtpError;
+use twofold_core::qr::QrError;
+use twofold_core::sync::SyncError;
+use twofold_core::uri::{LinkError, LinkWarning};
+use twofold_core::vault::{Corruption, VaultError};
+use twofold_core::{AccountId, SecretError};
+
+use super::*;
+
+fn catalog() -> serde_json::Map<String, serde_json::Value> {
+    serde_json::from_str(CATALOG).unwrap()
+}
+
+/// The `{name}`s of a catalog message (every plural form).
+fn placeholders(message: &serde_json::Value) -> BTreeSet<String> {
+    let texts: Vec<&str> = match message {
+        serde_json::Value::String(text) => vec![text.as_str()],
+        serde_json::Value::Object(forms) => forms.values().filter_map(|v| v.as_str()).collect(),
+        other => panic!("not a message: {other}"),
+    };
+    let mut names = BTreeSet::new();
+    for text in texts {
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let close = after.find('}').unwrap();
+            names.insert(after[..close].to_string());
+            rest = &after[close + 1..];
+        }
+    }
+    names
+}
+
+#[test]
+fn every_key_the_shell_sends_is_in_the_catalog_and_every_catalog_key_is_sent() {
+    let catalog = catalog();
+    let keys: BTreeSet<&str> = Key::ALL.iter().map(|k| k.name()).collect();
+    assert_eq!(keys.len(), Key::ALL.len(), "a key name is listed twice");
+    let missing: Vec<&&str> = keys.iter().filter(|k| !catalog.contains_key(**k)).collect();
+    assert!(missing.is_empty(), "keys the shell sends but en/detail.json lacks: {missing:?}");
+    let unused: Vec<&String> = catalog.keys().filter(|k| !keys.contains(k.as_str())).collect();
+    assert!(unused.is_empty(), "keys of en/detail.json the shell never sends: {unused:?}");
+}
+
+/// Asserts that `text` names a catalog key whose placeholders are exactly its parameters (nested texts too).
+fn assert_worded(text: &Text) {
+    let catalog = catalog();
+    let name = text.key.strip_prefix("detail.").unwrap_or_else(|| panic!("not a detail key: {}", text.key));
+    let message = catalog.get(name).unwrap_or_else(|| panic!("{name} is not in en/detail.json"));
+    let wanted = placeholders(message);
+    let given: BTreeSet<String> = text.params.keys().cloned().collect();
+    assert_eq!(wanted, given, "{name}: the message's placeholders and the parameters differ");
+    if message.is_object() {
+        assert!(matches!(text.params.get("count"), Some(Param::Number(_))), "{name}: a plural needs a count");
+    }
+    for param in text.params.values() {
+        if let Param::Text(inner) = param {
+            assert_worded(inner);
+        }
+    }
+    assert!(!text.to_string().contains('{'), "{text}");
+}
+
+fn os(kind: io::ErrorKind) -> io::Error {
+    io::Error::from(kind)
+}
+
+#[test]
+fn every_core_error_is_worded_by_a_key_with_its_parameters() {
+    let path = PathBuf::from("/home/ann/vault.twofold");
+    let id = AccountId::new_random();
+    let texts = vec![
+        os_error(&os(io::ErrorKind::NotFound)),
+        os_error(&os(io::ErrorKind::PermissionDenied)),
+        os_error(&os(io::ErrorKind::StorageFull)),
+        os_error(&os(io::ErrorKind::ReadOnlyFilesystem)),
+        os_error(&os(io::ErrorKind::AlreadyExists)),
+        os_error(&os(io::ErrorKind::TimedOut)),
+        os_error(&io::Error::other("strange")),
+        io_failed("read", &path, &os(io::ErrorKind::NotFound)),
+        io_failed("write", &path, &os(io::ErrorKind::StorageFull)),
+        io_failed("create the folder", &path, &os(io::ErrorKind::PermissionDenied)),
+        io_failed("list", &path, &os(io::ErrorKind::NotFound)),
+        io_failed("lock", &path, &os(io::ErrorKind::TimedOut)),
+        io_failed("fold", &path, &os(io::ErrorKind::Other)),
+        vault_error(&VaultError::WrongPassword),
+        vault_error(&VaultError::EmptyPassword),
+        vault_error(&VaultError::Locked { pid: Some(42) }),
+        vault_error(&VaultError::Locked { pid: None }),
+        vault_error(&VaultError::Corrupt { what: Corruption::HeaderChecksum }),
+        vault_error(&VaultError::NewerFormat { major: 9, minor: 0 }),
+        vault_error(&VaultError::KdfOutOfRange { memory_kib: 1, passes: 1, lanes: 1 }),
+        vault_error(&VaultError::Stale { expected: 1, found: 2 }),
+        vault_error(&VaultError::KeyChanged),
+        vault_error(&VaultError::NotFound { path: path.clone() }),
+        vault_error(&VaultError::AlreadyExists { path: path.clone() }),
+        vault_error(&VaultError::PreviousExists { path: path.clone() }),
+        vault_error(&VaultError::UnknownAccount { id }),
+        vault_error(&VaultError::NotHotp { id }),
+        vault_error(&VaultError::InvalidContents { reason: "x".into() }),
+        vault_error(&VaultError::ReadBackFailed),
+        vault_error(&VaultError::NoDataDir),
+        vault_error(&VaultError::Random),
+        vault_error(&VaultError::NoDeviceSlot),
+        vault_error(&VaultError::DeviceKeyMismatch),
+        vault_error(&VaultError::TooManySlots { max: 8 }),
+        typed_path_error(&TypedPathError::Empty),
+        typed_path_error(&TypedPathError::Relative { typed: "a/b".into() }),
+        typed_path_error(&TypedPathError::NoHome { typed: "~/b".into() }),
+        write_error(&WriteError::Exists { path: path.clone() }),
+        write_error(&WriteError::Symlink { path: path.clone() }),
+        write_error(&WriteError::NotAFile { path: path.clone() }),
+        write_error(&WriteError::NoFileName { path: path.clone() }),
+        write_error(&WriteError::VerifyFailed { path: path.clone() }),
+        backup_error(&BackupError::WrongPassword),
+        backup_error(&BackupError::NotTwofold { path: path.clone() }),
+        backup_error(&BackupError::NotABackup { path: path.clone() }),
+        backup_error(&BackupError::Damaged { path: path.clone() }),
+        backup_error(&BackupError::NewerFormat { path: path.clone(), major: 3 }),
+        backup_error(&BackupError::KdfOutOfRange { path: path.clone() }),
+        backup_error(&BackupError::NotFound { path: path.clone() }),
+        backup_error(&BackupError::VerifyFailed { path: path.clone() }),
+        backup_error(&BackupError::BadStatus { path: path.clone() }),
+        export_error(&ExportError::PasswordRequired { format: export::Format::AegisEncrypted }),
+        export_error(&ExportError::NotEncryptable { format: export::Format::OtpauthList }),
+        export_error(&ExportError::Crypto),
+        export_error(&ExportError::Serialize),
+        export_error(&ExportError::QrTooLong { len: 5000 }),
+        export_error(&ExportError::Image),
+        export_error(&ExportError::NothingToExport { skipped: 2 }),
+        export_error(&ExportError::Verification { reason: "x".into() }),
+        sync_error(&SyncError::PasswordNeeded { file: path.clone() }),
+        sync_error(&SyncError::WrongCopyPassword { file: path.clone() }),
+        sync_error(&SyncError::Damaged { file: path.clone() }),
+        sync_error(&SyncError::NewerFormat { file: path.clone() }),
+        sync_error(&SyncError::NoFolder { path: path.clone() }),
+        sync_error(&SyncError::VaultFolder { path: path.clone() }),
+        follow_error(&FollowError::Folder { folder: path.clone(), reason: "x".into() }),
+        follow_error(&FollowError::NoBackups { folder: path.clone() }),
+        follow_error(&FollowError::UnknownSource),
+        follow_error(&FollowError::Damaged),
+        import_error(&ImportError::UnknownFormat),
+        import_error(&ImportError::TwofoldFile),
+        import_error(&ImportError::TooLarge { len: 10, max: 5 }),
+        import_error(&ImportError::PasswordRequired),
+        import_error(&ImportError::WrongPassword),
+        import_error(&ImportError::Damaged { reason: "x".into() }),
+        import_error(&ImportError::Empty { reason: "x".into() }),
+        import_error(&ImportError::AccountRestricted),
+        import_error(&ImportError::KdfOutOfRange { reason: "x".into() }),
+        import_error(&ImportError::Unsupported { what: "x".into() }),
+        import_error(&ImportError::LimitExceeded { what: "x".into() }),
+        import_error(&ImportError::Cancelled),
+        import_problem(&ProblemKind::UnsupportedType { kind: "yubikey".into() }),
+        import_problem(&ProblemKind::InvalidParameter("x".into())),
+        import_problem(&ProblemKind::Secret(SecretError::Empty)),
+        import_problem(&ProblemKind::SecretNotBase64),
+        import_problem(&ProblemKind::Malformed("x".into())),
+        secret_error(&SecretError::InvalidBase32Char { position: 3, character: '1' }),
+        secret_error(&SecretError::InvalidBase32Char { position: 3, character: ' ' }),
+        secret_error(&SecretError::InvalidBase32Length { len: 3 }),
+        secret_error(&SecretError::NotWholeBytes { characters: 17 }),
+        secret_error(&SecretError::TooShort { bits: 40, min: 80 }),
+        secret_error(&SecretError::InvalidHex),
+        secret_error(&SecretError::TooLong { len: 999, max: 128 }),
+        link_error(&LinkError::Empty),
+        link_error(&LinkError::TooLong { len: 9, max: 8 }),
+        link_error(&LinkError::NotOtpauth),
+        link_error(&LinkError::TransferLink),
+        link_error(&LinkError::MissingType),
+        link_error(&LinkError::UnsupportedType { kind: "x".into() }),
+        link_error(&LinkError::MissingSecret),
+        link_error(&LinkError::InvalidAlgorithm { value: "x".into() }),
+        link_error(&LinkError::InvalidDigits { value: "x".into() }),
+        link_error(&LinkError::InvalidPeriod { value: "x".into() }),
+        link_error(&LinkError::InvalidCounter { value: "x".into() }),
+        link_error(&LinkError::MissingCounter),
+        otp_error(&OtpError::InvalidDigits { digits: 2, min: 4, max: 10 }),
+        otp_error(&OtpError::InvalidPeriod { period: 0, min: 1, max: 86400 }),
+        otp_error(&OtpError::SteamDigits { digits: 6, expected: 5 }),
+        otp_error(&OtpError::SteamAlgorithm { algorithm: "SHA256" }),
+        otp_error(&OtpError::TimeBeforeEpoch { now: -1 }),
+        link_warning(&LinkWarning::IssuerMismatch { label: "a".into(), param: "b".into() }),
+        link_warning(&LinkWarning::DuplicateParameter { name: "digits".into() }),
+        link_warning(&LinkWarning::IgnoredForSteam { name: "digits".into() }),
+        link_warning(&LinkWarning::UnusualKeyLength { characters: 9 }),
+        link_warning(&LinkWarning::ShortKey { bits: 40, min: 80 }),
+        qr_error(&QrError::EmptyFrame { width: 0, height: 0 }),
+        qr_error(&QrError::FrameTooLarge { width: 1, height: 1 }),
+        qr_error(&QrError::StrideTooSmall { width: 2, stride: 1 }),
+        qr_error(&QrError::Image { reason: "x".into() }),
+        qr_error(&QrError::FileTooLarge { size: 1 }),
+        qr_error(&QrError::File { path: path.clone(), reason: "x".into() }),
+        qr_error(&QrError::NoCode { path: path.clone() }),
+        qr_error(&QrError::NoAuthenticatorLink { path: path.clone(), count: 1 }),
+        qr_error(&QrError::NoAuthenticatorLink { path: path.clone(), count: 3 }),
+        camera_error(&CameraError::NoCamera),
+        camera_error(&CameraError::Busy { camera: "Cam".into() }),
+        camera_error(&CameraError::PermissionDenied { camera: "Cam".into() }),
+        camera_error(&CameraError::Device { camera: "Cam".into(), reason: "x".into() }),
+        camera_error(&CameraError::Fake { path: path.clone(), reason: "x".into() }),
+        camera_error(&CameraError::BadId("x".into())),
+        camera_error(&CameraError::Thread("x".into())),
+        icon_error("a.png", &twofold_core::icon::IconError::TooLarge),
+        icon_error("a.png", &twofold_core::icon::IconError::Unsupported),
+        icon_error("a.png", &twofold_core::icon::IconError::Unreadable("x".into())),
+        icon_error("a.png", &twofold_core::icon::IconError::TooManyPixels),
+        migration_error(&MigrationError::Empty),
+        migration_error(&MigrationError::NotMigration),
+        migration_error(&MigrationError::MissingData),
+        migration_error(&MigrationError::NoAccounts),
+        transfer_entry_error(&EntryError::MissingSecret),
+        transfer_entry_error(&EntryError::UnsupportedAlgorithm("MD5")),
+        transfer_entry_error(&EntryError::UnknownAlgorithm(7)),
+        transfer_entry_error(&EntryError::UnknownDigits(7)),
+        transfer_entry_error(&EntryError::MissingType),
+        transfer_entry_error(&EntryError::UnknownType(7)),
+        transfer_entry_error(&EntryError::SteamUnsupported),
+        transfer_entry_error(&EntryError::PeriodUnsupported(60)),
+        transfer_entry_error(&EntryError::DigitsUnsupported(7)),
+        rejected(&Rejected { index: 0, issuer: "Ex".into(), name: "ann".into(), error: EntryError::MissingSecret }),
+        rejected(&Rejected { index: 1, issuer: String::new(), name: String::new(), error: EntryError::MissingType }),
+    ];
+    let raw = format!("detail.{}", Key::Raw.name());
+    for text in &texts {
+        assert_ne!(text.key, raw, "a core variant falls back to the core's English: {text}");
+        assert_worded(text);
+    }
+}
+
+#[test]
+fn english_wording_comes_from_the_catalog() {
+    let text = io_failed("read", std::path::Path::new("/tmp/a.json"), &os(io::ErrorKind::PermissionDenied));
+    assert_eq!(text.key, "detail.io_read");
+    assert_eq!(text.to_string(), "could not read /tmp/a.json: permission denied");
+    assert_eq!(
+        Text::new(Key::OtherCodesIgnored).with("count", 1usize).to_string(),
+        "1 other QR code ignored: not an authenticator link"
+    );
+    assert_eq!(
+        Text::new(Key::OtherCodesIgnored).with("count", 2usize).to_string(),
+        "2 other QR codes ignored: not authenticator links"
+    );
+    // An unknown key shows itself rather than nothing; a stray brace is kept.
+    let unknown = Text { key: "detail.nope".into(), params: BTreeMap::new() };
+    assert_eq!(unknown.to_string(), "detail.nope");
+    assert_eq!(Text::raw("a {b c} {").to_string(), "a {b c} {");
+}
+
+#[test]
+fn texts_serialize_as_key_and_params() {
+    let text = Text::new(Key::EntryWarning)
+        .with("label", "Ex (ann)")
+        .with("warning", Text::new(Key::WarnUnusualKeyLength).with("count", 9usize));
+    assert_eq!(
+        serde_json::to_value(&text).unwrap(),
+        serde_json::json!({
+            "key": "detail.entry_warning",
+            "params": {"label": "Ex (ann)", "warning": {"key": "detail.warn_unusual_key_length", "params": {"count": 9}}}
+        })
+    );
+}

@@ -1,0 +1,41 @@
+// The shell's texts worded in German: the `detail` area of the catalog is replaced by the German file, so the
+// real lookup (placeholders, nesting, plural rules) runs on it.
+import { describe, expect, it, vi } from "vitest";
+import { wordText } from "./detail";
+import type { Text } from "./ipc/Text";
+
+vi.mock("./i18n/en", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("./i18n/en")>();
+  const de = await import("./i18n/de/detail.json");
+  return { en: { ...actual.en, detail: de.default } };
+});
+
+describe("the shell's texts in German", () => {
+  it("words an import problem, a link warning in its entry, a scan note and an export loss", () => {
+    expect(wordText({ key: "detail.entry_unsupported_type", params: { kind: "mOTP" } })).toBe(
+      "Einträge vom Typ mOTP werden nicht unterstützt",
+    );
+    const short: Text = { key: "detail.warn_short_key", params: { bits: "40", min: "80" } };
+    expect(wordText({ key: "detail.entry_warning", params: { label: "Ex (ann)", warning: short } })).toBe(
+      "Ex (ann): der Schlüssel ist nur 40 Bit lang (Dienste vergeben mindestens 80); prüfen Sie, ob die Codes mit dem Dienst übereinstimmen",
+    );
+    expect(wordText({ key: "detail.other_codes_ignored", params: { count: 1 } })).toBe(
+      "1 weiterer QR-Code ignoriert: kein Authenticator-Link",
+    );
+    expect(wordText({ key: "detail.other_codes_ignored", params: { count: 3 } })).toBe(
+      "3 weitere QR-Codes ignoriert: keine Authenticator-Links",
+    );
+    const steam: Text = { key: "detail.transfer_no_steam", params: {} };
+    expect(wordText({ key: "detail.export_skipped", params: { account: "Steam (me)", reason: steam } })).toBe(
+      "Steam (me) – eine Übertragung von Google Authenticator kann keine Steam-Guard-Konten enthalten",
+    );
+  });
+
+  it("words an error detail with an operating-system reason", () => {
+    const detail: Text = {
+      key: "detail.io_read",
+      params: { path: "/home/ann/a.json", reason: { key: "detail.os_permission_denied", params: {} } },
+    };
+    expect(wordText(detail)).toBe("/home/ann/a.json konnte nicht gelesen werden: Zugriff verweigert");
+  });
+});
