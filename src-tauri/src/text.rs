@@ -184,6 +184,7 @@ keys! {
     SettingTimeServer = "setting_time_server",
     SettingSyncFolder = "setting_sync_folder",
     SettingClockServer = "setting_clock_server",
+    SettingLanguage = "setting_language",
     // The vault.
     VaultLockedBy = "vault_locked_by",
     VaultLockedByOther = "vault_locked_by_other",

@@ -132,7 +132,7 @@ impl Settings {
         if let Some(language) = &self.language {
             let tag = |c: char| c.is_ascii_alphanumeric() || c == '-';
             if language.is_empty() || language.len() > Self::MAX_LANGUAGE_LEN || !language.chars().all(tag) {
-                return Err("the language must be a language tag, like de or pt-BR".into());
+                return Err(Text::new(Key::SettingLanguage));
             }
         }
         if self.clock_check && server.is_empty() {

@@ -29,7 +29,10 @@ fn settings_are_written_whole_and_private() {
         s.clipboard_clear_seconds = 9;
         Ok(())
     });
-    assert!(matches!(&error, Err(ShellError::Io(m)) if m.contains("s.json")), "{error:?}");
+    assert!(
+        error.as_ref().is_err_and(|e| e.code() == crate::error::ErrorCode::Io && e.to_string().contains("s.json")),
+        "{error:?}"
+    );
     assert_eq!(state.settings().clipboard_clear_seconds, Settings::default().clipboard_clear_seconds);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -393,11 +393,11 @@ pub fn rejected(rejected: &Rejected) -> Text {
         (true, false) => rejected.name.clone(),
         (true, true) => String::new(),
     };
-    let key = if label.is_empty() { Key::TransferRejectedNoLabel } else { Key::TransferRejected };
-    Text::new(key)
+    let text = Text::new(if label.is_empty() { Key::TransferRejectedNoLabel } else { Key::TransferRejected })
         .with("position", (rejected.index + 1).to_string())
-        .with("label", label)
-        .with("reason", transfer_entry_error(&rejected.error))
+        .with("reason", transfer_entry_error(&rejected.error));
+    // The message without a label has no `{label}`: a parameter it does not name would be sent for nothing.
+    if label.is_empty() { text } else { text.with("label", label) }
 }
 
 /// An account an export left out, and why.

@@ -74,7 +74,8 @@ fn a_pasted_link_with_a_key_the_vault_has_is_marked_before_it_is_added() {
     // A short key in a link is kept (the service computes its codes from it) and remarked on.
     let short = h.invoke("preview_link", json!({"link": "otpauth://totp/Old:x?secret=JBSWY3DP"})).unwrap();
     assert_eq!(short["duplicate"], json!(false));
-    assert!(short["warnings"][0].as_str().unwrap().contains("only 40 bits"), "{short}");
+    assert_eq!(short["warnings"][0]["key"], json!("detail.warn_short_key"), "{short}");
+    assert_eq!(short["warnings"][0]["params"]["bits"], json!("40"), "{short}");
 }
 
 /// Issue 21, point 11: a Google Authenticator transfer link pasted in the link field was refused, though the

@@ -4,4 +4,4 @@ import type { Param } from "./Param";
 /**
  * A sentence the UI words: `key` is `detail.<name>` of the catalog, `params` fill its `{placeholders}`.
  */
-export type Text = { key: string, params: { [key in string]?: Param }, };
+export type Text = { key: string, params: { [key in string]: Param }, };
