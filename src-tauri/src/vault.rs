@@ -222,6 +222,26 @@ pub async fn update_accounts<T: Send + 'static>(
     save_with(state, move |vault| vault.update(|contents: &mut VaultContents| change(&mut contents.accounts))).await
 }
 
+/// Gives account `id` the picture `icon` (a ≤128 px PNG, `twofold_core::icon`), or takes its picture away
+/// (`None`); the account counts as edited only when that changed something. Custom pictures and pack icons
+/// both land here, so backups and sync carry them alike.
+pub async fn set_account_icon(
+    state: &AppState,
+    id: AccountId,
+    icon: Option<twofold_core::icon::Icon>,
+) -> ShellResult<()> {
+    let now = now_s();
+    update_accounts(state, move |accounts| {
+        let account = find_mut(accounts, id)?;
+        if account.icon != icon {
+            account.icon = icon.clone();
+            account.updated = now;
+        }
+        Ok(())
+    })
+    .await
+}
+
 /// Stages what an intake read from `what` (QR payloads or a link) for the user's choice. Parsing runs before
 /// the lock is taken; duplicates are judged against the open vault's key prints, after the lock is released.
 pub fn stage(state: &AppState, payloads: &[&str], what: Param) -> ShellResult<ScanFound> {

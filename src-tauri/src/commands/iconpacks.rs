@@ -10,7 +10,7 @@ use crate::error::ShellResult;
 use crate::iconpacks;
 use crate::ipc::{AccountPackIcon, IconPackImport, IconPackView, PackIconView};
 use crate::state::AppState;
-use crate::vault::{self, find, find_mut, parse_id};
+use crate::vault::{self, find, parse_id};
 
 /// Imports a pack: `file` (a token) when given, else one chosen in a dialog now.
 #[tauri::command]
@@ -71,12 +71,5 @@ pub async fn set_account_icon_from_pack(
     let id = parse_id(&id)?;
     state.with_unlocked(|open| find(open.accounts(), id).map(drop))?;
     let picture = iconpacks::icon(iconpacks::store(&state), pack, icon).await?;
-    let now = crate::rt::now_s();
-    vault::update_accounts(&state, move |accounts| {
-        let account = find_mut(accounts, id)?;
-        account.icon = Some(picture.clone());
-        account.updated = now;
-        Ok(())
-    })
-    .await
+    vault::set_account_icon(&state, id, Some(picture)).await
 }

@@ -13,7 +13,7 @@ use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::rt::blocking;
 use crate::state::AppState;
 use crate::text;
-use crate::vault::{self, find, find_mut, parse_id};
+use crate::vault::{self, find, parse_id};
 
 /// The account's picture as a `data:image/png` URL, or `None` when it has none.
 #[tauri::command]
@@ -47,14 +47,7 @@ pub async fn set_account_icon<R: Runtime>(app: AppHandle<R>, id: String, file: O
         Icon::from_picture(&bytes, svg).map_err(|e| unusable(&e))
     })
     .await?;
-    let now = crate::rt::now_s();
-    vault::update_accounts(&state, move |accounts| {
-        let account = find_mut(accounts, id)?;
-        account.icon = Some(picture.clone());
-        account.updated = now;
-        Ok(())
-    })
-    .await?;
+    vault::set_account_icon(&state, id, Some(picture)).await?;
     Ok(true)
 }
 
@@ -62,13 +55,5 @@ pub async fn set_account_icon<R: Runtime>(app: AppHandle<R>, id: String, file: O
 #[tauri::command]
 pub async fn remove_account_icon(state: State<'_, AppState>, id: String) -> ShellResult<()> {
     let id = parse_id(&id)?;
-    let now = crate::rt::now_s();
-    vault::update_accounts(&state, move |accounts| {
-        let account = find_mut(accounts, id)?;
-        if account.icon.take().is_some() {
-            account.updated = now;
-        }
-        Ok(())
-    })
-    .await
+    vault::set_account_icon(&state, id, None).await
 }
