@@ -27,7 +27,7 @@ describe("App", () => {
     unlockedShell();
     render(App);
     await fireEvent.click(await screen.findByRole("button", { name: "Edit GitHub" }));
-    await fireEvent.input(screen.getByLabelText("Account name"), { target: { value: "alice@work.example" } });
+    await fireEvent.input(await screen.findByLabelText("Account name"), { target: { value: "alice@work.example" } });
     await fireEvent.keyDown(window, { key: "Escape" });
     expect(screen.getByRole("alertdialog", { name: "Discard your changes?" })).toBeTruthy();
     expect(screen.getByRole("heading", { name: "Edit GitHub" })).toBeTruthy();
