@@ -414,6 +414,34 @@ pub fn run(command: &mut Command) -> Result<(), String> {
     if status.success() { Ok(()) } else { Err(format!("{shown} failed ({status})")) }
 }
 
+/// Runs a command like [`run`], but stops it (and every process it started) when it runs longer than `limit`:
+/// a test that hangs fails the run with its name on screen (cargo prints "has been running for over 60
+/// seconds") instead of using up CI's whole time with no answer.
+pub fn run_within(command: &mut Command, limit: std::time::Duration) -> Result<(), String> {
+    let shown = format!("{command:?}");
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(command, 0);
+    let mut child = command.spawn().map_err(|e| format!("could not start {shown}: {e}"))?;
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| format!("could not wait for {shown}: {e}"))? {
+            return if status.success() { Ok(()) } else { Err(format!("{shown} failed ({status})")) };
+        }
+        if started.elapsed() > limit {
+            #[cfg(unix)]
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!(
+                "{shown} ran longer than {} minutes and was stopped: a test hangs (the ones cargo says have been \
+                 running for a long time, above)",
+                limit.as_secs() / 60
+            ));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+}
+
 /// The workspace root (the parent of `xtask/`).
 ///
 /// `cargo xtask` (`cargo run -p xtask`) sets `CARGO_MANIFEST_DIR` when it starts us, and that is read first:

@@ -238,6 +238,8 @@ struct Store {
     version: u64,
     clobber: Option<Vec<u8>>,
     puts: u32,
+    truncated_gets: u32,
+    gets: u32,
 }
 
 /// A tiny HTTP/1.1 server on a std `TcpListener` thread that misbehaves as its [`Fault`] says. One request per
@@ -294,6 +296,17 @@ impl FaultyServer {
     /// through because it ignores `If-Match`.
     pub fn clobber_next_put(&self, body: &[u8]) {
         lock(&self.store).clobber = Some(body.to_vec());
+    }
+
+    /// The next `count` GETs answer `200` with only the first half of the file, as a server that writes in
+    /// place (rclone) does while another client's upload is still arriving.
+    pub fn truncate_next_gets(&self, count: u32) {
+        lock(&self.store).truncated_gets = count;
+    }
+
+    /// How many GETs the server has answered.
+    pub fn gets(&self) -> u32 {
+        lock(&self.store).gets
     }
 
     /// How many PUTs the server has stored.
@@ -392,7 +405,12 @@ fn serve(stream: TcpStream, fault: &Fault, store: &Mutex<Store>, stop: &AtomicBo
             let mut store = lock(store);
             match request.method.as_str() {
                 "GET" => match store.body.clone() {
-                    Some(body) => {
+                    Some(mut body) => {
+                        store.gets += 1;
+                        if store.truncated_gets > 0 {
+                            store.truncated_gets -= 1;
+                            body.truncate(body.len() / 2);
+                        }
                         let etag = format!("\"v{}\"", store.version);
                         drop(store);
                         respond(&stream, 200, &[("ETag", etag)], &body);

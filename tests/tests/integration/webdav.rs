@@ -251,3 +251,58 @@ fn plain_http_to_another_computer_is_refused() {
     assert_eq!(error, WebDavError::NotAllowed);
     assert!(WebDav::new(&target("https://cloud.example/remote.php/dav/files/me/v", PASSWORD)).is_ok());
 }
+
+/// A vault here with one account, `issuer`, and its sync keys.
+fn vault_with(dir: &std::path::Path, issuer: &str) -> (twofold_core::vault::Vault, twofold_core::sync::SyncKeys) {
+    use twofold_core::vault::{KdfParams, VaultContents, VaultError, VaultStore};
+    use twofold_core::{Account, OtpParams, Secret};
+    let store = VaultStore::new(dir.join(format!("{issuer}.vault")));
+    let mut vault = store.create("vault password", KdfParams::MINIMUM, &VaultContents::new()).expect("a test step");
+    let secret = Secret::from_bytes(issuer.as_bytes().to_vec()).expect("a test step");
+    let account = Account::new(issuer, "me", secret, OtpParams::default_totp(), 100);
+    vault
+        .update(|c| -> Result<(), VaultError> {
+            c.accounts.push(account);
+            Ok(())
+        })
+        .expect("a test step");
+    let keys = twofold_core::sync::SyncKeys::new(&vault, "vault password");
+    (vault, keys)
+}
+
+fn issuers(vault: &twofold_core::vault::Vault) -> BTreeSet<String> {
+    vault.contents().accounts.iter().map(|a| a.issuer.clone()).collect()
+}
+
+/// rclone serves the first bytes of a file whose upload is still arriving, with a `200`: the round reads such a
+/// copy as damaged, fetches it again, and merges it once it is whole; a copy that stays damaged is reported
+/// as damaged after a few fetches, and nothing is merged from it or written over it.
+#[test]
+fn a_copy_still_arriving_is_fetched_again_and_a_damaged_one_is_left_alone() {
+    use twofold_core::sync::SyncError;
+    use twofold_core::sync::webdav_sync::{WebDavSyncError, round_vault};
+    let dir = tempfile::tempdir().expect("a test step");
+    let server = FaultyServer::start(Fault::IgnoreIfMatch);
+    let dav = client(&server.url("twofold.vault"));
+    let (mut laptop, mut laptop_keys) = vault_with(dir.path(), "Laptop");
+    round_vault(&dav, &mut laptop, &mut laptop_keys).expect("the laptop's first round");
+    let whole = server.body().expect("the laptop's copy");
+
+    let (mut desk, mut desk_keys) = vault_with(dir.path(), "Desk");
+    server.truncate_next_gets(2);
+    let gets = server.gets();
+    let report = round_vault(&dav, &mut desk, &mut desk_keys).expect("a round over a copy still arriving");
+    assert_eq!(issuers(&desk), ["Desk", "Laptop"].map(String::from).into());
+    assert!(server.gets() - gets >= 3, "the copy was fetched again until whole");
+    assert!(report.outcome.uploaded, "{report:?}");
+
+    // A copy that stays damaged: the round says so and the server's file and the local vault stay as they were.
+    let (mut other, mut other_keys) = vault_with(dir.path(), "Other");
+    server.set_body(&whole);
+    server.truncate_next_gets(100);
+    let puts = server.puts();
+    let error = round_vault(&dav, &mut other, &mut other_keys).unwrap_err();
+    assert!(matches!(error, WebDavSyncError::Copy(SyncError::Damaged { .. })), "{error}");
+    assert_eq!(server.puts(), puts, "nothing was written over the damaged copy");
+    assert_eq!(issuers(&other), ["Other"].map(String::from).into());
+}

@@ -72,3 +72,29 @@ fn pinned_tarballs_are_registry_addresses_with_full_sums() {
         assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()), "{}", pinned.package);
     }
 }
+
+/// A command that outlives its limit is stopped with everything it started, and says so; one that ends in time
+/// keeps its own result.
+#[cfg(unix)]
+#[test]
+fn run_within_stops_what_hangs_and_keeps_what_ends() {
+    use std::process::Command;
+    let marker = temp("run-within");
+    std::fs::create_dir_all(&marker).unwrap();
+    let pid_file = marker.join("grandchild");
+    // The shell starts a grandchild that would outlive a kill of the shell alone.
+    let script = format!("sleep 60 & echo $! > {}; wait", pid_file.display());
+    let error = super::run_within(Command::new("sh").args(["-c", &script]), Duration::from_secs(1)).unwrap_err();
+    assert!(error.contains("was stopped"), "{error}");
+    let grandchild = std::fs::read_to_string(&pid_file).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    // Gone, or a zombie waiting for init (whose reaping is not ours to test).
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", grandchild.trim())).unwrap_or_default();
+    let alive = stat.rsplit_once(") ").is_some_and(|(_, rest)| !rest.starts_with('Z'));
+    assert!(!alive, "the grandchild {grandchild} was left running");
+
+    assert!(super::run_within(&mut Command::new("true"), Duration::from_secs(10)).is_ok());
+    let failed = super::run_within(&mut Command::new("false"), Duration::from_secs(10)).unwrap_err();
+    assert!(failed.contains("failed"), "{failed}");
+    std::fs::remove_dir_all(&marker).unwrap();
+}

@@ -335,7 +335,7 @@ fn get_settled(dav: &WebDav) -> Result<Option<Remote>, WebDavError> {
 
 /// The wait after the `attempt`-th PUT got 412: 100 ms doubling up to 1.6 s, plus up to 100 ms of jitter so
 /// that two writers that collided do not collide again in lockstep.
-fn backoff(attempt: u32) -> Duration {
+pub(super) fn backoff(attempt: u32) -> Duration {
     let base = 100u64 << attempt.saturating_sub(1).min(4);
     let mut byte = [0u8; 1];
     let jitter = if getrandom::fill(&mut byte).is_ok() { u64::from(byte[0]) * 100 / 255 } else { 50 };

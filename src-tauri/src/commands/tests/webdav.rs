@@ -4,7 +4,8 @@
 //! nothing; two app instances (two data folders) configured to one file end in step after concurrent edits;
 //! each failure has its code.
 
-use std::sync::Barrier;
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use twofold_tests::servers::free_port;
@@ -93,20 +94,73 @@ fn webdav_settings_stay_in_the_vault_the_password_never_comes_back_and_off_delet
     assert_eq!(h.invoke("sync_now", json!({})).unwrap()["webdav"], json!(false));
 }
 
+/// The two computers' meeting points. Unlike `std::sync::Barrier`, a computer whose assertion fails breaks it on
+/// the way out, so the other one fails at its next meeting instead of waiting for ever and hiding the first
+/// failure; a meeting that takes longer than a minute fails too.
+struct Meeting {
+    state: Mutex<(usize, u64, bool)>,
+    turn: Condvar,
+}
+
+impl Meeting {
+    fn new() -> Self {
+        Meeting { state: Mutex::new((0, 0, false)), turn: Condvar::new() }
+    }
+
+    fn wait(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        assert!(!state.2, "the other computer failed");
+        let generation = state.1;
+        state.0 += 1;
+        if state.0 == 2 {
+            *state = (0, generation + 1, false);
+            self.turn.notify_all();
+            return;
+        }
+        let (state, timeout) = self
+            .turn
+            .wait_timeout_while(state, Duration::from_secs(60), |s| s.1 == generation && !s.2)
+            .unwrap_or_else(|e| e.into_inner());
+        assert!(!state.2, "the other computer failed");
+        assert!(!timeout.timed_out(), "the other computer did not arrive within a minute");
+    }
+
+    /// Held by each computer: breaks the meeting if that computer panics.
+    fn attend(&self) -> Attendance<'_> {
+        Attendance(self)
+    }
+}
+
+struct Attendance<'a>(&'a Meeting);
+
+impl Drop for Attendance<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.state.lock().unwrap_or_else(|e| e.into_inner()).2 = true;
+            self.0.turn.notify_all();
+        }
+    }
+}
+
 /// One computer: its own app and data folder, an account of its own, WebDAV on, then an edit and a round made
 /// at the same moment as the other computer's, then rounds in turn. Returns the issuers it ends with.
-fn computer(name: &str, url: &str, kind: Kind, barrier: &Barrier) -> Vec<String> {
+fn computer(name: &str, url: &str, kind: Kind, meeting: &Meeting) -> Vec<String> {
+    let _attendance = meeting.attend();
     let h = harness(&format!("webdav-{name}-{kind:?}"));
     h.invoke("create_vault", json!({"password": VAULT_PASSWORD})).unwrap();
     h.invoke("add_account_link", link(&format!("{name}-first"))).unwrap();
     let on = turn_on(&h, url, Some(PASSWORD));
     assert_eq!(on["state"], json!("in_step"), "{name}: {on}");
-    barrier.wait();
+    meeting.wait();
     // Both computers edit and sync at once.
     h.invoke("add_account_link", link(&format!("{name}-second"))).unwrap();
     let raced = h.invoke("sync_now", json!({})).unwrap();
-    assert_eq!(raced["state"], json!("in_step"), "{name}: {raced}");
-    barrier.wait();
+    // rclone writes files in place: a GET racing the other computer's PUT gets the first bytes of the file.
+    // The round fetches such a copy again a few times; on a loaded machine it may still be arriving after
+    // those, and then the round says so and leaves it for the next one (below), which must be in step.
+    let still_arriving = kind == Kind::Rclone && raced["state"] == json!("failed") && raced["problem"] == json!("copy");
+    assert!(raced["state"] == json!("in_step") || still_arriving, "{name}: {raced}");
+    meeting.wait();
     // Then rounds in turn, as the poll and the next saves would run them: a server that ignores `If-Match`
     // (rclone) may have let the racing writes replace each other; the next round of the side whose write was
     // replaced puts it back, because its local vault still holds it.
@@ -115,7 +169,7 @@ fn computer(name: &str, url: &str, kind: Kind, barrier: &Barrier) -> Vec<String>
             let round = h.invoke("sync_now", json!({})).unwrap();
             assert_eq!(round["state"], json!("in_step"), "{name}: {round}");
         }
-        barrier.wait();
+        meeting.wait();
     }
     issuers(&h.invoke("list_accounts", json!({})).unwrap())
 }
@@ -123,10 +177,10 @@ fn computer(name: &str, url: &str, kind: Kind, barrier: &Barrier) -> Vec<String>
 fn two_computers_end_in_step(kind: Kind) {
     let Some(server) = WebDavServer::start(kind, "shell_webdav_two_computers") else { return };
     let url = server.url("twofold.vault");
-    let barrier = Barrier::new(2);
+    let meeting = Meeting::new();
     let (a, b) = std::thread::scope(|s| {
-        let a = s.spawn(|| computer("A", &url, kind, &barrier));
-        let b = s.spawn(|| computer("B", &url, kind, &barrier));
+        let a = s.spawn(|| computer("A", &url, kind, &meeting));
+        let b = s.spawn(|| computer("B", &url, kind, &meeting));
         (a.join().unwrap(), b.join().unwrap())
     });
     let all = vec!["A-first", "A-second", "B-first", "B-second"];
