@@ -2,10 +2,12 @@
 //!
 //! `run` builds and opens the app, `test` runs every check CI runs, `tidy` checks the code's shape, `bench`
 //! prints the benchmark figures, `e2e` runs the end-to-end tests, `fuzz` runs the cargo-fuzz targets, `dist`
-//! builds the `.deb`, `icons` regenerates the icons, `setup` installs what a fresh Debian/Ubuntu machine lacks.
+//! builds the `.deb`, `icons` regenerates the icons, `setup` installs what a fresh Debian/Ubuntu machine lacks, `fresh-check` runs the README's two commands
+//! in a fresh Debian 12 root.
 //! Plain `std` only, so this builds in seconds.
 
 mod dist;
+mod fresh;
 mod setup;
 mod test;
 mod tidy;
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         "dist" => dist::dist(rest),
         "icons" => dist::icons(rest),
         "setup" => setup::setup(setup::Need::all()),
+        "fresh-check" => fresh::fresh_check(rest),
         "help" | "--help" | "-h" => {
             print_help();
             Ok(())
@@ -56,6 +59,8 @@ fn print_help() {
          \x20       executions per target (installs cargo-fuzz when missing)\n\
          dist    build the .deb package (release; `--debug` packages the debug build; `--check` tests it)\n\
          icons   regenerate the PNG/ICO/ICNS icons from icons/twofold.svg (`--check`: compare only)\n\
-         setup   install the system packages, npm packages and tools the other tasks need"
+         setup   install the system packages, npm packages and tools the other tasks need\n\
+         fresh-check  both README commands in a fresh Debian 12 root (debootstrap + chroot; root; over an hour\n\
+         \x20       cold; `--warm-cache` binds this machine's build cache, `--keep` keeps the root)"
     );
 }

@@ -119,7 +119,7 @@ fn is_installed(package: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn install_debian_packages(wanted: &[&str]) -> Result<(), String> {
+pub fn install_debian_packages(wanted: &[&str]) -> Result<(), String> {
     if Command::new("dpkg-query").arg("--version").output().is_err() {
         eprintln!("xtask: not a Debian/Ubuntu system; install these yourself if the build fails: {}", wanted.join(" "));
         return Ok(());
@@ -429,7 +429,7 @@ pub fn run_within(command: &mut Command, limit: std::time::Duration) -> Result<(
         }
         if started.elapsed() > limit {
             #[cfg(unix)]
-            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+            kill_group(child.id());
             let _ = child.kill();
             let _ = child.wait();
             return Err(format!(
@@ -440,6 +440,18 @@ pub fn run_within(command: &mut Command, limit: std::time::Duration) -> Result<(
         }
         std::thread::sleep(std::time::Duration::from_millis(500));
     }
+}
+
+/// Kills the process group `id` (a child started with `process_group(0)` and everything it started), through the
+/// shell's own `kill`, which a minimal system without procps has too.
+#[cfg(unix)]
+pub fn kill_group(id: u32) {
+    // Group 0 is our own and -1 is every process we may signal: never those.
+    if id <= 1 {
+        return;
+    }
+    // dash's `kill` takes no `--`; `-9 -ID` is the one spelling every shell reads as a group.
+    let _ = Command::new("sh").args(["-c", "kill -9 \"-$0\"", &id.to_string()]).status();
 }
 
 /// The workspace root (the parent of `xtask/`).

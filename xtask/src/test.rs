@@ -359,7 +359,7 @@ fn display_free(n: u32) -> bool {
 }
 
 /// Runs `f` with a private Xvfb display, stopped afterwards whatever happens.
-fn with_xvfb(f: impl FnOnce(&str) -> Result<(), String>) -> Result<(), String> {
+pub fn with_xvfb(f: impl FnOnce(&str) -> Result<(), String>) -> Result<(), String> {
     let number = (99..140).find(|&n| display_free(n)).ok_or("no free X display number between :99 and :139")?;
     let display = format!(":{number}");
     let mut xvfb = XvfbGuard(
