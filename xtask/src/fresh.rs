@@ -49,7 +49,8 @@ pub fn fresh_check(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let out = crate::test::target_dir().join("fresh-check");
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let root = out.join("root");
+    // Outside the build cache, which `--warm-cache` binds into the root.
+    let root = std::env::temp_dir().join("twofold-fresh-root");
     // The checker's own tools, on this machine: the root gets none of them.
     setup::install_debian_packages(&["debootstrap", "xvfb", "xdotool", "imagemagick", "git"])?;
     let mirror = host_mirror()?;
@@ -160,10 +161,13 @@ fn copy_toolchain(root: &Path) -> Result<(), String> {
     let toolchain = active.split_whitespace().next().ok_or("rustup names no active toolchain")?.to_string();
     let into_rustup = root.join("root/.rustup");
     std::fs::create_dir_all(into_rustup.join("toolchains")).map_err(|e| format!("{}: {e}", into_rustup.display()))?;
-    run(Command::new("cp")
-        .arg("-a")
-        .arg(rustup.join("toolchains").join(&toolchain))
-        .arg(into_rustup.join("toolchains")))?;
+    // Hard links where the root is on the same disk: the toolchain is gigabytes and nothing writes to it.
+    let toolchain_dir = rustup.join("toolchains").join(&toolchain);
+    let linked = Command::new("cp").arg("-al").arg(&toolchain_dir).arg(into_rustup.join("toolchains")).status();
+    if !linked.is_ok_and(|s| s.success()) {
+        let _ = std::fs::remove_dir_all(into_rustup.join("toolchains").join(&toolchain));
+        run(Command::new("cp").arg("-a").arg(&toolchain_dir).arg(into_rustup.join("toolchains")))?;
+    }
     for file in ["settings.toml", "update-hashes"] {
         if rustup.join(file).exists() {
             run(Command::new("cp").arg("-a").arg(rustup.join(file)).arg(&into_rustup))?;
@@ -319,10 +323,10 @@ fn kill_processes_in(root: &Path) {
         if !name.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
-        if std::fs::read_link(entry.path().join("root")).is_ok_and(|r| r == root) {
-            if name.parse::<u32>().is_ok_and(|pid| pid > 1) {
-                let _ = Command::new("sh").args(["-c", "kill -9 \"$0\"", &name]).status();
-            }
+        if std::fs::read_link(entry.path().join("root")).is_ok_and(|r| r == root)
+            && name.parse::<u32>().is_ok_and(|pid| pid > 1)
+        {
+            let _ = Command::new("sh").args(["-c", "kill -9 \"$0\"", &name]).status();
         }
     }
 }
