@@ -255,6 +255,8 @@ fn open_the_app(root: &Path, mounts: &mut Mounts, out: &Path, warm: bool) -> Res
         run(Command::new("import").args(["-window", "root"]).arg(&shot).env("DISPLAY", display))?;
         eprintln!("fresh-check: the window opened; screenshot {}", shot.display());
         drop(child);
+        // The test command starts Xvfbs of its own in the root's /tmp.
+        mounts.unmount("/tmp/.X11-unix");
         Ok(())
     })
 }
@@ -294,6 +296,14 @@ impl Mounts {
             run(Command::new("mount").args(["-o", "remount,bind,ro"]).arg(&at))?;
         }
         Ok(())
+    }
+
+    fn unmount(&mut self, to: &str) {
+        let at = self.root.join(to.trim_start_matches('/'));
+        if let Some(i) = self.done.iter().rposition(|m| *m == at) {
+            let _ = Command::new("umount").args(["-R", "-l"]).arg(&at).status();
+            self.done.remove(i);
+        }
     }
 
     fn mount(&mut self, how: &[&str], to: &str) -> Result<(), String> {
