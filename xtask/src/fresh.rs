@@ -72,6 +72,7 @@ pub fn fresh_check(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(clone.parent().unwrap_or(&root)).map_err(|e| format!("{}: {e}", clone.display()))?;
     run(Command::new("git").arg("clone").arg("--quiet").arg(workspace_root()).arg(&clone))?;
     std::fs::copy("/etc/resolv.conf", root.join("etc/resolv.conf")).map_err(|e| format!("resolv.conf: {e}"))?;
+    trust_what_this_machine_trusts(&root)?;
     figures.push(("toolchain and clone".into(), step.elapsed()));
 
     let mut mounts = Mounts { root: root.clone(), done: Vec::new() };
@@ -186,6 +187,32 @@ fn copy_toolchain(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The certificate authorities this machine's administrator added (`/usr/local/share/ca-certificates`), added to
+/// the root the same way: a network that passes TLS through a proxy of its own (as this workplace's does)
+/// needs them for crates.io and the npm registry, as any machine on that network would.
+fn trust_what_this_machine_trusts(root: &Path) -> Result<(), String> {
+    let local = Path::new("/usr/local/share/ca-certificates");
+    let Ok(entries) = std::fs::read_dir(local) else { return Ok(()) };
+    let into = root.join("usr/local/share/ca-certificates");
+    std::fs::create_dir_all(&into).map_err(|e| format!("{}: {e}", into.display()))?;
+    let mut added = false;
+    for entry in entries.flatten() {
+        if entry.path().extension().is_some_and(|e| e == "crt") {
+            std::fs::copy(entry.path(), into.join(entry.file_name())).map_err(|e| format!("{e}"))?;
+            added = true;
+        }
+    }
+    if added {
+        run(Command::new("chroot").arg(root).arg("update-ca-certificates").stdout(Stdio::null()))?;
+    }
+    Ok(())
+}
+
+/// The environment variables that point programs at the machine's certificate bundle (Node.js reads only its
+/// own list without `NODE_EXTRA_CA_CERTS`): passed into the root when set here.
+const TRUST_VARIABLES: &[&str] =
+    &["NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO", "CARGO_HTTP_CAINFO"];
+
 /// What rustup's installer puts in `~/.cargo/bin`.
 const RUSTUP_PROXIES: &[&str] = &[
     "rustup",
@@ -218,6 +245,11 @@ fn in_root(root: &Path, script: &str, warm: bool) -> Command {
         .env("PATH", "/root/.cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     if warm {
         command.env("CARGO_TARGET_DIR", WARM_TARGET);
+    }
+    for name in TRUST_VARIABLES {
+        if let Some(value) = std::env::var_os(name) {
+            command.env(name, value);
+        }
     }
     command
 }
