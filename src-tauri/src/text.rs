@@ -226,6 +226,12 @@ keys! {
     ExportImage = "export_image",
     ExportNothing = "export_nothing",
     ExportVerification = "export_verification",
+    ExportVerifyCount = "export_verify_count",
+    ExportVerifyDiffers = "export_verify_differs",
+    ExportVerifyCode = "export_verify_code",
+    ExportVerifyPrintedKey = "export_verify_printed_key",
+    ExportVerifyNoSlot = "export_verify_no_slot",
+    ExportVerifyUnreadable = "export_verify_unreadable",
     // Sync.
     SyncPasswordNeeded = "sync_password_needed",
     SyncWrongPassword = "sync_wrong_password",

@@ -8,7 +8,7 @@ use twofold_camera::CameraError;
 use twofold_core::SecretError;
 use twofold_core::atomic::{TypedPathError, WriteError};
 use twofold_core::backup::BackupError;
-use twofold_core::export::{ExportError, Skipped};
+use twofold_core::export::{ExportError, Mismatch, Skipped};
 use twofold_core::follow::FollowError;
 use twofold_core::icon::{self, IconError};
 use twofold_core::import::{ImportError, ProblemKind, Why};
@@ -156,7 +156,24 @@ pub fn export_error(error: &ExportError) -> Text {
         ExportError::QrTooLong { len } => Text::new(Key::ExportQrTooLong).with("count", *len),
         ExportError::Image => Text::new(Key::ExportImage),
         ExportError::NothingToExport { skipped } => Text::new(Key::ExportNothing).with("count", *skipped),
-        ExportError::Verification { reason } => Text::new(Key::ExportVerification).with("reason", reason.as_str()),
+        ExportError::Verification { why } => Text::new(Key::ExportVerification).with("reason", export_mismatch(why)),
+        other => Text::raw(other.to_string()),
+    }
+}
+
+/// How an export failed to read back as written; the English `detail` and `part` stay in the logs.
+pub fn export_mismatch(why: &Mismatch) -> Text {
+    match why {
+        Mismatch::Count { written, read } => {
+            Text::new(Key::ExportVerifyCount).with("written", written.to_string()).with("read", read.to_string())
+        }
+        Mismatch::Differs { number, account, .. } => {
+            Text::new(Key::ExportVerifyDiffers).with("number", number.to_string()).with("account", account.as_str())
+        }
+        Mismatch::Code { number, .. } => Text::new(Key::ExportVerifyCode).with("number", number.to_string()),
+        Mismatch::PrintedKey { number } => Text::new(Key::ExportVerifyPrintedKey).with("number", number.to_string()),
+        Mismatch::NoSlotOpens => Text::new(Key::ExportVerifyNoSlot),
+        Mismatch::Unreadable { .. } => Text::new(Key::ExportVerifyUnreadable),
         other => Text::raw(other.to_string()),
     }
 }

@@ -142,7 +142,7 @@ fn every_core_error_is_worded_by_a_key_with_its_parameters() {
         export_error(&ExportError::QrTooLong { len: 5000 }),
         export_error(&ExportError::Image),
         export_error(&ExportError::NothingToExport { skipped: 2 }),
-        export_error(&ExportError::Verification { reason: "x".into() }),
+        export_error(&ExportError::Verification { why: export::Mismatch::NoSlotOpens }),
         sync_error(&SyncError::PasswordNeeded { file: path.clone() }),
         sync_error(&SyncError::WrongCopyPassword { file: path.clone() }),
         sync_error(&SyncError::Damaged { file: path.clone() }),
@@ -261,7 +261,8 @@ fn assert_worded_in(lang: &str, catalog: &serde_json::Map<String, serde_json::Va
     for (param, value) in &text.params {
         match value {
             Param::Text(inner) => assert_worded_in(lang, catalog, inner),
-            Param::Plain(plain) if param != "label" => {
+            // Labels and account names are the user's own words, shown as they are.
+            Param::Plain(plain) if param != "label" && param != "account" => {
                 assert!(!plain.contains(' '), "{name}: the parameter {param} is prose: {plain:?}")
             }
             _ => {}
@@ -289,6 +290,15 @@ fn every_import_reason_is_worded_in_every_language() {
             ] {
                 assert_worded_in(lang, &catalog, &outer);
             }
+        }
+    }
+    for (lang, source) in CATALOGS {
+        let catalog: serde_json::Map<String, serde_json::Value> = serde_json::from_str(source).unwrap();
+        for why in export::Mismatch::samples() {
+            let text = export_error(&ExportError::Verification { why: why.clone() });
+            let Some(Param::Text(reason)) = text.params.get("reason") else { panic!("{text:?}") };
+            assert_ne!(reason.key, raw, "{why:?} falls back to the core's English");
+            assert_worded_in(lang, &catalog, &text);
         }
     }
     // The English rendering is the catalog's, not the core's `Display`.
