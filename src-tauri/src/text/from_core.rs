@@ -14,7 +14,7 @@ use twofold_core::icon::{self, IconError};
 use twofold_core::import::{ImportError, ProblemKind, Why};
 use twofold_core::migration::{EntryError, MigrationError, Rejected};
 use twofold_core::otp::OtpError;
-use twofold_core::qr::QrError;
+use twofold_core::qr::{ImageFault, QrError};
 use twofold_core::secret::likely_meant;
 use twofold_core::sync::SyncError;
 use twofold_core::uri::{LinkError, LinkWarning};
@@ -389,7 +389,7 @@ pub fn qr_error(error: &QrError) -> Text {
             Text::new(Key::QrFrameTooLarge).with("width", width.to_string()).with("height", height.to_string())
         }
         QrError::StrideTooSmall { .. } | QrError::BufferSizeMismatch { .. } => Text::new(Key::QrBadFrame),
-        QrError::Image { reason } => Text::new(Key::QrNotImage).with("reason", reason.as_str()),
+        QrError::Image { fault, .. } => Text::new(Key::QrNotImage).with("reason", image_fault(*fault)),
         QrError::FileTooLarge { size } => Text::new(Key::QrFileTooLarge).with("size", size.to_string()),
         QrError::File { path, reason } => {
             Text::new(Key::QrCannotRead).with("path", path).with("reason", reason.as_str())
@@ -397,6 +397,17 @@ pub fn qr_error(error: &QrError) -> Text {
         QrError::NoCode { path } => Text::new(Key::QrNoCode).with("what", path),
         QrError::NoAuthenticatorLink { count, .. } => not_authenticator(*count),
         other => Text::raw(other.to_string()),
+    }
+}
+
+/// What is wrong with a picture; the image library's English words stay in the logs.
+pub fn image_fault(fault: ImageFault) -> Text {
+    match fault {
+        ImageFault::UnknownFormat => Text::new(Key::ImageUnknownFormat),
+        ImageFault::Unsupported => Text::new(Key::ImageUnsupported),
+        ImageFault::Damaged => Text::new(Key::ImageDamaged),
+        ImageFault::TooLarge => Text::new(Key::ImageTooLarge),
+        _ => Text::new(Key::ImageDamaged),
     }
 }
 

@@ -202,7 +202,7 @@ fn every_core_error_is_worded_by_a_key_with_its_parameters() {
         qr_error(&QrError::EmptyFrame { width: 0, height: 0 }),
         qr_error(&QrError::FrameTooLarge { width: 1, height: 1 }),
         qr_error(&QrError::StrideTooSmall { width: 2, stride: 1 }),
-        qr_error(&QrError::Image { reason: "x".into() }),
+        qr_error(&QrError::Image { fault: twofold_core::qr::ImageFault::Damaged, detail: "x".into() }),
         qr_error(&QrError::FileTooLarge { size: 1 }),
         qr_error(&QrError::File { path: path.clone(), reason: "x".into() }),
         qr_error(&QrError::NoCode { path: path.clone() }),
@@ -298,6 +298,13 @@ fn every_import_reason_is_worded_in_every_language() {
             let text = export_error(&ExportError::Verification { why: why.clone() });
             let Some(Param::Text(reason)) = text.params.get("reason") else { panic!("{text:?}") };
             assert_ne!(reason.key, raw, "{why:?} falls back to the core's English");
+            assert_worded_in(lang, &catalog, &text);
+        }
+    }
+    for (lang, source) in CATALOGS {
+        let catalog: serde_json::Map<String, serde_json::Value> = serde_json::from_str(source).unwrap();
+        for fault in twofold_core::qr::ImageFault::ALL {
+            let text = qr_error(&QrError::Image { fault, detail: "the image library's words".into() });
             assert_worded_in(lang, &catalog, &text);
         }
     }
