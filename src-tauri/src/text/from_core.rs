@@ -500,8 +500,10 @@ pub fn icon_error(name: &str, error: &IconError) -> Text {
             Text::new(Key::IconTooLarge).with("name", name).with("max", (icon::MAX_INPUT >> 20).to_string())
         }
         IconError::Unsupported | IconError::NotStoredPng => Text::new(Key::IconUnsupported).with("name", name),
-        IconError::Unreadable(reason) => {
-            Text::new(Key::IconUnreadable).with("name", name).with("reason", reason.as_str())
+        // The reason is the image or SVG library's English words, kept for logs: every one of them means the
+        // picture is damaged (or an SVG without a size), so the UI says that in its own words.
+        IconError::Unreadable(_) => {
+            Text::new(Key::IconUnreadable).with("name", name).with("reason", image_fault(ImageFault::Damaged))
         }
         IconError::TooManyPixels => Text::new(Key::IconTooManyPixels).with("name", name).with("max", "8192"),
     }

@@ -307,6 +307,8 @@ fn every_import_reason_is_worded_in_every_language() {
             let text = qr_error(&QrError::Image { fault, detail: "the image library's words".into() });
             assert_worded_in(lang, &catalog, &text);
         }
+        let unreadable = twofold_core::icon::IconError::Unreadable("Format error decoding Png".into());
+        assert_worded_in(lang, &catalog, &icon_error("a.png", &unreadable));
     }
     // The English rendering is the catalog's, not the core's `Display`.
     let text = import_error(&ImportError::Damaged { why: Why::MissingField { field: "kdfIterations".into() } });
