@@ -138,7 +138,7 @@ pub(super) fn read_csv(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>,
     let rows: Vec<Vec<Zeroizing<String>>> =
         parse_csv(text).into_iter().map(|r| r.into_iter().map(Zeroizing::new).collect()).collect();
     let mut rows = rows.iter().filter(|r| !(r.len() == 1 && r[0].trim().is_empty()));
-    let header = rows.next().ok_or_else(|| ImportError::Empty { why: Why::NoEntries })?;
+    let header = rows.next().ok_or(ImportError::Empty { why: Why::NoEntries })?;
     let col = |name: &str| header.iter().position(|h| h.trim() == name);
     let totp = col("login_totp").ok_or_else(|| damaged(Why::missing("login_totp")))?;
     let (name, user, folder, fav, notes) =
