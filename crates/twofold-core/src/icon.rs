@@ -40,6 +40,7 @@ pub enum IconError {
     TooLarge,
     #[error("the picture is not a PNG, JPEG, WebP, GIF or SVG image")]
     Unsupported,
+    /// Damaged, or an SVG without a size; the text is the decoder's own (English) words, for logs only.
     #[error("the picture could not be read: {0}")]
     Unreadable(String),
     #[error("the picture is too large to decode (over {MAX_DECODED_SIDE} pixels a side)")]

@@ -57,6 +57,34 @@ pub const MAX_SIDE: usize = 16_384;
 /// The largest image file read by [`decode_image_bytes`], in bytes.
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 
+/// What is wrong with bytes that should be an image, as a front end words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ImageFault {
+    /// Not a format we read (or not an image at all).
+    UnknownFormat,
+    /// A format we read, using a feature the decoder does not support.
+    Unsupported,
+    /// Cut short or corrupt.
+    Damaged,
+    /// Larger than the decoder's limits.
+    TooLarge,
+}
+
+impl ImageFault {
+    /// Every fault, for tests of the front ends' wording.
+    pub const ALL: [ImageFault; 4] =
+        [ImageFault::UnknownFormat, ImageFault::Unsupported, ImageFault::Damaged, ImageFault::TooLarge];
+
+    fn of(error: &image::ImageError) -> Self {
+        match error {
+            image::ImageError::Unsupported(_) => ImageFault::Unsupported,
+            image::ImageError::Limits(_) => ImageFault::TooLarge,
+            _ => ImageFault::Damaged,
+        }
+    }
+}
+
 /// Why a frame, an image or a file could not be scanned.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -73,9 +101,10 @@ pub enum QrError {
     /// The buffer does not hold exactly `height` rows of `stride` bytes (the last row may stop at `width`).
     #[error("frame of {width}×{height} with stride {stride} needs {min_len} to {max_len} bytes but has {actual}")]
     BufferSizeMismatch { width: usize, height: usize, stride: usize, min_len: usize, max_len: usize, actual: usize },
-    /// The bytes are not an image in a supported format (PNG, JPEG, WebP, GIF) or are corrupt.
-    #[error("not a readable PNG, JPEG, WebP or GIF image: {reason}")]
-    Image { reason: String },
+    /// The bytes are not an image in a supported format (PNG, JPEG, WebP, GIF) or are corrupt. `fault` is
+    /// typed for front ends; `detail` is the image library's own (English) message, for logs.
+    #[error("not a readable PNG, JPEG, WebP or GIF image: {detail}")]
+    Image { fault: ImageFault, detail: String },
     /// The image file is larger than [`MAX_FILE_BYTES`].
     #[error("image of {size} bytes is larger than twofold reads")]
     FileTooLarge { size: u64 },
@@ -231,7 +260,7 @@ pub fn scan_file(path: &Path) -> Result<Vec<Payload>, QrError> {
     }
     let bytes = std::fs::read(path).map_err(|e| file_error(e.to_string()))?;
     let payloads = decode_image_bytes(&bytes).map_err(|e| match e {
-        QrError::Image { reason } => file_error(reason),
+        QrError::Image { detail, .. } => file_error(detail),
         other => other,
     })?;
     if payloads.is_empty() {
@@ -247,17 +276,17 @@ pub fn scan_file(path: &Path) -> Result<Vec<Payload>, QrError> {
 
 fn load_grey(bytes: &[u8]) -> Result<Grey, QrError> {
     use image::ImageDecoder as _;
-    let image_error = |e: image::ImageError| QrError::Image { reason: e.to_string() };
+    let image_error = |e: image::ImageError| QrError::Image { fault: ImageFault::of(&e), detail: e.to_string() };
     let mut reader = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| QrError::Image { reason: e.to_string() })?;
+        .map_err(|e| QrError::Image { fault: ImageFault::Damaged, detail: e.to_string() })?;
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_SIDE as u32);
     limits.max_image_height = Some(MAX_SIDE as u32);
     limits.max_alloc = Some(512 * 1024 * 1024);
     reader.limits(limits);
     if reader.format().is_none() {
-        return Err(QrError::Image { reason: "unknown image format".into() });
+        return Err(QrError::Image { fault: ImageFault::UnknownFormat, detail: "unknown image format".into() });
     }
     let mut decoder = reader.into_decoder().map_err(image_error)?;
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);

@@ -2,6 +2,7 @@
 
 use super::*;
 use serde_json::json;
+use twofold_core::import::Why;
 
 #[test]
 fn errors_serialize_as_code_message_and_detail() {
@@ -80,16 +81,18 @@ fn core_errors_arrive_as_keys_with_parameters() {
     assert_eq!(error.to_string(), "could not write /media/usb/b.twofold: the disk is full");
     assert_english(&error);
 
-    let error = ShellError::from_import("keys.json", ImportError::Damaged { reason: "bad json".into() });
+    let error = ShellError::from_import("keys.json", ImportError::Damaged { why: Why::NotJson });
     assert_eq!(error.code(), ErrorCode::InvalidInput);
     assert_eq!(
         serde_json::to_value(error.detail()).unwrap(),
         json!({"key": "detail.in_file", "params": {
             "file": "keys.json",
-            "reason": {"key": "detail.import_damaged", "params": {"reason": "bad json"}}
+            "reason": {"key": "detail.import_damaged", "params": {
+                "reason": {"key": "detail.why_not_json", "params": {}}
+            }}
         }})
     );
-    assert_eq!(error.to_string(), "keys.json: the file is damaged or incomplete: bad json");
+    assert_eq!(error.to_string(), "keys.json: the file is damaged or incomplete: it is not valid JSON");
 
     for error in [
         ShellError::from(VaultError::Stale { expected: 1, found: 2 }),

@@ -8,13 +8,13 @@ use twofold_camera::CameraError;
 use twofold_core::SecretError;
 use twofold_core::atomic::{TypedPathError, WriteError};
 use twofold_core::backup::BackupError;
-use twofold_core::export::{ExportError, Skipped};
+use twofold_core::export::{ExportError, Mismatch, Skipped};
 use twofold_core::follow::FollowError;
 use twofold_core::icon::{self, IconError};
-use twofold_core::import::{ImportError, ProblemKind};
+use twofold_core::import::{ImportError, ProblemKind, Why};
 use twofold_core::migration::{EntryError, MigrationError, Rejected};
 use twofold_core::otp::OtpError;
-use twofold_core::qr::QrError;
+use twofold_core::qr::{ImageFault, QrError};
 use twofold_core::secret::likely_meant;
 use twofold_core::sync::SyncError;
 use twofold_core::uri::{LinkError, LinkWarning};
@@ -156,7 +156,24 @@ pub fn export_error(error: &ExportError) -> Text {
         ExportError::QrTooLong { len } => Text::new(Key::ExportQrTooLong).with("count", *len),
         ExportError::Image => Text::new(Key::ExportImage),
         ExportError::NothingToExport { skipped } => Text::new(Key::ExportNothing).with("count", *skipped),
-        ExportError::Verification { reason } => Text::new(Key::ExportVerification).with("reason", reason.as_str()),
+        ExportError::Verification { why } => Text::new(Key::ExportVerification).with("reason", export_mismatch(why)),
+        other => Text::raw(other.to_string()),
+    }
+}
+
+/// How an export failed to read back as written; the English `detail` and `part` stay in the logs.
+pub fn export_mismatch(why: &Mismatch) -> Text {
+    match why {
+        Mismatch::Count { written, read } => {
+            Text::new(Key::ExportVerifyCount).with("written", written.to_string()).with("read", read.to_string())
+        }
+        Mismatch::Differs { number, account, .. } => {
+            Text::new(Key::ExportVerifyDiffers).with("number", number.to_string()).with("account", account.as_str())
+        }
+        Mismatch::Code { number, .. } => Text::new(Key::ExportVerifyCode).with("number", number.to_string()),
+        Mismatch::PrintedKey { number } => Text::new(Key::ExportVerifyPrintedKey).with("number", number.to_string()),
+        Mismatch::NoSlotOpens => Text::new(Key::ExportVerifyNoSlot),
+        Mismatch::Unreadable { .. } => Text::new(Key::ExportVerifyUnreadable),
         other => Text::raw(other.to_string()),
     }
 }
@@ -200,12 +217,12 @@ pub fn import_error(error: &ImportError) -> Text {
         }
         ImportError::PasswordRequired => Text::new(Key::ImportPasswordRequired),
         ImportError::WrongPassword => Text::new(Key::ImportWrongPassword),
-        ImportError::Damaged { reason } => Text::new(Key::ImportDamaged).with("reason", reason.as_str()),
-        ImportError::Empty { reason } => Text::new(Key::ImportEmpty).with("reason", reason.as_str()),
+        ImportError::Damaged { why } => Text::new(Key::ImportDamaged).with("reason", import_why(why)),
+        ImportError::Empty { why } => Text::new(Key::ImportEmpty).with("reason", import_why(why)),
         ImportError::AccountRestricted => Text::new(Key::ImportAccountRestricted),
-        ImportError::KdfOutOfRange { reason } => Text::new(Key::ImportKdfOutOfRange).with("reason", reason.as_str()),
-        ImportError::Unsupported { what } => Text::new(Key::ImportUnsupported).with("what", what.as_str()),
-        ImportError::LimitExceeded { what } => Text::new(Key::ImportLimitExceeded).with("what", what.as_str()),
+        ImportError::KdfOutOfRange { why } => Text::new(Key::ImportKdfOutOfRange).with("reason", import_why(why)),
+        ImportError::Unsupported { why } => Text::new(Key::ImportUnsupported).with("reason", import_why(why)),
+        ImportError::LimitExceeded { why } => Text::new(Key::ImportLimitExceeded).with("reason", import_why(why)),
         ImportError::Cancelled => Text::new(Key::ImportCancelled),
         other => Text::raw(other.to_string()),
     }
@@ -215,10 +232,68 @@ pub fn import_error(error: &ImportError) -> Text {
 pub fn import_problem(kind: &ProblemKind) -> Text {
     match kind {
         ProblemKind::UnsupportedType { kind } => Text::new(Key::EntryUnsupportedType).with("kind", kind.as_str()),
-        ProblemKind::InvalidParameter(reason) => Text::new(Key::EntryInvalid).with("reason", reason.as_str()),
+        ProblemKind::InvalidParameter(why) => Text::new(Key::EntryInvalid).with("reason", import_why(why)),
         ProblemKind::Secret(error) => secret_error(error),
         ProblemKind::SecretNotBase64 => Text::new(Key::EntrySecretNotBase64),
-        ProblemKind::Malformed(reason) => Text::new(Key::EntryMalformed).with("reason", reason.as_str()),
+        ProblemKind::Malformed(why) => Text::new(Key::EntryMalformed).with("reason", import_why(why)),
+        other => Text::raw(other.to_string()),
+    }
+}
+
+/// Why a file or one of its entries could not be read. Field names, numbers and values from the file go in as
+/// they are; the libraries' own words (`detail`) stay in the logs.
+pub fn import_why(why: &Why) -> Text {
+    let field = |key: Key, field: &str| Text::new(key).with("field", field);
+    match why {
+        Why::NotJson => Text::new(Key::WhyNotJson),
+        Why::NotUtf8 => Text::new(Key::WhyNotUtf8),
+        Why::MissingField { field: name } => field(Key::WhyMissingField, name),
+        Why::InvalidField { field: name } => field(Key::WhyInvalidField, name),
+        Why::NotBase64 { field: name } => field(Key::WhyNotBase64, name),
+        Why::FileNotBase64 => Text::new(Key::WhyFileNotBase64),
+        Why::WrongLength { field: name } => field(Key::WhyWrongLength, name),
+        Why::UnexpectedStructure => Text::new(Key::WhyUnexpectedStructure),
+        Why::NotAList => Text::new(Key::WhyNotAList),
+        Why::CannotDecrypt => Text::new(Key::WhyCannotDecrypt),
+        Why::EndsEarly => Text::new(Key::WhyEndsEarly),
+        Why::Unknown { field: name, value } => field(Key::WhyUnknown, name).with("value", value.as_str()),
+        Why::NotANumber { field: name, value } => field(Key::WhyNotANumber, name).with("value", value.as_str()),
+        Why::Negative { field: name, value } => field(Key::WhyNegative, name).with("value", value.to_string()),
+        Why::OutOfRange { field: name, value, min, max } => field(Key::WhyOutOfRange, name)
+            .with("value", value.to_string())
+            .with("min", min.to_string())
+            .with("max", max.to_string()),
+        Why::NotPowerOfTwo { field: name, value } => {
+            field(Key::WhyNotPowerOfTwo, name).with("value", value.to_string())
+        }
+        Why::TooMuchWork { work, max } => {
+            Text::new(Key::WhyTooMuchWork).with("work", work.to_string()).with("max", max.to_string())
+        }
+        Why::KdfRefused => Text::new(Key::WhyKdfRefused),
+        Why::NoPasswordSlot => Text::new(Key::WhyNoPasswordSlot),
+        Why::PgpEncrypted => Text::new(Key::WhyPgpEncrypted),
+        Why::GeneratedColumn { table, column } => {
+            Text::new(Key::WhyGeneratedColumn).with("table", table.as_str()).with("column", column.as_str())
+        }
+        Why::Database { .. } => Text::new(Key::WhyDatabase),
+        Why::Archive { .. } => Text::new(Key::WhyArchive),
+        Why::TooMany { field: name, count, max } => {
+            field(Key::WhyTooMany, name).with("number", count.to_string()).with("max", max.to_string())
+        }
+        Why::TooManyRows { table, max } => {
+            Text::new(Key::WhyTooManyRows).with("table", table.as_str()).with("max", max.to_string())
+        }
+        Why::TooMuchData { max } => Text::new(Key::WhyTooMuchData).with("max", max.to_string()),
+        Why::EndlessQuery => Text::new(Key::WhyEndlessQuery),
+        Why::NoEntries => Text::new(Key::WhyNoEntries),
+        Why::NoLinks => Text::new(Key::WhyNoLinks),
+        Why::NotALink => Text::new(Key::WhyNotALink),
+        Why::NoReadableLink { first } => Text::new(Key::WhyNoReadableLink)
+            .with("label", first.label.as_str())
+            .with("reason", import_problem(&first.kind)),
+        Why::Link(error) => link_error(error),
+        Why::Transfer(error) => migration_error(error),
+        Why::TransferEntry(error) => transfer_entry_error(error),
         other => Text::raw(other.to_string()),
     }
 }
@@ -314,7 +389,7 @@ pub fn qr_error(error: &QrError) -> Text {
             Text::new(Key::QrFrameTooLarge).with("width", width.to_string()).with("height", height.to_string())
         }
         QrError::StrideTooSmall { .. } | QrError::BufferSizeMismatch { .. } => Text::new(Key::QrBadFrame),
-        QrError::Image { reason } => Text::new(Key::QrNotImage).with("reason", reason.as_str()),
+        QrError::Image { fault, .. } => Text::new(Key::QrNotImage).with("reason", image_fault(*fault)),
         QrError::FileTooLarge { size } => Text::new(Key::QrFileTooLarge).with("size", size.to_string()),
         QrError::File { path, reason } => {
             Text::new(Key::QrCannotRead).with("path", path).with("reason", reason.as_str())
@@ -322,6 +397,17 @@ pub fn qr_error(error: &QrError) -> Text {
         QrError::NoCode { path } => Text::new(Key::QrNoCode).with("what", path),
         QrError::NoAuthenticatorLink { count, .. } => not_authenticator(*count),
         other => Text::raw(other.to_string()),
+    }
+}
+
+/// What is wrong with a picture; the image library's English words stay in the logs.
+pub fn image_fault(fault: ImageFault) -> Text {
+    match fault {
+        ImageFault::UnknownFormat => Text::new(Key::ImageUnknownFormat),
+        ImageFault::Unsupported => Text::new(Key::ImageUnsupported),
+        ImageFault::Damaged => Text::new(Key::ImageDamaged),
+        ImageFault::TooLarge => Text::new(Key::ImageTooLarge),
+        _ => Text::new(Key::ImageDamaged),
     }
 }
 
@@ -414,8 +500,10 @@ pub fn icon_error(name: &str, error: &IconError) -> Text {
             Text::new(Key::IconTooLarge).with("name", name).with("max", (icon::MAX_INPUT >> 20).to_string())
         }
         IconError::Unsupported | IconError::NotStoredPng => Text::new(Key::IconUnsupported).with("name", name),
-        IconError::Unreadable(reason) => {
-            Text::new(Key::IconUnreadable).with("name", name).with("reason", reason.as_str())
+        // The reason is the image or SVG library's English words, kept for logs: every one of them means the
+        // picture is damaged (or an SVG without a size), so the UI says that in its own words.
+        IconError::Unreadable(_) => {
+            Text::new(Key::IconUnreadable).with("name", name).with("reason", image_fault(ImageFault::Damaged))
         }
         IconError::TooManyPixels => Text::new(Key::IconTooManyPixels).with("name", name).with("max", "8192"),
     }

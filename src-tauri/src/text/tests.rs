@@ -10,7 +10,7 @@ use twofold_core::atomic::{TypedPathError, WriteError};
 use twofold_core::backup::BackupError;
 use twofold_core::export::{self, ExportError};
 use twofold_core::follow::FollowError;
-use twofold_core::import::{ImportError, ProblemKind};
+use twofold_core::import::{ImportError, ProblemKind, Why};
 use twofold_core::migration::{EntryError, MigrationError, Rejected};
 use twofold_core::otp::OtpError;
 use twofold_core::qr::QrError;
@@ -142,7 +142,7 @@ fn every_core_error_is_worded_by_a_key_with_its_parameters() {
         export_error(&ExportError::QrTooLong { len: 5000 }),
         export_error(&ExportError::Image),
         export_error(&ExportError::NothingToExport { skipped: 2 }),
-        export_error(&ExportError::Verification { reason: "x".into() }),
+        export_error(&ExportError::Verification { why: export::Mismatch::NoSlotOpens }),
         sync_error(&SyncError::PasswordNeeded { file: path.clone() }),
         sync_error(&SyncError::WrongCopyPassword { file: path.clone() }),
         sync_error(&SyncError::Damaged { file: path.clone() }),
@@ -158,18 +158,18 @@ fn every_core_error_is_worded_by_a_key_with_its_parameters() {
         import_error(&ImportError::TooLarge { len: 10, max: 5 }),
         import_error(&ImportError::PasswordRequired),
         import_error(&ImportError::WrongPassword),
-        import_error(&ImportError::Damaged { reason: "x".into() }),
-        import_error(&ImportError::Empty { reason: "x".into() }),
+        import_error(&ImportError::Damaged { why: Why::NotJson }),
+        import_error(&ImportError::Empty { why: Why::NoLinks }),
         import_error(&ImportError::AccountRestricted),
-        import_error(&ImportError::KdfOutOfRange { reason: "x".into() }),
-        import_error(&ImportError::Unsupported { what: "x".into() }),
-        import_error(&ImportError::LimitExceeded { what: "x".into() }),
+        import_error(&ImportError::KdfOutOfRange { why: Why::KdfRefused }),
+        import_error(&ImportError::Unsupported { why: Why::NoPasswordSlot }),
+        import_error(&ImportError::LimitExceeded { why: Why::EndlessQuery }),
         import_error(&ImportError::Cancelled),
         import_problem(&ProblemKind::UnsupportedType { kind: "yubikey".into() }),
-        import_problem(&ProblemKind::InvalidParameter("x".into())),
+        import_problem(&ProblemKind::InvalidParameter(Why::Unknown { field: "Type".into(), value: "7".into() })),
         import_problem(&ProblemKind::Secret(SecretError::Empty)),
         import_problem(&ProblemKind::SecretNotBase64),
-        import_problem(&ProblemKind::Malformed("x".into())),
+        import_problem(&ProblemKind::Malformed(Why::NotALink)),
         secret_error(&SecretError::InvalidBase32Char { position: 3, character: '1' }),
         secret_error(&SecretError::InvalidBase32Char { position: 3, character: ' ' }),
         secret_error(&SecretError::InvalidBase32Length { len: 3 }),
@@ -202,7 +202,7 @@ fn every_core_error_is_worded_by_a_key_with_its_parameters() {
         qr_error(&QrError::EmptyFrame { width: 0, height: 0 }),
         qr_error(&QrError::FrameTooLarge { width: 1, height: 1 }),
         qr_error(&QrError::StrideTooSmall { width: 2, stride: 1 }),
-        qr_error(&QrError::Image { reason: "x".into() }),
+        qr_error(&QrError::Image { fault: twofold_core::qr::ImageFault::Damaged, detail: "x".into() }),
         qr_error(&QrError::FileTooLarge { size: 1 }),
         qr_error(&QrError::File { path: path.clone(), reason: "x".into() }),
         qr_error(&QrError::NoCode { path: path.clone() }),
@@ -240,6 +240,79 @@ fn every_core_error_is_worded_by_a_key_with_its_parameters() {
         assert_ne!(text.key, raw, "a core variant falls back to the core's English: {text}");
         assert_worded(text);
     }
+}
+
+/// The five catalogs the UI ships, by language.
+const CATALOGS: [(&str, &str); 5] = [
+    ("en", CATALOG),
+    ("de", include_str!("../../../ui/src/lib/i18n/de/detail.json")),
+    ("fr", include_str!("../../../ui/src/lib/i18n/fr/detail.json")),
+    ("es", include_str!("../../../ui/src/lib/i18n/es/detail.json")),
+    ("it", include_str!("../../../ui/src/lib/i18n/it/detail.json")),
+];
+
+/// Asserts that `text` (and every text nested in it) names a key of `catalog` whose placeholders are exactly
+/// its parameters, and that no parameter is a sentence: names, numbers and values from a file only.
+fn assert_worded_in(lang: &str, catalog: &serde_json::Map<String, serde_json::Value>, text: &Text) {
+    let name = text.key.strip_prefix("detail.").unwrap_or_else(|| panic!("not a detail key: {}", text.key));
+    let message = catalog.get(name).unwrap_or_else(|| panic!("{lang}: {name} is not in detail.json"));
+    let given: BTreeSet<String> = text.params.keys().cloned().collect();
+    assert_eq!(placeholders(message), given, "{lang}: {name}: the placeholders and the parameters differ");
+    for (param, value) in &text.params {
+        match value {
+            Param::Text(inner) => assert_worded_in(lang, catalog, inner),
+            // Labels and account names are the user's own words, shown as they are.
+            Param::Plain(plain) if param != "label" && param != "account" => {
+                assert!(!plain.contains(' '), "{name}: the parameter {param} is prose: {plain:?}")
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Issue 18: every reason the importers give (`import::Why`, each variant) is worded by a key that all five
+/// catalogs have, with the same placeholders, and none of its parameters is an English sentence.
+#[test]
+fn every_import_reason_is_worded_in_every_language() {
+    let samples = Why::samples();
+    assert!(samples.len() >= 34, "Why::samples lost variants: {}", samples.len());
+    let raw = format!("detail.{}", Key::Raw.name());
+    for (lang, source) in CATALOGS {
+        let catalog: serde_json::Map<String, serde_json::Value> = serde_json::from_str(source).unwrap();
+        for why in &samples {
+            let text = import_why(why);
+            assert_ne!(text.key, raw, "{why:?} falls back to the core's English");
+            assert_worded_in(lang, &catalog, &text);
+            for outer in [
+                import_error(&ImportError::Damaged { why: why.clone() }),
+                import_error(&ImportError::Unsupported { why: why.clone() }),
+                import_problem(&ProblemKind::Malformed(why.clone())),
+            ] {
+                assert_worded_in(lang, &catalog, &outer);
+            }
+        }
+    }
+    for (lang, source) in CATALOGS {
+        let catalog: serde_json::Map<String, serde_json::Value> = serde_json::from_str(source).unwrap();
+        for why in export::Mismatch::samples() {
+            let text = export_error(&ExportError::Verification { why: why.clone() });
+            let Some(Param::Text(reason)) = text.params.get("reason") else { panic!("{text:?}") };
+            assert_ne!(reason.key, raw, "{why:?} falls back to the core's English");
+            assert_worded_in(lang, &catalog, &text);
+        }
+    }
+    for (lang, source) in CATALOGS {
+        let catalog: serde_json::Map<String, serde_json::Value> = serde_json::from_str(source).unwrap();
+        for fault in twofold_core::qr::ImageFault::ALL {
+            let text = qr_error(&QrError::Image { fault, detail: "the image library's words".into() });
+            assert_worded_in(lang, &catalog, &text);
+        }
+        let unreadable = twofold_core::icon::IconError::Unreadable("Format error decoding Png".into());
+        assert_worded_in(lang, &catalog, &icon_error("a.png", &unreadable));
+    }
+    // The English rendering is the catalog's, not the core's `Display`.
+    let text = import_error(&ImportError::Damaged { why: Why::MissingField { field: "kdfIterations".into() } });
+    assert_eq!(text.to_string(), "the file is damaged or incomplete: “kdfIterations” is missing");
 }
 
 #[test]

@@ -206,11 +206,15 @@ fn transparent_png_is_read_over_white() {
 
 #[test]
 fn bytes_that_are_not_an_image_are_an_error() {
-    assert!(matches!(qr::decode_image_bytes(b"not an image at all"), Err(QrError::Image { .. })));
-    assert!(matches!(qr::decode_image_bytes(&[]), Err(QrError::Image { .. })));
+    let unknown = |r| matches!(r, Err(QrError::Image { fault: qr::ImageFault::UnknownFormat, .. }));
+    assert!(unknown(qr::decode_image_bytes(b"not an image at all")));
+    assert!(unknown(qr::decode_image_bytes(&[])));
     let (w, h, luma) = screenshot(LINK);
     let png = encode_with("png", w, h, &luma);
-    assert!(matches!(qr::decode_image_bytes(&png[..png.len() / 2]), Err(QrError::Image { .. })));
+    assert!(matches!(
+        qr::decode_image_bytes(&png[..png.len() / 2]),
+        Err(QrError::Image { fault: qr::ImageFault::Damaged, .. })
+    ));
 }
 
 struct TempDir(PathBuf);

@@ -255,7 +255,7 @@ fn unwrap_master_key(slots: &[Slot], password: &str) -> Result<Zeroizing<[u8; KE
             Err(SlotError::KeyLength) => return Err(verify_error("the master key is not 32 bytes")),
         }
     }
-    Err(verify_error("no password slot opens with the export password"))
+    Err(ExportError::Verification { why: super::Mismatch::NoSlotOpens })
 }
 
 fn password_bytes(password: &str) -> Zeroizing<Vec<u8>> {
@@ -347,8 +347,8 @@ fn crypto_error(e: CryptoError) -> ExportError {
     }
 }
 
-fn verify_error(reason: impl Into<String>) -> ExportError {
-    ExportError::Verification { reason: reason.into() }
+fn verify_error(detail: impl Into<String>) -> ExportError {
+    super::unreadable(detail)
 }
 
 #[cfg(test)]

@@ -30,15 +30,14 @@ pub(super) fn link(account: &Account) -> Zeroizing<String> {
 
 /// Reads such a list back (blank lines are skipped).
 pub(super) fn read(bytes: &[u8]) -> Result<Vec<Account>, ExportError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| ExportError::Verification { reason: "the link list is not UTF-8".into() })?;
+    let text = std::str::from_utf8(bytes).map_err(|_| super::unreadable("the link list is not UTF-8"))?;
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(i, line)| {
             crate::uri::parse(line)
                 .map(|link| link.into_account(0))
-                .map_err(|e| ExportError::Verification { reason: format!("line {} is not a valid link ({e})", i + 1) })
+                .map_err(|e| super::unreadable(format!("line {} is not a valid link ({e})", i + 1)))
         })
         .collect()
 }

@@ -271,8 +271,52 @@ pub enum ExportError {
     Image,
     #[error("none of the accounts can be exported in this format ({skipped} cannot)")]
     NothingToExport { skipped: usize },
-    #[error("the export did not verify: {reason}")]
-    Verification { reason: String },
+    #[error("the export did not verify: {why}")]
+    Verification { why: Mismatch },
+}
+
+/// How an export failed to read back as written (a bug of ours, or a failing disk or memory): typed, so a front
+/// end words it. `detail` and `part` are English for logs; front ends leave them out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Mismatch {
+    /// A different number of accounts came back.
+    #[error("{written} accounts written but {read} read back")]
+    Count { written: usize, read: usize },
+    /// Account `number` (from 1) came back different.
+    #[error("account {number} ({account}) reads back with a different {part}")]
+    Differs { number: usize, account: String, part: &'static str },
+    /// Transfer code `number` (from 1) does not read back as written.
+    #[error("transfer code {number} does not read back as written ({detail})")]
+    Code { number: usize, detail: String },
+    /// Printed key `number` (from 1) of a paper backup differs from its QR code.
+    #[error("printed key {number} differs from its QR code")]
+    PrintedKey { number: usize },
+    /// No password slot of the written Aegis file opens with the export password.
+    #[error("no password slot opens with the export password")]
+    NoSlotOpens,
+    /// The written file cannot be read back at all.
+    #[error("the written file cannot be read back ({detail})")]
+    Unreadable { detail: String },
+}
+
+impl Mismatch {
+    /// One of every variant, for tests of the front ends' wording.
+    pub fn samples() -> Vec<Mismatch> {
+        vec![
+            Mismatch::Count { written: 3, read: 2 },
+            Mismatch::Differs { number: 2, account: "Ex (ann)".into(), part: "secret" },
+            Mismatch::Code { number: 1, detail: "wrong batch header".into() },
+            Mismatch::PrintedKey { number: 4 },
+            Mismatch::NoSlotOpens,
+            Mismatch::Unreadable { detail: "not UTF-8".into() },
+        ]
+    }
+}
+
+/// The written file cannot be read back; `detail` says where, for logs.
+pub(crate) fn unreadable(detail: impl Into<String>) -> ExportError {
+    ExportError::Verification { why: Mismatch::Unreadable { detail: detail.into() } }
 }
 
 /// Writes `accounts` in `format`, then reads the result back and checks that every account came through;
@@ -325,14 +369,12 @@ pub fn verify(
         expected
     };
     if read.len() != expected.len() {
-        return Err(ExportError::Verification {
-            reason: format!("{} accounts written but {} read back", expected.len(), read.len()),
-        });
+        return Err(ExportError::Verification { why: Mismatch::Count { written: expected.len(), read: read.len() } });
     }
     for (index, (want, got)) in expected.iter().zip(&read).enumerate() {
         if let Some(field) = first_difference(format, want, got) {
             return Err(ExportError::Verification {
-                reason: format!("account {} ({}) reads back with a different {field}", index + 1, want.display_name()),
+                why: Mismatch::Differs { number: index + 1, account: want.display_name(), part: field },
             });
         }
     }

@@ -85,7 +85,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<Vec<Account>, ExportError> {
             .into_account(0);
         let printed = Secret::parse_base32(key).map_err(|e| verify_error(format!("printed key {} ({e})", i + 1)))?;
         if printed != account.secret {
-            return Err(verify_error(format!("printed key {} differs from its QR code", i + 1)));
+            return Err(ExportError::Verification { why: super::Mismatch::PrintedKey { number: i + 1 } });
         }
         accounts.push(account);
     }
@@ -132,8 +132,8 @@ fn parameters(account: &Account) -> String {
     }
 }
 
-fn verify_error(reason: impl Into<String>) -> ExportError {
-    ExportError::Verification { reason: reason.into() }
+fn verify_error(detail: impl Into<String>) -> ExportError {
+    super::unreadable(detail)
 }
 
 #[cfg(test)]

@@ -115,16 +115,13 @@ impl QrMatrix {
     /// The text the modules hold, decoded by `rqrr` (error correction included).
     pub fn decode(&self) -> Result<Zeroizing<String>, ExportError> {
         let grid = rqrr::Grid::new(self);
-        let (_, text) = grid
-            .decode()
-            .map_err(|e| ExportError::Verification { reason: format!("a QR code does not decode ({e})") })?;
+        let (_, text) = grid.decode().map_err(|e| super::unreadable(format!("a QR code does not decode ({e})")))?;
         Ok(Zeroizing::new(text))
     }
 
     /// Reads back an SVG written by [`to_svg`](QrMatrix::to_svg) (and nothing else).
     pub fn from_svg(svg: &str) -> Result<Self, ExportError> {
-        let bad =
-            |what: &str| ExportError::Verification { reason: format!("a QR code image cannot be read back ({what})") };
+        let bad = |what: &str| super::unreadable(format!("a QR code image cannot be read back ({what})"));
         let size: usize =
             attribute(svg, "data-modules").ok_or_else(|| bad("no size"))?.parse().map_err(|_| bad("size"))?;
         if size == 0 || size > MAX_SIZE {

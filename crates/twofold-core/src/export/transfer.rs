@@ -12,7 +12,7 @@
 use zeroize::Zeroizing;
 
 use super::qr::{QrMatrix, html_escape};
-use super::{ExportError, PlaintextAck, Skipped};
+use super::{ExportError, Mismatch, PlaintextAck, Skipped};
 use crate::migration;
 use crate::model::{Account, AccountId};
 
@@ -82,7 +82,7 @@ pub fn google_transfer(accounts: &[Account], _ack: PlaintextAck) -> Result<Trans
         let qr = QrMatrix::encode(&link)?;
         if qr.decode()?.as_str() != link.as_str() {
             return Err(ExportError::Verification {
-                reason: format!("transfer code {} decodes to another text", index + 1),
+                why: Mismatch::Code { number: index + 1, detail: "it decodes to another text".into() },
             });
         }
         let decoded = check_link(&link, index, total, batch_id)?;
@@ -90,9 +90,7 @@ pub fn google_transfer(accounts: &[Account], _ack: PlaintextAck) -> Result<Trans
         codes.push(TransferCode { index, total, link, accounts: ids, qr });
     }
     if next != carried.len() {
-        return Err(ExportError::Verification {
-            reason: format!("{} accounts can travel but the codes hold {next}", carried.len()),
-        });
+        return Err(ExportError::Verification { why: Mismatch::Count { written: carried.len(), read: next } });
     }
     Ok(Transfer { codes, skipped })
 }
@@ -139,7 +137,7 @@ pub(super) fn read_page(bytes: &[u8]) -> Result<Vec<Account>, ExportError> {
     let mut batch_id = None;
     for (index, link) in links.iter().enumerate() {
         let decoded = migration::decode(link).map_err(|e| ExportError::Verification {
-            reason: format!("transfer code {} is not a transfer link ({e})", index + 1),
+            why: Mismatch::Code { number: index + 1, detail: format!("not a transfer link: {e}") },
         })?;
         let id = *batch_id.get_or_insert(decoded.batch.id);
         check_batch(&decoded, index, total, id)?;
@@ -157,7 +155,7 @@ fn trim_labels(account: &Account) -> Account {
 
 fn check_link(link: &str, index: usize, total: usize, batch_id: i32) -> Result<migration::Decoded, ExportError> {
     let decoded = migration::decode(link).map_err(|e| ExportError::Verification {
-        reason: format!("transfer code {} does not decode ({e})", index + 1),
+        why: Mismatch::Code { number: index + 1, detail: format!("it does not decode: {e}") },
     })?;
     check_batch(&decoded, index, total, batch_id)?;
     Ok(decoded)
@@ -168,7 +166,7 @@ fn check_batch(decoded: &migration::Decoded, index: usize, total: usize, batch_i
     let expected = (i32::try_from(index).ok(), i32::try_from(total).ok(), batch_id);
     if (Some(b.index), Some(b.size), b.id) != expected || !decoded.rejected.is_empty() {
         return Err(ExportError::Verification {
-            reason: format!("transfer code {} has a wrong batch header", index + 1),
+            why: Mismatch::Code { number: index + 1, detail: "a wrong batch header".into() },
         });
     }
     Ok(())
@@ -183,11 +181,14 @@ fn match_accounts(
     let mut ids = Vec::with_capacity(decoded.accounts.len());
     for got in &decoded.accounts {
         let want = carried.get(*next).ok_or_else(|| ExportError::Verification {
-            reason: format!("transfer code {} holds more accounts than were sent", index + 1),
+            why: Mismatch::Code { number: index + 1, detail: "more accounts than were sent".into() },
         })?;
         if got.issuer != want.issuer || got.name != want.name || got.secret != want.secret || got.otp != want.otp {
             return Err(ExportError::Verification {
-                reason: format!("{} reads back differently from transfer code {}", want.display_name(), index + 1),
+                why: Mismatch::Code {
+                    number: index + 1,
+                    detail: format!("{} reads back differently", want.display_name()),
+                },
             });
         }
         ids.push(want.id);

@@ -15,10 +15,10 @@ use std::collections::HashMap;
 use zeroize::Zeroizing;
 
 use super::common::{
-    Draft, DraftKind, Json, SecretJson, SecretText, check_kdf, crypto, first_wins, int, need_password, parse_json,
-    problem, s,
+    Draft, DraftKind, Json, SecretJson, SecretText, check_kdf, crypto, damaged, first_wins, int, kdf_refused,
+    need_password, parse_json, problem, s,
 };
-use super::{Cancel, EntryProblem, ImportError, ProblemKind};
+use super::{Cancel, EntryProblem, ImportError, ProblemKind, Why};
 use crate::crypto::{AegisSlot, SlotError};
 
 /// Most password slots we try. Aegis writes one; a file with many would make us run scrypt for each.
@@ -34,7 +34,7 @@ pub(super) fn read(
     password: Option<&str>,
     cancel: &Cancel,
 ) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let mut file = parse_json(bytes, "the Aegis file")?;
+    let mut file = parse_json(bytes)?;
     if file.get("db").is_some_and(Json::is_object) {
         // Moved out, not cloned: the copy would not be wiped.
         let db = SecretJson(file.get_mut("db").map(Json::take).unwrap_or_default());
@@ -43,18 +43,15 @@ pub(super) fn read(
     let db = match file.get("db") {
         Some(Json::String(ciphertext)) => {
             let plain = decrypt(&file, ciphertext, need_password(password)?, cancel)?;
-            parse_json(&plain, "the decrypted Aegis vault")?
+            parse_json(&plain)?
         }
-        _ => return Err(ImportError::Damaged { reason: "the Aegis file has no \"db\"".into() }),
+        _ => return Err(damaged(Why::missing("db"))),
     };
     convert_db(&db)
 }
 
 fn hex_field(v: &Json, key: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
-    v.get(key)
-        .and_then(Json::as_str)
-        .and_then(super::common::decode_hex)
-        .ok_or_else(|| ImportError::Damaged { reason: format!("the Aegis header has no valid \"{key}\"") })
+    v.get(key).and_then(Json::as_str).and_then(super::common::decode_hex).ok_or_else(|| damaged(Why::invalid(key)))
 }
 
 /// One password slot, decoded and range-checked before any key is derived.
@@ -75,15 +72,14 @@ impl PasswordSlot {
         let n = slot.get("n").and_then(Json::as_u64).unwrap_or(0);
         let r = slot.get("r").and_then(Json::as_u64).unwrap_or(0);
         let p = slot.get("p").and_then(Json::as_u64).unwrap_or(0);
-        check_kdf("scrypt N", n, 2, 1 << 20)?;
-        check_kdf("scrypt r", r, 1, 32)?;
-        check_kdf("scrypt p", p, 1, 16)?;
-        check_kdf("scrypt memory (bytes)", 128 * r * n, 1, MAX_SLOT_MEMORY)?;
+        check_kdf("n", n, 2, 1 << 20)?;
+        check_kdf("r", r, 1, 32)?;
+        check_kdf("p", p, 1, 16)?;
+        check_kdf("128·r·n", 128 * r * n, 1, MAX_SLOT_MEMORY)?;
         if !n.is_power_of_two() {
-            return Err(ImportError::KdfOutOfRange { reason: format!("scrypt N {n} is not a power of two") });
+            return Err(ImportError::KdfOutOfRange { why: Why::NotPowerOfTwo { field: "n".into(), value: n } });
         }
-        let key_params =
-            slot.get("key_params").ok_or_else(|| ImportError::Damaged { reason: "a slot has no key_params".into() })?;
+        let key_params = slot.get("key_params").ok_or_else(|| damaged(Why::missing("key_params")))?;
         let decoded = PasswordSlot {
             log_n: n.trailing_zeros() as u8,
             r: r as u32,
@@ -98,22 +94,17 @@ impl PasswordSlot {
 }
 
 fn decrypt(file: &Json, ciphertext: &str, password: &str, cancel: &Cancel) -> Result<Zeroizing<Vec<u8>>, ImportError> {
-    let header =
-        file.get("header").ok_or_else(|| ImportError::Damaged { reason: "the Aegis file has no header".into() })?;
-    let slots = header
-        .get("slots")
-        .and_then(Json::as_array)
-        .ok_or_else(|| ImportError::Damaged { reason: "the Aegis header has no slots".into() })?;
-    let params =
-        header.get("params").ok_or_else(|| ImportError::Damaged { reason: "the Aegis header has no params".into() })?;
+    let header = file.get("header").ok_or_else(|| damaged(Why::missing("header")))?;
+    let slots = header.get("slots").and_then(Json::as_array).ok_or_else(|| damaged(Why::missing("slots")))?;
+    let params = header.get("params").ok_or_else(|| damaged(Why::missing("params")))?;
     let password_slots: Vec<&Json> =
         slots.iter().filter(|slot| slot.get("type").and_then(Json::as_i64) == Some(1)).collect();
     if password_slots.is_empty() {
-        return Err(ImportError::Unsupported { what: "an Aegis vault without a password slot".into() });
+        return Err(ImportError::Unsupported { why: Why::NoPasswordSlot });
     }
     if password_slots.len() > MAX_PASSWORD_SLOTS {
         return Err(ImportError::LimitExceeded {
-            what: format!("the Aegis file has {} password slots (at most {MAX_PASSWORD_SLOTS})", password_slots.len()),
+            why: Why::TooMany { field: "slots".into(), count: password_slots.len(), max: MAX_PASSWORD_SLOTS },
         });
     }
     // Every slot is decoded and the total cost summed before the first derivation.
@@ -125,14 +116,11 @@ fn decrypt(file: &Json, ciphertext: &str, password: &str, cancel: &Cancel) -> Re
         decoded.push(slot);
     }
     if total_work > MAX_TOTAL_WORK {
-        return Err(ImportError::KdfOutOfRange {
-            reason: format!("the password slots ask for scrypt work {total_work} in all (at most {MAX_TOTAL_WORK})"),
-        });
+        return Err(ImportError::KdfOutOfRange { why: Why::TooMuchWork { work: total_work, max: MAX_TOTAL_WORK } });
     }
     let nonce = hex_field(params, "nonce")?;
     let tag = hex_field(params, "tag")?;
-    let sealed = super::common::decode_base64(ciphertext)
-        .ok_or_else(|| ImportError::Damaged { reason: "the Aegis \"db\" is not base64".into() })?;
+    let sealed = super::common::decode_base64(ciphertext).ok_or_else(|| damaged(Why::not_base64("db")))?;
     let mut master: Option<Zeroizing<[u8; 32]>> = None;
     for slot in &decoded {
         cancel.check()?;
@@ -152,20 +140,19 @@ fn decrypt(file: &Json, ciphertext: &str, password: &str, cancel: &Cancel) -> Re
             }
             Ok(None) => {}
             Err(SlotError::Params) => {
-                return Err(ImportError::KdfOutOfRange { reason: "scrypt parameters refused".into() });
+                return Err(kdf_refused());
             }
             Err(SlotError::KeyLength) => {
-                return Err(ImportError::Damaged { reason: "the master key has the wrong length".into() });
+                return Err(damaged(Why::wrong_length("key")));
             }
         }
     }
     let master = master.ok_or(ImportError::WrongPassword)?;
-    crypto::open(&master, &nonce, &sealed, &tag)
-        .ok_or_else(|| ImportError::Damaged { reason: "the vault contents fail their integrity check".into() })
+    crypto::open(&master, &nonce, &sealed, &tag).ok_or_else(|| damaged(Why::CannotDecrypt))
 }
 
 fn convert_db(db: &Json) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let entries = super::common::array(db, "entries", "the Aegis vault")?;
+    let entries = super::common::array(db, "entries")?;
     // A map, not a list searched for every group of every entry (quadratic in a hostile file).
     let group_names: HashMap<String, String> = db
         .get("groups")
@@ -192,7 +179,7 @@ fn convert_entry(e: &Json, group_names: &HashMap<String, String>) -> Result<Draf
     let name = s(e, "name");
     let label = super::common::label_of(&issuer, &name);
     let bad = |k| problem(label.clone(), k);
-    let info = e.get("info").ok_or_else(|| bad(ProblemKind::Malformed("entry has no \"info\"".into())))?;
+    let info = e.get("info").ok_or_else(|| bad(ProblemKind::Malformed(Why::missing("info"))))?;
     let kind = match s(e, "type").to_ascii_lowercase().as_str() {
         "totp" => DraftKind::Totp,
         "hotp" => DraftKind::Hotp,

@@ -11,6 +11,8 @@
 
 use zeroize::Zeroizing;
 
+use super::Why;
+use super::common::damaged;
 use super::common::{
     Draft, DraftKind, Json, SecretText, check_kdf, crypto, int, need_password, opt_s, parse_json, problem, s,
 };
@@ -30,23 +32,22 @@ pub(super) fn looks_like_new_encrypted(bytes: &[u8]) -> bool {
 pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
     let trimmed = super::common::strip_bom(bytes).trim_ascii_start();
     let (json, old) = if trimmed.starts_with(b"[") {
-        (parse_json(bytes, "the andOTP file")?, false)
+        (parse_json(bytes)?, false)
     } else {
         let (plain, old) = decrypt(bytes, need_password(password)?)?;
-        (parse_json(&plain, "the decrypted andOTP backup")?, old)
+        (parse_json(&plain)?, old)
     };
-    let list =
-        json.as_array().ok_or_else(|| ImportError::Damaged { reason: "the andOTP backup is not a list".into() })?;
+    let list = json.as_array().ok_or_else(|| damaged(Why::NotAList))?;
     Ok(list.iter().map(|e| convert(e, old)).collect())
 }
 
 fn decrypt(bytes: &[u8], password: &str) -> Result<(Zeroizing<Vec<u8>>, bool), ImportError> {
     if bytes.len() < 12 + 16 {
-        return Err(ImportError::Damaged { reason: "the andOTP backup is too short".into() });
+        return Err(damaged(Why::EndsEarly));
     }
     if looks_like_new_encrypted(bytes) {
         let iterations = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
-        check_kdf("andOTP PBKDF2 iterations", u64::from(iterations), 1_000, 2_000_000)?;
+        check_kdf("iterations", u64::from(iterations), 1_000, 2_000_000)?;
         let salt = &bytes[4..16];
         let nonce = &bytes[16..28];
         let key = crypto::pbkdf2_sha1(password.as_bytes(), salt, iterations);

@@ -13,6 +13,8 @@
 
 use zeroize::Zeroizing;
 
+use super::Why;
+use super::common::damaged;
 use super::common::{Draft, DraftKind, SecretText, crypto, int, need_password, problem, s};
 use super::{Cancel, EntryProblem, ImportError, ProblemKind};
 
@@ -30,18 +32,17 @@ pub(super) fn looks_like_sqlcipher(bytes: &[u8]) -> bool {
 /// no per-page plaintext vectors), wiped when dropped.
 fn decrypt(bytes: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     if !looks_like_sqlcipher(bytes) {
-        return Err(ImportError::Damaged { reason: "the database is not a whole number of 1024-byte pages".into() });
+        return Err(damaged(Why::EndsEarly));
     }
     let key = crypto::pbkdf2_sha1(password.as_bytes(), &bytes[..SALT], ITERATIONS);
     let mut out = Zeroizing::new(vec![0u8; bytes.len()]);
     for (index, (page, plain)) in bytes.chunks_exact(PAGE).zip(out.chunks_exact_mut(PAGE)).enumerate() {
         let start = if index == 0 { SALT } else { 0 };
-        let iv: [u8; 16] = page[PAGE - RESERVED..PAGE - RESERVED + 16]
-            .try_into()
-            .map_err(|_| ImportError::Damaged { reason: "a page is too short".into() })?;
+        let iv: [u8; 16] =
+            page[PAGE - RESERVED..PAGE - RESERVED + 16].try_into().map_err(|_| damaged(Why::EndsEarly))?;
         // The reserved tail stays zero, as SQLite expects of a plain database with 48 reserved bytes.
         crypto::aes_cbc_open_nopad_into(&key, &iv, &page[start..PAGE - RESERVED], &mut plain[start..PAGE - RESERVED])
-            .ok_or_else(|| ImportError::Damaged { reason: "a page cannot be decrypted".into() })?;
+            .ok_or_else(|| damaged(Why::CannotDecrypt))?;
         if index == 0 {
             // Offsets 16..24 of an SQLite header: page size 1024, write/read versions, 48 reserved bytes,
             // payload fractions 64/32/32. Anything else means the key is wrong.
@@ -91,8 +92,7 @@ pub(super) fn read_db(
                 d
             }
             Some(other) => {
-                drafts
-                    .push(Err(problem(label, ProblemKind::InvalidParameter(format!("unknown account type {other}")))));
+                drafts.push(Err(problem(label, ProblemKind::InvalidParameter(Why::unknown("type", other)))));
                 continue;
             }
         };

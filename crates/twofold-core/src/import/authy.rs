@@ -10,6 +10,8 @@
 
 use zeroize::Zeroizing;
 
+use super::Why;
+use super::common::damaged;
 use super::common::{Draft, DraftKind, Json, SecretText, crypto, int, need_password, problem, s, shared_pref_string};
 use super::{EntryProblem, ImportError, ProblemKind};
 
@@ -18,12 +20,9 @@ const KEY: &str = "com.authy.storage.tokens.authenticator.key";
 pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
     let xml = super::common::shared_prefs(bytes)?;
     let list = shared_pref_string(xml, KEY)
-        .ok_or_else(|| ImportError::Damaged { reason: "the Authy file has no token list".into() })?;
-    let tokens = super::common::parse_json_str(&list)
-        .ok_or_else(|| ImportError::Damaged { reason: "the Authy token list is not valid JSON".into() })?;
-    let tokens = tokens
-        .as_array()
-        .ok_or_else(|| ImportError::Damaged { reason: "the Authy token list is not a list".into() })?;
+        .ok_or_else(|| damaged(Why::missing("com.authy.storage.tokens.authenticator.key")))?;
+    let tokens = super::common::parse_json_str(&list).ok_or_else(|| damaged(Why::NotJson))?;
+    let tokens = tokens.as_array().ok_or_else(|| damaged(Why::NotAList))?;
     let encrypted = tokens.iter().any(|t| t.get("encryptedSecret").is_some());
     let password = if encrypted { Some(need_password(password)?) } else { None };
     let mut drafts = Vec::with_capacity(tokens.len());
@@ -47,7 +46,7 @@ pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Dr
                     SecretText::Base32(text)
                 }
                 None => {
-                    drafts.push(Err(problem(label, ProblemKind::Malformed("its secret cannot be decrypted".into()))));
+                    drafts.push(Err(problem(label, ProblemKind::Malformed(Why::CannotDecrypt))));
                     continue;
                 }
             },

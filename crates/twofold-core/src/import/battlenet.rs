@@ -8,6 +8,8 @@
 
 use zeroize::Zeroizing;
 
+use super::Why;
+use super::common::damaged;
 use super::common::{Draft, DraftKind, SecretText, decode_hex};
 use super::{EntryProblem, ImportError};
 
@@ -28,11 +30,11 @@ pub(super) fn read(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, Imp
     let find = |suffix: &str| {
         super::common::shared_pref_strings(xml).into_iter().find(|(k, _)| k.ends_with(suffix)).map(|(_, v)| v)
     };
-    let damaged = |what: &str| ImportError::Damaged { reason: format!("the Battle.net file {what}") };
-    let serial = find("AUTHENTICATOR_SERIAL").ok_or_else(|| damaged("has no serial"))?;
-    let secret = find("AUTHENTICATOR_DEVICE_SECRET").ok_or_else(|| damaged("has no device secret"))?;
-    let serial = unmask(&serial).ok_or_else(|| damaged("has an unreadable serial"))?;
-    let secret = unmask(&secret).ok_or_else(|| damaged("has an unreadable device secret"))?;
+    let serial = find("AUTHENTICATOR_SERIAL").ok_or_else(|| damaged(Why::missing("AUTHENTICATOR_SERIAL")))?;
+    let secret =
+        find("AUTHENTICATOR_DEVICE_SECRET").ok_or_else(|| damaged(Why::missing("AUTHENTICATOR_DEVICE_SECRET")))?;
+    let serial = unmask(&serial).ok_or_else(|| damaged(Why::invalid("AUTHENTICATOR_SERIAL")))?;
+    let secret = unmask(&secret).ok_or_else(|| damaged(Why::invalid("AUTHENTICATOR_DEVICE_SECRET")))?;
     let mut d = Draft::new(DraftKind::Totp, "Battle.net", serial.as_str(), SecretText::Hex(secret));
     d.digits = Some(8);
     Ok(vec![Ok(d)])

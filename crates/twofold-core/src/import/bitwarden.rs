@@ -17,19 +17,21 @@ use std::collections::HashMap;
 use hmac::{KeyInit, Mac};
 use zeroize::Zeroizing;
 
+use super::Why;
 use super::common::{
     Draft, DraftKind, Json, SecretText, check_kdf, crypto, first_wins, need_password, parse_json, problem, s,
 };
+use super::common::{damaged, kdf_refused};
 use super::{EntryProblem, ImportError, ProblemKind};
 
 pub(super) fn read_json(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let file = parse_json(bytes, "the Bitwarden file")?;
+    let file = parse_json(bytes)?;
     let encrypted = file.get("encrypted").and_then(Json::as_bool).unwrap_or(false);
     let vault = if !encrypted {
         file
     } else if file.get("passwordProtected").and_then(Json::as_bool) == Some(true) {
         let plain = decrypt(&file, need_password(password)?)?;
-        parse_json(&plain, "the decrypted Bitwarden export")?
+        parse_json(&plain)?
     } else {
         return Err(ImportError::AccountRestricted);
     };
@@ -38,7 +40,7 @@ pub(super) fn read_json(bytes: &[u8], password: Option<&str>) -> Result<Vec<Resu
         .and_then(Json::as_array)
         .map(|f| first_wins(f.iter().map(|f| (s(f, "id"), s(f, "name")))))
         .unwrap_or_default();
-    let items = super::common::array(&vault, "items", "the Bitwarden export")?;
+    let items = super::common::array(&vault, "items")?;
     let mut drafts = Vec::new();
     for item in items {
         let Some(login) = item.get("login") else { continue };
@@ -69,79 +71,76 @@ pub(super) fn value_draft(value: &str, item_name: &str, username: &str) -> Resul
     if value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '=' | '-')) {
         return Ok(Draft::new(DraftKind::Totp, item_name, username, SecretText::base32(value)));
     }
-    Err(problem(
-        super::common::label_of(item_name, username),
-        ProblemKind::Malformed("the TOTP field is neither a link nor a base32 secret".into()),
-    ))
-}
-
-fn damaged(what: &str) -> ImportError {
-    ImportError::Damaged { reason: format!("the Bitwarden export {what}") }
+    Err(problem(super::common::label_of(item_name, username), ProblemKind::Malformed(Why::invalid("totp"))))
 }
 
 fn decrypt(file: &Json, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     let salt = s(file, "salt");
-    let iterations = file.get("kdfIterations").and_then(Json::as_u64).ok_or_else(|| damaged("has no kdfIterations"))?;
+    let iterations =
+        file.get("kdfIterations").and_then(Json::as_u64).ok_or_else(|| damaged(Why::missing("kdfIterations")))?;
     let key = match file.get("kdfType").and_then(Json::as_u64) {
         Some(0) => {
-            check_kdf("PBKDF2 iterations", iterations, 1, 10_000_000)?;
+            check_kdf("kdfIterations", iterations, 1, 10_000_000)?;
             crypto::pbkdf2_sha256(password.as_bytes(), salt.as_bytes(), iterations as u32)
         }
         Some(1) => {
-            let memory = file.get("kdfMemory").and_then(Json::as_u64).ok_or_else(|| damaged("has no kdfMemory"))?;
-            let lanes =
-                file.get("kdfParallelism").and_then(Json::as_u64).ok_or_else(|| damaged("has no kdfParallelism"))?;
-            check_kdf("Argon2 iterations", iterations, 1, 64)?;
-            check_kdf("Argon2 memory (MiB)", memory, 1, 1024)?;
-            check_kdf("Argon2 parallelism", lanes, 1, 16)?;
+            let memory =
+                file.get("kdfMemory").and_then(Json::as_u64).ok_or_else(|| damaged(Why::missing("kdfMemory")))?;
+            let lanes = file
+                .get("kdfParallelism")
+                .and_then(Json::as_u64)
+                .ok_or_else(|| damaged(Why::missing("kdfParallelism")))?;
+            check_kdf("kdfIterations", iterations, 1, 64)?;
+            check_kdf("kdfMemory", memory, 1, 1024)?;
+            check_kdf("kdfParallelism", lanes, 1, 16)?;
             super::common::check_argon2_cost(memory * 1024, iterations)?;
             let salt_hash = crypto::sha256(salt.as_bytes());
             crypto::argon2id(password.as_bytes(), &*salt_hash, iterations as u32, memory as u32 * 1024, lanes as u32)
-                .ok_or_else(|| ImportError::KdfOutOfRange { reason: "argon2 refused the parameters".into() })?
+                .ok_or_else(kdf_refused)?
         }
-        _ => return Err(ImportError::Unsupported { what: "this Bitwarden key derivation".into() }),
+        other => {
+            let value = other.map_or_else(|| "null".to_owned(), |n| n.to_string());
+            return Err(ImportError::Unsupported { why: Why::unknown("kdfType", value) });
+        }
     };
-    let hk = hkdf::Hkdf::<sha2::Sha256>::from_prk(&*key).map_err(|_| damaged("key is unusable"))?;
+    let hk = hkdf::Hkdf::<sha2::Sha256>::from_prk(&*key).map_err(|_| damaged(Why::wrong_length("key")))?;
     let mut enc = Zeroizing::new([0u8; 32]);
     let mut mac = Zeroizing::new([0u8; 32]);
-    hk.expand(b"enc", &mut *enc).map_err(|_| damaged("key is unusable"))?;
-    hk.expand(b"mac", &mut *mac).map_err(|_| damaged("key is unusable"))?;
+    hk.expand(b"enc", &mut *enc).map_err(|_| damaged(Why::wrong_length("key")))?;
+    hk.expand(b"mac", &mut *mac).map_err(|_| damaged(Why::wrong_length("key")))?;
     // The validation field fails the MAC with a wrong password before the (larger) data is touched.
     if let Some(check) = file.get("encKeyValidation_DO_NOT_EDIT").and_then(Json::as_str) {
         open_cipher_string(check, &enc, &mac).map_err(|_| ImportError::WrongPassword)?;
     }
-    let data = file.get("data").and_then(Json::as_str).ok_or_else(|| damaged("has no data"))?;
+    let data = file.get("data").and_then(Json::as_str).ok_or_else(|| damaged(Why::missing("data")))?;
     open_cipher_string(data, &enc, &mac)
 }
 
 /// Opens a Bitwarden cipher string `2.<iv>|<ciphertext>|<mac>` (AES-256-CBC + HMAC-SHA256).
 fn open_cipher_string(text: &str, enc: &[u8; 32], mac_key: &[u8; 32]) -> Result<Zeroizing<Vec<u8>>, ImportError> {
-    let body = text.strip_prefix("2.").ok_or_else(|| damaged("uses an unknown cipher string type"))?;
+    let body = text.strip_prefix("2.").ok_or_else(|| damaged(Why::invalid("data")))?;
     let parts: Vec<&str> = body.split('|').collect();
-    let [iv, ciphertext, tag] = parts.as_slice() else { return Err(damaged("has a malformed cipher string")) };
-    let b64 =
-        |t: &str| super::common::decode_base64(t).ok_or_else(|| damaged("has a cipher string that is not base64"));
+    let [iv, ciphertext, tag] = parts.as_slice() else { return Err(damaged(Why::invalid("data"))) };
+    let b64 = |t: &str| super::common::decode_base64(t).ok_or_else(|| damaged(Why::not_base64("data")));
     let (iv, ciphertext, tag) = (b64(iv)?, b64(ciphertext)?, b64(tag)?);
-    let iv: [u8; 16] = iv.as_slice().try_into().map_err(|_| damaged("has an IV of the wrong length"))?;
-    let mut mac =
-        <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(mac_key).map_err(|_| damaged("key is unusable"))?;
+    let iv: [u8; 16] = iv.as_slice().try_into().map_err(|_| damaged(Why::wrong_length("data")))?;
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(mac_key)
+        .map_err(|_| damaged(Why::wrong_length("key")))?;
     mac.update(&iv);
     mac.update(&ciphertext);
     mac.verify_slice(&tag).map_err(|_| ImportError::WrongPassword)?;
-    crypto::aes_cbc_open(enc, &iv, &ciphertext).ok_or_else(|| damaged("data cannot be decrypted"))
+    crypto::aes_cbc_open(enc, &iv, &ciphertext).ok_or_else(|| damaged(Why::CannotDecrypt))
 }
 
 pub(super) fn read_csv(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let text = std::str::from_utf8(super::common::strip_bom(bytes))
-        .map_err(|_| ImportError::Damaged { reason: "the CSV file is not UTF-8".into() })?;
+    let text = std::str::from_utf8(super::common::strip_bom(bytes)).map_err(|_| damaged(Why::NotUtf8))?;
     // Every field is wiped when the rows drop: the TOTP column holds keys.
     let rows: Vec<Vec<Zeroizing<String>>> =
         parse_csv(text).into_iter().map(|r| r.into_iter().map(Zeroizing::new).collect()).collect();
     let mut rows = rows.iter().filter(|r| !(r.len() == 1 && r[0].trim().is_empty()));
-    let header = rows.next().ok_or_else(|| ImportError::Empty { reason: "the CSV file is empty".into() })?;
+    let header = rows.next().ok_or(ImportError::Empty { why: Why::NoEntries })?;
     let col = |name: &str| header.iter().position(|h| h.trim() == name);
-    let totp =
-        col("login_totp").ok_or_else(|| ImportError::Damaged { reason: "the CSV has no login_totp column".into() })?;
+    let totp = col("login_totp").ok_or_else(|| damaged(Why::missing("login_totp")))?;
     let (name, user, folder, fav, notes) =
         (col("name"), col("login_username"), col("folder"), col("favorite"), col("notes"));
     let get = |row: &[Zeroizing<String>], i: Option<usize>| {

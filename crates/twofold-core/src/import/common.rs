@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use zeroize::Zeroizing;
 
-use super::{EntryProblem, EntryWarning, ImportError, ProblemKind};
+use super::{EntryProblem, EntryWarning, ImportError, ProblemKind, Why};
 use crate::model::{Account, Algorithm, OtpKind, OtpParams};
 use crate::secret::{Secret, SecretError};
 use crate::uri::LinkWarning;
@@ -96,8 +96,9 @@ impl Draft {
             DraftKind::Steam => OtpKind::Steam { period: check_period(self.period, period_default).map_err(problem)? },
             DraftKind::Hotp => {
                 let counter = self.counter.unwrap_or(0);
-                let counter = u64::try_from(counter)
-                    .map_err(|_| problem(ProblemKind::InvalidParameter(format!("counter {counter} is negative"))))?;
+                let counter = u64::try_from(counter).map_err(|_| {
+                    problem(ProblemKind::InvalidParameter(Why::Negative { field: "counter".into(), value: counter }))
+                })?;
                 OtpKind::Hotp { counter }
             }
         };
@@ -112,11 +113,12 @@ impl Draft {
             Some(d) => match u8::try_from(d) {
                 Ok(d) if (OtpParams::MIN_DIGITS..=OtpParams::MAX_DIGITS).contains(&d) => d,
                 _ => {
-                    return Err(problem(ProblemKind::InvalidParameter(format!(
-                        "{d} digits is out of range ({}-{})",
-                        OtpParams::MIN_DIGITS,
-                        OtpParams::MAX_DIGITS
-                    ))));
+                    return Err(problem(ProblemKind::InvalidParameter(Why::OutOfRange {
+                        field: "digits".into(),
+                        value: d,
+                        min: OtpParams::MIN_DIGITS.into(),
+                        max: OtpParams::MAX_DIGITS.into(),
+                    })));
                 }
             },
         };
@@ -147,11 +149,12 @@ fn check_period(period: Option<i64>, default: u32) -> Result<u32, ProblemKind> {
         None => Ok(default),
         Some(p) => match u32::try_from(p) {
             Ok(p) if (OtpParams::MIN_PERIOD..=OtpParams::MAX_PERIOD).contains(&p) => Ok(p),
-            _ => Err(ProblemKind::InvalidParameter(format!(
-                "period {p} s is out of range ({}-{} s)",
-                OtpParams::MIN_PERIOD,
-                OtpParams::MAX_PERIOD
-            ))),
+            _ => Err(ProblemKind::InvalidParameter(Why::OutOfRange {
+                field: "period".into(),
+                value: p,
+                min: OtpParams::MIN_PERIOD.into(),
+                max: OtpParams::MAX_PERIOD.into(),
+            })),
         },
     }
 }
@@ -164,7 +167,7 @@ pub(crate) fn parse_algorithm(name: &str) -> Result<Algorithm, ProblemKind> {
         "SHA1" | "" => Ok(Algorithm::Sha1),
         "SHA256" => Ok(Algorithm::Sha256),
         "SHA512" => Ok(Algorithm::Sha512),
-        _ => Err(ProblemKind::InvalidParameter(format!("unsupported algorithm {}", truncate(name, 32)))),
+        _ => Err(ProblemKind::InvalidParameter(Why::unknown("algorithm", name))),
     }
 }
 
@@ -274,10 +277,14 @@ pub(crate) type Json = serde_json::Value;
 pub(crate) use crate::wipe::SecretJson;
 
 /// Parses a file (or decrypted plaintext) whose strings may hold keys; the document is scrubbed when dropped.
-pub(crate) fn parse_json(bytes: &[u8], what: &str) -> Result<SecretJson, ImportError> {
-    serde_json::from_slice(strip_bom(bytes))
-        .map(SecretJson)
-        .map_err(|e| ImportError::Damaged { reason: format!("{what} is not valid JSON ({e})") })
+/// serde's own message is left out of the error: it can quote the file's text, keys included.
+pub(crate) fn parse_json(bytes: &[u8]) -> Result<SecretJson, ImportError> {
+    serde_json::from_slice(strip_bom(bytes)).map(SecretJson).map_err(|_| damaged(Why::NotJson))
+}
+
+/// The [`ImportError::Damaged`] for `why`.
+pub(crate) fn damaged(why: Why) -> ImportError {
+    ImportError::Damaged { why }
 }
 
 /// [`parse_json`] for text taken out of another container (XML preferences, a Java stream).
@@ -316,23 +323,25 @@ pub(crate) fn int(v: &Json, key: &str) -> Result<Option<i64>, ProblemKind> {
             Some(i) => Ok(Some(i)),
             None => match n.as_f64() {
                 Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
-                _ => Err(ProblemKind::InvalidParameter(format!("{key} {n} is not a whole number"))),
+                _ => Err(ProblemKind::InvalidParameter(Why::NotANumber { field: key.into(), value: n.to_string() })),
             },
         },
         Some(Json::String(t)) if t.trim().is_empty() => Ok(None),
-        Some(Json::String(t)) => t
-            .trim()
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| ProblemKind::InvalidParameter(format!("{key} {} is not a number", truncate(t, 20)))),
-        Some(_) => Err(ProblemKind::InvalidParameter(format!("{key} is not a number"))),
+        Some(Json::String(t)) => {
+            t.trim().parse::<i64>().map(Some).map_err(|_| {
+                ProblemKind::InvalidParameter(Why::NotANumber { field: key.into(), value: truncate(t, 20) })
+            })
+        }
+        Some(other) => Err(ProblemKind::InvalidParameter(Why::NotANumber {
+            field: key.into(),
+            value: truncate(&other.to_string(), 20),
+        })),
     }
 }
 
-pub(crate) fn array<'a>(v: &'a Json, key: &str, what: &str) -> Result<&'a Vec<Json>, ImportError> {
-    v.get(key)
-        .and_then(Json::as_array)
-        .ok_or_else(|| ImportError::Damaged { reason: format!("{what} has no \"{key}\" list") })
+/// The list `key` of `v`, or the file is damaged.
+pub(crate) fn array<'a>(v: &'a Json, key: &str) -> Result<&'a Vec<Json>, ImportError> {
+    v.get(key).and_then(Json::as_array).ok_or_else(|| damaged(Why::missing(key)))
 }
 
 /// A lookup table from `(key, value)` pairs where the first of repeated keys wins (what searching the list
@@ -354,10 +363,9 @@ pub(crate) fn problem(label: String, kind: ProblemKind) -> EntryProblem {
 /// The text of an Android shared_prefs file, refused when it is not UTF-8 or lacks its closing `</map>`
 /// (Android always writes it; without it the file was cut short).
 pub(crate) fn shared_prefs(bytes: &[u8]) -> Result<&str, ImportError> {
-    let text = std::str::from_utf8(strip_bom(bytes))
-        .map_err(|_| ImportError::Damaged { reason: "the preferences file is not UTF-8".into() })?;
+    let text = std::str::from_utf8(strip_bom(bytes)).map_err(|_| damaged(Why::NotUtf8))?;
     if !text.trim_end().ends_with("</map>") {
-        return Err(ImportError::Damaged { reason: "the preferences file is incomplete (no closing </map>)".into() });
+        return Err(damaged(Why::EndsEarly));
     }
     Ok(text)
 }
@@ -464,13 +472,22 @@ pub(crate) fn need_password(password: Option<&str>) -> Result<&str, ImportError>
     password.ok_or(ImportError::PasswordRequired)
 }
 
-/// Refuses KDF parameters that would make a hostile file allocate or compute without bound.
-pub(crate) fn check_kdf(what: &str, value: u64, min: u64, max: u64) -> Result<(), ImportError> {
+/// Refuses KDF parameters that would make a hostile file allocate or compute without bound. `field` is the
+/// parameter as the file names it.
+pub(crate) fn check_kdf(field: &str, value: u64, min: u64, max: u64) -> Result<(), ImportError> {
     if (min..=max).contains(&value) {
         Ok(())
     } else {
-        Err(ImportError::KdfOutOfRange { reason: format!("{what} {value} is outside {min}-{max}") })
+        let signed = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        Err(ImportError::KdfOutOfRange {
+            why: Why::OutOfRange { field: field.into(), value: signed(value), min: signed(min), max: signed(max) },
+        })
     }
+}
+
+/// The key-derivation library refused parameters that passed our checks.
+pub(crate) fn kdf_refused() -> ImportError {
+    ImportError::KdfOutOfRange { why: Why::KdfRefused }
 }
 
 /// Largest Argon2 cost a file may ask for, memory times passes: 1 GiB × 10 passes, the most Bitwarden
@@ -481,12 +498,7 @@ pub(crate) const MAX_ARGON2_KIB_PASSES: u64 = 10 << 20;
 pub(crate) fn check_argon2_cost(memory_kib: u64, passes: u64) -> Result<(), ImportError> {
     let cost = memory_kib.saturating_mul(passes);
     if cost > MAX_ARGON2_KIB_PASSES {
-        return Err(ImportError::KdfOutOfRange {
-            reason: format!(
-                "Argon2 {memory_kib} KiB × {passes} passes is more work than any app asks for (at most {} GiB-passes)",
-                MAX_ARGON2_KIB_PASSES >> 20
-            ),
-        });
+        return Err(ImportError::KdfOutOfRange { why: Why::TooMuchWork { work: cost, max: MAX_ARGON2_KIB_PASSES } });
     }
     Ok(())
 }

@@ -5,12 +5,14 @@
 //!
 //! Kept: name, secret, type, counter. Lost: logos; Duo Push accounts carry no OTP secret and are reported.
 
+use super::Why;
+use super::common::damaged;
 use super::common::{Draft, DraftKind, Json, SecretText, int, parse_json, problem, s};
 use super::{EntryProblem, ImportError, ProblemKind};
 
 pub(super) fn read(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let json = parse_json(bytes, "the Duo file")?;
-    let list = json.as_array().ok_or_else(|| ImportError::Damaged { reason: "the Duo file is not a list".into() })?;
+    let json = parse_json(bytes)?;
+    let list = json.as_array().ok_or_else(|| damaged(Why::NotAList))?;
     Ok(list
         .iter()
         .map(|a| {

@@ -9,36 +9,38 @@
 //!
 //! Kept and lost: as for Ente's plain export.
 
+use super::Why;
 use super::common::Draft;
 use super::common::{Json, check_kdf, crypto, decode_base64, need_password, parse_json};
+use super::common::{damaged, kdf_refused};
 use super::{EntryProblem, ImportError};
 
 pub(super) fn read_encrypted(
     bytes: &[u8],
     password: Option<&str>,
 ) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let file = parse_json(bytes, "the Ente export")?;
-    let damaged = |what: &str| ImportError::Damaged { reason: format!("the Ente export {what}") };
-    let kdf = file.get("kdfParams").ok_or_else(|| damaged("has no kdfParams"))?;
-    let mem = kdf.get("memLimit").and_then(Json::as_u64).ok_or_else(|| damaged("has no memLimit"))?;
-    let ops = kdf.get("opsLimit").and_then(Json::as_u64).ok_or_else(|| damaged("has no opsLimit"))?;
+    let file = parse_json(bytes)?;
+    let kdf = file.get("kdfParams").ok_or_else(|| damaged(Why::missing("kdfParams")))?;
+    let mem = kdf.get("memLimit").and_then(Json::as_u64).ok_or_else(|| damaged(Why::missing("memLimit")))?;
+    let ops = kdf.get("opsLimit").and_then(Json::as_u64).ok_or_else(|| damaged(Why::missing("opsLimit")))?;
     // libsodium's own bounds for crypto_pwhash's argon2id, capped at Ente's "sensitive" limits (1 GiB).
-    check_kdf("Argon2 memory (bytes)", mem, 8192, 1 << 30)?;
-    check_kdf("Argon2 iterations", ops, 1, 64)?;
+    check_kdf("memLimit", mem, 8192, 1 << 30)?;
+    check_kdf("opsLimit", ops, 1, 64)?;
     super::common::check_argon2_cost(mem / 1024, ops)?;
-    let salt = kdf.get("salt").and_then(Json::as_str).and_then(decode_base64).ok_or_else(|| damaged("has no salt"))?;
+    let salt =
+        kdf.get("salt").and_then(Json::as_str).and_then(decode_base64).ok_or_else(|| damaged(Why::missing("salt")))?;
     let header = file
         .get("encryptionNonce")
         .and_then(Json::as_str)
         .and_then(decode_base64)
-        .ok_or_else(|| damaged("has no nonce"))?;
+        .ok_or_else(|| damaged(Why::missing("encryptionNonce")))?;
     let data = file
         .get("encryptedData")
         .and_then(Json::as_str)
         .and_then(decode_base64)
-        .ok_or_else(|| damaged("has no data"))?;
+        .ok_or_else(|| damaged(Why::missing("encryptedData")))?;
     let key = crypto::argon2id(need_password(password)?.as_bytes(), &salt, ops as u32, (mem / 1024) as u32, 1)
-        .ok_or_else(|| ImportError::KdfOutOfRange { reason: "argon2 refused the parameters".into() })?;
+        .ok_or_else(kdf_refused)?;
     let (plain, _tag) = super::secretstream::pull_one(&key, &header, &data).ok_or(ImportError::WrongPassword)?;
     super::links::read_text(&plain)
 }

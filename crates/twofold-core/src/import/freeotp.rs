@@ -13,12 +13,13 @@ use std::collections::HashMap;
 
 use zeroize::Zeroizing;
 
+use super::Why;
 use super::common::{Draft, DraftKind, Json, SecretText, int, opt_s, parse_json, problem, s};
 use super::{EntryProblem, ImportError, ProblemKind};
 
 pub(super) fn read_json(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let json = parse_json(bytes, "the FreeOTP+ file")?;
-    let tokens = super::common::array(&json, "tokens", "the FreeOTP+ file")?;
+    let json = parse_json(bytes)?;
+    let tokens = super::common::array(&json, "tokens")?;
     Ok(tokens.iter().map(|t| convert(t, true)).collect())
 }
 
@@ -47,7 +48,7 @@ pub(super) fn read_xml(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>,
         .into_iter()
         .map(|(_, (key, value))| {
             let json = super::common::parse_json_str(value)
-                .ok_or_else(|| problem(key.clone(), ProblemKind::Malformed("token is not valid JSON".into())))?;
+                .ok_or_else(|| problem(key.clone(), ProblemKind::Malformed(Why::NotJson)))?;
             convert(&json, true)
         })
         .collect())

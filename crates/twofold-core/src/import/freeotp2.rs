@@ -14,13 +14,11 @@ use std::rc::Rc;
 
 use zeroize::Zeroizing;
 
+use super::Why;
+use super::common::damaged;
 use super::common::{Draft, Json, SecretText, check_kdf, crypto, need_password, parse_json_str, problem, s};
 use super::freeotp::signed_bytes;
 use super::{EntryProblem, ImportError, MAX_FILE_LEN, ProblemKind};
-
-fn damaged(what: &str) -> ImportError {
-    ImportError::Damaged { reason: format!("the FreeOTP backup {what}") }
-}
 
 pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
     let map = read_string_map(bytes)?;
@@ -30,15 +28,15 @@ pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Dr
     for (k, v) in &map {
         by_key.entry(k.as_str()).or_insert(v.as_str());
     }
-    let master_json = by_key.get("masterKey").ok_or_else(|| damaged("has no master key"))?;
-    let master_json = parse_json_str(master_json).ok_or_else(|| damaged("has an unreadable master key"))?;
+    let master_json = by_key.get("masterKey").ok_or_else(|| damaged(Why::missing("masterKey")))?;
+    let master_json = parse_json_str(master_json).ok_or_else(|| damaged(Why::invalid("masterKey")))?;
     let password = need_password(password)?;
     let master = unwrap_master(&master_json, password)?;
     let mut drafts = Vec::new();
     for (key, value) in &map {
         let Some(uuid) = key.strip_suffix("-token") else { continue };
         let Some(token) = parse_json_str(value) else {
-            drafts.push(Err(problem(uuid.to_owned(), ProblemKind::Malformed("token metadata is not JSON".into()))));
+            drafts.push(Err(problem(uuid.to_owned(), ProblemKind::Malformed(Why::NotJson))));
             continue;
         };
         let label = super::common::label_of(&s(&token, "issuerExt"), &s(&token, "label"));
@@ -49,9 +47,7 @@ pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Dr
             .and_then(|encrypted| open_encrypted_key(&encrypted, &master));
         match secret {
             Some(secret) => drafts.push(super::freeotp::meta(&token, SecretText::Bytes(secret), false)),
-            None => {
-                drafts.push(Err(problem(label, ProblemKind::Malformed("its encrypted secret cannot be read".into()))))
-            }
+            None => drafts.push(Err(problem(label, ProblemKind::Malformed(Why::CannotDecrypt)))),
         }
     }
     Ok(drafts)
@@ -59,22 +55,20 @@ pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Dr
 
 fn unwrap_master(master: &Json, password: &str) -> Result<Zeroizing<[u8; 32]>, ImportError> {
     let iterations =
-        master.get("mIterations").and_then(Json::as_u64).ok_or_else(|| damaged("has no iteration count"))?;
-    check_kdf("FreeOTP PBKDF2 iterations", iterations, 1, 10_000_000)?;
-    let salt = signed_bytes(master.get("mSalt")).ok_or_else(|| damaged("has no salt"))?;
+        master.get("mIterations").and_then(Json::as_u64).ok_or_else(|| damaged(Why::missing("mIterations")))?;
+    check_kdf("mIterations", iterations, 1, 10_000_000)?;
+    let salt = signed_bytes(master.get("mSalt")).ok_or_else(|| damaged(Why::missing("mSalt")))?;
     let algorithm = s(master, "mAlgorithm").to_ascii_uppercase();
     let key = if algorithm.contains("SHA512") {
         crypto::pbkdf2_sha512(password.as_bytes(), &salt, iterations as u32)
     } else if algorithm.contains("SHA1") {
         crypto::pbkdf2_sha1(password.as_bytes(), &salt, iterations as u32)
     } else {
-        return Err(ImportError::Unsupported {
-            what: format!("FreeOTP key algorithm {}", super::common::truncate(&algorithm, 30)),
-        });
+        return Err(ImportError::Unsupported { why: Why::unknown("mAlgorithm", &algorithm) });
     };
-    let encrypted = master.get("mEncryptedKey").ok_or_else(|| damaged("has no encrypted master key"))?;
+    let encrypted = master.get("mEncryptedKey").ok_or_else(|| damaged(Why::missing("mEncryptedKey")))?;
     let plain = open_encrypted_key(encrypted, &key).ok_or(ImportError::WrongPassword)?;
-    let bytes: [u8; 32] = plain.as_slice().try_into().map_err(|_| damaged("has a master key of the wrong length"))?;
+    let bytes: [u8; 32] = plain.as_slice().try_into().map_err(|_| damaged(Why::wrong_length("mEncryptedKey")))?;
     Ok(Zeroizing::new(bytes))
 }
 
@@ -135,7 +129,7 @@ struct Stream<'a> {
 
 impl<'a> Stream<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], ImportError> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or_else(|| damaged("ends early"))?;
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or_else(|| damaged(Why::EndsEarly))?;
         let slice = &self.bytes[self.pos..end];
         self.pos = end;
         Ok(slice)
@@ -154,16 +148,14 @@ impl<'a> Stream<'a> {
     fn utf(&mut self, len: usize) -> Result<String, ImportError> {
         // Java's "modified UTF-8" equals UTF-8 for the JSON and UUID text FreeOTP writes.
         let b = self.take(len)?;
-        std::str::from_utf8(b).map(str::to_owned).map_err(|_| damaged("holds text that is not UTF-8"))
+        std::str::from_utf8(b).map(str::to_owned).map_err(|_| damaged(Why::NotUtf8))
     }
 
     /// Counts `len` more bytes of text against [`MAX_DECODED`].
     fn spend(&mut self, len: usize) -> Result<(), ImportError> {
         self.decoded = self.decoded.saturating_add(len);
         if self.decoded > MAX_DECODED {
-            return Err(ImportError::LimitExceeded {
-                what: format!("the FreeOTP backup's text adds up to more than {MAX_DECODED} bytes"),
-            });
+            return Err(ImportError::LimitExceeded { why: Why::TooMuchData { max: MAX_DECODED } });
         }
         Ok(())
     }
@@ -184,22 +176,23 @@ impl<'a> Stream<'a> {
             }
             TC_LONGSTRING => {
                 let b = self.take(8)?;
-                let len = u64::from_be_bytes(b.try_into().map_err(|_| damaged("ends early"))?);
-                let len = usize::try_from(len).map_err(|_| damaged("has an impossible string length"))?;
+                let len = u64::from_be_bytes(b.try_into().map_err(|_| damaged(Why::EndsEarly))?);
+                let len = usize::try_from(len).map_err(|_| damaged(Why::EndsEarly))?;
                 self.new_string(len)
             }
             TC_REFERENCE => {
-                let handle = self.u32()?.checked_sub(BASE_HANDLE).ok_or_else(|| damaged("has a bad reference"))?;
+                let handle =
+                    self.u32()?.checked_sub(BASE_HANDLE).ok_or_else(|| damaged(Why::invalid("TC_REFERENCE")))?;
                 let text = self
                     .handles
                     .get(handle as usize)
                     .and_then(Option::as_ref)
                     .map(Rc::clone)
-                    .ok_or_else(|| damaged("refers to something that is not text"))?;
+                    .ok_or_else(|| damaged(Why::invalid("TC_REFERENCE")))?;
                 self.spend(text.len())?;
                 Ok(text)
             }
-            _ => Err(damaged("holds a value that is not text")),
+            _ => Err(damaged(Why::UnexpectedStructure)),
         }
     }
 }
@@ -208,15 +201,15 @@ impl<'a> Stream<'a> {
 fn read_string_map(bytes: &[u8]) -> Result<Vec<(Text, Text)>, ImportError> {
     let mut st = Stream { bytes, pos: 0, handles: Vec::new(), decoded: 0 };
     if st.take(4)? != [0xAC, 0xED, 0x00, 0x05] {
-        return Err(damaged("is not a Java serialization stream"));
+        return Err(damaged(Why::UnexpectedStructure));
     }
     if st.u8()? != TC_OBJECT || st.u8()? != TC_CLASSDESC {
-        return Err(damaged("does not start with an object"));
+        return Err(damaged(Why::UnexpectedStructure));
     }
     let name_len = usize::from(st.u16()?);
     let class = st.utf(name_len)?;
     if class != "java.util.HashMap" {
-        return Err(damaged("does not hold a HashMap"));
+        return Err(damaged(Why::UnexpectedStructure));
     }
     st.take(8)?; // serialVersionUID
     let _flags = st.u8()?;
@@ -232,21 +225,21 @@ fn read_string_map(bytes: &[u8]) -> Result<Vec<(Text, Text)>, ImportError> {
             b'C' | b'S' => 2,
             b'I' | b'F' => 4,
             b'J' | b'D' => 8,
-            _ => return Err(damaged("has a HashMap field we do not expect")),
+            _ => return Err(damaged(Why::UnexpectedStructure)),
         };
     }
     if st.u8()? != TC_ENDBLOCKDATA || st.u8()? != TC_NULL {
-        return Err(damaged("has an unexpected class description"));
+        return Err(damaged(Why::UnexpectedStructure));
     }
     st.handles.push(None); // the HashMap object
     st.take(primitive_len)?;
     if st.u8()? != TC_BLOCKDATA || st.u8()? != 8 {
-        return Err(damaged("has no HashMap size"));
+        return Err(damaged(Why::UnexpectedStructure));
     }
     let _capacity = st.u32()?;
     let size = st.u32()?;
     if size > 100_000 {
-        return Err(damaged("claims an impossible number of entries"));
+        return Err(damaged(Why::UnexpectedStructure));
     }
     let mut out = Vec::with_capacity(size as usize);
     for _ in 0..size {

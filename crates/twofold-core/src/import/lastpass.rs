@@ -14,8 +14,8 @@ use super::common::{Draft, DraftKind, Json, SecretText, first_wins, int, opt_s, 
 use super::{EntryProblem, ImportError};
 
 pub(super) fn read(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let json = parse_json(bytes, "the LastPass file")?;
-    let accounts = super::common::array(&json, "accounts", "the LastPass file")?;
+    let json = parse_json(bytes)?;
+    let accounts = super::common::array(&json, "accounts")?;
     let folders: HashMap<i64, String> = json
         .get("folders")
         .and_then(Json::as_array)

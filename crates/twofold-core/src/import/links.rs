@@ -13,6 +13,8 @@
 
 use zeroize::Zeroizing;
 
+use super::Why;
+use super::common::damaged;
 use super::common::{Draft, DraftKind, Json, SecretText, label_of, problem};
 use super::{EntryProblem, ImportError, ProblemKind};
 use crate::model::OtpKind;
@@ -20,8 +22,7 @@ use crate::uri::{percent_decode, strip_prefix_ignore_case};
 
 /// Every line of `text` that is a link; other non-empty, non-comment lines are reported.
 pub(super) fn read_text(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let text = std::str::from_utf8(super::common::strip_bom(bytes))
-        .map_err(|_| ImportError::Damaged { reason: "the file is not UTF-8 text".into() })?;
+    let text = std::str::from_utf8(super::common::strip_bom(bytes)).map_err(|_| damaged(Why::NotUtf8))?;
     let mut drafts = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -38,25 +39,25 @@ pub(super) fn read_text(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>
                     for r in decoded.rejected {
                         drafts.push(Err(problem(
                             label_of(&r.issuer, &r.name),
-                            ProblemKind::Malformed(r.error.to_string()),
+                            ProblemKind::Malformed(Why::TransferEntry(r.error)),
                         )));
                     }
                 }
-                Err(e) => drafts.push(Err(at_line(ProblemKind::Malformed(e.to_string())))),
+                Err(e) => drafts.push(Err(at_line(ProblemKind::Malformed(Why::Transfer(e))))),
             }
         } else if strip_prefix_ignore_case(line, "otpauth:").is_some()
             || strip_prefix_ignore_case(line, "steam:").is_some()
         {
             drafts.push(link_draft(line).map_err(|e| problem(format!("line {}: {}", n + 1, e.label), e.kind)));
         } else {
-            drafts.push(Err(at_line(ProblemKind::Malformed("not an otpauth:// or otpauth-migration:// link".into()))));
+            drafts.push(Err(at_line(ProblemKind::Malformed(Why::NotALink))));
         }
     }
     if drafts.is_empty() {
-        return Err(ImportError::Empty { reason: "no otpauth:// or otpauth-migration:// links".into() });
+        return Err(ImportError::Empty { why: Why::NoLinks });
     }
     if let Some(Err(first)) = drafts.first().filter(|_| drafts.iter().all(Result::is_err)) {
-        return Err(ImportError::Damaged { reason: format!("no line is a readable link ({first})") });
+        return Err(damaged(Why::NoReadableLink { first: Box::new(first.clone()) }));
     }
     Ok(drafts)
 }
@@ -78,7 +79,7 @@ fn from_parts(issuer: String, name: String, secret: crate::Secret, otp: crate::O
 /// One `otpauth://` or `steam://` link as a draft, with Ente's `codeDisplay` extras.
 pub(super) fn link_draft(link: &str) -> Result<Draft, EntryProblem> {
     let parsed =
-        crate::uri::parse(link).map_err(|e| problem(link_label(link), ProblemKind::Malformed(e.to_string())))?;
+        crate::uri::parse(link).map_err(|e| problem(link_label(link), ProblemKind::Malformed(Why::Link(e))))?;
     let mut d = from_parts(parsed.issuer, parsed.name, parsed.secret, parsed.otp);
     d.warnings = parsed.warnings;
     if let Some(display) = query_value(link, "codeDisplay").and_then(|v| serde_json::from_str::<Json>(&v).ok()) {

@@ -39,10 +39,12 @@ mod stratum;
 mod tests;
 mod totp_authenticator;
 mod twofas;
+mod why;
 mod zipfile;
 
 pub use cancel::Cancel;
 use common::Draft;
+pub use why::Why;
 
 /// Largest file we read: real exports are kilobytes; Aegis vaults with icons reach a few megabytes.
 pub const MAX_FILE_LEN: usize = 64 * 1024 * 1024;
@@ -239,23 +241,23 @@ pub enum ImportError {
     PasswordRequired,
     #[error("wrong password, or the file is damaged")]
     WrongPassword,
-    #[error("the file is damaged or incomplete: {reason}")]
-    Damaged { reason: String },
-    #[error("the file holds no accounts: {reason}")]
-    Empty { reason: String },
+    #[error("the file is damaged or incomplete: {why}")]
+    Damaged { why: Why },
+    #[error("the file holds no accounts: {why}")]
+    Empty { why: Why },
     #[error(
         "this Bitwarden export is \"account restricted\" (encrypted with the account key): export again \
          choosing \"password protected\""
     )]
     AccountRestricted,
-    #[error("the file asks for unreasonable key-derivation settings: {reason}")]
-    KdfOutOfRange { reason: String },
-    #[error("{what} is not supported")]
-    Unsupported { what: String },
+    #[error("the file asks for unreasonable key-derivation settings: {why}")]
+    KdfOutOfRange { why: Why },
+    #[error("this file is not supported: {why}")]
+    Unsupported { why: Why },
     /// The file would make the import do far more work than any real export needs (too many password
     /// slots, an archive that decompresses to too much, a database query that does not end…).
-    #[error("the file is too large or too complex to import: {what}")]
-    LimitExceeded { what: String },
+    #[error("the file is too large or too complex to import: {why}")]
+    LimitExceeded { why: Why },
     /// [`Cancel::cancel`] was called while the import ran.
     #[error("the import was cancelled")]
     Cancelled,
@@ -268,13 +270,13 @@ pub enum ProblemKind {
     #[error("{kind} entries are not supported")]
     UnsupportedType { kind: String },
     #[error("{0}")]
-    InvalidParameter(String),
+    InvalidParameter(Why),
     #[error("{0}")]
     Secret(SecretError),
     #[error("secret is not valid base64")]
     SecretNotBase64,
     #[error("{0}")]
-    Malformed(String),
+    Malformed(Why),
 }
 
 /// One entry that was not imported, named so the user can find it in the other app.
@@ -537,7 +539,7 @@ fn read_zipped_links(
         drafts.extend(links::read_text(&data)?);
     }
     if drafts.is_empty() {
-        return Err(ImportError::Empty { reason: "the archive holds no links".into() });
+        return Err(ImportError::Empty { why: Why::NoLinks });
     }
     Ok(drafts)
 }

@@ -11,6 +11,8 @@
 
 use zeroize::Zeroizing;
 
+use super::Why;
+use super::common::damaged;
 use super::common::{Draft, Json, crypto, decode_base64, need_password, parse_json, s};
 use super::{Cancel, EntryProblem, ImportError};
 
@@ -20,21 +22,23 @@ pub(super) fn read_authenticator(
     bytes: &[u8],
     password: Option<&str>,
 ) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let mut file = parse_json(bytes, "the Proton Authenticator export")?;
+    let mut file = parse_json(bytes)?;
     if let Some(content) = file.get("content").and_then(Json::as_str) {
-        let damaged = |what: &str| ImportError::Damaged { reason: format!("the Proton export {what}") };
-        let salt =
-            file.get("salt").and_then(Json::as_str).and_then(decode_base64).ok_or_else(|| damaged("has no salt"))?;
-        let sealed = decode_base64(content).ok_or_else(|| damaged("content is not base64"))?;
+        let salt = file
+            .get("salt")
+            .and_then(Json::as_str)
+            .and_then(decode_base64)
+            .ok_or_else(|| damaged(Why::missing("salt")))?;
+        let sealed = decode_base64(content).ok_or_else(|| damaged(Why::not_base64("content")))?;
         if sealed.len() < 12 + 16 {
-            return Err(damaged("content is too short"));
+            return Err(damaged(Why::EndsEarly));
         }
         let key = crypto::argon2id(need_password(password)?.as_bytes(), &salt, 2, 19_456, 1)
-            .ok_or_else(|| damaged("has an unusable salt"))?;
+            .ok_or_else(|| damaged(Why::wrong_length("salt")))?;
         let plain = crypto::aes_gcm_open(&key, &sealed[..12], &sealed[12..], AAD).ok_or(ImportError::WrongPassword)?;
-        file = parse_json(&plain, "the decrypted Proton Authenticator export")?;
+        file = parse_json(&plain)?;
     }
-    let entries = super::common::array(&file, "entries", "the Proton Authenticator export")?;
+    let entries = super::common::array(&file, "entries")?;
     Ok(entries
         .iter()
         .map(|e| {
@@ -54,19 +58,12 @@ pub(super) fn read_authenticator(
 pub(super) fn read_pass(bytes: &[u8], cancel: &Cancel) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
     // Only `data.json` is decompressed, never the attachments beside it.
     let files = super::zipfile::read_matching(bytes, None, |name| name.ends_with("data.json"), cancel)?;
-    let (_, data) = files
-        .first()
-        .ok_or_else(|| ImportError::Damaged { reason: "the Proton Pass archive has no data.json".into() })?;
-    let json = parse_json(data, "the Proton Pass data.json")?;
+    let (_, data) = files.first().ok_or_else(|| damaged(Why::missing("data.json")))?;
+    let json = parse_json(data)?;
     if json.get("encrypted").and_then(Json::as_bool) == Some(true) {
-        return Err(ImportError::Unsupported {
-            what: "an encrypted (PGP) Proton Pass export; export without encryption".into(),
-        });
+        return Err(ImportError::Unsupported { why: Why::PgpEncrypted });
     }
-    let vaults = json
-        .get("vaults")
-        .and_then(Json::as_object)
-        .ok_or_else(|| ImportError::Damaged { reason: "the Proton Pass data.json has no vaults".into() })?;
+    let vaults = json.get("vaults").and_then(Json::as_object).ok_or_else(|| damaged(Why::missing("vaults")))?;
     let mut drafts = Vec::new();
     for vault in vaults.values() {
         let vault_name = s(vault, "name");

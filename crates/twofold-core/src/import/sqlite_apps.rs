@@ -22,10 +22,11 @@ use rusqlite::{Connection, types::ValueRef};
 use zeroize::Zeroizing;
 
 use super::common::{Draft, DraftKind, Json, SecretJson, SecretText, int, problem, s};
-use super::{Cancel, EntryProblem, Format, ImportError, ProblemKind};
+use super::{Cancel, EntryProblem, Format, ImportError, ProblemKind, Why};
 
-fn damaged(reason: impl Into<String>) -> ImportError {
-    ImportError::Damaged { reason: reason.into() }
+/// The database cannot be read; SQLite's own words (`detail`) are kept for logs.
+fn damaged(detail: impl Into<String>) -> ImportError {
+    super::common::damaged(Why::Database { detail: detail.into() })
 }
 
 /// Most rows we read from one table: real databases hold tens.
@@ -51,9 +52,9 @@ impl Db {
     /// The typed error for a failed query: out of budget, cancelled, or a damaged file.
     pub(super) fn fail(&self, what: &str, e: &rusqlite::Error) -> ImportError {
         if self.ran_out.load(Ordering::Relaxed) {
-            ImportError::LimitExceeded { what: format!("{what} does not finish (a query runs too long)") }
+            ImportError::LimitExceeded { why: Why::EndlessQuery }
         } else if e.sqlite_error_code() == Some(rusqlite::ErrorCode::TooBig) {
-            ImportError::LimitExceeded { what: format!("{what}: a value is longer than {MAX_VALUE_LEN} bytes") }
+            ImportError::LimitExceeded { why: Why::TooMuchData { max: MAX_VALUE_LEN as usize } }
         } else if self.cancel.is_cancelled() {
             ImportError::Cancelled
         } else {
@@ -98,11 +99,7 @@ pub(super) fn open(bytes: &[u8], cancel: &Cancel) -> Result<Db, ImportError> {
     let pages = u32::from_be_bytes([bytes[28], bytes[29], bytes[30], bytes[31]]) as usize;
     let valid_count = bytes[24..28] == bytes[92..96];
     if valid_count && pages > 0 && bytes.len() < page_size.saturating_mul(pages) {
-        return Err(damaged(format!(
-            "the database is incomplete ({} of {} bytes)",
-            bytes.len(),
-            page_size.saturating_mul(pages)
-        )));
+        return Err(super::common::damaged(Why::EndsEarly));
     }
     let mut conn = Connection::open_in_memory().map_err(|e| damaged(format!("sqlite: {e}")))?;
     harden(&conn).map_err(|e| damaged(format!("sqlite refused its safety settings ({e})")))?;
@@ -163,7 +160,7 @@ pub(super) fn rows(db: &Db, table: &str, wanted: &[&str]) -> Result<Vec<SecretJs
         match present.iter().find(|(p, _)| p == w) {
             Some((_, true)) => {
                 return Err(ImportError::Unsupported {
-                    what: format!("a database whose table {table} computes its column {w} (a generated column)"),
+                    why: Why::GeneratedColumn { table: table.to_owned(), column: w.to_owned() },
                 });
             }
             Some((_, false)) => names.push(w),
@@ -171,7 +168,7 @@ pub(super) fn rows(db: &Db, table: &str, wanted: &[&str]) -> Result<Vec<SecretJs
         }
     }
     if names.is_empty() {
-        return Err(damaged(format!("the database has no readable table {table}")));
+        return Err(super::common::damaged(Why::missing(table)));
     }
     let list = names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
     let what = format!("reading {table}");
@@ -184,7 +181,7 @@ pub(super) fn rows(db: &Db, table: &str, wanted: &[&str]) -> Result<Vec<SecretJs
     while let Some(row) = q.next().map_err(|e| db.fail(&what, &e))? {
         if out.len() == MAX_ROWS {
             return Err(ImportError::LimitExceeded {
-                what: format!("the table {table} has more than {MAX_ROWS} rows"),
+                why: Why::TooManyRows { table: table.to_owned(), max: MAX_ROWS },
             });
         }
         let mut obj = SecretJson(Json::Object(serde_json::Map::new()));
@@ -251,7 +248,7 @@ pub(super) fn google_row(r: &Json) -> Result<Draft, EntryProblem> {
     let kind = match int(r, "type").map_err(bad)? {
         Some(0) | None => DraftKind::Totp,
         Some(1) => DraftKind::Hotp,
-        Some(other) => return Err(bad(ProblemKind::InvalidParameter(format!("unknown account type {other}")))),
+        Some(other) => return Err(bad(ProblemKind::InvalidParameter(Why::unknown("type", other)))),
     };
     let mut d = Draft::new(kind.clone(), issuer, name, SecretText::Base32(Zeroizing::new(s(r, "secret"))));
     if kind == DraftKind::Hotp {

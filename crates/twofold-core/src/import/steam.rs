@@ -10,7 +10,7 @@ use super::common::{Draft, DraftKind, Json, SecretText, parse_json, problem, s};
 use super::{EntryProblem, ImportError, ProblemKind};
 
 pub(super) fn read(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let json = parse_json(bytes, "the Steam file")?;
+    let json = parse_json(bytes)?;
     let accounts: Vec<&Json> = match json.get("accounts").and_then(Json::as_object) {
         Some(map) => map.values().collect(),
         None => vec![&json],

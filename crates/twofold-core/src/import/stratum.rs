@@ -14,7 +14,9 @@ use std::collections::HashMap;
 
 use zeroize::{Zeroize, Zeroizing};
 
+use super::Why;
 use super::common::{Draft, DraftKind, Json, SecretText, crypto, int, need_password, parse_json, problem, s};
+use super::common::{damaged, kdf_refused};
 use super::{EntryProblem, ImportError, ProblemKind};
 
 pub(super) const STRONG_HEADER: &[u8] = b"AUTHENTICATORPRO";
@@ -23,11 +25,11 @@ pub(super) const LEGACY_HEADER: &[u8] = b"AuthenticatorPro";
 pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
     let json = if bytes.starts_with(STRONG_HEADER) || bytes.starts_with(LEGACY_HEADER) {
         let plain = decrypt(bytes, need_password(password)?)?;
-        parse_json(&plain, "the decrypted Stratum backup")?
+        parse_json(&plain)?
     } else {
-        parse_json(bytes, "the Stratum backup")?
+        parse_json(bytes)?
     };
-    let list = super::common::array(&json, "Authenticators", "the Stratum backup")?;
+    let list = super::common::array(&json, "Authenticators")?;
     let categories = Categories::new(
         json.get("Categories").and_then(Json::as_array).into_iter().flatten().map(|c| (s(c, "Id"), s(c, "Name"))),
         json.get("AuthenticatorCategories")
@@ -87,15 +89,14 @@ impl Categories {
 }
 
 fn decrypt(bytes: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
-    let short = || ImportError::Damaged { reason: "the Stratum backup is too short".into() };
+    let short = || damaged(Why::EndsEarly);
     if let Some(rest) = bytes.strip_prefix(STRONG_HEADER) {
         if rest.len() < 16 + 12 + 16 {
             return Err(short());
         }
         let (salt, rest) = rest.split_at(16);
         let (iv, ciphertext) = rest.split_at(12);
-        let key = crypto::argon2id(password.as_bytes(), salt, 3, 65_536, 4)
-            .ok_or_else(|| ImportError::KdfOutOfRange { reason: "argon2 refused the parameters".into() })?;
+        let key = crypto::argon2id(password.as_bytes(), salt, 3, 65_536, 4).ok_or_else(kdf_refused)?;
         return crypto::aes_gcm_open(&key, iv, ciphertext, &[]).ok_or(ImportError::WrongPassword);
     }
     let rest = bytes.strip_prefix(LEGACY_HEADER).ok_or(ImportError::UnknownFormat)?;
@@ -121,14 +122,14 @@ pub(super) fn convert(e: &Json) -> Result<Draft, EntryProblem> {
         Some(3) => DraftKind::Unsupported("mOTP".into()),
         Some(4) => DraftKind::Steam,
         Some(5) => DraftKind::Unsupported("Yandex".into()),
-        Some(other) => return Err(bad(ProblemKind::InvalidParameter(format!("unknown Stratum type {other}")))),
-        None => return Err(bad(ProblemKind::Malformed("entry has no type".into()))),
+        Some(other) => return Err(bad(ProblemKind::InvalidParameter(Why::unknown("Type", other)))),
+        None => return Err(bad(ProblemKind::Malformed(Why::missing("Type")))),
     };
     let algorithm = match int(e, "Algorithm").map_err(bad)? {
         None | Some(0) => "SHA1",
         Some(1) => "SHA256",
         Some(2) => "SHA512",
-        Some(other) => return Err(bad(ProblemKind::InvalidParameter(format!("unknown Stratum algorithm {other}")))),
+        Some(other) => return Err(bad(ProblemKind::InvalidParameter(Why::unknown("Algorithm", other)))),
     };
     let secret = match e.get("Secret").and_then(Json::as_str) {
         Some(t) => SecretText::base32(t),

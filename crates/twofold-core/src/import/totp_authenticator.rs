@@ -10,6 +10,8 @@
 
 use zeroize::Zeroizing;
 
+use super::Why;
+use super::common::damaged;
 use super::common::{
     Draft, DraftKind, Json, SecretJson, SecretText, crypto, int, need_password, problem, s, shared_pref_string,
 };
@@ -28,33 +30,27 @@ pub(super) fn read_backup(
     bytes: &[u8],
     password: Option<&str>,
 ) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| ImportError::Damaged { reason: "the backup is not base64 text".into() })?;
+    let text = std::str::from_utf8(bytes).map_err(|_| damaged(Why::FileNotBase64))?;
     let ciphertext = super::common::decode_base64(&text.trim().replace(['\n', '\r'], ""))
-        .ok_or_else(|| ImportError::Damaged { reason: "the backup is not base64 text".into() })?;
+        .ok_or_else(|| damaged(Why::FileNotBase64))?;
     let key = crypto::sha256(need_password(password)?.as_bytes());
     let plain = crypto::aes_cbc_open(&key, &[0u8; 16], &ciphertext).ok_or(ImportError::WrongPassword)?;
     let outer = SecretJson(serde_json::from_slice(&plain).map_err(|_| ImportError::WrongPassword)?);
     // The token list (with its keys) is the object's one key; `SecretJson` wipes keys too.
-    let list_text = outer
-        .as_object()
-        .and_then(|o| o.keys().next())
-        .ok_or_else(|| ImportError::Damaged { reason: "the decrypted backup holds no token list".into() })?;
+    let list_text = outer.as_object().and_then(|o| o.keys().next()).ok_or_else(|| damaged(Why::NotAList))?;
     convert_list(list_text)
 }
 
 pub(super) fn read_xml(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
     let xml = super::common::shared_prefs(bytes)?;
     let list = shared_pref_string(xml, "STATIC_TOTP_CODES_LIST")
-        .ok_or_else(|| ImportError::Damaged { reason: "the file has no STATIC_TOTP_CODES_LIST".into() })?;
+        .ok_or_else(|| damaged(Why::missing("STATIC_TOTP_CODES_LIST")))?;
     convert_list(&list)
 }
 
 fn convert_list(text: &str) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let tokens = super::common::parse_json_str(text)
-        .ok_or_else(|| ImportError::Damaged { reason: "the token list is not valid JSON".into() })?;
-    let tokens =
-        tokens.as_array().ok_or_else(|| ImportError::Damaged { reason: "the token list is not a list".into() })?;
+    let tokens = super::common::parse_json_str(text).ok_or_else(|| damaged(Why::NotJson))?;
+    let tokens = tokens.as_array().ok_or_else(|| damaged(Why::NotAList))?;
     Ok(tokens.iter().map(convert).collect())
 }
 
@@ -68,7 +64,7 @@ fn convert(t: &Json) -> Result<Draft, EntryProblem> {
         Some(16) => SecretText::Hex(key),
         Some(32) | None => SecretText::Base32(key),
         Some(64) => SecretText::Base64(key),
-        Some(other) => return Err(bad(ProblemKind::InvalidParameter(format!("unknown secret encoding base {other}")))),
+        Some(other) => return Err(bad(ProblemKind::InvalidParameter(Why::unknown("base", other)))),
     };
     let mut d = Draft::new(DraftKind::Totp, issuer, name, secret);
     d.digits = int(t, "digits").map_err(bad)?;

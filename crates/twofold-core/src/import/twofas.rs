@@ -11,6 +11,8 @@
 
 use std::collections::HashMap;
 
+use super::Why;
+use super::common::damaged;
 use super::common::{
     Draft, DraftKind, Json, SecretJson, SecretText, crypto, first_wins, int, need_password, opt_s, parse_json, problem,
     s,
@@ -20,22 +22,20 @@ use super::{EntryProblem, ImportError};
 const PBKDF2_ROUNDS: u32 = 10_000;
 
 pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Draft, EntryProblem>>, ImportError> {
-    let mut file = parse_json(bytes, "the 2FAS file")?;
+    let mut file = parse_json(bytes)?;
     let schema = file.get("schemaVersion").and_then(Json::as_i64).unwrap_or(1);
     let sealed = file.get("servicesEncrypted").and_then(Json::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
     let services = match sealed {
         Some(sealed) => {
             let plain = decrypt(&sealed, need_password(password)?)?;
-            parse_json(&plain, "the decrypted 2FAS services")?
+            parse_json(&plain)?
         }
         None => {
-            super::common::array(&file, "services", "the 2FAS file")?;
+            super::common::array(&file, "services")?;
             SecretJson(file.get_mut("services").map(Json::take).unwrap_or_default())
         }
     };
-    let services = services
-        .as_array()
-        .ok_or_else(|| ImportError::Damaged { reason: "the decrypted 2FAS services are not a list".into() })?;
+    let services = services.as_array().ok_or_else(|| damaged(Why::NotAList))?;
     let groups: HashMap<String, String> = file
         .get("groups")
         .and_then(Json::as_array)
@@ -46,13 +46,13 @@ pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Dr
 
 fn decrypt(sealed: &str, password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>, ImportError> {
     let parts: Vec<&str> = sealed.split(':').collect();
-    let damaged = |what: &str| ImportError::Damaged { reason: format!("the 2FAS encrypted services have {what}") };
-    let [ciphertext, salt, iv] = parts.as_slice() else { return Err(damaged("not three parts")) };
-    let ciphertext = super::common::decode_base64(ciphertext).ok_or_else(|| damaged("an invalid ciphertext"))?;
-    let salt = super::common::decode_base64(salt).ok_or_else(|| damaged("an invalid salt"))?;
-    let iv = super::common::decode_base64(iv).ok_or_else(|| damaged("an invalid nonce"))?;
+    let [ciphertext, salt, iv] = parts.as_slice() else { return Err(damaged(Why::invalid("servicesEncrypted"))) };
+    let ciphertext =
+        super::common::decode_base64(ciphertext).ok_or_else(|| damaged(Why::not_base64("servicesEncrypted")))?;
+    let salt = super::common::decode_base64(salt).ok_or_else(|| damaged(Why::not_base64("servicesEncrypted")))?;
+    let iv = super::common::decode_base64(iv).ok_or_else(|| damaged(Why::not_base64("servicesEncrypted")))?;
     if iv.len() != 12 || ciphertext.len() < 16 {
-        return Err(damaged("a nonce or ciphertext of the wrong length"));
+        return Err(damaged(Why::wrong_length("servicesEncrypted")));
     }
     let key = crypto::pbkdf2_sha256(password.as_bytes(), &salt, PBKDF2_ROUNDS);
     crypto::aes_gcm_open(&key, &iv, &ciphertext, &[]).ok_or(ImportError::WrongPassword)

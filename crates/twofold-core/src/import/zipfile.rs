@@ -5,7 +5,8 @@ use std::io::Read;
 
 use zeroize::Zeroizing;
 
-use super::{Cancel, ImportError, MAX_FILE_LEN};
+use super::common::damaged;
+use super::{Cancel, ImportError, MAX_FILE_LEN, Why};
 use crate::wipe::read_wiping;
 
 /// Most files we read from one archive.
@@ -17,14 +18,21 @@ pub(super) fn is_zip(bytes: &[u8]) -> bool {
 
 fn open(bytes: &[u8]) -> Result<zip::ZipArchive<std::io::Cursor<&[u8]>>, ImportError> {
     let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ImportError::Damaged { reason: format!("the zip archive cannot be read ({e})") })?;
+        .map_err(|e| damaged(Why::Archive { detail: e.to_string() }))?;
     if archive.is_empty() {
-        return Err(ImportError::Empty { reason: "the zip archive contains no files".into() });
+        return Err(ImportError::Empty { why: Why::NoEntries });
     }
     if archive.len() > MAX_ENTRIES {
-        return Err(ImportError::Damaged { reason: format!("the zip archive holds {} files", archive.len()) });
+        return Err(ImportError::LimitExceeded {
+            why: Why::TooMany { field: "zip".into(), count: archive.len(), max: MAX_ENTRIES },
+        });
     }
     Ok(archive)
+}
+
+/// Entry `i` of the archive cannot be read; the ZIP library's words go into the detail kept for logs.
+fn entry_damaged(i: usize, e: &zip::result::ZipError) -> ImportError {
+    damaged(Why::Archive { detail: format!("entry {i}: {e}") })
 }
 
 /// The archive's file names and whether any file is encrypted.
@@ -33,8 +41,7 @@ pub(super) fn list(bytes: &[u8]) -> Result<(Vec<String>, bool), ImportError> {
     let mut names = Vec::new();
     let mut encrypted = false;
     for i in 0..archive.len() {
-        let file =
-            archive.by_index_raw(i).map_err(|e| ImportError::Damaged { reason: format!("zip entry {i}: {e}") })?;
+        let file = archive.by_index_raw(i).map_err(|e| entry_damaged(i, &e))?;
         encrypted |= file.encrypted();
         if !file.is_dir() {
             names.push(file.name().to_owned());
@@ -61,14 +68,11 @@ pub(super) fn read_matching(
     let mut archive = open(bytes)?;
     let mut out = Vec::new();
     let mut left = MAX_DECOMPRESSED;
-    let too_much = || ImportError::LimitExceeded {
-        what: format!("the archive's files decompress to more than {MAX_DECOMPRESSED} bytes"),
-    };
+    let too_much = || ImportError::LimitExceeded { why: Why::TooMuchData { max: MAX_DECOMPRESSED } };
     for i in 0..archive.len() {
         cancel.check()?;
         let (encrypted, declared) = {
-            let raw =
-                archive.by_index_raw(i).map_err(|e| ImportError::Damaged { reason: format!("zip entry {i}: {e}") })?;
+            let raw = archive.by_index_raw(i).map_err(|e| entry_damaged(i, &e))?;
             if raw.is_dir() || !wanted(raw.name()) {
                 continue;
             }
@@ -87,7 +91,7 @@ pub(super) fn read_matching(
         };
         let file = file.map_err(|e| match e {
             zip::result::ZipError::InvalidPassword => ImportError::WrongPassword,
-            e => ImportError::Damaged { reason: format!("zip entry {i}: {e}") },
+            e => entry_damaged(i, &e),
         })?;
         let name = file.name().to_owned();
         let limit = u64::try_from(left).unwrap_or(u64::MAX).saturating_add(1);
@@ -98,7 +102,7 @@ pub(super) fn read_matching(
                 // ZipCrypto accepts 1 in 256 wrong passwords at first; the CRC at the end catches them.
                 ImportError::WrongPassword
             } else {
-                ImportError::Damaged { reason: format!("{name}: {e}") }
+                damaged(Why::Archive { detail: format!("{name}: {e}") })
             }
         })?;
         left -= data.len();

@@ -216,9 +216,10 @@ fn unreadable_files_are_clear_errors() {
     assert_eq!(preview["problems"].as_array().unwrap().len(), 1, "{file}");
     assert_eq!(
         preview["problems"][0]["detail"],
-        // The core gives this problem as English text (`ProblemKind::Malformed`), sent as the one parameter of
-        // a key until the importers' reasons are typed.
-        json!({"key": "detail.entry_malformed", "params": {"reason": "unsupported otp type `mystery` (expected totp, hotp or steam)"}}),
+        // The core's reason is typed (`import::Why::Link`): it arrives as the link error's own key.
+        json!({"key": "detail.entry_malformed", "params": {
+            "reason": {"key": "detail.link_unsupported_type", "params": {"value": "mystery"}}
+        }}),
         "{file}"
     );
     let outcome = h.invoke("import_accounts", json!({"indices": [0]})).unwrap();

@@ -64,3 +64,68 @@ fn an_export_loss_arrives_as_a_key() {
         }}])
     );
 }
+
+/// Every plain parameter of `text` (nested ones too) except the file's name: none may be an English sentence.
+fn plain_params<'a>(text: &'a Value, out: &mut Vec<(&'a str, &'a str)>) {
+    for (name, value) in text["params"].as_object().into_iter().flatten() {
+        match value {
+            Value::Object(_) => plain_params(value, out),
+            Value::String(plain) if name != "file" => out.push((name, plain)),
+            _ => {}
+        }
+    }
+}
+
+/// Issue 18 point 1: a damaged file of another app fails with the importer's typed reason, worded by its own
+/// key, never with English words in a parameter ("the Bitwarden export has no kdfIterations" reached a German
+/// reader as it was).
+#[test]
+fn a_damaged_peer_file_arrives_as_typed_keys() {
+    let h = with_vault("texts-damaged");
+    let open = |name: &str, bytes: &[u8], password: Option<&str>| {
+        let path = h.dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let chosen = h.invoke_worded("choose_import_file", json!({"file": h.file(&path, Kind::Read)}));
+        let error = match (chosen, password) {
+            (Ok(file), Some(password)) => {
+                assert_eq!(file["encrypted"], json!(true), "{file}");
+                h.invoke_worded("unlock_import_file", json!({"password": password})).unwrap_err()
+            }
+            (chosen, _) => chosen.unwrap_err(),
+        };
+        assert_eq!(error["code"], json!("invalid_input"), "{error}");
+        assert_eq!(error["detail"]["key"], json!("detail.in_file"), "{error}");
+        assert_eq!(error["detail"]["params"]["file"], json!(name), "{error}");
+        let mut plain = Vec::new();
+        plain_params(&error["detail"], &mut plain);
+        for (param, value) in plain {
+            assert!(!value.contains(' '), "{name}: the parameter {param} is English prose: {value:?}");
+        }
+        error["detail"]["params"]["reason"].clone()
+    };
+    let damaged = |why: Value| json!({"key": "detail.import_damaged", "params": {"reason": why}});
+
+    // A password-protected Bitwarden export whose kdfIterations was cut out.
+    let bitwarden = br#"{"encrypted":true,"passwordProtected":true,"salt":"s","kdfType":0,"data":"2.AA==|AA==|AA=="}"#;
+    assert_eq!(
+        open("bitwarden_export.json", bitwarden, Some("x")),
+        damaged(json!({"key": "detail.why_missing_field", "params": {"field": "kdfIterations"}}))
+    );
+    // An encrypted andOTP backup cut after ten bytes.
+    assert_eq!(
+        open("otp_accounts.json.aes.andotp", &[7u8; 10], Some("x")),
+        damaged(json!({"key": "detail.why_ends_early", "params": {}}))
+    );
+    // A FreeOTP tokens.xml cut before its closing </map>.
+    let freeotp =
+        br#"<?xml version='1.0' encoding='utf-8' standalone='yes' ?><map><string name="tokenOrder">["a"]</string>"#;
+    assert_eq!(open("tokens.xml", freeotp, None), damaged(json!({"key": "detail.why_ends_early", "params": {}})));
+    // An Aegis vault whose slot asks for a gigabyte of scrypt memory: the range comes as numbers.
+    let aegis = br#"{"version":1,"header":{"slots":[{"type":1,"uuid":"u","key":"00","key_params":{"nonce":"00","tag":"00"},"n":1073741824,"r":8,"p":1,"salt":"00"}],"params":{"nonce":"00","tag":"00"}},"db":"AAAA"}"#;
+    assert_eq!(
+        open("aegis.json", aegis, Some("x")),
+        json!({"key": "detail.import_kdf_out_of_range", "params": {"reason": {"key": "detail.why_out_of_range", "params": {
+            "field": "n", "value": "1073741824", "min": "2", "max": "1048576"
+        }}}})
+    );
+}

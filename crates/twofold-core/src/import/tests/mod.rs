@@ -2,6 +2,7 @@
 //! `tests/tests/integration/import_fixtures.rs`.
 
 mod bounds;
+mod why;
 
 use super::common::{parse_algorithm, parse_csv_for_tests, xml_unescape};
 use super::*;
@@ -34,7 +35,10 @@ fn aegis_entries_convert_and_unsupported_ones_are_named() {
     assert_eq!(report.problems.len(), 2);
     assert_eq!(report.problems[0].label, "Corp (vpn)");
     assert_eq!(report.problems[0].kind, ProblemKind::UnsupportedType { kind: "mOTP".into() });
-    assert!(report.problems[1].to_string().contains("0 digits"), "{}", report.problems[1]);
+    assert_eq!(
+        report.problems[1].kind,
+        ProblemKind::InvalidParameter(Why::OutOfRange { field: "digits".into(), value: 0, min: 4, max: 10 })
+    );
 }
 
 #[test]
@@ -163,9 +167,17 @@ fn keys_the_typed_rule_refuses_are_imported_with_a_warning_each() {
 #[test]
 fn hostile_kdf_parameters_are_refused_before_deriving() {
     let file = br#"{"version":1,"header":{"slots":[{"type":1,"uuid":"u","key":"00","key_params":{"nonce":"00","tag":"00"},"n":1073741824,"r":8,"p":1,"salt":"00"}],"params":{"nonce":"00","tag":"00"}},"db":"AAAA"}"#;
-    assert!(matches!(import(file, Format::Aegis, Some("x"), 0), Err(ImportError::KdfOutOfRange { .. })));
+    assert_eq!(
+        import(file, Format::Aegis, Some("x"), 0).unwrap_err(),
+        ImportError::KdfOutOfRange { why: Why::OutOfRange { field: "n".into(), value: 1 << 30, min: 2, max: 1 << 20 } }
+    );
     let bw = br#"{"encrypted":true,"passwordProtected":true,"salt":"s","kdfType":1,"kdfIterations":3,"kdfMemory":4096,"kdfParallelism":4,"data":"2.AA==|AA==|AA=="}"#;
-    assert!(matches!(import(bw, Format::Bitwarden, Some("x"), 0), Err(ImportError::KdfOutOfRange { .. })));
+    assert_eq!(
+        import(bw, Format::Bitwarden, Some("x"), 0).unwrap_err(),
+        ImportError::KdfOutOfRange {
+            why: Why::OutOfRange { field: "kdfMemory".into(), value: 4096, min: 1, max: 1024 }
+        }
+    );
 }
 
 /// Regression, bug "link warnings dropped on import": an otpauth list whose key has an unusual base32 length
