@@ -162,6 +162,8 @@ keys! {
     PathNoHome = "path_no_home",
     EnterWebdavUser = "enter_webdav_user",
     EnterAppPassword = "enter_app_password",
+    WebdavNotAllowed = "webdav_not_allowed",
+    WebdavBadUrl = "webdav_bad_url",
     ChooseSyncFolder = "choose_sync_folder",
     FollowPasswordWrong = "follow_password_wrong",
     FollowPasswordMissing = "follow_password_missing",

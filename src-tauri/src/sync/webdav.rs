@@ -104,7 +104,10 @@ pub async fn configure<R: Runtime>(
     let state = app.state::<AppState>();
     if enabled {
         let target = typed_target(&state, url, user, app_password)?;
-        WebDav::new(&target).map_err(|e| ShellError::InvalidInput(e.to_string()))?;
+        WebDav::new(&target).map_err(|e| {
+            let key = if e == WebDavError::NotAllowed { Key::WebdavNotAllowed } else { Key::WebdavBadUrl };
+            ShellError::coded(ErrorCode::InvalidInput, Text::new(key))
+        })?;
         if target.user.is_empty() {
             return Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::EnterWebdavUser)));
         }

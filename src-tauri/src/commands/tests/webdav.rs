@@ -222,14 +222,23 @@ fn each_webdav_failure_has_its_code_and_keeps_the_password_out() {
             assert!(!answer.to_string().contains(PASSWORD), "{answer}");
         }
     }
-    // Plain http to another computer is refused before anything is saved.
+    // Plain http to another computer, or no address at all, is refused before anything is saved, with a detail
+    // the UI words.
     let refused = h
-        .invoke(
+        .invoke_worded(
             "set_webdav_sync",
             json!({"enabled": true, "url": "http://cloud.example/dav/", "user": USER, "appPassword": "x"}),
         )
         .unwrap_err();
     assert_eq!(refused["code"], json!("invalid_input"), "{refused}");
+    assert_eq!(refused["detail"]["key"], json!("detail.webdav_not_allowed"), "{refused}");
+    let refused = h
+        .invoke_worded(
+            "set_webdav_sync",
+            json!({"enabled": true, "url": "not an address", "user": USER, "appPassword": "x"}),
+        )
+        .unwrap_err();
+    assert_eq!(refused["detail"]["key"], json!("detail.webdav_bad_url"), "{refused}");
     let check = h
         .invoke("check_webdav", json!({"url": "http://cloud.example/dav/", "user": USER, "appPassword": "x"}))
         .unwrap();
