@@ -39,7 +39,8 @@ pub fn dist(args: &[String]) -> Result<(), String> {
             _ => return Err("usage: cargo xtask dist [--debug] [--check]".into()),
         }
     }
-    setup::setup(Need { app_build: true, test_tools: false, camera_build: false })?;
+    // The app links the camera crate and xcap, whose bindings are generated with libclang at build time.
+    setup::setup(Need { app_build: true, test_tools: false, camera_build: true })?;
     let packages = if debug {
         crate::test::build_debug()?;
         bundle_debug()?

@@ -31,7 +31,8 @@ pub fn build_debug() -> Result<PathBuf, String> {
 
 /// Builds and opens the app, installing what a fresh Debian/Ubuntu machine lacks.
 pub fn run_app(args: &[String]) -> Result<(), String> {
-    setup::setup(Need { app_build: true, test_tools: false, camera_build: false })?;
+    // The app links the camera crate and xcap, whose bindings are generated with libclang at build time.
+    setup::setup(Need { app_build: true, test_tools: false, camera_build: true })?;
     let app = build_debug()?;
     if !has_display() {
         return Err(format!(

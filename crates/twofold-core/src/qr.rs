@@ -108,15 +108,27 @@ pub enum QrError {
     /// The image file is larger than [`MAX_FILE_BYTES`].
     #[error("image of {size} bytes is larger than twofold reads")]
     FileTooLarge { size: u64 },
-    /// A file could not be read.
-    #[error("cannot read {}: {reason}", path.display())]
-    File { path: PathBuf, reason: String },
+    /// A file could not be read: the system refused it, or it holds no readable image.
+    #[error("cannot read {}: {cause}", path.display())]
+    File { path: PathBuf, cause: FileCause },
     /// An image holds no QR code that could be read.
     #[error("no QR code found in {}", path.display())]
     NoCode { path: PathBuf },
     /// An image holds QR codes, but none is an `otpauth://` or `otpauth-migration://` link.
     #[error("{} holds {count} QR code(s) but none is an authenticator link", path.display())]
     NoAuthenticatorLink { path: PathBuf, count: usize },
+}
+
+/// Why a file could not be read (in [`QrError::File`]), typed for front ends.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FileCause {
+    /// The system's error opening or reading it.
+    #[error(transparent)]
+    Io(std::io::Error),
+    /// The bytes are not a readable image; `detail` is the image library's own (English) message, for logs.
+    #[error("not a readable PNG, JPEG, WebP or GIF image: {detail}")]
+    Image { fault: ImageFault, detail: String },
 }
 
 /// The text of one QR code. Zeroized on drop, redacted in `Debug`: it usually carries a secret.
@@ -253,14 +265,14 @@ pub fn scan_files<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<Payload>, QrError> 
 
 /// [`scan_files`] for one file.
 pub fn scan_file(path: &Path) -> Result<Vec<Payload>, QrError> {
-    let file_error = |reason: String| QrError::File { path: path.to_path_buf(), reason };
-    let size = std::fs::metadata(path).map_err(|e| file_error(e.to_string()))?.len();
+    let file_error = |cause: FileCause| QrError::File { path: path.to_path_buf(), cause };
+    let size = std::fs::metadata(path).map_err(|e| file_error(FileCause::Io(e)))?.len();
     if size > MAX_FILE_BYTES as u64 {
         return Err(QrError::FileTooLarge { size });
     }
-    let bytes = std::fs::read(path).map_err(|e| file_error(e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| file_error(FileCause::Io(e)))?;
     let payloads = decode_image_bytes(&bytes).map_err(|e| match e {
-        QrError::Image { detail, .. } => file_error(detail),
+        QrError::Image { fault, detail } => file_error(FileCause::Image { fault, detail }),
         other => other,
     })?;
     if payloads.is_empty() {

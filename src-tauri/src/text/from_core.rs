@@ -14,7 +14,7 @@ use twofold_core::icon::{self, IconError};
 use twofold_core::import::{ImportError, ProblemKind, Why};
 use twofold_core::migration::{EntryError, MigrationError, Rejected};
 use twofold_core::otp::OtpError;
-use twofold_core::qr::{ImageFault, QrError};
+use twofold_core::qr::{FileCause, ImageFault, QrError};
 use twofold_core::secret::likely_meant;
 use twofold_core::sync::SyncError;
 use twofold_core::uri::{LinkError, LinkWarning};
@@ -195,8 +195,8 @@ pub fn sync_error(error: &SyncError) -> Text {
 
 pub fn follow_error(error: &FollowError) -> Text {
     match error {
-        FollowError::Folder { folder, reason } => {
-            Text::new(Key::FollowFolder).with("path", folder).with("reason", reason.as_str())
+        FollowError::Folder { folder, source } => {
+            Text::new(Key::FollowFolder).with("path", folder).with("reason", os_error(source))
         }
         FollowError::NoBackups { folder } => Text::new(Key::FollowNoBackups).with("path", folder),
         FollowError::UnknownSource => Text::new(Key::FollowUnknown),
@@ -391,8 +391,13 @@ pub fn qr_error(error: &QrError) -> Text {
         QrError::StrideTooSmall { .. } | QrError::BufferSizeMismatch { .. } => Text::new(Key::QrBadFrame),
         QrError::Image { fault, .. } => Text::new(Key::QrNotImage).with("reason", image_fault(*fault)),
         QrError::FileTooLarge { size } => Text::new(Key::QrFileTooLarge).with("size", size.to_string()),
-        QrError::File { path, reason } => {
-            Text::new(Key::QrCannotRead).with("path", path).with("reason", reason.as_str())
+        QrError::File { path, cause } => {
+            let reason = match cause {
+                FileCause::Io(e) => os_error(e),
+                FileCause::Image { fault, .. } => image_fault(*fault),
+                other => Text::raw(other.to_string()),
+            };
+            Text::new(Key::QrCannotRead).with("path", path).with("reason", reason)
         }
         QrError::NoCode { path } => Text::new(Key::QrNoCode).with("what", path),
         QrError::NoAuthenticatorLink { count, .. } => not_authenticator(*count),

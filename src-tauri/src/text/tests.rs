@@ -13,7 +13,7 @@ use twofold_core::follow::FollowError;
 use twofold_core::import::{ImportError, ProblemKind, Why};
 use twofold_core::migration::{EntryError, MigrationError, Rejected};
 use twofold_core::otp::OtpError;
-use twofold_core::qr::QrError;
+use twofold_core::qr::{FileCause, ImageFault, QrError};
 use twofold_core::sync::SyncError;
 use twofold_core::uri::{LinkError, LinkWarning};
 use twofold_core::vault::{Corruption, VaultError};
@@ -149,7 +149,10 @@ fn every_core_error_is_worded_by_a_key_with_its_parameters() {
         sync_error(&SyncError::NewerFormat { file: path.clone() }),
         sync_error(&SyncError::NoFolder { path: path.clone() }),
         sync_error(&SyncError::VaultFolder { path: path.clone() }),
-        follow_error(&FollowError::Folder { folder: path.clone(), reason: "x".into() }),
+        follow_error(&FollowError::Folder {
+            folder: path.clone(),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        }),
         follow_error(&FollowError::NoBackups { folder: path.clone() }),
         follow_error(&FollowError::UnknownSource),
         follow_error(&FollowError::Damaged),
@@ -204,7 +207,11 @@ fn every_core_error_is_worded_by_a_key_with_its_parameters() {
         qr_error(&QrError::StrideTooSmall { width: 2, stride: 1 }),
         qr_error(&QrError::Image { fault: twofold_core::qr::ImageFault::Damaged, detail: "x".into() }),
         qr_error(&QrError::FileTooLarge { size: 1 }),
-        qr_error(&QrError::File { path: path.clone(), reason: "x".into() }),
+        qr_error(&QrError::File { path: path.clone(), cause: FileCause::Io(std::io::ErrorKind::NotFound.into()) }),
+        qr_error(&QrError::File {
+            path: path.clone(),
+            cause: FileCause::Image { fault: ImageFault::Damaged, detail: "x".into() },
+        }),
         qr_error(&QrError::NoCode { path: path.clone() }),
         qr_error(&QrError::NoAuthenticatorLink { path: path.clone(), count: 1 }),
         qr_error(&QrError::NoAuthenticatorLink { path: path.clone(), count: 3 }),

@@ -281,12 +281,15 @@ fn scan_files_tells_a_code_that_is_not_an_authenticator_link() {
 fn scan_files_reports_unreadable_files() {
     let dir = TempDir::new("qr-scan-bad");
     let missing = dir.0.join("missing.png");
-    assert!(matches!(qr::scan_files(&[&missing]), Err(QrError::File { .. })));
+    assert!(matches!(
+        qr::scan_files(&[&missing]),
+        Err(QrError::File { cause: qr::FileCause::Io(e), .. }) if e.kind() == std::io::ErrorKind::NotFound
+    ));
     let text = dir.write("notes.png", b"these are not pixels");
     match qr::scan_files(&[text.as_path()]) {
-        Err(QrError::File { path, reason }) => {
+        Err(QrError::File { path, cause: qr::FileCause::Image { fault, .. } }) => {
             assert_eq!(path, text);
-            assert!(!reason.is_empty());
+            assert_eq!(fault, qr::ImageFault::UnknownFormat);
         }
         other => panic!("expected File, got {other:?}"),
     }

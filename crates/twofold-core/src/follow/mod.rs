@@ -162,8 +162,12 @@ impl Source {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FollowError {
-    #[error("cannot read the folder {}: {reason}", folder.display())]
-    Folder { folder: PathBuf, reason: String },
+    #[error("cannot read the folder {}: {source}", folder.display())]
+    Folder {
+        folder: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("the folder {} holds no backup of an app Twofold can follow", folder.display())]
     NoBackups { folder: PathBuf },
     #[error("the vault follows no such folder")]
@@ -313,7 +317,7 @@ fn may_be_backup(name: &str, app: Format) -> bool {
 
 /// The files of `folder` that may be backups of `app`, oldest first.
 pub fn list_backups(folder: &Path, app: Format) -> Result<Vec<BackupFile>, FollowError> {
-    let failed = |e: std::io::Error| FollowError::Folder { folder: folder.to_owned(), reason: e.to_string() };
+    let failed = |source: std::io::Error| FollowError::Folder { folder: folder.to_owned(), source };
     let mut files = Vec::new();
     for entry in std::fs::read_dir(folder).map_err(failed)?.take(MAX_FILES) {
         let entry = entry.map_err(failed)?;
