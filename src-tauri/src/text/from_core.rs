@@ -430,9 +430,8 @@ pub fn camera_error(error: &CameraError) -> Text {
         CameraError::NoCamera => Text::new(Key::CameraNone),
         CameraError::Busy { camera } => Text::new(Key::CameraBusy).with("camera", camera.as_str()),
         CameraError::PermissionDenied { camera } => Text::new(Key::CameraDenied).with("camera", camera.as_str()),
-        CameraError::Device { camera, reason } => {
-            Text::new(Key::CameraFailed).with("camera", camera.as_str()).with("reason", reason.as_str())
-        }
+        // The driver library's own (English) words stay in the error's `Display`, for the log.
+        CameraError::Device { camera, .. } => Text::new(Key::CameraFailed).with("camera", camera.as_str()),
         CameraError::Fake { path, reason } => {
             Text::new(Key::CameraFake).with("path", path).with("reason", reason.as_str())
         }
