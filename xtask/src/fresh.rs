@@ -72,6 +72,9 @@ pub fn fresh_check(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(clone.parent().unwrap_or(&root)).map_err(|e| format!("{}: {e}", clone.display()))?;
     run(Command::new("git").arg("clone").arg("--quiet").arg(workspace_root()).arg(&clone))?;
     std::fs::copy("/etc/resolv.conf", root.join("etc/resolv.conf")).map_err(|e| format!("resolv.conf: {e}"))?;
+    // What Debian's installer writes, and debootstrap does not: without it `localhost` does not resolve.
+    std::fs::write(root.join("etc/hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n")
+        .map_err(|e| format!("hosts: {e}"))?;
     trust_what_this_machine_trusts(&root)?;
     figures.push(("toolchain and clone".into(), step.elapsed()));
 
