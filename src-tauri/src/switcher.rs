@@ -19,10 +19,11 @@ use std::sync::Mutex;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_global_shortcut::{Code, GlobalShortcut, Modifiers, Shortcut, ShortcutState};
 
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::ipc::{EVENT_QUICK_SWITCHER, QuickSwitcherOpen, QuickSwitcherStatus};
 use crate::rt::Guarded;
 use crate::state::AppState;
+use crate::text::{Key, Text};
 
 /// The command-line flag that opens the switcher in the running instance (for desktop-defined shortcuts).
 pub const ARG_QUICK_SWITCHER: &str = "--quick-switcher";
@@ -30,11 +31,11 @@ pub const ARG_QUICK_SWITCHER: &str = "--quick-switcher";
 /// The startup registration's failure, for [`quick_switcher_status`].
 #[derive(Default)]
 pub struct SwitcherState {
-    startup_error: Mutex<Option<String>>,
+    startup_error: Mutex<Option<Text>>,
 }
 
 impl SwitcherState {
-    fn set_error(&self, error: Option<String>) {
+    fn set_error(&self, error: Option<Text>) {
         *self.startup_error.guard() = error;
     }
 }
@@ -43,19 +44,16 @@ impl SwitcherState {
 ///
 /// A combination needs Ctrl, Alt or Super unless its key is a function key: a bare letter or Shift+letter
 /// would take that key away from every other program.
-pub fn parse(text: &str) -> Result<Option<Shortcut>, String> {
+pub fn parse(text: &str) -> Result<Option<Shortcut>, Text> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    let shortcut = Shortcut::from_str(text)
-        .map_err(|e| format!("\u{201c}{text}\u{201d} is not a key combination (like Ctrl+Alt+K): {e}"))?;
+    // The parser's own words ("Couldn't recognize…") are English; the key names the text instead.
+    let shortcut = Shortcut::from_str(text).map_err(|_| Text::new(Key::ShortcutNotCombination).with("text", text))?;
     let commanding = Modifiers::CONTROL | Modifiers::ALT | Modifiers::SUPER | Modifiers::META;
     if !shortcut.mods.intersects(commanding) && !is_function_key(shortcut.key) {
-        return Err(format!(
-            "\u{201c}{text}\u{201d} needs Ctrl, Alt or Super: without them the key would stop working in every \
-             other program"
-        ));
+        return Err(Text::new(Key::ShortcutNeedsModifier).with("text", text));
     }
     Ok(Some(shortcut))
 }
@@ -86,7 +84,7 @@ pub fn canonical(shortcut: &Shortcut) -> String {
 }
 
 /// Validates the setting's text and returns its canonical spelling (`None` = off).
-pub fn normalize(text: Option<&str>) -> Result<Option<String>, String> {
+pub fn normalize(text: Option<&str>) -> Result<Option<String>, Text> {
     Ok(parse(text.unwrap_or(""))?.map(|s| canonical(&s)))
 }
 
@@ -107,7 +105,7 @@ impl<R: Runtime> Registrar for GlobalShortcut<R> {
 
 /// Replaces the registered shortcut `old` by `new` (canonical texts or `None`). On failure the old one is put
 /// back and the error names the combination; on success `old` is no longer registered.
-pub fn switch(registrar: &impl Registrar, old: Option<&str>, new: Option<&str>) -> Result<(), String> {
+pub fn switch(registrar: &impl Registrar, old: Option<&str>, new: Option<&str>) -> Result<(), Text> {
     // The old text was valid when it was saved; a hand-edited settings file may hold anything.
     let old = old.and_then(|t| parse(t).ok().flatten());
     let new_shortcut = parse(new.unwrap_or(""))?;
@@ -125,11 +123,8 @@ pub fn switch(registrar: &impl Registrar, old: Option<&str>, new: Option<&str>) 
         if let Some(old) = old {
             let _ = registrar.register(old);
         }
-        return Err(format!(
-            "{} could not be set up as a global shortcut; another program probably uses it already, choose \
-             another combination ({e})",
-            canonical(&shortcut)
-        ));
+        log::warn!("the global shortcut {} could not be registered: {e}", canonical(&shortcut));
+        return Err(Text::new(Key::ShortcutTaken).with("shortcut", canonical(&shortcut)));
     }
     Ok(())
 }
@@ -141,9 +136,10 @@ pub fn apply_setting<R: Runtime>(
     old: Option<&str>,
     new: Option<&str>,
 ) -> ShellResult<Option<String>> {
-    let new = normalize(new).map_err(ShellError::InvalidInput)?;
+    let refused = |text: Text| ShellError::coded(ErrorCode::InvalidInput, text);
+    let new = normalize(new).map_err(refused)?;
     if let Some(plugin) = app.try_state::<GlobalShortcut<R>>() {
-        switch(plugin.inner(), old, new.as_deref()).map_err(ShellError::InvalidInput)?;
+        switch(plugin.inner(), old, new.as_deref()).map_err(refused)?;
     }
     if let Some(state) = app.try_state::<SwitcherState>() {
         state.set_error(None);

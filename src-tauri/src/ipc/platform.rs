@@ -3,6 +3,8 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::text::Text;
+
 /// The payload of the `quick-switcher` event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -20,7 +22,7 @@ pub struct QuickSwitcherStatus {
     /// A Wayland session: global shortcuts only work while an X11 window has focus.
     pub wayland: bool,
     /// Why the saved shortcut could not be registered when Twofold started (`null` when it was, or none is set).
-    pub error: Option<String>,
+    pub error: Option<Text>,
 }
 
 /// The result of one check.

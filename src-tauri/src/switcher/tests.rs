@@ -29,11 +29,13 @@ fn parses_and_spells_combinations_one_way() {
 fn refuses_what_is_not_a_combination_or_would_steal_a_key() {
     for text in ["Ctrl+Alt+", "Ctrl+Banana", "Hyper+K", "Ctrl+K+L"] {
         let error = parse(text).unwrap_err();
-        assert!(error.contains("is not a key combination"), "{text}: {error}");
+        assert_eq!(error, Text::new(Key::ShortcutNotCombination).with("text", text.trim()), "{text}");
+        assert!(error.to_string().contains("is not a key combination"), "{text}: {error}");
     }
     for text in ["K", "Shift+K", "Space"] {
         let error = parse(text).unwrap_err();
-        assert!(error.contains("needs Ctrl, Alt or Super"), "{text}: {error}");
+        assert_eq!(error, Text::new(Key::ShortcutNeedsModifier).with("text", text.trim()), "{text}");
+        assert!(error.to_string().contains("needs Ctrl, Alt or Super"), "{text}: {error}");
     }
 }
 
@@ -76,8 +78,9 @@ fn a_new_shortcut_replaces_the_old_one() {
 fn a_combination_held_elsewhere_is_refused_and_the_old_one_kept() {
     let recorder = Recorder { taken: vec!["Ctrl+Alt+T"], ..Recorder::default() };
     let error = switch(&recorder, Some("Ctrl+Alt+K"), Some("ctrl+alt+t")).unwrap_err();
-    assert!(error.starts_with("Ctrl+Alt+T could not be set up as a global shortcut"), "{error}");
-    assert!(error.contains("another program"), "{error}");
+    assert!(error.to_string().starts_with("Ctrl+Alt+T could not be set up as a global shortcut"), "{error}");
+    assert_eq!(error, Text::new(Key::ShortcutTaken).with("shortcut", "Ctrl+Alt+T"), "{error}");
+    assert!(error.to_string().contains("another program"), "{error}");
     assert_eq!(recorder.calls.into_inner(), ["unregister Ctrl+Alt+K", "register Ctrl+Alt+T", "register Ctrl+Alt+K"]);
 }
 
