@@ -128,6 +128,7 @@ impl ImportFile {
             .iter()
             .map(|p| ImportProblemView {
                 label: p.label.clone(),
+                line: p.line.and_then(|n| u32::try_from(n).ok()),
                 reason: p.kind.to_string(),
                 detail: text::import_problem(&p.kind),
             })

@@ -167,6 +167,8 @@ keys! {
     ShortcutNotCombination = "shortcut_not_combination",
     ShortcutNeedsModifier = "shortcut_needs_modifier",
     ShortcutTaken = "shortcut_taken",
+    EntryLine = "entry_line",
+    EntryLineLabel = "entry_line_label",
     ChooseSyncFolder = "choose_sync_folder",
     FollowPasswordWrong = "follow_password_wrong",
     FollowPasswordMissing = "follow_password_missing",

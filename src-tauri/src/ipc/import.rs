@@ -35,7 +35,10 @@ pub struct ImportPreview {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ImportProblemView {
+    /// The entry's name in the file (may be empty when `line` names it).
     pub label: String,
+    /// Its line in a text file of links (from 1); the UI words "line".
+    pub line: Option<u32>,
     /// The reason in English, for logs.
     pub reason: String,
     /// The reason the UI words.

@@ -11,7 +11,7 @@ use twofold_core::backup::BackupError;
 use twofold_core::export::{ExportError, Mismatch, Skipped};
 use twofold_core::follow::FollowError;
 use twofold_core::icon::{self, IconError};
-use twofold_core::import::{ImportError, ProblemKind, Why};
+use twofold_core::import::{EntryProblem, ImportError, ProblemKind, Why};
 use twofold_core::migration::{EntryError, MigrationError, Rejected};
 use twofold_core::otp::OtpError;
 use twofold_core::qr::{FileCause, ImageFault, QrError};
@@ -228,6 +228,17 @@ pub fn import_error(error: &ImportError) -> Text {
     }
 }
 
+/// How an entry that was not imported is named: its line of a text file, its name in the file, or both.
+pub fn entry_label(problem: &EntryProblem) -> Text {
+    match problem.line {
+        Some(line) if problem.label.is_empty() => Text::new(Key::EntryLine).with("line", line.to_string()),
+        Some(line) => {
+            Text::new(Key::EntryLineLabel).with("line", line.to_string()).with("label", problem.label.as_str())
+        }
+        None => Text::raw(problem.label.as_str()),
+    }
+}
+
 /// Why one entry of an import file was not imported.
 pub fn import_problem(kind: &ProblemKind) -> Text {
     match kind {
@@ -289,7 +300,7 @@ pub fn import_why(why: &Why) -> Text {
         Why::NoLinks => Text::new(Key::WhyNoLinks),
         Why::NotALink => Text::new(Key::WhyNotALink),
         Why::NoReadableLink { first } => Text::new(Key::WhyNoReadableLink)
-            .with("label", first.label.as_str())
+            .with("label", entry_label(first))
             .with("reason", import_problem(&first.kind)),
         Why::Link(error) => link_error(error),
         Why::Transfer(error) => migration_error(error),

@@ -12,6 +12,7 @@ afterEach(() => cleanup());
 const unusual = { key: "detail.warn_unusual_key_length", params: { count: 7 } };
 const motp = {
   label: "Motp (Motp)",
+  line: null,
   reason: "mOTP entries are not supported",
   detail: { key: "detail.entry_unsupported_type", params: { kind: "mOTP" } },
 };
@@ -45,7 +46,7 @@ const opened: ImportFileView = {
         warnings: [unusual],
       },
     ],
-    problems: [motp],
+    problems: [motp, { label: "", line: 3, reason: "", detail: { key: "detail.why_not_a_link", params: {} } }],
   },
 };
 
@@ -102,6 +103,8 @@ describe("ImportPage", () => {
     expect(within(list).getByText(/7 base32 characters/)).toBeTruthy();
     expect(screen.getByText("3 accounts found, 1 already in your vault")).toBeTruthy();
     expect(screen.getByRole("note").textContent).toContain("Motp (Motp): mOTP entries are not supported");
+    // A line of a text file of links is named by its number, worded by the UI.
+    expect(screen.getByRole("note").textContent).toContain("Line 3: not an otpauth:// or otpauth-migration:// link");
 
     await fireEvent.click(screen.getByRole("button", { name: "Import 2 accounts" }));
     expect(await screen.findByRole("heading", { name: "Import finished" })).toBeTruthy();

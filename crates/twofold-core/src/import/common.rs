@@ -88,7 +88,7 @@ impl Draft {
     /// remark when the typed-key rule would refuse it and the entry's link has not said so already.
     pub(crate) fn finish(self, order: usize, now: i64) -> Result<(Account, Option<LinkWarning>), EntryProblem> {
         let label = self.label();
-        let problem = |kind| EntryProblem { label: label.clone(), kind };
+        let problem = |kind| EntryProblem { label: label.clone(), line: None, kind };
         let period_default = OtpParams::DEFAULT_PERIOD;
         let kind = match &self.kind {
             DraftKind::Unsupported(name) => return Err(problem(ProblemKind::UnsupportedType { kind: name.clone() })),
@@ -355,7 +355,7 @@ pub(crate) fn first_wins<K: std::hash::Hash + Eq, V>(pairs: impl IntoIterator<It
 }
 
 pub(crate) fn problem(label: String, kind: ProblemKind) -> EntryProblem {
-    EntryProblem { label, kind }
+    EntryProblem { label, line: None, kind }
 }
 
 // ---- Android shared_prefs XML -----------------------------------------------------------------------

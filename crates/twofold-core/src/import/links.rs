@@ -29,7 +29,7 @@ pub(super) fn read_text(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let at_line = |kind| problem(format!("line {}", n + 1), kind);
+        let at_line = |kind| EntryProblem { label: String::new(), line: Some(n + 1), kind };
         if strip_prefix_ignore_case(line, "otpauth-migration:").is_some() {
             match crate::migration::decode(line) {
                 Ok(decoded) => {
@@ -48,7 +48,7 @@ pub(super) fn read_text(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>
         } else if strip_prefix_ignore_case(line, "otpauth:").is_some()
             || strip_prefix_ignore_case(line, "steam:").is_some()
         {
-            drafts.push(link_draft(line).map_err(|e| problem(format!("line {}: {}", n + 1, e.label), e.kind)));
+            drafts.push(link_draft(line).map_err(|e| EntryProblem { line: Some(n + 1), ..e }));
         } else {
             drafts.push(Err(at_line(ProblemKind::Malformed(Why::NotALink))));
         }

@@ -280,13 +280,26 @@ pub enum ProblemKind {
 }
 
 /// One entry that was not imported, named so the user can find it in the other app.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{label}: {kind}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryProblem {
-    /// `Issuer (name)` as the file has it (never the secret).
+    /// `Issuer (name)` as the file has it (never the secret); empty when only `line` names the entry.
     pub label: String,
+    /// The entry's line (from 1) in a text file of links: a number, so front ends word "line" themselves.
+    pub line: Option<usize>,
     pub kind: ProblemKind,
 }
+
+impl std::fmt::Display for EntryProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.label.is_empty()) {
+            (Some(line), true) => write!(f, "line {line}: {}", self.kind),
+            (Some(line), false) => write!(f, "line {line}: {}: {}", self.label, self.kind),
+            (None, _) => write!(f, "{}: {}", self.label, self.kind),
+        }
+    }
+}
+
+impl std::error::Error for EntryProblem {}
 
 /// A remark about an account that was read (for example an unusual key length in its link): the account is
 /// imported, but the user should check its codes.

@@ -150,7 +150,8 @@ impl Why {
     /// One of every variant, for tests that check each is worded (front ends, catalogs). A new variant
     /// that is not added here fails the test in `import/tests` that counts them.
     pub fn samples() -> Vec<Why> {
-        let first = EntryProblem { label: "line 1".into(), kind: super::ProblemKind::Malformed(Why::NotALink) };
+        let first =
+            EntryProblem { label: String::new(), line: Some(1), kind: super::ProblemKind::Malformed(Why::NotALink) };
         vec![
             Why::NotJson,
             Why::NotUtf8,

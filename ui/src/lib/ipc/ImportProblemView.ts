@@ -4,7 +4,15 @@ import type { Text } from "./Text";
 /**
  * An entry that could not be read, named so the user can find it in the other app.
  */
-export type ImportProblemView = { label: string, 
+export type ImportProblemView = { 
+/**
+ * The entry's name in the file (may be empty when `line` names it).
+ */
+label: string, 
+/**
+ * Its line in a text file of links (from 1); the UI words "line".
+ */
+line: number | null, 
 /**
  * The reason in English, for logs.
  */
