@@ -43,7 +43,7 @@ pub fn fresh_check(args: &[String]) -> Result<(), String> {
     if let Some(unknown) = args.iter().find(|a| !matches!(a.as_str(), "--warm-cache" | "--keep")) {
         return Err(format!("fresh-check: unknown option {unknown} (it takes --warm-cache and --keep)"));
     }
-    if !is_root() {
+    if !setup::is_root() {
         return Err("fresh-check needs root: it runs debootstrap, chroot and mount".into());
     }
     let started = Instant::now();
@@ -400,8 +400,4 @@ fn clear_root(root: &Path) -> Result<(), String> {
     }
     // One file system only: never cross into anything mounted after the check above.
     run(Command::new("rm").args(["-rf", "--one-file-system"]).arg(&canonical))
-}
-
-fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
 }

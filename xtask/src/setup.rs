@@ -141,7 +141,8 @@ pub fn install_debian_packages(wanted: &[&str]) -> Result<(), String> {
     run(&mut install)
 }
 
-fn is_root() -> bool {
+/// Whether this process runs as root (then package tools run without `sudo`).
+pub fn is_root() -> bool {
     Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
 }
 
