@@ -12,6 +12,10 @@ use std::process::ExitCode;
 use clap::error::{ContextKind, ErrorKind};
 use clap::{Parser, Subcommand};
 
+/// The allocator the app uses too (see the workspace `Cargo.toml`: the merge and list work is allocation-bound).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// One-time codes from the command line.
 #[derive(Parser, Debug)]
 #[command(name = "twofold-cli", version, about)]

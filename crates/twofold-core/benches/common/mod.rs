@@ -6,6 +6,10 @@
 use twofold_core::vault::VaultContents;
 use twofold_core::{Account, OtpParams, Secret};
 
+/// The allocator of the shipped binaries (`twofold`, `twofold-cli`), so these figures are theirs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The accounts' creation time.
 pub const NOW: i64 = 1_700_000_000;
 

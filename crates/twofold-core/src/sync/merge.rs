@@ -105,84 +105,6 @@ impl MergeReport {
     }
 }
 
-/// An account of either copy in the merge's sorted index: its id (as the integer `AccountId` orders by), its
-/// copy and its position there.
-type IndexEntry = (u128, Side, usize);
-
-/// Every account of both copies, with the versions of each id side by side: ordered by [`mix`] of the id, then
-/// the id, then side, then position.
-///
-/// The sort is most of a merge's work (some 300,000 comparisons for two 10,000-account copies), so it sorts
-/// plain 128-bit integers, `mix` above the side and position, which compare in a few instructions; only a
-/// run of equal `mix` that holds more than one id (crafted input: random ids never share 64 bits) is sorted
-/// again by the full id.
-fn sorted_index(ours: &VaultContents, theirs: &VaultContents) -> Vec<IndexEntry> {
-    let id_of = |packed: u128| {
-        let at = (packed as u64 & !(1 << 63)) as usize;
-        if packed as u64 >> 63 == 0 { ours.accounts[at].id.0.as_u128() } else { theirs.accounts[at].id.0.as_u128() }
-    };
-    let mut packed: Vec<u128> = Vec::with_capacity(ours.accounts.len() + theirs.accounts.len());
-    packed.extend(ours.accounts.iter().enumerate().map(|(i, a)| u128::from(mix(a.id.0.as_u128())) << 64 | i as u128));
-    packed.extend(
-        theirs.accounts.iter().enumerate().map(|(i, a)| u128::from(mix(a.id.0.as_u128())) << 64 | 1 << 63 | i as u128),
-    );
-    sort_packed(&mut packed);
-    for run in packed.chunk_by_mut(|x, y| x >> 64 == y >> 64) {
-        if run.len() > 1 && run.iter().any(|&p| id_of(p) != id_of(run[0])) {
-            run.sort_by_key(|&p| (id_of(p), p));
-        }
-    }
-    packed
-        .into_iter()
-        .map(|p| {
-            let side = if p as u64 >> 63 == 0 { Side::Ours } else { Side::Theirs };
-            (id_of(p), side, (p as u64 & !(1 << 63)) as usize)
-        })
-        .collect()
-}
-
-/// Sorts `keys` ascending, given them in ascending order of their low 64 bits (as [`sorted_index`] builds
-/// them): a stable LSD radix sort on the high 64 bits then leaves equal highs in that order, which is the
-/// full value's order. Six passes over 11-bit digits cost a fraction of a comparison sort's 300,000
-/// comparisons for 20,000 keys; short lists take the comparison sort.
-fn sort_packed(keys: &mut Vec<u128>) {
-    const BITS: u32 = 11;
-    const MASK: u128 = (1 << BITS) - 1;
-    if keys.len() < 512 {
-        keys.sort_unstable();
-        return;
-    }
-    let mut spare = vec![0u128; keys.len()];
-    for pass in 0..64_u32.div_ceil(BITS) {
-        let shift = 64 + pass * BITS;
-        let digit = |k: u128| ((k >> shift) & MASK) as usize;
-        let mut starts = [0usize; 1 << BITS];
-        for &k in keys.iter() {
-            starts[digit(k)] += 1;
-        }
-        // A pass whose digit is the same for every key would only copy them.
-        if starts.contains(&keys.len()) {
-            continue;
-        }
-        let mut sum = 0;
-        for start in &mut starts {
-            (*start, sum) = (sum, sum + *start);
-        }
-        for &k in keys.iter() {
-            let d = digit(k);
-            spare[starts[d]] = k;
-            starts[d] += 1;
-        }
-        std::mem::swap(keys, &mut spare);
-    }
-}
-
-/// The 64 bits of an id the index sorts by first: both halves, so ids that differ in either half (random ids,
-/// and counted ones such as tests make) differ here.
-fn mix(id: u128) -> u64 {
-    (id as u64) ^ (id >> 64) as u64
-}
-
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Side {
     Ours,
@@ -212,24 +134,24 @@ pub fn merge(ours: &VaultContents, theirs: &VaultContents) -> (VaultContents, Me
         *slot = (*slot).max(*stamp);
     }
 
-    // Every account of both copies in one sorted index (see `sorted_index`): the versions of an id sit side by
+    // Every account of both copies sorted by id, then side, then position: the versions of an id sit side by
     // side, found without hashing. Most ids (held at most once by each copy, one key, no tombstone) join
     // straight from their positions ("direct"); the rest go through `entries`, which can split, remove and
     // move versions.
-    let index = sorted_index(ours, theirs);
+    let mut index: Vec<(AccountId, Side, usize)> = Vec::with_capacity(ours.accounts.len() + theirs.accounts.len());
+    index.extend(ours.accounts.iter().enumerate().map(|(i, a)| (a.id, Side::Ours, i)));
+    index.extend(theirs.accounts.iter().enumerate().map(|(i, a)| (a.id, Side::Theirs, i)));
+    index.sort_unstable();
     let mut plan_ours = vec![Plan::Later; ours.accounts.len()];
     let mut plan_theirs = vec![Plan::Later; theirs.accounts.len()];
     let mut entries: HashMap<AccountId, Vec<Version<'_>>> = HashMap::new();
     // Ours' account under each id on the general path (the last one, should a damaged file hold it twice).
     let mut general_ours: HashMap<AccountId, usize> = HashMap::new();
-    // The tombstones in the index's order, walked beside it.
-    let mut tombstoned: Vec<(u64, u128)> = tombstones.keys().map(|t| (mix(t.0.as_u128()), t.0.as_u128())).collect();
-    tombstoned.sort_unstable();
-    let mut tombstoned = tombstoned.into_iter().peekable();
+    let mut tombstoned = tombstones.keys().peekable();
     for run in index.chunk_by(|x, y| x.0 == y.0) {
-        let key = (mix(run[0].0), run[0].0);
-        while tombstoned.next_if(|t| *t < key).is_some() {}
-        let has_tombstone = tombstoned.peek().is_some_and(|t| *t == key);
+        let id = run[0].0;
+        while tombstoned.next_if(|t| **t < id).is_some() {}
+        let has_tombstone = tombstoned.peek().is_some_and(|t| **t == id);
         let mine = run.iter().filter(|e| e.1 == Side::Ours).map(|e| e.2);
         let other = run.iter().filter(|e| e.1 == Side::Theirs).map(|e| e.2);
         let direct = match (mine.clone().count(), other.clone().count(), run[0].2, run[run.len() - 1].2) {
@@ -316,9 +238,8 @@ pub fn merge(ours: &VaultContents, theirs: &VaultContents) -> (VaultContents, Me
                 // A derived id that another account already holds (crafted input): that account's versions
                 // join the moved ones on the general path.
                 if !entries.contains_key(&to) {
-                    let to_key = (mix(to.0.as_u128()), to.0.as_u128());
-                    let start = index.partition_point(|e| (mix(e.0), e.0) < to_key);
-                    let end = start + index[start..].partition_point(|e| e.0 == to_key.1);
+                    let start = index.partition_point(|e| e.0 < to);
+                    let end = start + index[start..].partition_point(|e| e.0 == to);
                     let run = &index[start..end];
                     let held = run.first().is_some_and(|e| match e.1 {
                         Side::Ours => plan_ours[e.2] != Plan::General,
@@ -437,7 +358,7 @@ fn version<'a>(contents: &'a VaultContents, side: Side, account: &'a Account) ->
 /// Puts the versions of one id (`run`: its entries of the sorted index, ours first, each side in file order,
 /// as a scan of both copies would push them) on the general path.
 fn pull_in<'a>(
-    run: &[IndexEntry],
+    run: &[(AccountId, Side, usize)],
     ours: &'a VaultContents,
     theirs: &'a VaultContents,
     plan_ours: &mut [Plan],
@@ -446,7 +367,6 @@ fn pull_in<'a>(
     general_ours: &mut HashMap<AccountId, usize>,
 ) {
     let Some(&(id, _, _)) = run.first() else { return };
-    let id = AccountId(uuid::Uuid::from_u128(id));
     let versions = entries.entry(id).or_default();
     for &(_, side, i) in run {
         match side {
@@ -643,22 +563,6 @@ mod tests {
         AccountId(uuid::Uuid::from_u128(n))
     }
 
-    /// The generated vaults' ids: 2 and 3 share the 64 bits the merge's index sorts by first with 0 and 1
-    /// (`mix`), as crafted ids could, so the properties cover the index's slow path too.
-    fn crowded_id(n: u128) -> AccountId {
-        match n {
-            2 => id(1 << 64 | 1),
-            3 => id(1 << 64),
-            n => id(n),
-        }
-    }
-
-    #[test]
-    fn crowded_ids_share_their_first_sort_bits() {
-        assert_eq!(super::mix(crowded_id(2).0.as_u128()), super::mix(crowded_id(0).0.as_u128()));
-        assert_eq!(super::mix(crowded_id(3).0.as_u128()), super::mix(crowded_id(1).0.as_u128()));
-    }
-
     fn stamp(time_ms: i64, device: DeviceId) -> Stamp {
         Stamp { time_ms, count: 0, device }
     }
@@ -678,23 +582,6 @@ mod tests {
         }
         c.tombstones = tombstones.iter().copied().collect();
         c
-    }
-
-    /// The radix sort gives what a comparison sort gives, for keys built as `sorted_index` builds them
-    /// (ascending low halves), with highs that repeat, share digits, or differ only in their top bits.
-    #[test]
-    fn the_radix_sort_orders_as_a_comparison_sort() {
-        let highs: [fn(u64) -> u64; 4] =
-            [|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15), |i| i % 7, |i| (i % 3) << 60, |i| u64::MAX - i / 2];
-        for high in highs {
-            for n in [0_u64, 5, 511, 512, 3000] {
-                let mut keys: Vec<u128> = (0..n).map(|i| u128::from(high(i)) << 64 | u128::from(i)).collect();
-                let mut expected = keys.clone();
-                expected.sort_unstable();
-                super::sort_packed(&mut keys);
-                assert_eq!(keys, expected, "n = {n}");
-            }
-        }
     }
 
     #[test]
@@ -836,7 +723,7 @@ mod tests {
                 OtpParams::default_totp()
             };
             let mut a = Account::new(format!("issuer {issuer}"), "me", secret, otp, 0);
-            a.id = crowded_id(n);
+            a.id = id(n);
             a.updated = updated;
             a.groups = groups.into_iter().map(|g| format!("g{g}")).collect();
             a.recovery_codes = codes
@@ -852,7 +739,7 @@ mod tests {
     fn arb_vault() -> impl Strategy<Value = VaultContents> {
         (
             prop::collection::vec(arb_account(), 0..5),
-            prop::collection::btree_map((0u128..4).prop_map(crowded_id), arb_stamp(), 0..3),
+            prop::collection::btree_map((0u128..4).prop_map(id), arb_stamp(), 0..3),
         )
             .prop_map(|(accounts, tombstones)| {
                 let mut c = VaultContents::new();
