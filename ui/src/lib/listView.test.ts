@@ -5,6 +5,7 @@ import AccountList from "./components/AccountList.svelte";
 import QuickSwitcher from "./components/QuickSwitcher.svelte";
 import ServiceIcon from "./components/ServiceIcon.svelte";
 import { iconPack, usePackSource } from "./icons/pack.svelte";
+import { unlockPressed } from "./perf";
 import type { BackupStatusView } from "./ipc/BackupStatusView";
 import type { AccountView } from "./ipc/AccountView";
 import { sortAccounts } from "./search";
@@ -109,6 +110,30 @@ describe("the account list's view", () => {
     // Decorative: the copy button's name is still the account's.
     expect(icon("1").getAttribute("aria-hidden")).toBe("true");
     expect(screen.getByRole("button", { name: /^Copy code for GitHub/ })).toBeTruthy();
+  });
+});
+
+describe("the list's own timing (cargo xtask bench app)", () => {
+  it("measures all cards after an unlock only once every card in view shows its icon", async () => {
+    // GitHub's path data is held back, so its card shows an empty tile until it is released.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    usePackSource({
+      index: async () => [["github", "GitHub", "181717", []]],
+      shard: async () => {
+        await held;
+        return { github: GITHUB_PATH };
+      },
+    });
+    const measures = () => performance.getEntriesByName("twofold:all-cards", "measure");
+    performance.clearMeasures("twofold:all-cards");
+    unlockPressed("password");
+    const { view } = await list([fakeAccount({ id: "1", issuer: "GitHub", name: "alice" }), fakeAccount({ id: "2", issuer: "Acme", order: 1 })]);
+    await waitFor(() => expect(view.container.querySelector('[data-icon="github"]')).not.toBeNull());
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(measures()).toEqual([]);
+    release();
+    await waitFor(() => expect(measures()).toHaveLength(1));
   });
 });
 

@@ -16,12 +16,16 @@ export function unlockPressed(way: "password" | "keyring"): void {
   performance.mark("twofold:unlock", { detail: way });
 }
 
-/** The list shows its first codes: measures from the unlock press (when there was one) to the next paint. */
-export function firstCodesShown(): void {
+/**
+ * The list received its first accounts at `arrived` (`performance.now()`) and shows their codes: after an
+ * unlock press, measures from the press to the next paint, and "all cards" (`cardsShown`) in `list()`.
+ */
+export function firstCodesShown(arrived: number, list: () => Element | null | undefined): void {
   const pressed = performance.getEntriesByName("twofold:unlock", "mark")[0];
   if (!pressed) return;
   performance.clearMarks("twofold:unlock");
   afterPaint(() => measure("twofold:unlock-to-first-code", pressed.startTime));
+  cardsShown(arrived, list);
 }
 
 /** The unlock screen is on screen: its paint, counted from the page's time origin. */
@@ -32,6 +36,32 @@ export function unlockScreenShown(): void {
 /** A key typed in the search field at `start` (`performance.now()`): measures to the paint of the filtered list. */
 export function filterTyped(start: number): void {
   afterPaint(() => measure("twofold:filter", start));
+}
+
+/**
+ * The list received its accounts at `start` (`performance.now()`): measures to the paint after the cards in
+ * `list()` (only those in view are in the page) show their icons, pictures or initials. Checked before each
+ * frame, so the measure ends with the paint of the first complete frame; given up after 10 s.
+ */
+function cardsShown(start: number, list: () => Element | null | undefined): void {
+  performance.clearMeasures("twofold:all-cards");
+  const check = () => {
+    const root = list();
+    if (root && cardsComplete(root)) setTimeout(() => measure("twofold:all-cards", start), 0);
+    else if (performance.now() - start < 10_000) requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+}
+
+/** Some card is in `root` and every icon tile in it has its picture, brand icon or initial drawn. */
+function cardsComplete(root: Element): boolean {
+  if (!root.querySelector("li[data-id]")) return false;
+  for (const tile of root.querySelectorAll("[data-icon]")) {
+    if (tile.getAttribute("data-icon") === "loading" || !tile.firstElementChild) return false;
+    const picture = tile.querySelector("img");
+    if (picture && !picture.complete) return false;
+  }
+  return true;
 }
 
 // A timing never gets in the way: an engine without user timing just records nothing.

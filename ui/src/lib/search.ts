@@ -49,24 +49,25 @@ export function allGroups(accounts: readonly AccountView[]): string[] {
  * favourites line (favourites always come first, so moving across it would change nothing on screen).
  */
 export function moveTarget(all: readonly AccountView[], shown: readonly AccountView[], id: string, step: -1 | 1): number | null {
-  const at = shown.findIndex((a) => a.id === id);
-  const me = shown[at];
-  const neighbour = at < 0 ? undefined : shown[at + step];
-  if (!me || !neighbour || neighbour.favorite !== me.favorite) return null;
-  const manual = [...all].sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return manual.findIndex((a) => a.id === neighbour.id);
+  return moveTargets(manualPlaces(all), shown)(id, step);
+}
+
+/** Each account's index in the manual order of `all` (the shell's: by `order`, then id), for `moveTargets`. */
+export function manualPlaces(all: readonly AccountView[]): ReadonlyMap<string, number> {
+  return new Map(
+    [...all].sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((a, i) => [a.id, i]),
+  );
 }
 
 /**
- * `moveTarget` for every card of one render: the manual order and the shown places are worked out once, so a
- * list of 10,000 does not sort all accounts again for each card in view.
+ * `moveTarget` for every card of one render, from the manual places of the whole list (`manualPlaces`, worked
+ * out once per list, not per keystroke). The shown places are looked up only when a card first asks, so
+ * typing in the search field does not index 10,000 accounts for the few cards in view.
  */
-export function moveTargets(all: readonly AccountView[], shown: readonly AccountView[]): (id: string, step: -1 | 1) => number | null {
-  const manual = new Map(
-    [...all].sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((a, i) => [a.id, i]),
-  );
-  const place = new Map(shown.map((a, i) => [a.id, i]));
+export function moveTargets(manual: ReadonlyMap<string, number>, shown: readonly AccountView[]): (id: string, step: -1 | 1) => number | null {
+  let place: Map<string, number> | undefined;
   return (id, step) => {
+    place ??= new Map(shown.map((a, i) => [a.id, i]));
     const at = place.get(id);
     const me = at === undefined ? undefined : shown[at];
     const neighbour = at === undefined ? undefined : shown[at + step];
@@ -76,21 +77,46 @@ export function moveTargets(all: readonly AccountView[], shown: readonly Account
 }
 
 /**
+ * The accounts of one list in display order for `sort`, each with its searchable text folded: worked out when
+ * the list or the order changes, so that a keystroke only filters (issue 19: 10,000 accounts within a frame).
+ * Filtering keeps the order, so filtering the sorted list gives what sorting the matches would.
+ */
+export type SearchIndex = {
+  readonly sorted: readonly AccountView[];
+  /** `fold` of each sorted account's issuer, name and groups, at the same places as `sorted`. */
+  readonly haystacks: readonly string[];
+};
+
+export function searchIndex(accounts: readonly AccountView[], sort: ListSort = "manual"): SearchIndex {
+  const sorted = sortAccounts(accounts, sort);
+  return { sorted, haystacks: sorted.map((a) => fold([a.issuer, a.name, ...a.groups].join(" "))) };
+}
+
+/** The accounts of `index` matching every word of `query` (in issuer, name or groups) and in `group` when one
+ * is chosen, in the index's order. */
+export function filterIndex(index: SearchIndex, query: string, group: string | null): readonly AccountView[] {
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  if (words.length === 0 && group === null) return index.sorted;
+  const matches: AccountView[] = [];
+  const { sorted, haystacks } = index;
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i];
+    if (!a || (group !== null && !a.groups.includes(group))) continue;
+    const haystack = haystacks[i] ?? "";
+    if (words.every((w) => haystack.includes(w))) matches.push(a);
+  }
+  return matches;
+}
+
+/**
  * Accounts matching every word of `query` (in issuer, name or groups) and in `group` when one is chosen,
- * sorted for display by `sort`.
+ * sorted for display by `sort`. For one list filtered again and again, keep its `searchIndex` instead.
  */
 export function filterAccounts(
   accounts: readonly AccountView[],
   query: string,
   group: string | null,
   sort: ListSort = "manual",
-): AccountView[] {
-  const words = fold(query).split(/\s+/).filter(Boolean);
-  const matches = accounts.filter((a) => {
-    if (group !== null && !a.groups.includes(group)) return false;
-    if (words.length === 0) return true;
-    const haystack = fold([a.issuer, a.name, ...a.groups].join(" "));
-    return words.every((w) => haystack.includes(w));
-  });
-  return sortAccounts(matches, sort);
+): readonly AccountView[] {
+  return filterIndex(searchIndex(accounts, sort), query, group);
 }
