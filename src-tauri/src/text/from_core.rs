@@ -11,6 +11,7 @@ use twofold_core::backup::BackupError;
 use twofold_core::export::{ExportError, Mismatch, Skipped};
 use twofold_core::follow::FollowError;
 use twofold_core::icon::{self, IconError};
+use twofold_core::iconpack::{self, PackError};
 use twofold_core::import::{EntryProblem, ImportError, ProblemKind, Why};
 use twofold_core::migration::{EntryError, MigrationError, Rejected};
 use twofold_core::otp::OtpError;
@@ -49,10 +50,11 @@ pub fn io_failed(action: &str, path: &Path, source: &std::io::Error) -> Text {
         | "save the backup status to"
         | "keep the previous copy as"
         | "restore the previous copy to"
+        | "create"
         | "sync"
         | "sync the folder" => Key::IoWrite,
         "create the folder" | "create the backup folder" => Key::IoCreateFolder,
-        "list" | "list the backup folder" => Key::IoList,
+        "list" | "list the backup folder" | "read the folder" => Key::IoList,
         "lock" | "open the lock file" => Key::IoLock,
         _ => Key::IoOther,
     };
@@ -521,5 +523,48 @@ pub fn icon_error(name: &str, error: &IconError) -> Text {
             Text::new(Key::IconUnreadable).with("name", name).with("reason", image_fault(ImageFault::Damaged))
         }
         IconError::TooManyPixels => Text::new(Key::IconTooManyPixels).with("name", name).with("max", "8192"),
+    }
+}
+
+/// An entry name from a pack file, with control characters escaped (it comes from strangers).
+fn entry_name(name: &str) -> String {
+    name.escape_debug().to_string()
+}
+
+/// Why a file is not an icon pack we accept, or a stored pack cannot be used. The ZIP and JSON libraries' own
+/// (English) reasons stay in the error's `Display`, for the log.
+pub fn pack_error(error: &PackError) -> Text {
+    let named = |key: Key, name: &str| Text::new(key).with("name", entry_name(name));
+    let mib = |bytes: u64| (bytes >> 20).to_string();
+    match error {
+        PackError::FileTooLarge => Text::new(Key::PackFileTooLarge).with("max", mib(iconpack::MAX_PACK_FILE as u64)),
+        PackError::NotZip(_) => Text::new(Key::PackNotZip),
+        PackError::TooManyEntries { count } => {
+            Text::new(Key::PackTooManyEntries).with("count", *count).with("max", iconpack::MAX_ENTRIES.to_string())
+        }
+        PackError::UnsafeName { name } => named(Key::PackUnsafeName, name),
+        PackError::Encrypted => Text::new(Key::PackEncrypted),
+        PackError::NoPackJson => Text::new(Key::PackNoPackJson),
+        PackError::BadPackJson(_) => Text::new(Key::PackBadPackJson),
+        PackError::BadUuid(value) => Text::new(Key::PackBadUuid).with("value", entry_name(value)),
+        PackError::NoIcons => Text::new(Key::PackNoIcons),
+        PackError::TooManyIcons { count } => {
+            Text::new(Key::PackTooManyIcons).with("count", *count).with("max", iconpack::MAX_ICONS.to_string())
+        }
+        PackError::MissingFile { name } => named(Key::PackMissingFile, name),
+        PackError::UnsupportedIcon { name } => named(Key::PackUnsupportedIcon, name),
+        PackError::EntryTooLarge { name, max } => named(Key::PackEntryTooLarge, name).with("max", mib(*max)),
+        PackError::Bomb { name } => named(Key::PackBomb, name).with("ratio", iconpack::MAX_RATIO.to_string()),
+        PackError::TooMuchData => Text::new(Key::PackTooMuchData).with("max", mib(iconpack::MAX_TOTAL)),
+        PackError::IconsTooLarge => Text::new(Key::PackIconsTooLarge).with("max", mib(iconpack::MAX_ICONS_PNG as u64)),
+        PackError::Damaged { name, .. } => named(Key::PackDamaged, name),
+        PackError::DamagedEntry { number, .. } => Text::new(Key::PackDamagedEntry).with("number", number.to_string()),
+        PackError::BadIcon { name, error } => {
+            Text::new(Key::PackBadIcon).with("reason", icon_error(&entry_name(name), error))
+        }
+        PackError::NotFound(uuid) => Text::new(Key::PackNotFound).with("uuid", uuid.to_string()),
+        PackError::StoredDamaged { path, .. } => Text::new(Key::PackStoredDamaged).with("path", path),
+        PackError::Io { action, path, source } => io_failed(action, path, source),
+        other => Text::raw(other.to_string()),
     }
 }

@@ -10,6 +10,7 @@ use twofold_core::atomic::{TypedPathError, WriteError};
 use twofold_core::backup::BackupError;
 use twofold_core::export::{self, ExportError};
 use twofold_core::follow::FollowError;
+use twofold_core::iconpack::PackError;
 use twofold_core::import::{ImportError, ProblemKind, Why};
 use twofold_core::migration::{EntryError, MigrationError, Rejected};
 use twofold_core::otp::OtpError;
@@ -226,6 +227,28 @@ fn every_core_error_is_worded_by_a_key_with_its_parameters() {
         icon_error("a.png", &twofold_core::icon::IconError::Unsupported),
         icon_error("a.png", &twofold_core::icon::IconError::Unreadable("x".into())),
         icon_error("a.png", &twofold_core::icon::IconError::TooManyPixels),
+        pack_error(&PackError::FileTooLarge),
+        pack_error(&PackError::NotZip("invalid Zip archive: Could not find EOCD".into())),
+        pack_error(&PackError::TooManyEntries { count: 10_000 }),
+        pack_error(&PackError::UnsafeName { name: "../evil.png".into() }),
+        pack_error(&PackError::Encrypted),
+        pack_error(&PackError::NoPackJson),
+        pack_error(&PackError::BadPackJson("expected value at line 1 column 3".into())),
+        pack_error(&PackError::BadUuid("not-a-uuid".into())),
+        pack_error(&PackError::NoIcons),
+        pack_error(&PackError::TooManyIcons { count: 6_000 }),
+        pack_error(&PackError::MissingFile { name: "a.svg".into() }),
+        pack_error(&PackError::UnsupportedIcon { name: "a.webp".into() }),
+        pack_error(&PackError::EntryTooLarge { name: "a.svg".into(), max: 2 << 20 }),
+        pack_error(&PackError::Bomb { name: "a.svg".into() }),
+        pack_error(&PackError::TooMuchData),
+        pack_error(&PackError::IconsTooLarge),
+        pack_error(&PackError::Damaged { name: "a.svg".into(), reason: "invalid checksum".into() }),
+        pack_error(&PackError::DamagedEntry { number: 3, reason: "invalid Zip archive".into() }),
+        pack_error(&PackError::BadIcon { name: "a.png".into(), error: twofold_core::icon::IconError::TooManyPixels }),
+        pack_error(&PackError::NotFound(uuid::Uuid::nil())),
+        pack_error(&PackError::StoredDamaged { path: path.clone(), reason: "EOF".into() }),
+        pack_error(&PackError::Io { action: "read", path: path.clone(), source: os(io::ErrorKind::NotFound) }),
         migration_error(&MigrationError::Empty),
         migration_error(&MigrationError::NotMigration),
         migration_error(&MigrationError::MissingData),
@@ -335,6 +358,14 @@ fn english_wording_comes_from_the_catalog() {
         Text::new(Key::OtherCodesIgnored).with("count", 2usize).to_string(),
         "2 other QR codes ignored: not authenticator links"
     );
+    // A pack's entry name comes from strangers: control characters are escaped, the library's words left out.
+    let unsafe_name = pack_error(&PackError::UnsafeName { name: "a\0.png".into() });
+    assert_eq!(
+        unsafe_name.to_string(),
+        "the archive has a file named “a\\0.png”: names that leave the pack’s folder are refused"
+    );
+    let not_zip = pack_error(&PackError::NotZip("invalid Zip archive".into()));
+    assert_eq!(not_zip.to_string(), "the file is not a ZIP archive");
     // An unknown key shows itself rather than nothing; a stray brace is kept.
     let unknown = Text { key: "detail.nope".into(), params: BTreeMap::new() };
     assert_eq!(unknown.to_string(), "detail.nope");
