@@ -19,7 +19,7 @@ use twofold_core::qr::{FileCause, ImageFault, QrError};
 use twofold_core::secret::likely_meant;
 use twofold_core::sync::SyncError;
 use twofold_core::uri::{LinkError, LinkWarning};
-use twofold_core::vault::{Corruption, VaultError};
+use twofold_core::vault::{Corruption, Invalid, VaultError};
 
 use super::{Key, Text};
 
@@ -77,7 +77,9 @@ pub fn vault_error(error: &VaultError) -> Text {
         VaultError::PreviousExists { path } => Text::new(Key::VaultPreviousExists).with("path", path),
         VaultError::UnknownAccount { id } => Text::new(Key::NoAccountWithId).with("id", id.to_string()),
         VaultError::NotHotp { id } => Text::new(Key::VaultNotHotp).with("id", id.to_string()),
-        VaultError::InvalidContents { reason } => Text::new(Key::VaultInvalidContents).with("reason", reason.as_str()),
+        VaultError::InvalidContents { reason } => {
+            Text::new(Key::VaultInvalidContents).with("reason", invalid_contents(reason))
+        }
         VaultError::ReadBackFailed => Text::new(Key::VaultReadBackFailed),
         VaultError::Io { action, path, source } => io_failed(action, path, source),
         VaultError::NoDataDir => Text::new(Key::VaultNoDataDir),
@@ -85,6 +87,34 @@ pub fn vault_error(error: &VaultError) -> Text {
         VaultError::NoDeviceSlot => Text::new(Key::VaultNoDeviceSlot),
         VaultError::DeviceKeyMismatch => Text::new(Key::VaultDeviceKeyMismatch),
         VaultError::TooManySlots { max } => Text::new(Key::VaultTooManySlots).with("count", *max),
+        other => Text::raw(other.to_string()),
+    }
+}
+
+/// What is invalid in a vault's contents. Accounts and deleted entries are counted from 1 here (the core's
+/// English counts from 0, as the file's list does).
+pub fn invalid_contents(reason: &Invalid) -> Text {
+    let number = |index: &usize| index.saturating_add(1).to_string();
+    match reason {
+        Invalid::KeyWrapping => Text::new(Key::InvalidKeyWrapping),
+        Invalid::PayloadKey => Text::new(Key::InvalidPayloadKey),
+        Invalid::SlotCount { max } => Text::new(Key::InvalidSlotCount).with("count", *max),
+        Invalid::PayloadTooLarge => Text::new(Key::InvalidPayloadTooLarge),
+        Invalid::PayloadNotWritten => Text::new(Key::InvalidPayloadNotWritten),
+        Invalid::AccountsNotAList => Text::new(Key::InvalidAccountsNotAList),
+        Invalid::AccountNotObject { index } => Text::new(Key::InvalidAccountNotObject).with("number", number(index)),
+        Invalid::AccountRepeatsId { index } => Text::new(Key::InvalidAccountRepeatsId).with("number", number(index)),
+        Invalid::AccountField { index, field } => {
+            Text::new(Key::InvalidAccountField).with("number", number(index)).with("field", field.as_str())
+        }
+        Invalid::DeletedNotAList => Text::new(Key::InvalidDeletedNotAList),
+        Invalid::DeletedEntry { index } => Text::new(Key::InvalidDeletedEntry).with("number", number(index)),
+        Invalid::KeyringDays { days, max } => {
+            Text::new(Key::InvalidKeyringDays).with("days", days.to_string()).with("max", max.to_string())
+        }
+        Invalid::CounterOverflow => Text::new(Key::InvalidCounterOverflow),
+        Invalid::NoDeviceId { path } => Text::new(Key::InvalidNoDeviceId).with("path", path),
+        Invalid::DeviceIdNotWritten(error) => write_error(error),
         other => Text::raw(other.to_string()),
     }
 }

@@ -17,7 +17,7 @@ use twofold_core::otp::OtpError;
 use twofold_core::qr::{FileCause, ImageFault, QrError};
 use twofold_core::sync::SyncError;
 use twofold_core::uri::{LinkError, LinkWarning};
-use twofold_core::vault::{Corruption, VaultError};
+use twofold_core::vault::{Corruption, Invalid, VaultError};
 use twofold_core::{AccountId, SecretError};
 
 use super::*;
@@ -112,7 +112,25 @@ fn every_core_error_is_worded_by_a_key_with_its_parameters() {
         vault_error(&VaultError::PreviousExists { path: path.clone() }),
         vault_error(&VaultError::UnknownAccount { id }),
         vault_error(&VaultError::NotHotp { id }),
-        vault_error(&VaultError::InvalidContents { reason: "x".into() }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::KeyWrapping }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::PayloadKey }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::SlotCount { max: 8 } }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::PayloadTooLarge }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::PayloadNotWritten }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::AccountsNotAList }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::AccountNotObject { index: 0 } }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::AccountRepeatsId { index: 2 } }),
+        vault_error(&VaultError::InvalidContents {
+            reason: Invalid::AccountField { index: 0, field: "digits".into() },
+        }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::DeletedNotAList }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::DeletedEntry { index: 1 } }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::KeyringDays { days: 0, max: 365 } }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::CounterOverflow }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::NoDeviceId { path: path.clone() } }),
+        vault_error(&VaultError::InvalidContents {
+            reason: Invalid::DeviceIdNotWritten(WriteError::NotAFile { path: path.clone() }),
+        }),
         vault_error(&VaultError::ReadBackFailed),
         vault_error(&VaultError::NoDataDir),
         vault_error(&VaultError::Random),
@@ -357,6 +375,12 @@ fn english_wording_comes_from_the_catalog() {
     assert_eq!(
         Text::new(Key::OtherCodesIgnored).with("count", 2usize).to_string(),
         "2 other QR codes ignored: not authenticator links"
+    );
+    // The core's English counts accounts from 0 (as the file's list does); the person's sentence from 1.
+    let field = Invalid::AccountField { index: 0, field: "digits".into() };
+    assert_eq!(
+        vault_error(&VaultError::InvalidContents { reason: field }).to_string(),
+        "the vault's contents are invalid: account 1: the field “digits” is missing or invalid"
     );
     // A pack's entry name comes from strangers: control characters are escaped, the library's words left out.
     let unsafe_name = pack_error(&PackError::UnsafeName { name: "a\0.png".into() });

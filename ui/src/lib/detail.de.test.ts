@@ -49,6 +49,13 @@ describe("the shell's texts in German", () => {
     );
   });
 
+  it("words what is invalid in a vault's contents", () => {
+    const field: Text = { key: "detail.invalid_account_field", params: { number: "3", field: "digits" } };
+    expect(wordText({ key: "detail.vault_invalid_contents", params: { reason: field } })).toBe(
+      "der Inhalt des Tresors ist ungültig: Konto 3: das Feld „digits“ fehlt oder ist ungültig",
+    );
+  });
+
   it("words an error detail with an operating-system reason", () => {
     const detail: Text = {
       key: "detail.io_read",
