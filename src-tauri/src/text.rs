@@ -111,6 +111,7 @@ macro_rules! keys {
 keys! {
     Raw = "raw",
     Name = "name",
+    UnnamedAccount = "unnamed_account",
     WrongPassword = "wrong_password",
     VaultIsLocked = "vault_is_locked",
     NoVaultYet = "no_vault_yet",

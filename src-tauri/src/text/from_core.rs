@@ -21,7 +21,7 @@ use twofold_core::sync::SyncError;
 use twofold_core::uri::{LinkError, LinkWarning};
 use twofold_core::vault::{Corruption, Invalid, VaultError};
 
-use super::{Key, Text};
+use super::{Key, Param, Text};
 
 /// An operating system error: its kind when it is a common one, else the system's own words.
 pub fn os_error(error: &std::io::Error) -> Text {
@@ -199,9 +199,9 @@ pub fn export_mismatch(why: &Mismatch) -> Text {
         Mismatch::Count { written, read } => {
             Text::new(Key::ExportVerifyCount).with("written", written.to_string()).with("read", read.to_string())
         }
-        Mismatch::Differs { number, account, .. } => {
-            Text::new(Key::ExportVerifyDiffers).with("number", number.to_string()).with("account", account.as_str())
-        }
+        Mismatch::Differs { number, account, .. } => Text::new(Key::ExportVerifyDiffers)
+            .with("number", number.to_string())
+            .with("account", account_name(account)),
         Mismatch::Code { number, .. } => Text::new(Key::ExportVerifyCode).with("number", number.to_string()),
         Mismatch::PrintedKey { number } => Text::new(Key::ExportVerifyPrintedKey).with("number", number.to_string()),
         Mismatch::NoSlotOpens => Text::new(Key::ExportVerifyNoSlot),
@@ -260,6 +260,12 @@ pub fn import_error(error: &ImportError) -> Text {
     }
 }
 
+/// An account's label (`model::label`, "Issuer (name)") as a parameter: as it is, or the catalog's words
+/// for an unnamed account when it is empty (the core's "(unnamed account)" is English, for the CLI).
+pub fn account_name(label: &str) -> Param {
+    if label.is_empty() { Param::Text(Text::new(Key::UnnamedAccount)) } else { Param::Plain(label.to_owned()) }
+}
+
 /// How an entry that was not imported is named: its line of a text file, its name in the file, or both.
 pub fn entry_label(problem: &EntryProblem) -> Text {
     match problem.line {
@@ -267,7 +273,7 @@ pub fn entry_label(problem: &EntryProblem) -> Text {
         Some(line) => {
             Text::new(Key::EntryLineLabel).with("line", line.to_string()).with("label", problem.label.as_str())
         }
-        None => Text::raw(problem.label.as_str()),
+        None => Text::new(Key::Name).with("name", account_name(&problem.label)),
     }
 }
 
@@ -536,7 +542,7 @@ pub fn rejected(rejected: &Rejected) -> Text {
 /// An account an export left out, and why.
 pub fn export_skipped(skipped: &Skipped) -> Text {
     Text::new(Key::ExportSkipped)
-        .with("account", skipped.account.as_str())
+        .with("account", account_name(&skipped.account))
         .with("reason", transfer_entry_error(&skipped.error))
 }
 

@@ -409,3 +409,28 @@ fn texts_serialize_as_key_and_params() {
         })
     );
 }
+
+/// Issue 18: an account with neither issuer nor name is named by the catalog's words in a sentence, not by
+/// the core's English "(unnamed account)" (which the CLI prints).
+#[test]
+fn an_unnamed_account_is_a_key_and_a_named_one_its_label() {
+    let unnamed = Text::new(Key::UnnamedAccount);
+    let skipped = |account: &str| export::Skipped {
+        id: AccountId::new_random(),
+        account: account.into(),
+        reason: "x".into(),
+        error: EntryError::SteamUnsupported,
+    };
+    let text = export_skipped(&skipped(""));
+    assert_eq!(text.params.get("account"), Some(&Param::Text(unnamed.clone())));
+    assert!(text.to_string().starts_with("(unnamed account) — "), "{text}");
+    let text = export_skipped(&skipped("Ex (ann)"));
+    assert_eq!(text.params.get("account"), Some(&Param::Plain("Ex (ann)".into())));
+    let differs = export::Mismatch::Differs { number: 1, account: String::new(), part: "secret" };
+    let text = export_mismatch(&differs);
+    assert_eq!(text.params.get("account"), Some(&Param::Text(unnamed.clone())));
+    let problem =
+        twofold_core::import::EntryProblem { label: String::new(), line: None, kind: ProblemKind::SecretNotBase64 };
+    assert_eq!(entry_label(&problem), Text::new(Key::Name).with("name", unnamed));
+    assert_worded(&entry_label(&problem));
+}

@@ -49,6 +49,15 @@ describe("the shell's texts in German", () => {
     );
   });
 
+  it("words an account with neither service nor name in German, not the core's English", () => {
+    // Issue 18: the shell sent "(unnamed account)" before; now a key in a sentence and an empty label.
+    const unnamed: Text = { key: "detail.unnamed_account", params: {} };
+    const steam: Text = { key: "detail.transfer_no_steam", params: {} };
+    expect(wordText({ key: "detail.export_skipped", params: { account: unnamed, reason: steam } })).toBe(
+      "(unbenanntes Konto) – eine Übertragung von Google Authenticator kann keine Steam-Guard-Konten enthalten",
+    );
+  });
+
   it("words what is invalid in a vault's contents", () => {
     const field: Text = { key: "detail.invalid_account_field", params: { number: "3", field: "digits" } };
     expect(wordText({ key: "detail.vault_invalid_contents", params: { reason: field } })).toBe(
