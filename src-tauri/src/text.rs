@@ -143,6 +143,9 @@ keys! {
     FileChoiceExpired = "file_choice_expired",
     FileChoiceOther = "file_choice_other",
     BackgroundTaskFailed = "background_task_failed",
+    InternalFailure = "internal_failure",
+    FileNotLocal = "file_not_local",
+    WindowNotHidden = "window_not_hidden",
     // Verbs of the shell that need something first.
     NoPreviousCopy = "no_previous_copy",
     PressNextCode = "press_next_code",
