@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::OnceLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// The English catalog of details, the one source of their wording (and of the keys the shell may send).
@@ -24,7 +24,7 @@ const CATALOG: &str = include_str!("../../ui/src/lib/i18n/en/detail.json");
 const AREA: &str = "detail";
 
 /// A sentence the UI words: `key` is `detail.<name>` of the catalog, `params` fill its `{placeholders}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Text {
     pub key: String,
@@ -33,7 +33,7 @@ pub struct Text {
 
 /// A placeholder's value: a number (plural forms are chosen by `count`), a name or path shown as it is, or a
 /// nested sentence (worded first).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(untagged)]
 #[ts(export)]
 pub enum Param {
@@ -448,6 +448,23 @@ impl Text {
     pub fn with(mut self, name: &str, value: impl Into<Param>) -> Self {
         self.params.insert(name.to_string(), value.into());
         self
+    }
+
+    /// A text the shell stored earlier (as JSON, in a status file), if it still names keys this version sends:
+    /// a file from another version may name one that is gone.
+    pub fn from_stored(value: &serde_json::Value) -> Option<Text> {
+        let text = Text::deserialize(value).ok()?;
+        text.known().then_some(text)
+    }
+
+    /// Whether the key and every nested key are in [`Key::ALL`].
+    fn known(&self) -> bool {
+        let known = self
+            .key
+            .strip_prefix(AREA)
+            .and_then(|k| k.strip_prefix('.'))
+            .is_some_and(|name| Key::ALL.iter().any(|key| key.name() == name));
+        known && self.params.values().all(|p| !matches!(p, Param::Text(inner) if !inner.known()))
     }
 
     /// Words the shell did not make into a key (a third-party library's message): shown as they are. Kept for
