@@ -39,10 +39,8 @@ struct Inner {
     /// The contents of the last save not yet backed up.
     snapshot: Option<VaultContents>,
     schedule: Schedule,
+    /// Its last failure keeps the reason as a [`Text`] too (`detail`), so the UI words it after a restart.
     status: BackupStatus,
-    /// Why the last attempt of this run failed, for the UI to word (the status file keeps the English words,
-    /// which are all a failure from before a restart has).
-    failure: Option<Text>,
     /// The vault is locked: forget the key and contents once nothing is pending.
     locked: bool,
 }
@@ -76,7 +74,6 @@ impl AutoBackups {
                 snapshot: None,
                 schedule: Schedule::new(),
                 status,
-                failure: None,
                 locked: true,
             }),
             wake: Condvar::new(),
@@ -221,7 +218,9 @@ impl AutoBackups {
         let result = auto::run(&config.folder, config.keep, &snapshot, &key, now);
         let mut inner = self.inner();
         inner.status.record(now, &result);
-        inner.failure = result.as_ref().err().map(text::backup_error);
+        if let (Err(error), Some(failure)) = (&result, inner.status.last_failure.as_mut()) {
+            failure.detail = serde_json::to_value(text::backup_error(error)).ok();
+        }
         if result.is_err() {
             inner.schedule.failed(attempt);
         }
@@ -262,7 +261,13 @@ impl AutoBackups {
             _ => (None, None),
         };
         let failure_detail = match &health {
-            Health::Failed { reason, .. } => Some(inner.failure.clone().unwrap_or_else(|| Text::raw(reason.as_str()))),
+            // A status file from before the detail was kept has only the English words.
+            Health::Failed { reason, .. } => Some(
+                (inner.status.last_failure.as_ref())
+                    .and_then(|f| f.detail.as_ref())
+                    .and_then(Text::from_stored)
+                    .unwrap_or_else(|| Text::raw(reason.as_str())),
+            ),
             _ => None,
         };
         let waiting_for_key =

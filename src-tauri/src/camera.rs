@@ -13,12 +13,12 @@ use tauri::{AppHandle, Manager, Runtime};
 use twofold_camera::{CameraId, ScanEnd, ScanHandle, ScanOptions, Scanner, Verdict};
 use twofold_core::qr::Payload;
 
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::ipc::{CameraEvent, CameraView, ScanFound};
 use crate::rt::Guarded;
 use crate::staging;
 use crate::state::{AppState, VaultEvent};
-use crate::text::{Key, Text};
+use crate::text::{self, Key, Text};
 use crate::vault;
 
 /// The camera: which one is running, and the fake one offered; managed by `configure`.
@@ -129,7 +129,9 @@ pub fn check_listed<R: Runtime>(app: &AppHandle<R>, id: &CameraId) -> ShellResul
     let fake = app.state::<CameraState>().fake();
     match id {
         CameraId::Fake(path) if fake.as_deref() == Some(path.as_path()) => Ok(()),
-        CameraId::Fake(_) => Err(ShellError::InvalidInput("that is not a camera this app offers".into())),
+        CameraId::Fake(path) => {
+            Err(ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::CameraBadId).with("id", path)))
+        }
         CameraId::Device(_) if twofold_camera::list_cameras_with(None).iter().any(|c| &c.id == id) => Ok(()),
         CameraId::Device(_) => Err(twofold_camera::CameraError::NoCamera.into()),
     }
@@ -167,7 +169,9 @@ pub fn start_scan<R: Runtime>(app: &AppHandle<R>, id: &CameraId, sink: Arc<dyn C
     std::thread::Builder::new()
         .name("twofold-camera-monitor".into())
         .spawn(move || monitor(&app, generation, sink.as_ref(), &found))
-        .map_err(|e| ShellError::Io(format!("cannot start the camera monitor: {e}")))?;
+        .map_err(|e| {
+            ShellError::coded(ErrorCode::Io, Text::new(Key::CameraThread).with("reason", text::os_error(&e)))
+        })?;
     Ok(())
 }
 

@@ -140,7 +140,7 @@ impl Files {
 /// A random token (128 bits, hex): it cannot be guessed, so only a token the shell handed out names a file.
 fn token() -> ShellResult<String> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|_| ShellError::Io("the system gave no random bytes".into()))?;
+    getrandom::fill(&mut bytes).map_err(|_| ShellError::coded(ErrorCode::Io, Text::new(Key::NoRandom)))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -212,7 +212,7 @@ pub async fn choose<R: Runtime>(app: &AppHandle<R>, purpose: Purpose) -> ShellRe
 /// The scripted chooser's answer: the first line of `script`, as a typed path. *Slow* (reads a file).
 fn scripted(script: &Path, home: Option<&Path>) -> ShellResult<Option<PathBuf>> {
     let text = std::fs::read_to_string(script)
-        .map_err(|e| ShellError::Io(format!("cannot read the chooser script {}: {e}", script.display())))?;
+        .map_err(|e| ShellError::coded(ErrorCode::Io, text::io_failed("read", script, &e)))?;
     let line = text.lines().next().unwrap_or_default();
     if line.trim().is_empty() {
         return Ok(None);
@@ -268,7 +268,10 @@ async fn system_chooser<R: Runtime>(app: &AppHandle<R>, purpose: Purpose) -> She
         chosen
             .map(|p| {
                 // The system's save dialog asks before it returns an existing file.
-                p.into_path().map(|p| (p, saving)).map_err(|e| ShellError::Io(format!("cannot open the file: {e}")))
+                // A chooser may answer with a URL that is no local path (a portal's or a phone's document).
+                p.into_path()
+                    .map(|p| (p, saving))
+                    .map_err(|_| ShellError::coded(ErrorCode::Io, Text::new(Key::FileNotLocal)))
             })
             .transpose()
     })

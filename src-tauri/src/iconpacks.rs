@@ -10,10 +10,11 @@ use twofold_core::iconpack::store::{ExactIndex, PackStore, StoredPack, suggestio
 use twofold_core::iconpack::{self, PackError};
 use uuid::Uuid;
 
-use crate::error::{ShellError, ShellResult};
+use crate::error::{ErrorCode, ShellError, ShellResult};
 use crate::ipc::{AccountPackIcon, IconPackImport, IconPackView, PackIconView};
 use crate::rt::blocking;
 use crate::state::AppState;
+use crate::text::{self, Key, Text};
 
 /// The folder of imported packs, beside the settings file.
 pub const FOLDER: &str = "icon-packs";
@@ -24,28 +25,31 @@ pub fn store(state: &AppState) -> PackStore {
 }
 
 fn shell_error(e: PackError) -> ShellError {
-    match e {
-        PackError::NotFound(uuid) => ShellError::NotFound(uuid.to_string()),
-        PackError::Io(message) => ShellError::Io(message),
-        other => ShellError::InvalidInput(other.to_string()),
-    }
+    let code = match e {
+        PackError::NotFound(_) => ErrorCode::NotFound,
+        PackError::Io { .. } | PackError::StoredDamaged { .. } => ErrorCode::Io,
+        _ => ErrorCode::InvalidInput,
+    };
+    ShellError::coded(code, text::pack_error(&e))
 }
 
 fn parse_uuid(pack: &str) -> ShellResult<Uuid> {
-    Uuid::parse_str(pack.trim()).map_err(|_| ShellError::NotFound(pack.to_owned()))
+    Uuid::parse_str(pack.trim())
+        .map_err(|_| ShellError::coded(ErrorCode::NotFound, Text::new(Key::PackNotFound).with("uuid", pack.to_owned())))
 }
 
 /// Reads the pack file at `path` and stores it, replacing a pack with the same uuid. A file that is not a pack
 /// we accept is an `IconPackImport::Refused` with the core's code, not an error.
 pub async fn import_file(store: PackStore, path: PathBuf) -> ShellResult<IconPackImport> {
     blocking(move || {
-        let name = path.file_name().map_or_else(|| "the file".to_owned(), |n| n.to_string_lossy().into_owned());
-        let refused = |e: PackError| IconPackImport::Refused { reason: e.code().to_owned(), detail: e.to_string() };
-        let size = std::fs::metadata(&path).map_err(|e| ShellError::Io(format!("cannot read {name}: {e}")))?.len();
+        let refused =
+            |e: PackError| IconPackImport::Refused { reason: e.code().to_owned(), detail: text::pack_error(&e) };
+        let unreadable = |e: std::io::Error| ShellError::coded(ErrorCode::Io, text::io_failed("read", &path, &e));
+        let size = std::fs::metadata(&path).map_err(unreadable)?.len();
         if size > iconpack::MAX_PACK_FILE as u64 {
             return Ok(refused(PackError::FileTooLarge));
         }
-        let bytes = std::fs::read(&path).map_err(|e| ShellError::Io(format!("cannot read {name}: {e}")))?;
+        let bytes = std::fs::read(&path).map_err(unreadable)?;
         let pack = match iconpack::parse(&bytes) {
             Ok(pack) => pack,
             Err(e) => return Ok(refused(e)),
@@ -53,11 +57,9 @@ pub async fn import_file(store: PackStore, path: PathBuf) -> ShellResult<IconPac
         drop(bytes);
         let replaced = store.save(&pack).map_err(shell_error)?;
         let stored = store.list().map_err(shell_error)?;
-        let view = stored
-            .iter()
-            .find(|p| p.uuid == pack.uuid)
-            .map(IconPackView::from)
-            .ok_or_else(|| ShellError::Io(format!("the pack {} was written but cannot be read back", pack.uuid)))?;
+        let view = stored.iter().find(|p| p.uuid == pack.uuid).map(IconPackView::from).ok_or_else(|| {
+            ShellError::coded(ErrorCode::Io, Text::new(Key::PackReadBackFailed).with("name", pack.name))
+        })?;
         Ok(IconPackImport::Imported { pack: view, replaced })
     })
     .await

@@ -159,7 +159,7 @@ impl ImportFile {
 /// The keys of `existing` (usually the vault's accounts) with the names the views show. Prints, never keys:
 /// callers take them under the state lock and mark a batch after releasing it.
 pub fn known_keys(existing: &[Account]) -> KnownKeys<String> {
-    KnownKeys::of_accounts(existing, Account::display_name)
+    KnownKeys::of_accounts(existing, Account::label)
 }
 
 /// Staged accounts described, with their key prints, but not yet marked as duplicates: taken under the lock,
@@ -213,7 +213,7 @@ pub fn insert(accounts: &mut Vec<Account>, new: impl IntoIterator<Item = StagedA
     for StagedAccount { mut account, warnings } in new {
         let print = KeyPrint::of(&account);
         let duplicates = known.get(&print).to_vec();
-        known.insert(print, account.display_name());
+        known.insert(print, account.label());
         account.order = next;
         next = next.saturating_add(1);
         outcomes.push(AddOutcome { id: account.id.to_string(), warnings, duplicates });

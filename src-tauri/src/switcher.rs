@@ -188,7 +188,11 @@ pub fn is_wayland() -> bool {
 /// Hides the main window (the switcher copied a code, or was closed after the shortcut brought it up).
 pub fn hide<R: Runtime>(app: &AppHandle<R>) -> ShellResult<()> {
     if let Some(window) = app.get_webview_window("main") {
-        window.hide().map_err(|e| ShellError::InvalidInput(format!("cannot hide the window: {e}")))?;
+        // Tauri's reason is English words for the log; the person is told what did not happen.
+        window.hide().map_err(|e| {
+            log::warn!("hiding the window: {e}");
+            ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::WindowNotHidden))
+        })?;
     }
     Ok(())
 }

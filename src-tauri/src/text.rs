@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::OnceLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// The English catalog of details, the one source of their wording (and of the keys the shell may send).
@@ -24,7 +24,7 @@ const CATALOG: &str = include_str!("../../ui/src/lib/i18n/en/detail.json");
 const AREA: &str = "detail";
 
 /// A sentence the UI words: `key` is `detail.<name>` of the catalog, `params` fill its `{placeholders}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Text {
     pub key: String,
@@ -33,7 +33,7 @@ pub struct Text {
 
 /// A placeholder's value: a number (plural forms are chosen by `count`), a name or path shown as it is, or a
 /// nested sentence (worded first).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(untagged)]
 #[ts(export)]
 pub enum Param {
@@ -111,6 +111,7 @@ macro_rules! keys {
 keys! {
     Raw = "raw",
     Name = "name",
+    UnnamedAccount = "unnamed_account",
     WrongPassword = "wrong_password",
     VaultIsLocked = "vault_is_locked",
     NoVaultYet = "no_vault_yet",
@@ -142,6 +143,9 @@ keys! {
     FileChoiceExpired = "file_choice_expired",
     FileChoiceOther = "file_choice_other",
     BackgroundTaskFailed = "background_task_failed",
+    InternalFailure = "internal_failure",
+    FileNotLocal = "file_not_local",
+    WindowNotHidden = "window_not_hidden",
     // Verbs of the shell that need something first.
     NoPreviousCopy = "no_previous_copy",
     PressNextCode = "press_next_code",
@@ -178,6 +182,29 @@ keys! {
     IconUnsupported = "icon_unsupported",
     IconUnreadable = "icon_unreadable",
     IconTooManyPixels = "icon_too_many_pixels",
+    // Icon packs (`iconpack::PackError`).
+    PackFileTooLarge = "pack_file_too_large",
+    PackNotZip = "pack_not_zip",
+    PackTooManyEntries = "pack_too_many_entries",
+    PackUnsafeName = "pack_unsafe_name",
+    PackEncrypted = "pack_encrypted",
+    PackNoPackJson = "pack_no_pack_json",
+    PackBadPackJson = "pack_bad_pack_json",
+    PackBadUuid = "pack_bad_uuid",
+    PackNoIcons = "pack_no_icons",
+    PackTooManyIcons = "pack_too_many_icons",
+    PackMissingFile = "pack_missing_file",
+    PackUnsupportedIcon = "pack_unsupported_icon",
+    PackEntryTooLarge = "pack_entry_too_large",
+    PackBomb = "pack_bomb",
+    PackTooMuchData = "pack_too_much_data",
+    PackIconsTooLarge = "pack_icons_too_large",
+    PackDamaged = "pack_damaged",
+    PackDamagedEntry = "pack_damaged_entry",
+    PackBadIcon = "pack_bad_icon",
+    PackNotFound = "pack_not_found",
+    PackStoredDamaged = "pack_stored_damaged",
+    PackReadBackFailed = "pack_read_back_failed",
     NothingToAddScan = "nothing_to_add_scan",
     NoScannedNumber = "no_scanned_number",
     NothingToAdd = "nothing_to_add",
@@ -203,6 +230,21 @@ keys! {
     VaultPreviousExists = "vault_previous_exists",
     VaultNotHotp = "vault_not_hotp",
     VaultInvalidContents = "vault_invalid_contents",
+    // What is invalid in a vault's contents (`vault::Invalid`), the reason of `vault_invalid_contents`.
+    InvalidKeyWrapping = "invalid_key_wrapping",
+    InvalidPayloadKey = "invalid_payload_key",
+    InvalidSlotCount = "invalid_slot_count",
+    InvalidPayloadTooLarge = "invalid_payload_too_large",
+    InvalidPayloadNotWritten = "invalid_payload_not_written",
+    InvalidAccountsNotAList = "invalid_accounts_not_a_list",
+    InvalidAccountNotObject = "invalid_account_not_object",
+    InvalidAccountRepeatsId = "invalid_account_repeats_id",
+    InvalidAccountField = "invalid_account_field",
+    InvalidDeletedNotAList = "invalid_deleted_not_a_list",
+    InvalidDeletedEntry = "invalid_deleted_entry",
+    InvalidKeyringDays = "invalid_keyring_days",
+    InvalidCounterOverflow = "invalid_counter_overflow",
+    InvalidNoDeviceId = "invalid_no_device_id",
     VaultReadBackFailed = "vault_read_back_failed",
     VaultNoDataDir = "vault_no_data_dir",
     NoRandom = "no_random",
@@ -406,6 +448,23 @@ impl Text {
     pub fn with(mut self, name: &str, value: impl Into<Param>) -> Self {
         self.params.insert(name.to_string(), value.into());
         self
+    }
+
+    /// A text the shell stored earlier (as JSON, in a status file), if it still names keys this version sends:
+    /// a file from another version may name one that is gone.
+    pub fn from_stored(value: &serde_json::Value) -> Option<Text> {
+        let text = Text::deserialize(value).ok()?;
+        text.known().then_some(text)
+    }
+
+    /// Whether the key and every nested key are in [`Key::ALL`].
+    fn known(&self) -> bool {
+        let known = self
+            .key
+            .strip_prefix(AREA)
+            .and_then(|k| k.strip_prefix('.'))
+            .is_some_and(|name| Key::ALL.iter().any(|key| key.name() == name));
+        known && self.params.values().all(|p| !matches!(p, Param::Text(inner) if !inner.known()))
     }
 
     /// Words the shell did not make into a key (a third-party library's message): shown as they are. Kept for

@@ -345,7 +345,10 @@ pub fn time_code(account: &Account, now_ms: i64) -> ShellResult<CodeWindow> {
     let current = otp::code(&account.secret, &account.otp, now)
         .map_err(|e| ShellError::coded(ErrorCode::InvalidInput, text::otp_error(&e)))?;
     let window = current.window.ok_or_else(|| {
-        ShellError::coded(ErrorCode::InvalidInput, Text::new(Key::NotTimeBased).with("name", account.display_name()))
+        ShellError::coded(
+            ErrorCode::InvalidInput,
+            Text::new(Key::NotTimeBased).with("name", text::account_name(&account.label())),
+        )
     })?;
     let next = otp::code(&account.secret, &account.otp, window.valid_until)
         .map_err(|e| ShellError::coded(ErrorCode::InvalidInput, text::otp_error(&e)))?;

@@ -22,6 +22,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
+use std::path::PathBuf;
 
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
@@ -59,8 +60,9 @@ const MAX_TEXT: usize = 200;
 pub const PACK_JSON: &str = "pack.json";
 
 /// Why a file is not an icon pack we accept, or a stored pack cannot be used. Texts are lower case, name the
-/// problem and never quote more of the file than an entry name.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// problem and never quote more of the file than an entry name. The libraries' own words (`NotZip`,
+/// `BadPackJson`, `Damaged`) are for logs; the app words each variant from its fields without them.
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PackError {
     #[error("the file is larger than {} MiB, too large for an icon pack", MAX_PACK_FILE >> 20)]
@@ -97,12 +99,23 @@ pub enum PackError {
     IconsTooLarge,
     #[error("{name:?} cannot be read from the archive ({reason})")]
     Damaged { name: String, reason: String },
+    /// An entry of the archive's directory (counted from 1) cannot be read, so it has no name yet.
+    #[error("file {number} of the archive cannot be read ({reason})")]
+    DamagedEntry { number: usize, reason: String },
     #[error("{name:?}: {error}")]
     BadIcon { name: String, error: IconError },
     #[error("no icon pack {0} is installed")]
     NotFound(Uuid),
-    #[error("{0}")]
-    Io(String),
+    /// A stored pack's own file (its index) is damaged or not what this app wrote.
+    #[error("the stored icon pack file {} is damaged ({reason})", path.display())]
+    StoredDamaged { path: PathBuf, reason: String },
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl PackError {
@@ -125,10 +138,10 @@ impl PackError {
             PackError::Bomb { .. } => "bomb",
             PackError::TooMuchData => "tooMuchData",
             PackError::IconsTooLarge => "iconsTooLarge",
-            PackError::Damaged { .. } => "damaged",
+            PackError::Damaged { .. } | PackError::DamagedEntry { .. } => "damaged",
             PackError::BadIcon { .. } => "badIcon",
             PackError::NotFound(_) => "notFound",
-            PackError::Io(_) => "io",
+            PackError::StoredDamaged { .. } | PackError::Io { .. } => "io",
         }
     }
 }
@@ -194,9 +207,8 @@ pub fn parse(bytes: &[u8]) -> Result<IconPack, PackError> {
     }
     let mut index = HashMap::with_capacity(archive.len());
     for i in 0..archive.len() {
-        let entry = archive
-            .by_index_raw(i)
-            .map_err(|e| PackError::Damaged { name: format!("entry {i}"), reason: e.to_string() })?;
+        let entry =
+            archive.by_index_raw(i).map_err(|e| PackError::DamagedEntry { number: i + 1, reason: e.to_string() })?;
         let name = entry.name().to_owned();
         if !is_safe_name(&name) {
             return Err(PackError::UnsafeName { name });

@@ -244,14 +244,14 @@ impl Account {
         }
     }
 
-    /// `Issuer (name)`, `Issuer`, or `name`: how the account is named in messages.
+    /// `Issuer (name)`, `Issuer`, `name`, or "(unnamed account)": how the CLI names the account.
     pub fn display_name(&self) -> String {
-        match (self.issuer.is_empty(), self.name.is_empty()) {
-            (false, false) => format!("{} ({})", self.issuer, self.name),
-            (false, true) => self.issuer.clone(),
-            (true, false) => self.name.clone(),
-            (true, true) => String::from("(unnamed account)"),
-        }
+        or_unnamed(&self.label()).to_owned()
+    }
+
+    /// [`label`] of the account: empty when it has neither issuer nor name.
+    pub fn label(&self) -> String {
+        label(&self.issuer, &self.name)
     }
 
     /// True when `other` produces the same codes: a duplicate, whatever the names (the one definition,
@@ -259,6 +259,25 @@ impl Account {
     pub fn same_key_as(&self, other: &Account) -> bool {
         crate::duplicates::KeyPrint::same(self, other)
     }
+}
+
+/// What the CLI and logs call an account with neither issuer nor name.
+pub const UNNAMED: &str = "(unnamed account)";
+
+/// `Issuer (name)`, `Issuer` or `name`: how an account (or an entry of a file) is named in messages and
+/// reports. Empty when both are: each front end words that in its own language ([`or_unnamed`] in English).
+pub fn label(issuer: &str, name: &str) -> String {
+    match (issuer.is_empty(), name.is_empty()) {
+        (false, false) => format!("{issuer} ({name})"),
+        (false, true) => issuer.to_owned(),
+        (true, false) => name.to_owned(),
+        (true, true) => String::new(),
+    }
+}
+
+/// `label` as the CLI shows it: [`UNNAMED`] when it is empty.
+pub fn or_unnamed(label: &str) -> &str {
+    if label.is_empty() { UNNAMED } else { label }
 }
 
 #[cfg(test)]
@@ -293,5 +312,18 @@ mod tests {
         assert!(!dbg.contains("JBSW"));
         assert!(!dbg.contains("abcd-efgh"));
         assert_eq!(a.display_name(), "GitHub (alice)");
+    }
+
+    /// One rule names accounts and import entries: the label is empty when there is no name at all (front
+    /// ends word that in their language), the CLI's display name says "(unnamed account)".
+    #[test]
+    fn labels_and_display_names() {
+        assert_eq!(label("GitHub", "alice"), "GitHub (alice)");
+        assert_eq!(label("GitHub", ""), "GitHub");
+        assert_eq!(label("", "alice"), "alice");
+        assert_eq!(label("", ""), "");
+        let a = Account::new("", "", Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap(), OtpParams::default_totp(), 0);
+        assert_eq!(a.label(), "");
+        assert_eq!(a.display_name(), "(unnamed account)");
     }
 }

@@ -46,9 +46,24 @@ fn an_unwritable_folder_raises_the_warning_with_the_reason() {
     let reason = status.failure.unwrap();
     assert!(reason.contains("create the backup folder"), "{reason}");
     assert!(reason.contains("a-file"), "{reason}");
-    // The status survives a restart of the app.
-    let again = AutoBackups::without_thread(&dir.join("twofold.vault"), &settings(&folder));
-    assert!(again.status_view().warning());
+    let detail = status.failure_detail.unwrap();
+    assert_eq!(detail.key, "detail.io_create_folder", "{detail:?}");
+    // The status survives a restart of the app, its reason still a key for the UI to word (issue 18: it was
+    // the English words after a restart).
+    let again = AutoBackups::without_thread(&dir.join("twofold.vault"), &settings(&folder)).status_view();
+    assert!(again.warning());
+    assert_eq!(again.failure_detail, Some(detail));
+    // A status file from before the detail was kept still shows its reason, as words.
+    let path = BackupStatus::path_beside(&dir.join("twofold.vault"));
+    let old = serde_json::json!({"last_success": null, "last_failure": {"at": 5, "reason": "disk full"}});
+    std::fs::write(&path, old.to_string()).unwrap();
+    let old = AutoBackups::without_thread(&dir.join("twofold.vault"), &settings(&folder)).status_view();
+    assert_eq!(old.failure_detail, Some(Text::raw("disk full")));
+    // One naming a key this version does not have is read the same way.
+    let gone = serde_json::json!({"last_failure": {"at": 5, "reason": "disk full", "detail": {"key": "detail.gone", "params": {}}}});
+    std::fs::write(&path, gone.to_string()).unwrap();
+    let gone = AutoBackups::without_thread(&dir.join("twofold.vault"), &settings(&folder)).status_view();
+    assert_eq!(gone.failure_detail, Some(Text::raw("disk full")));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

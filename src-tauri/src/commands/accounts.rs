@@ -53,11 +53,17 @@ fn clean_groups(groups: &[String]) -> Vec<String> {
     out
 }
 
+/// A failure that the code around it rules out (one account staged, none comes back): named by a short code
+/// for a report, worded as an internal error.
+fn internal(what: &'static str) -> ShellError {
+    ShellError::coded(ErrorCode::Io, Text::new(Key::InternalFailure).with("what", what))
+}
+
 /// Adds one new account with its warnings, at the end of the manual order.
 async fn add_one(state: &AppState, account: Account, warnings: Vec<Text>) -> ShellResult<AddOutcome> {
     vault::update_accounts(state, move |accounts| {
         let staged = StagedAccount { account: account.clone(), warnings: warnings.clone() };
-        staging::insert(accounts, [staged]).pop().ok_or_else(|| ShellError::Io("the account was not added".into()))
+        staging::insert(accounts, [staged]).pop().ok_or_else(|| internal("account_not_added"))
     })
     .await
 }
@@ -122,7 +128,7 @@ pub fn preview_link(state: State<'_, AppState>, link: String) -> ShellResult<Sta
     let (account, warnings) = vault::parse_link(link.trim(), now_s())?;
     let known = state.with_unlocked(|open| Ok(staging::known_keys(open.accounts())))?;
     let staged = [StagedAccount { account, warnings }];
-    staging::Unmarked::of(&staged).mark(&known).pop().ok_or_else(|| ShellError::Io("nothing to preview".into()))
+    staging::Unmarked::of(&staged).mark(&known).pop().ok_or_else(|| internal("nothing_to_preview"))
 }
 
 #[tauri::command]
@@ -349,7 +355,7 @@ pub async fn show_account_qr(state: State<'_, AppState>, id: String, password: S
     blocking(move || {
         let account = find(&vault.contents().accounts, id)?;
         let png = vault::link_qr_png(account, PIXELS_PER_MODULE)?;
-        let size = png_side(&png).ok_or_else(|| ShellError::Io("the QR image was not drawn".into()))?;
+        let size = png_side(&png).ok_or_else(|| ShellError::coded(ErrorCode::Io, Text::new(Key::ExportImage)))?;
         let image = Zeroizing::new(format!("data:image/png;base64,{}", data_encoding::BASE64.encode(&png)));
         Ok(AccountQr { image: image.to_string(), size })
     })

@@ -138,7 +138,7 @@ pub async fn preview_restore<R: Runtime>(
             .items
             .iter()
             .map(|item| RestoreItem {
-                name: item.display_name.clone(),
+                name: item.label.clone(),
                 status: match item.status {
                     RestoreStatus::New => RestoreItemStatus::New,
                     RestoreStatus::Duplicate { .. } => RestoreItemStatus::Duplicate,
@@ -265,7 +265,7 @@ pub async fn show_transfer_codes(state: State<'_, AppState>, password: String) -
         let accounts = &vault.contents().accounts;
         let transfer = export::google_transfer(accounts, PlaintextAck::user_accepted_unencrypted_secrets())
             .map_err(ShellError::from)?;
-        let name_of = |id| accounts.iter().find(|a| a.id == id).map(|a| a.display_name()).unwrap_or_default();
+        let name_of = |id| accounts.iter().find(|a| a.id == id).map(|a| a.label()).unwrap_or_default();
         let codes = transfer
             .codes
             .iter()

@@ -174,7 +174,7 @@ pub async fn import_accounts(state: State<'_, AppState>, indices: Vec<u32>) -> S
             warnings: Vec::new(),
         };
         for (i, entry) in staged.accounts.iter().enumerate() {
-            let name = entry.account.display_name();
+            let name = entry.account.label();
             if wanted.contains(&(i as u32)) {
                 outcome.warnings.extend(
                     entry

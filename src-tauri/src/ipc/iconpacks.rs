@@ -1,10 +1,12 @@
 //! Icon packs as the page sees them (issue 19 point 4): the packs imported (name, version, icon count), a pack
-//! icon named by its pack's uuid and its number, the outcome of an import (a refusal carries a code the page
-//! words in the person's language). Pictures travel separately, as `data:` PNG URLs.
+//! icon named by its pack's uuid and its number, the outcome of an import (a refusal carries a code and a detail
+//! the page words in the person's language). Pictures travel separately, as `data:` PNG URLs.
 
 use serde::Serialize;
 use ts_rs::TS;
 use twofold_core::iconpack::store::StoredPack;
+
+use crate::text::Text;
 
 /// An imported pack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -67,7 +69,7 @@ pub enum IconPackImport {
     },
     /// The chooser was cancelled.
     Cancelled,
-    /// The file is not a pack we accept: `reason` is the core's code (`bomb`, `unsafeName`, …), `detail` its
-    /// English sentence (entry names, sizes), shown under the translated one.
-    Refused { reason: String, detail: String },
+    /// The file is not a pack we accept: `reason` is the core's code (`bomb`, `unsafeName`, …), `detail` the
+    /// exact problem (entry names, sizes) for the page to word beneath its sentence for the code.
+    Refused { reason: String, detail: Text },
 }

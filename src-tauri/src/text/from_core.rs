@@ -11,6 +11,7 @@ use twofold_core::backup::BackupError;
 use twofold_core::export::{ExportError, Mismatch, Skipped};
 use twofold_core::follow::FollowError;
 use twofold_core::icon::{self, IconError};
+use twofold_core::iconpack::{self, PackError};
 use twofold_core::import::{EntryProblem, ImportError, ProblemKind, Why};
 use twofold_core::migration::{EntryError, MigrationError, Rejected};
 use twofold_core::otp::OtpError;
@@ -18,9 +19,9 @@ use twofold_core::qr::{FileCause, ImageFault, QrError};
 use twofold_core::secret::likely_meant;
 use twofold_core::sync::SyncError;
 use twofold_core::uri::{LinkError, LinkWarning};
-use twofold_core::vault::{Corruption, VaultError};
+use twofold_core::vault::{Corruption, Invalid, VaultError};
 
-use super::{Key, Text};
+use super::{Key, Param, Text};
 
 /// An operating system error: its kind when it is a common one, else the system's own words.
 pub fn os_error(error: &std::io::Error) -> Text {
@@ -49,10 +50,11 @@ pub fn io_failed(action: &str, path: &Path, source: &std::io::Error) -> Text {
         | "save the backup status to"
         | "keep the previous copy as"
         | "restore the previous copy to"
+        | "create"
         | "sync"
         | "sync the folder" => Key::IoWrite,
         "create the folder" | "create the backup folder" => Key::IoCreateFolder,
-        "list" | "list the backup folder" => Key::IoList,
+        "list" | "list the backup folder" | "read the folder" => Key::IoList,
         "lock" | "open the lock file" => Key::IoLock,
         _ => Key::IoOther,
     };
@@ -75,7 +77,9 @@ pub fn vault_error(error: &VaultError) -> Text {
         VaultError::PreviousExists { path } => Text::new(Key::VaultPreviousExists).with("path", path),
         VaultError::UnknownAccount { id } => Text::new(Key::NoAccountWithId).with("id", id.to_string()),
         VaultError::NotHotp { id } => Text::new(Key::VaultNotHotp).with("id", id.to_string()),
-        VaultError::InvalidContents { reason } => Text::new(Key::VaultInvalidContents).with("reason", reason.as_str()),
+        VaultError::InvalidContents { reason } => {
+            Text::new(Key::VaultInvalidContents).with("reason", invalid_contents(reason))
+        }
         VaultError::ReadBackFailed => Text::new(Key::VaultReadBackFailed),
         VaultError::Io { action, path, source } => io_failed(action, path, source),
         VaultError::NoDataDir => Text::new(Key::VaultNoDataDir),
@@ -83,6 +87,34 @@ pub fn vault_error(error: &VaultError) -> Text {
         VaultError::NoDeviceSlot => Text::new(Key::VaultNoDeviceSlot),
         VaultError::DeviceKeyMismatch => Text::new(Key::VaultDeviceKeyMismatch),
         VaultError::TooManySlots { max } => Text::new(Key::VaultTooManySlots).with("count", *max),
+        other => Text::raw(other.to_string()),
+    }
+}
+
+/// What is invalid in a vault's contents. Accounts and deleted entries are counted from 1 here (the core's
+/// English counts from 0, as the file's list does).
+pub fn invalid_contents(reason: &Invalid) -> Text {
+    let number = |index: &usize| index.saturating_add(1).to_string();
+    match reason {
+        Invalid::KeyWrapping => Text::new(Key::InvalidKeyWrapping),
+        Invalid::PayloadKey => Text::new(Key::InvalidPayloadKey),
+        Invalid::SlotCount { max } => Text::new(Key::InvalidSlotCount).with("count", *max),
+        Invalid::PayloadTooLarge => Text::new(Key::InvalidPayloadTooLarge),
+        Invalid::PayloadNotWritten => Text::new(Key::InvalidPayloadNotWritten),
+        Invalid::AccountsNotAList => Text::new(Key::InvalidAccountsNotAList),
+        Invalid::AccountNotObject { index } => Text::new(Key::InvalidAccountNotObject).with("number", number(index)),
+        Invalid::AccountRepeatsId { index } => Text::new(Key::InvalidAccountRepeatsId).with("number", number(index)),
+        Invalid::AccountField { index, field } => {
+            Text::new(Key::InvalidAccountField).with("number", number(index)).with("field", field.as_str())
+        }
+        Invalid::DeletedNotAList => Text::new(Key::InvalidDeletedNotAList),
+        Invalid::DeletedEntry { index } => Text::new(Key::InvalidDeletedEntry).with("number", number(index)),
+        Invalid::KeyringDays { days, max } => {
+            Text::new(Key::InvalidKeyringDays).with("days", days.to_string()).with("max", max.to_string())
+        }
+        Invalid::CounterOverflow => Text::new(Key::InvalidCounterOverflow),
+        Invalid::NoDeviceId { path } => Text::new(Key::InvalidNoDeviceId).with("path", path),
+        Invalid::DeviceIdNotWritten(error) => write_error(error),
         other => Text::raw(other.to_string()),
     }
 }
@@ -167,9 +199,9 @@ pub fn export_mismatch(why: &Mismatch) -> Text {
         Mismatch::Count { written, read } => {
             Text::new(Key::ExportVerifyCount).with("written", written.to_string()).with("read", read.to_string())
         }
-        Mismatch::Differs { number, account, .. } => {
-            Text::new(Key::ExportVerifyDiffers).with("number", number.to_string()).with("account", account.as_str())
-        }
+        Mismatch::Differs { number, account, .. } => Text::new(Key::ExportVerifyDiffers)
+            .with("number", number.to_string())
+            .with("account", account_name(account)),
         Mismatch::Code { number, .. } => Text::new(Key::ExportVerifyCode).with("number", number.to_string()),
         Mismatch::PrintedKey { number } => Text::new(Key::ExportVerifyPrintedKey).with("number", number.to_string()),
         Mismatch::NoSlotOpens => Text::new(Key::ExportVerifyNoSlot),
@@ -228,6 +260,12 @@ pub fn import_error(error: &ImportError) -> Text {
     }
 }
 
+/// An account's label (`model::label`, "Issuer (name)") as a parameter: as it is, or the catalog's words
+/// for an unnamed account when it is empty (the core's "(unnamed account)" is English, for the CLI).
+pub fn account_name(label: &str) -> Param {
+    if label.is_empty() { Param::Text(Text::new(Key::UnnamedAccount)) } else { Param::Plain(label.to_owned()) }
+}
+
 /// How an entry that was not imported is named: its line of a text file, its name in the file, or both.
 pub fn entry_label(problem: &EntryProblem) -> Text {
     match problem.line {
@@ -235,7 +273,7 @@ pub fn entry_label(problem: &EntryProblem) -> Text {
         Some(line) => {
             Text::new(Key::EntryLineLabel).with("line", line.to_string()).with("label", problem.label.as_str())
         }
-        None => Text::raw(problem.label.as_str()),
+        None => Text::new(Key::Name).with("name", account_name(&problem.label)),
     }
 }
 
@@ -504,7 +542,7 @@ pub fn rejected(rejected: &Rejected) -> Text {
 /// An account an export left out, and why.
 pub fn export_skipped(skipped: &Skipped) -> Text {
     Text::new(Key::ExportSkipped)
-        .with("account", skipped.account.as_str())
+        .with("account", account_name(&skipped.account))
         .with("reason", transfer_entry_error(&skipped.error))
 }
 
@@ -521,5 +559,48 @@ pub fn icon_error(name: &str, error: &IconError) -> Text {
             Text::new(Key::IconUnreadable).with("name", name).with("reason", image_fault(ImageFault::Damaged))
         }
         IconError::TooManyPixels => Text::new(Key::IconTooManyPixels).with("name", name).with("max", "8192"),
+    }
+}
+
+/// An entry name from a pack file, with control characters escaped (it comes from strangers).
+fn entry_name(name: &str) -> String {
+    name.escape_debug().to_string()
+}
+
+/// Why a file is not an icon pack we accept, or a stored pack cannot be used. The ZIP and JSON libraries' own
+/// (English) reasons stay in the error's `Display`, for the log.
+pub fn pack_error(error: &PackError) -> Text {
+    let named = |key: Key, name: &str| Text::new(key).with("name", entry_name(name));
+    let mib = |bytes: u64| (bytes >> 20).to_string();
+    match error {
+        PackError::FileTooLarge => Text::new(Key::PackFileTooLarge).with("max", mib(iconpack::MAX_PACK_FILE as u64)),
+        PackError::NotZip(_) => Text::new(Key::PackNotZip),
+        PackError::TooManyEntries { count } => {
+            Text::new(Key::PackTooManyEntries).with("count", *count).with("max", iconpack::MAX_ENTRIES.to_string())
+        }
+        PackError::UnsafeName { name } => named(Key::PackUnsafeName, name),
+        PackError::Encrypted => Text::new(Key::PackEncrypted),
+        PackError::NoPackJson => Text::new(Key::PackNoPackJson),
+        PackError::BadPackJson(_) => Text::new(Key::PackBadPackJson),
+        PackError::BadUuid(value) => Text::new(Key::PackBadUuid).with("value", entry_name(value)),
+        PackError::NoIcons => Text::new(Key::PackNoIcons),
+        PackError::TooManyIcons { count } => {
+            Text::new(Key::PackTooManyIcons).with("count", *count).with("max", iconpack::MAX_ICONS.to_string())
+        }
+        PackError::MissingFile { name } => named(Key::PackMissingFile, name),
+        PackError::UnsupportedIcon { name } => named(Key::PackUnsupportedIcon, name),
+        PackError::EntryTooLarge { name, max } => named(Key::PackEntryTooLarge, name).with("max", mib(*max)),
+        PackError::Bomb { name } => named(Key::PackBomb, name).with("ratio", iconpack::MAX_RATIO.to_string()),
+        PackError::TooMuchData => Text::new(Key::PackTooMuchData).with("max", mib(iconpack::MAX_TOTAL)),
+        PackError::IconsTooLarge => Text::new(Key::PackIconsTooLarge).with("max", mib(iconpack::MAX_ICONS_PNG as u64)),
+        PackError::Damaged { name, .. } => named(Key::PackDamaged, name),
+        PackError::DamagedEntry { number, .. } => Text::new(Key::PackDamagedEntry).with("number", number.to_string()),
+        PackError::BadIcon { name, error } => {
+            Text::new(Key::PackBadIcon).with("reason", icon_error(&entry_name(name), error))
+        }
+        PackError::NotFound(uuid) => Text::new(Key::PackNotFound).with("uuid", uuid.to_string()),
+        PackError::StoredDamaged { path, .. } => Text::new(Key::PackStoredDamaged).with("path", path),
+        PackError::Io { action, path, source } => io_failed(action, path, source),
+        other => Text::raw(other.to_string()),
     }
 }

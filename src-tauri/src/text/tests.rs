@@ -10,13 +10,14 @@ use twofold_core::atomic::{TypedPathError, WriteError};
 use twofold_core::backup::BackupError;
 use twofold_core::export::{self, ExportError};
 use twofold_core::follow::FollowError;
+use twofold_core::iconpack::PackError;
 use twofold_core::import::{ImportError, ProblemKind, Why};
 use twofold_core::migration::{EntryError, MigrationError, Rejected};
 use twofold_core::otp::OtpError;
 use twofold_core::qr::{FileCause, ImageFault, QrError};
 use twofold_core::sync::SyncError;
 use twofold_core::uri::{LinkError, LinkWarning};
-use twofold_core::vault::{Corruption, VaultError};
+use twofold_core::vault::{Corruption, Invalid, VaultError};
 use twofold_core::{AccountId, SecretError};
 
 use super::*;
@@ -111,7 +112,25 @@ fn every_core_error_is_worded_by_a_key_with_its_parameters() {
         vault_error(&VaultError::PreviousExists { path: path.clone() }),
         vault_error(&VaultError::UnknownAccount { id }),
         vault_error(&VaultError::NotHotp { id }),
-        vault_error(&VaultError::InvalidContents { reason: "x".into() }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::KeyWrapping }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::PayloadKey }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::SlotCount { max: 8 } }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::PayloadTooLarge }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::PayloadNotWritten }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::AccountsNotAList }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::AccountNotObject { index: 0 } }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::AccountRepeatsId { index: 2 } }),
+        vault_error(&VaultError::InvalidContents {
+            reason: Invalid::AccountField { index: 0, field: "digits".into() },
+        }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::DeletedNotAList }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::DeletedEntry { index: 1 } }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::KeyringDays { days: 0, max: 365 } }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::CounterOverflow }),
+        vault_error(&VaultError::InvalidContents { reason: Invalid::NoDeviceId { path: path.clone() } }),
+        vault_error(&VaultError::InvalidContents {
+            reason: Invalid::DeviceIdNotWritten(WriteError::NotAFile { path: path.clone() }),
+        }),
         vault_error(&VaultError::ReadBackFailed),
         vault_error(&VaultError::NoDataDir),
         vault_error(&VaultError::Random),
@@ -226,6 +245,28 @@ fn every_core_error_is_worded_by_a_key_with_its_parameters() {
         icon_error("a.png", &twofold_core::icon::IconError::Unsupported),
         icon_error("a.png", &twofold_core::icon::IconError::Unreadable("x".into())),
         icon_error("a.png", &twofold_core::icon::IconError::TooManyPixels),
+        pack_error(&PackError::FileTooLarge),
+        pack_error(&PackError::NotZip("invalid Zip archive: Could not find EOCD".into())),
+        pack_error(&PackError::TooManyEntries { count: 10_000 }),
+        pack_error(&PackError::UnsafeName { name: "../evil.png".into() }),
+        pack_error(&PackError::Encrypted),
+        pack_error(&PackError::NoPackJson),
+        pack_error(&PackError::BadPackJson("expected value at line 1 column 3".into())),
+        pack_error(&PackError::BadUuid("not-a-uuid".into())),
+        pack_error(&PackError::NoIcons),
+        pack_error(&PackError::TooManyIcons { count: 6_000 }),
+        pack_error(&PackError::MissingFile { name: "a.svg".into() }),
+        pack_error(&PackError::UnsupportedIcon { name: "a.webp".into() }),
+        pack_error(&PackError::EntryTooLarge { name: "a.svg".into(), max: 2 << 20 }),
+        pack_error(&PackError::Bomb { name: "a.svg".into() }),
+        pack_error(&PackError::TooMuchData),
+        pack_error(&PackError::IconsTooLarge),
+        pack_error(&PackError::Damaged { name: "a.svg".into(), reason: "invalid checksum".into() }),
+        pack_error(&PackError::DamagedEntry { number: 3, reason: "invalid Zip archive".into() }),
+        pack_error(&PackError::BadIcon { name: "a.png".into(), error: twofold_core::icon::IconError::TooManyPixels }),
+        pack_error(&PackError::NotFound(uuid::Uuid::nil())),
+        pack_error(&PackError::StoredDamaged { path: path.clone(), reason: "EOF".into() }),
+        pack_error(&PackError::Io { action: "read", path: path.clone(), source: os(io::ErrorKind::NotFound) }),
         migration_error(&MigrationError::Empty),
         migration_error(&MigrationError::NotMigration),
         migration_error(&MigrationError::MissingData),
@@ -335,6 +376,20 @@ fn english_wording_comes_from_the_catalog() {
         Text::new(Key::OtherCodesIgnored).with("count", 2usize).to_string(),
         "2 other QR codes ignored: not authenticator links"
     );
+    // The core's English counts accounts from 0 (as the file's list does); the person's sentence from 1.
+    let field = Invalid::AccountField { index: 0, field: "digits".into() };
+    assert_eq!(
+        vault_error(&VaultError::InvalidContents { reason: field }).to_string(),
+        "the vault's contents are invalid: account 1: the field “digits” is missing or invalid"
+    );
+    // A pack's entry name comes from strangers: control characters are escaped, the library's words left out.
+    let unsafe_name = pack_error(&PackError::UnsafeName { name: "a\0.png".into() });
+    assert_eq!(
+        unsafe_name.to_string(),
+        "the archive has a file named “a\\0.png”: names that leave the pack’s folder are refused"
+    );
+    let not_zip = pack_error(&PackError::NotZip("invalid Zip archive".into()));
+    assert_eq!(not_zip.to_string(), "the file is not a ZIP archive");
     // An unknown key shows itself rather than nothing; a stray brace is kept.
     let unknown = Text { key: "detail.nope".into(), params: BTreeMap::new() };
     assert_eq!(unknown.to_string(), "detail.nope");
@@ -353,4 +408,29 @@ fn texts_serialize_as_key_and_params() {
             "params": {"label": "Ex (ann)", "warning": {"key": "detail.warn_unusual_key_length", "params": {"count": 9}}}
         })
     );
+}
+
+/// Issue 18: an account with neither issuer nor name is named by the catalog's words in a sentence, not by
+/// the core's English "(unnamed account)" (which the CLI prints).
+#[test]
+fn an_unnamed_account_is_a_key_and_a_named_one_its_label() {
+    let unnamed = Text::new(Key::UnnamedAccount);
+    let skipped = |account: &str| export::Skipped {
+        id: AccountId::new_random(),
+        account: account.into(),
+        reason: "x".into(),
+        error: EntryError::SteamUnsupported,
+    };
+    let text = export_skipped(&skipped(""));
+    assert_eq!(text.params.get("account"), Some(&Param::Text(unnamed.clone())));
+    assert!(text.to_string().starts_with("(unnamed account) — "), "{text}");
+    let text = export_skipped(&skipped("Ex (ann)"));
+    assert_eq!(text.params.get("account"), Some(&Param::Plain("Ex (ann)".into())));
+    let differs = export::Mismatch::Differs { number: 1, account: String::new(), part: "secret" };
+    let text = export_mismatch(&differs);
+    assert_eq!(text.params.get("account"), Some(&Param::Text(unnamed.clone())));
+    let problem =
+        twofold_core::import::EntryProblem { label: String::new(), line: None, kind: ProblemKind::SecretNotBase64 };
+    assert_eq!(entry_label(&problem), Text::new(Key::Name).with("name", unnamed));
+    assert_worded(&entry_label(&problem));
 }

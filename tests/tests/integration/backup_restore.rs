@@ -27,7 +27,7 @@ fn diverged() -> (VaultContents, VaultContents) {
 fn preview_marks_new_duplicates_and_changed_versions() {
     let (vault, backup) = diverged();
     let plan = backup::preview(&vault, &backup);
-    let statuses: Vec<_> = plan.items.iter().map(|i| (i.display_name.as_str(), i.status)).collect();
+    let statuses: Vec<_> = plan.items.iter().map(|i| (i.label.as_str(), i.status)).collect();
     assert_eq!(
         statuses,
         [

@@ -4,6 +4,7 @@
 import { t, tryT, type Params } from "./i18n";
 import type { Param } from "./ipc/Param";
 import type { Text } from "./ipc/Text";
+import { shownName } from "./names";
 
 function isText(value: Param | undefined): value is Text {
   return typeof value === "object" && value !== null && "key" in value;
@@ -21,7 +22,7 @@ export function wordText(text: Text): string {
 
 /** How an entry that was not imported is named: its line of a text file of links, its name, or both. */
 export function problemLabel(problem: { label: string; line: number | null }): string {
-  if (problem.line === null) return problem.label;
+  if (problem.line === null) return shownName(problem.label);
   return problem.label
     ? t("import.problemLineLabel", { line: problem.line, label: problem.label })
     : t("import.problemLine", { line: problem.line });

@@ -48,18 +48,18 @@ describe("Settings → Icon packs", () => {
       import_icon_pack: () => ({
         outcome: "refused",
         reason: "unsafeName",
-        detail: 'the archive has a file named "../evil.png": names that leave the pack\'s folder are refused',
+        detail: { key: "detail.pack_unsafe_name", params: { name: "../evil.png" } },
       }),
     });
     render(IconPackSettings);
     await fireEvent.click(await screen.findByRole("button", { name: "Import a pack…" }));
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("(a path traversal)");
-    expect(alert.textContent).toContain("../evil.png");
+    expect(alert.textContent).toContain("the archive has a file named “../evil.png”: names that leave the pack’s folder are refused");
   });
 
   it("falls back to a general sentence for a code it does not know", async () => {
-    mockIpc({ list_icon_packs: () => [], import_icon_pack: () => ({ outcome: "refused", reason: "new", detail: "d" }) });
+    mockIpc({ list_icon_packs: () => [], import_icon_pack: () => ({ outcome: "refused", reason: "new", detail: { key: "detail.pack_not_zip", params: {} } }) });
     render(IconPackSettings);
     await fireEvent.click(await screen.findByRole("button", { name: "Import a pack…" }));
     expect((await screen.findByRole("alert")).textContent).toContain("not an icon pack Twofold can use");

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import AccountList from "./components/AccountList.svelte";
 import EditAccount from "./components/EditAccount.svelte";
 import QuickSwitcher from "./components/QuickSwitcher.svelte";
-import { accountTitle } from "./names";
+import { problemLabel } from "./detail";
+import { accountTitle, nameList, shownName } from "./names";
 import { accountListProps, fakeAccount, mockIpc } from "./testing";
 
 afterEach(() => cleanup());
@@ -18,6 +19,17 @@ describe("accountTitle", () => {
     expect(accountTitle({ issuer: "GitHub", name: "" })).toBe("GitHub");
     expect(accountTitle({ issuer: "", name: "alice" })).toBe("alice");
     expect(accountTitle({ issuer: " ", name: "" })).toBe("Unnamed account");
+  });
+});
+
+describe("labels from the shell", () => {
+  // Issue 18: the core sent "(unnamed account)" in English; it now sends an empty label for the UI to word.
+  it("word an empty label as an unnamed account", () => {
+    expect(shownName("Ex (ann)")).toBe("Ex (ann)");
+    expect(shownName("")).toBe("Unnamed account");
+    expect(nameList(["Ex (ann)", ""])).toBe("Ex (ann), Unnamed account");
+    expect(problemLabel({ label: "", line: null })).toBe("Unnamed account");
+    expect(problemLabel({ label: "", line: 3 })).toBe("Line 3");
   });
 });
 

@@ -80,10 +80,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     })?;
 
     for loss in &exported.losses {
-        eprintln!("note: {}: {}", loss.account, loss.kind);
+        eprintln!("note: {}: {}", twofold_core::model::or_unnamed(&loss.account), loss.kind);
     }
     for skipped in &exported.skipped {
-        eprintln!("not exported: {}: {}", skipped.account, skipped.reason);
+        eprintln!("not exported: {}: {}", twofold_core::model::or_unnamed(&skipped.account), skipped.reason);
     }
     println!(
         "exported {} of {} accounts to {} ({format}, verified)",

@@ -204,8 +204,12 @@ pub struct SuccessRecord {
 pub struct FailureRecord {
     /// Unix seconds.
     pub at: i64,
-    /// The error, as one line for people.
+    /// The error, as one line for people (English: the CLI's words).
     pub reason: String,
+    /// The same reason as a front end words it (the app's message key and values), kept for it across a
+    /// restart; the core never reads it. Absent in files written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<serde_json::Value>,
 }
 
 /// What the app's status line says.
@@ -237,7 +241,7 @@ impl BackupStatus {
                     account_count: outcome.info.account_count,
                 })
             }
-            Err(error) => self.last_failure = Some(FailureRecord { at: now, reason: error.to_string() }),
+            Err(error) => self.last_failure = Some(FailureRecord { at: now, reason: error.to_string(), detail: None }),
         }
     }
 
@@ -369,11 +373,11 @@ mod tests {
         let mut status = BackupStatus::default();
         assert_eq!(status.health(), Health::NeverMade);
         assert_eq!(status.message(), "no backup has been made yet");
-        status.last_failure = Some(FailureRecord { at: 100, reason: String::from("disk full") });
+        status.last_failure = Some(FailureRecord { at: 100, reason: String::from("disk full"), detail: None });
         assert!(matches!(status.health(), Health::Failed { last_success: None, .. }));
         status.last_success = Some(SuccessRecord { at: 200, file: PathBuf::from("x"), account_count: 1 });
         assert_eq!(status.health(), Health::Ok { at: 200 });
-        status.last_failure = Some(FailureRecord { at: 300, reason: String::from("disk full") });
+        status.last_failure = Some(FailureRecord { at: 300, reason: String::from("disk full"), detail: None });
         assert_eq!(
             status.message(),
             "backup failed 1970-01-01 00:05:00 UTC: disk full; last good backup 1970-01-01 00:03:20 UTC"

@@ -49,8 +49,8 @@ pub enum RestoreStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanItem {
     pub id: AccountId,
-    /// [`Account::display_name`] of the backup's account.
-    pub display_name: String,
+    /// [`Account::label`] of the backup's account (empty when it has no name).
+    pub label: String,
     pub status: RestoreStatus,
 }
 
@@ -117,7 +117,7 @@ pub fn preview(vault: &VaultContents, backup: &VaultContents) -> RestorePlan {
                 }
                 RestoreStatus::New => {}
             }
-            PlanItem { id: b.id, display_name: b.display_name(), status }
+            PlanItem { id: b.id, label: b.label(), status }
         })
         .collect();
     let only_in_vault = vault.accounts.iter().map(|a| a.id).filter(|id| !matched.contains(id)).collect();

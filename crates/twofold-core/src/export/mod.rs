@@ -194,14 +194,14 @@ pub fn losses(accounts: &[Account], format: Format) -> Vec<Loss> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Loss {
     pub id: AccountId,
-    /// [`Account::display_name`] of the account.
+    /// [`Account::label`] of the account (empty when it has no name).
     pub account: String,
     pub kind: LossKind,
 }
 
 impl Loss {
     fn new(account: &Account, kind: LossKind) -> Self {
-        Self { id: account.id, account: account.display_name(), kind }
+        Self { id: account.id, account: account.label(), kind }
     }
 }
 
@@ -209,7 +209,7 @@ impl Loss {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
     pub id: AccountId,
-    /// [`Account::display_name`] of the account.
+    /// [`Account::label`] of the account (empty when it has no name).
     pub account: String,
     /// Why, in English words (never a secret): for the CLI and logs.
     pub reason: String,
@@ -219,7 +219,7 @@ pub struct Skipped {
 
 impl Skipped {
     fn new(account: Option<&Account>, id: AccountId, error: crate::migration::EntryError) -> Self {
-        let account = account.map(Account::display_name).unwrap_or_else(|| id.to_string());
+        let account = account.map(Account::label).unwrap_or_else(|| id.to_string());
         Self { id, account, reason: error.to_string(), error }
     }
 }
@@ -284,7 +284,7 @@ pub enum Mismatch {
     #[error("{written} accounts written but {read} read back")]
     Count { written: usize, read: usize },
     /// Account `number` (from 1) came back different.
-    #[error("account {number} ({account}) reads back with a different {part}")]
+    #[error("account {number} ({}) reads back with a different {part}", crate::model::or_unnamed(account))]
     Differs { number: usize, account: String, part: &'static str },
     /// Transfer code `number` (from 1) does not read back as written.
     #[error("transfer code {number} does not read back as written ({detail})")]
@@ -374,7 +374,7 @@ pub fn verify(
     for (index, (want, got)) in expected.iter().zip(&read).enumerate() {
         if let Some(field) = first_difference(format, want, got) {
             return Err(ExportError::Verification {
-                why: Mismatch::Differs { number: index + 1, account: want.display_name(), part: field },
+                why: Mismatch::Differs { number: index + 1, account: want.label(), part: field },
             });
         }
     }

@@ -144,8 +144,8 @@ pub struct PackStore {
     dir: PathBuf,
 }
 
-fn io(what: &str, path: &Path, e: std::io::Error) -> PackError {
-    PackError::Io(format!("cannot {what} {}: {e}", path.display()))
+fn io(action: &'static str, path: &Path, source: std::io::Error) -> PackError {
+    PackError::Io { action, path: path.to_owned(), source }
 }
 
 fn random_suffix() -> String {
@@ -197,8 +197,10 @@ impl PackStore {
         write_synced(&folder.join(ICONS), &blob)?;
         write_synced(&folder.join(OFFSETS), &offsets)?;
         let index = StoredPack { uuid: pack.uuid, name: pack.name.clone(), version: pack.version, icons };
-        let json = serde_json::to_vec(&index).map_err(|e| PackError::Io(e.to_string()))?;
-        write_synced(&folder.join(INDEX), &json)?;
+        let index_path = folder.join(INDEX);
+        // Serialising our own struct does not fail; if it did, the index could not be written.
+        let json = serde_json::to_vec(&index).map_err(|e| io("write", &index_path, e.into()))?;
+        write_synced(&index_path, &json)?;
         sync_folder(folder)
     }
 
@@ -306,8 +308,9 @@ impl PackStore {
 }
 
 fn read_index(folder: &Path) -> Result<StoredPack, PackError> {
-    let bytes = read_bounded(&folder.join(INDEX), MAX_INDEX)?;
-    serde_json::from_slice(&bytes).map_err(|e| PackError::Io(format!("the stored pack's index is damaged: {e}")))
+    let path = folder.join(INDEX);
+    let bytes = read_bounded(&path, MAX_INDEX)?;
+    serde_json::from_slice(&bytes).map_err(|e| PackError::StoredDamaged { path, reason: e.to_string() })
 }
 
 fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, PackError> {
@@ -316,7 +319,7 @@ fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, PackError> {
     let mut bytes = Vec::new();
     file.take(max + 1).read_to_end(&mut bytes).map_err(|e| io("read", path, e))?;
     if bytes.len() as u64 > max {
-        return Err(PackError::Io(format!("{} is larger than expected", path.display())));
+        return Err(PackError::StoredDamaged { path: path.to_owned(), reason: "larger than expected".into() });
     }
     Ok(bytes)
 }

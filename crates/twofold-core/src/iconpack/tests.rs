@@ -93,10 +93,10 @@ fn hostile_packs_are_refused_each_with_its_reason() {
     let refused = |bytes: &[u8]| parse(bytes).unwrap_err();
 
     assert!(matches!(refused(b"not a zip at all"), PackError::NotZip(_)));
-    assert_eq!(refused(&vec![0; MAX_PACK_FILE + 1]), PackError::FileTooLarge);
-    assert_eq!(refused(&zip_of(&[("icon.svg", svg.as_bytes())])), PackError::NoPackJson);
+    assert!(matches!(refused(&vec![0; MAX_PACK_FILE + 1]), PackError::FileTooLarge));
+    assert!(matches!(refused(&zip_of(&[("icon.svg", svg.as_bytes())])), PackError::NoPackJson));
     // pack.json in a folder is not at the root (Aegis looks only there).
-    assert_eq!(refused(&zip_of(&[("pack/pack.json", &one_icon("a.svg"))])), PackError::NoPackJson);
+    assert!(matches!(refused(&zip_of(&[("pack/pack.json", &one_icon("a.svg"))])), PackError::NoPackJson));
     assert!(matches!(refused(&zip_of(&[(PACK_JSON, b"{ not json")])), PackError::BadPackJson(_)));
     assert!(matches!(
         refused(&zip_of(&[(PACK_JSON, br#"{"uuid":"x","name":"n","version":1}"#)])),
@@ -107,16 +107,16 @@ fn hostile_packs_are_refused_each_with_its_reason() {
         PackError::BadPackJson(_)
     ));
     let bad_uuid = br#"{"uuid":"not-a-uuid","name":"n","version":1,"icons":[{"filename":"a.svg","issuer":[]}]}"#;
-    assert_eq!(refused(&zip_of(&[(PACK_JSON, bad_uuid)])), PackError::BadUuid("not-a-uuid".into()));
-    assert_eq!(refused(&zip_of(&[(PACK_JSON, &pack_json(serde_json::json!([])))])), PackError::NoIcons);
-    assert_eq!(
+    assert!(matches!(refused(&zip_of(&[(PACK_JSON, bad_uuid)])), PackError::BadUuid(u) if u == "not-a-uuid"));
+    assert!(matches!(refused(&zip_of(&[(PACK_JSON, &pack_json(serde_json::json!([])))])), PackError::NoIcons));
+    assert!(matches!(
         refused(&zip_of(&[(PACK_JSON, &one_icon("gone.svg"))])),
-        PackError::MissingFile { name: "gone.svg".into() }
-    );
-    assert_eq!(
+        PackError::MissingFile { name } if name == "gone.svg"
+    ));
+    assert!(matches!(
         refused(&zip_of(&[(PACK_JSON, &one_icon("a.webp")), ("a.webp", b"RIFF")])),
-        PackError::UnsupportedIcon { name: "a.webp".into() }
-    );
+        PackError::UnsupportedIcon { name } if name == "a.webp"
+    ));
     assert!(matches!(
         refused(&zip_of(&[(PACK_JSON, &one_icon("a.svg")), ("a.svg", b"<svg")])),
         PackError::BadIcon { .. }
@@ -125,9 +125,11 @@ fn hostile_packs_are_refused_each_with_its_reason() {
     // Path traversal, absolute names, backslashes and NUL: in the archive or in pack.json.
     for name in ["../evil.png", "/abs.png", "SVG/../../evil.svg", "C:/evil.png", "dir\\evil.png", "a\0.png"] {
         let in_archive = zip_of(&[(PACK_JSON, &one_icon("a.svg")), ("a.svg", svg.as_bytes()), (name, b"x")]);
-        assert_eq!(refused(&in_archive), PackError::UnsafeName { name: name.into() }, "{name:?} in the archive");
+        let error = refused(&in_archive);
+        assert!(matches!(&error, PackError::UnsafeName { name: n } if n == name), "{name:?} in the archive: {error}");
         let listed = zip_of(&[(PACK_JSON, &one_icon(name))]);
-        assert_eq!(refused(&listed), PackError::UnsafeName { name: name.into() }, "{name:?} in pack.json");
+        let error = refused(&listed);
+        assert!(matches!(&error, PackError::UnsafeName { name: n } if n == name), "{name:?} in pack.json: {error}");
     }
 
     // Ten thousand entries.
@@ -136,24 +138,24 @@ fn hostile_packs_are_refused_each_with_its_reason() {
         many.start_file(format!("{i}.svg"), zip::write::SimpleFileOptions::default()).unwrap();
     }
     let many = many.finish().unwrap().into_inner();
-    assert_eq!(refused(&many), PackError::TooManyEntries { count: 10_000 });
+    assert!(matches!(refused(&many), PackError::TooManyEntries { count: 10_000 }));
 
     // A ZIP bomb: an icon under the size cap but compressed a thousandfold.
     let bomb = vec![b' '; (MAX_ICON_FILE - 1) as usize];
     let bytes = zip_of(&[(PACK_JSON, &one_icon("a.svg")), ("a.svg", &bomb)]);
     assert!(bytes.len() < 64 << 10, "the bomb is small: {}", bytes.len());
-    assert_eq!(refused(&bytes), PackError::Bomb { name: "a.svg".into() });
+    assert!(matches!(refused(&bytes), PackError::Bomb { name } if name == "a.svg"));
     // A file over the per-icon cap (not compressible, so not a bomb).
     let noise: Vec<u8> = (0..MAX_ICON_FILE + 10).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     let bytes = zip_of(&[(PACK_JSON, &one_icon("a.svg")), ("a.svg", &noise)]);
-    assert_eq!(refused(&bytes), PackError::EntryTooLarge { name: "a.svg".into(), max: MAX_ICON_FILE });
+    assert!(matches!(refused(&bytes), PackError::EntryTooLarge { name, max: MAX_ICON_FILE } if name == "a.svg"));
 
     // A 20000 × 20000 PNG header (a decompression bomb in the picture): refused before decoding.
     let bytes = zip_of(&[(PACK_JSON, &one_icon("big.png")), ("big.png", &huge_png_header(20_000))]);
-    assert_eq!(
+    assert!(matches!(
         refused(&bytes),
-        PackError::BadIcon { name: "big.png".into(), error: crate::icon::IconError::TooManyPixels }
-    );
+        PackError::BadIcon { name, error: crate::icon::IconError::TooManyPixels } if name == "big.png"
+    ));
 
     // Many icons that each become a large PNG (noise does not compress): the PNGs held before the pack is
     // written are bounded. pack.json lists one noisy 128 px file again and again.
@@ -171,7 +173,10 @@ fn hostile_packs_are_refused_each_with_its_reason() {
     let listed: Vec<serde_json::Value> =
         (0..count).map(|_| serde_json::json!({ "filename": "noise.png", "issuer": ["x"] })).collect();
     let json = pack_json(serde_json::Value::Array(listed));
-    assert_eq!(refused(&zip_of(&[(PACK_JSON, &json), ("noise.png", &noise)])), PackError::IconsTooLarge, "{count}");
+    assert!(
+        matches!(refused(&zip_of(&[(PACK_JSON, &json), ("noise.png", &noise)])), PackError::IconsTooLarge),
+        "{count}"
+    );
 
     // Encrypted entries.
     use zip::unstable::write::FileOptionsExt;
@@ -180,7 +185,7 @@ fn hostile_packs_are_refused_each_with_its_reason() {
         .start_file(PACK_JSON, zip::write::SimpleFileOptions::default().with_deprecated_encryption(b"pw").unwrap())
         .unwrap();
     locked.write_all(&one_icon("a.svg")).unwrap();
-    assert_eq!(refused(&locked.finish().unwrap().into_inner()), PackError::Encrypted);
+    assert!(matches!(refused(&locked.finish().unwrap().into_inner()), PackError::Encrypted));
 
     // Every refusal has a code of its own for the app to word.
     assert_eq!(PackError::Bomb { name: String::new() }.code(), "bomb");
@@ -286,7 +291,7 @@ fn a_stored_pack_lists_reads_its_icons_is_replaced_by_its_uuid_and_is_removed() 
     store.remove(pack.uuid).unwrap();
     assert!(store.list().unwrap().is_empty());
     assert!(!store.dir().join(UUID).exists());
-    assert_eq!(store.remove(pack.uuid), Err(PackError::NotFound(pack.uuid)));
+    assert!(matches!(store.remove(pack.uuid), Err(PackError::NotFound(u)) if u == pack.uuid));
 }
 
 #[test]

@@ -177,7 +177,7 @@ fn icon(e: &Json) -> Option<crate::icon::Icon> {
 fn convert_entry(e: &Json, group_names: &HashMap<String, String>) -> Result<Draft, EntryProblem> {
     let issuer = s(e, "issuer");
     let name = s(e, "name");
-    let label = super::common::label_of(&issuer, &name);
+    let label = crate::model::label(&issuer, &name);
     let bad = |k| problem(label.clone(), k);
     let info = e.get("info").ok_or_else(|| bad(ProblemKind::Malformed(Why::missing("info"))))?;
     let kind = match s(e, "type").to_ascii_lowercase().as_str() {

@@ -70,7 +70,7 @@ fn convert(e: &Json, old: bool) -> Result<Draft, EntryProblem> {
             (issuer, name) = (i.to_owned(), n.to_owned());
         }
     }
-    let label = super::common::label_of(&issuer, &name);
+    let label = crate::model::label(&issuer, &name);
     let bad = |k| problem(label.clone(), k);
     let kind = match s(e, "type").to_ascii_uppercase().as_str() {
         "TOTP" | "" => DraftKind::Totp,

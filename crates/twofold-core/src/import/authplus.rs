@@ -69,7 +69,7 @@ pub(super) fn read_db(
     let mut drafts = Vec::with_capacity(rows.len());
     for row in &rows {
         let (email, issuer, category) = (s(row, "email"), s(row, "issuer"), s(row, "category"));
-        let label = super::common::label_of(&issuer, &email);
+        let label = crate::model::label(&issuer, &email);
         let secret = Zeroizing::new(s(row, "secret"));
         let (kind, counter) = match (int(row, "type"), int(row, "counter")) {
             (Ok(kind), Ok(counter)) => (kind, counter),

@@ -33,7 +33,7 @@ pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Dr
         if let Some(rest) = name.strip_prefix(&format!("{issuer}: ")).filter(|_| !issuer.is_empty()) {
             name = rest.to_owned();
         }
-        let label = super::common::label_of(&issuer, &name);
+        let label = crate::model::label(&issuer, &name);
         let secret = match (
             t.get("decryptedSecret").and_then(Json::as_str),
             t.get("encryptedSecret").and_then(Json::as_str),

@@ -71,7 +71,7 @@ pub(super) fn value_draft(value: &str, item_name: &str, username: &str) -> Resul
     if value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '=' | '-')) {
         return Ok(Draft::new(DraftKind::Totp, item_name, username, SecretText::base32(value)));
     }
-    Err(problem(super::common::label_of(item_name, username), ProblemKind::Malformed(Why::invalid("totp"))))
+    Err(problem(crate::model::label(item_name, username), ProblemKind::Malformed(Why::invalid("totp"))))
 }
 
 fn decrypt(file: &Json, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {

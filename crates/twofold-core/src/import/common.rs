@@ -79,9 +79,9 @@ impl Draft {
         }
     }
 
-    /// `Issuer (name)` for messages about this entry.
+    /// `Issuer (name)` for messages about this entry (empty when it has neither).
     pub(crate) fn label(&self) -> String {
-        label_of(&self.issuer, &self.name)
+        crate::model::label(&self.issuer, &self.name)
     }
 
     /// Validates the draft and builds the account; `order` is its position in the file. Also returns the key's
@@ -132,15 +132,6 @@ impl Draft {
         account.icon = self.icon;
         account.order = i64::try_from(order).unwrap_or(i64::MAX);
         Ok((account, key_warning))
-    }
-}
-
-pub(crate) fn label_of(issuer: &str, name: &str) -> String {
-    match (issuer.is_empty(), name.is_empty()) {
-        (false, false) => format!("{issuer} ({name})"),
-        (false, true) => issuer.to_owned(),
-        (true, false) => name.to_owned(),
-        (true, true) => String::from("(unnamed account)"),
     }
 }
 

@@ -17,7 +17,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, Imp
         .iter()
         .map(|a| {
             let name = s(a, "name");
-            let bad = |k| problem(super::common::label_of("", &name), k);
+            let bad = |k| problem(crate::model::label("", &name), k);
             let generator =
                 a.get("otpGenerator").ok_or_else(|| bad(ProblemKind::UnsupportedType { kind: "Duo Push".into() }))?;
             let secret = match generator.get("otpSecret").and_then(Json::as_str) {

@@ -82,7 +82,7 @@ pub(super) fn meta(t: &Json, secret: SecretText, counter_is_previous: bool) -> R
         None => s(t, "issuerInt"),
     };
     let name = s(t, "label");
-    let label = super::common::label_of(&issuer, &name);
+    let label = crate::model::label(&issuer, &name);
     let bad = |k| problem(label.clone(), k);
     let kind = match s(t, "type").to_ascii_uppercase().as_str() {
         "TOTP" | "" => DraftKind::Totp,

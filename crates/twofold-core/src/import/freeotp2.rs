@@ -39,7 +39,7 @@ pub(super) fn read(bytes: &[u8], password: Option<&str>) -> Result<Vec<Result<Dr
             drafts.push(Err(problem(uuid.to_owned(), ProblemKind::Malformed(Why::NotJson))));
             continue;
         };
-        let label = super::common::label_of(&s(&token, "issuerExt"), &s(&token, "label"));
+        let label = crate::model::label(&s(&token, "issuerExt"), &s(&token, "label"));
         let secret = by_key
             .get(uuid)
             .and_then(|v| parse_json_str(v))

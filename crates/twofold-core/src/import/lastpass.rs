@@ -26,7 +26,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>, Imp
         .map(|a| {
             let issuer = s(a, "issuerName");
             let name = s(a, "userName");
-            let label = super::common::label_of(&issuer, &name);
+            let label = crate::model::label(&issuer, &name);
             let bad = |k| problem(label.clone(), k);
             let secret = match a.get("secret").and_then(Json::as_str) {
                 Some(t) => SecretText::base32(t),

@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 
 use super::Why;
 use super::common::damaged;
-use super::common::{Draft, DraftKind, Json, SecretText, label_of, problem};
+use super::common::{Draft, DraftKind, Json, SecretText, problem};
 use super::{EntryProblem, ImportError, ProblemKind};
 use crate::model::OtpKind;
 use crate::uri::{percent_decode, strip_prefix_ignore_case};
@@ -38,7 +38,7 @@ pub(super) fn read_text(bytes: &[u8]) -> Result<Vec<Result<Draft, EntryProblem>>
                     }
                     for r in decoded.rejected {
                         drafts.push(Err(problem(
-                            label_of(&r.issuer, &r.name),
+                            crate::model::label(&r.issuer, &r.name),
                             ProblemKind::Malformed(Why::TransferEntry(r.error)),
                         )));
                     }
@@ -100,10 +100,11 @@ fn query_value(link: &str, name: &str) -> Option<String> {
     })
 }
 
-/// The label of a link for messages: decoded, never the query (which holds the secret).
+/// The label of a link for messages: decoded, never the query (which holds the secret); empty when it has
+/// none (front ends word an unnamed entry themselves).
 fn link_label(link: &str) -> String {
     let before_query = link.split(['?', '#']).next().unwrap_or_default();
     let label = before_query.rsplit_once('/').map(|(_, l)| l).unwrap_or_default();
     let label = percent_decode(label, false);
-    if label.is_empty() { String::from("(unnamed link)") } else { super::common::truncate(&label, 64) }
+    super::common::truncate(&label, 64)
 }

@@ -294,7 +294,7 @@ impl std::fmt::Display for EntryProblem {
         match (self.line, self.label.is_empty()) {
             (Some(line), true) => write!(f, "line {line}: {}", self.kind),
             (Some(line), false) => write!(f, "line {line}: {}: {}", self.label, self.kind),
-            (None, _) => write!(f, "{}: {}", self.label, self.kind),
+            (None, _) => write!(f, "{}: {}", crate::model::or_unnamed(&self.label), self.kind),
         }
     }
 }

@@ -243,7 +243,7 @@ pub(super) fn google_row(r: &Json) -> Result<Draft, EntryProblem> {
         i if i.is_empty() => prefix,
         i => i,
     };
-    let label = super::common::label_of(&issuer, &name);
+    let label = crate::model::label(&issuer, &name);
     let bad = |k| problem(label.clone(), k);
     let kind = match int(r, "type").map_err(bad)? {
         Some(0) | None => DraftKind::Totp,
@@ -264,7 +264,7 @@ pub(super) fn read_microsoft(bytes: &[u8], cancel: &Cancel) -> Result<Vec<Result
         .map(|r| {
             let issuer = s(r, "name");
             let name = s(r, "username");
-            let label = super::common::label_of(&issuer, &name);
+            let label = crate::model::label(&issuer, &name);
             let bad = |k| problem(label.clone(), k);
             let key = Zeroizing::new(s(r, "oath_secret_key"));
             match int(r, "account_type").map_err(bad)? {

@@ -114,7 +114,7 @@ fn decrypt(bytes: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>, ImportErr
 pub(super) fn convert(e: &Json) -> Result<Draft, EntryProblem> {
     let issuer = s(e, "Issuer");
     let name = s(e, "Username");
-    let label = super::common::label_of(&issuer, &name);
+    let label = crate::model::label(&issuer, &name);
     let bad = |k| problem(label.clone(), k);
     let kind = match int(e, "Type").map_err(bad)? {
         Some(1) => DraftKind::Hotp,

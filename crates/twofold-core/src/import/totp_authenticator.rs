@@ -57,7 +57,7 @@ fn convert_list(text: &str) -> Result<Vec<Result<Draft, EntryProblem>>, ImportEr
 fn convert(t: &Json) -> Result<Draft, EntryProblem> {
     let issuer = s(t, "issuer");
     let name = s(t, "name");
-    let label = super::common::label_of(&issuer, &name);
+    let label = crate::model::label(&issuer, &name);
     let bad = |k| problem(label.clone(), k);
     let key = Zeroizing::new(s(t, "key"));
     let secret = match int(t, "base").map_err(bad)? {

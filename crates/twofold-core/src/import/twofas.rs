@@ -66,7 +66,7 @@ fn convert(service: &Json, schema: i64, groups: &HashMap<String, String>) -> Res
         n => n,
     };
     let name = s(otp, "account");
-    let label = super::common::label_of(&issuer, &name);
+    let label = crate::model::label(&issuer, &name);
     let bad = |k| problem(label.clone(), k);
     let secret = match service.get("secret").and_then(Json::as_str) {
         Some(t) => SecretText::base32(t),

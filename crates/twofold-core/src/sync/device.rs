@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::atomic::{self, Existing, WriteError};
-use crate::vault::{DeviceId, VaultError};
+use crate::vault::{DeviceId, Invalid, VaultError};
 
 /// The file's name, beside the vault.
 pub const DEVICE_FILE: &str = "twofold-device.id";
@@ -32,8 +32,8 @@ pub fn load_or_create(path: &Path) -> Result<DeviceId, VaultError> {
         Ok(()) => Ok(id),
         // Another program made it first: use theirs.
         Err(WriteError::Exists { .. }) => read(path)
-            .ok_or(VaultError::InvalidContents { reason: format!("{} does not hold a device id", path.display()) }),
-        Err(e) => Err(VaultError::InvalidContents { reason: e.to_string() }),
+            .ok_or_else(|| VaultError::InvalidContents { reason: Invalid::NoDeviceId { path: path.to_owned() } }),
+        Err(e) => Err(VaultError::InvalidContents { reason: Invalid::DeviceIdNotWritten(e) }),
     }
 }
 

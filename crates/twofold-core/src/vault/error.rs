@@ -24,6 +24,46 @@ pub enum Corruption {
     PayloadSyntax,
 }
 
+/// What is invalid in a vault's contents, or why they cannot be sealed: one variant per place, so the app can
+/// word each in the person's language. The English (`Display`) is what the CLI prints after "vault contents
+/// are invalid: ".
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Invalid {
+    #[error("key wrapping failed")]
+    KeyWrapping,
+    #[error("the payload key cannot be derived")]
+    PayloadKey,
+    #[error("a vault needs a password slot and at most {max} slots in all")]
+    SlotCount { max: usize },
+    #[error("payload too large to seal")]
+    PayloadTooLarge,
+    #[error("payload cannot be written")]
+    PayloadNotWritten,
+    #[error("`accounts` is not a list")]
+    AccountsNotAList,
+    /// Account `index` (counted from 0, as in the file) is not an object.
+    #[error("account {index} is not an object")]
+    AccountNotObject { index: usize },
+    #[error("account {index} repeats the id of an earlier account")]
+    AccountRepeatsId { index: usize },
+    #[error("account {index}: field `{field}` is missing or invalid")]
+    AccountField { index: usize, field: String },
+    #[error("`deleted` is not a list")]
+    DeletedNotAList,
+    #[error("deleted entry {index} is invalid")]
+    DeletedEntry { index: usize },
+    #[error("a keyring unlock lasts 1 to {max} days, not {days}")]
+    KeyringDays { days: u16, max: u16 },
+    #[error("save counter overflow")]
+    CounterOverflow,
+    #[error("{} does not hold a device id", path.display())]
+    NoDeviceId { path: PathBuf },
+    /// The device id file could not be written.
+    #[error("{0}")]
+    DeviceIdNotWritten(crate::atomic::WriteError),
+}
+
 /// Everything that can go wrong opening, reading or saving a vault.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -55,7 +95,7 @@ pub enum VaultError {
     #[error("account {id} is not an HOTP account")]
     NotHotp { id: crate::model::AccountId },
     #[error("vault contents are invalid: {reason}")]
-    InvalidContents { reason: String },
+    InvalidContents { reason: Invalid },
     #[error("the saved vault could not be read back; the previous vault is unchanged")]
     ReadBackFailed,
     #[error("could not {action} {}: {source}", path.display())]

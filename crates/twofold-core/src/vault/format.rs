@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 use zeroize::{Zeroize, Zeroizing};
 
-use super::error::{Corruption, VaultError};
+use super::error::{Corruption, Invalid, VaultError};
 
 /// The first 8 bytes of every vault file.
 pub const MAGIC: [u8; 8] = *b"TWOFOLDV";
@@ -140,11 +140,9 @@ fn wrap_key(kek: &DataKey, data_key: &DataKey, aad: &[u8]) -> Result<([u8; 12], 
     let wrapped = kek
         .cipher()
         .encrypt(&Nonce::from(nonce), Payload { msg: &data_key.0[..], aad })
-        .map_err(|_| VaultError::InvalidContents { reason: String::from("key wrapping failed") })?;
-    let wrapped: [u8; 48] = wrapped
-        .as_slice()
-        .try_into()
-        .map_err(|_| VaultError::InvalidContents { reason: String::from("key wrapping failed") })?;
+        .map_err(|_| VaultError::InvalidContents { reason: Invalid::KeyWrapping })?;
+    let wrapped: [u8; 48] =
+        wrapped.as_slice().try_into().map_err(|_| VaultError::InvalidContents { reason: Invalid::KeyWrapping })?;
     Ok((nonce, wrapped))
 }
 
@@ -539,7 +537,7 @@ fn hkdf_expand(salt: &[u8], ikm: &[u8], info: &[u8], out: &mut [u8]) -> Result<(
     let hk = hkdf::Hkdf::<Sha256>::new(Some(salt), ikm);
     hk.expand(info, out).map_err(|_| {
         out.zeroize();
-        VaultError::InvalidContents { reason: String::from("the payload key cannot be derived") }
+        VaultError::InvalidContents { reason: Invalid::PayloadKey }
     })
 }
 
@@ -570,9 +568,7 @@ impl std::fmt::Debug for Sealing {
 /// Builds a complete vault file: header with `counter`, fresh payload salt and nonce, sealed `plaintext`.
 pub fn seal(sealing: &Sealing, counter: u64, plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
     if sealing.slots.is_empty() || sealing.slots.len() + sealing.others.len() > MAX_SLOTS {
-        return Err(VaultError::InvalidContents {
-            reason: String::from("a vault needs a password slot and at most 8 slots in all"),
-        });
+        return Err(VaultError::InvalidContents { reason: Invalid::SlotCount { max: MAX_SLOTS } });
     }
     let mut header = Header {
         major: FORMAT_MAJOR,
@@ -593,7 +589,7 @@ pub fn seal(sealing: &Sealing, counter: u64, plaintext: &[u8]) -> Result<Vec<u8>
     let sealed = key
         .cipher()
         .encrypt(&Nonce::from(header.payload_nonce), Payload { msg: plaintext, aad: &file })
-        .map_err(|_| VaultError::InvalidContents { reason: String::from("payload too large to seal") })?;
+        .map_err(|_| VaultError::InvalidContents { reason: Invalid::PayloadTooLarge })?;
     file.extend_from_slice(&sealed);
     Ok(file)
 }

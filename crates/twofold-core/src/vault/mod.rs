@@ -83,7 +83,7 @@ pub mod payload;
 pub mod stamp;
 pub mod storage;
 
-pub use error::{Corruption, VaultError};
+pub use error::{Corruption, Invalid, VaultError};
 pub use format::{DeviceKey, FORMAT_MAJOR, FORMAT_MINOR, KdfParams};
 pub use payload::VaultContents;
 pub use stamp::{Clock, DeviceId, Stamp, system_clock_ms};
@@ -398,7 +398,7 @@ impl Vault {
     ) -> Result<[u8; 16], VaultError> {
         if !(1..=MAX_DEVICE_DAYS).contains(&max_days) {
             return Err(VaultError::InvalidContents {
-                reason: format!("a keyring unlock lasts 1 to {MAX_DEVICE_DAYS} days, not {max_days}"),
+                reason: Invalid::KeyringDays { days: max_days, max: MAX_DEVICE_DAYS },
             });
         }
         let slot = DeviceSlot::seal(device_key, id, enrolled, max_days, &self.sealing.data_key)?;
@@ -503,10 +503,8 @@ impl Vault {
     /// rename happened) the handle adopts both.
     fn write_locked(&mut self, lock: &WriterLock, sealing: Sealing, contents: VaultContents) -> Result<(), VaultError> {
         let json = contents.to_json()?;
-        let counter = self
-            .counter
-            .checked_add(1)
-            .ok_or(VaultError::InvalidContents { reason: String::from("save counter overflow") })?;
+        let counter =
+            self.counter.checked_add(1).ok_or(VaultError::InvalidContents { reason: Invalid::CounterOverflow })?;
         let bytes = format::seal(&sealing, counter, &json)?;
         let result = self.store.write_atomic(lock, &bytes, |back| {
             let (header, plain) = format::open_with_key(back, &sealing.data_key)?;

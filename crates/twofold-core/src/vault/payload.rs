@@ -16,7 +16,7 @@ use zeroize::Zeroizing;
 use crate::model::{Account, AccountId, Algorithm, Origin, OtpKind, OtpParams, PhoneValues, RecoveryCode};
 use crate::secret::Secret;
 
-use super::error::{Corruption, VaultError};
+use super::error::{Corruption, Invalid, VaultError};
 use super::stamp::Stamp;
 use crate::wipe::{scrub, scrub_map};
 
@@ -210,7 +210,7 @@ impl VaultContents {
         // behind in the allocations it gives up.
         let out = crate::wipe::json_exact(&value);
         scrub(&mut value);
-        out.map_err(|_| VaultError::InvalidContents { reason: String::from("payload cannot be written") })
+        out.map_err(|_| VaultError::InvalidContents { reason: Invalid::PayloadNotWritten })
     }
 
     /// Parses the payload JSON. Errors name the account index and field, never a value.
@@ -232,7 +232,7 @@ impl VaultContents {
             Some(Value::Array(mut list)) => {
                 for (index, item) in list.iter_mut().enumerate() {
                     let Value::Object(map) = item else {
-                        return Err(invalid(index, "is not an object"));
+                        return Err(VaultError::InvalidContents { reason: Invalid::AccountNotObject { index } });
                     };
                     let stamp = match map.remove("stamp") {
                         None => None,
@@ -240,7 +240,7 @@ impl VaultContents {
                     };
                     let (account, extra) = account_from_json(index, map)?;
                     if !seen.insert(account.id) {
-                        return Err(invalid(index, "repeats the id of an earlier account"));
+                        return Err(VaultError::InvalidContents { reason: Invalid::AccountRepeatsId { index } });
                     }
                     if let Some(stamp) = stamp {
                         contents.stamps.insert(account.id, stamp);
@@ -255,7 +255,7 @@ impl VaultContents {
             None => {}
             Some(mut other) => {
                 scrub(&mut other);
-                return Err(VaultError::InvalidContents { reason: String::from("`accounts` is not a list") });
+                return Err(VaultError::InvalidContents { reason: Invalid::AccountsNotAList });
             }
         }
         match top.remove("deleted") {
@@ -265,27 +265,21 @@ impl VaultContents {
                     let id = item.get("id").and_then(Value::as_str).and_then(|s| uuid::Uuid::parse_str(s).ok());
                     let stamp = item.get("stamp").and_then(Stamp::from_json);
                     let (Some(id), Some(stamp)) = (id, stamp) else {
-                        return Err(VaultError::InvalidContents {
-                            reason: format!("deleted entry {index} is invalid"),
-                        });
+                        return Err(VaultError::InvalidContents { reason: Invalid::DeletedEntry { index } });
                     };
                     let slot = contents.tombstones.entry(AccountId(id)).or_insert(stamp);
                     *slot = (*slot).max(stamp);
                 }
             }
-            Some(_) => return Err(VaultError::InvalidContents { reason: String::from("`deleted` is not a list") }),
+            Some(_) => return Err(VaultError::InvalidContents { reason: Invalid::DeletedNotAList }),
         }
         contents.unknown.top = std::mem::take(top);
         Ok(contents)
     }
 }
 
-fn invalid(index: usize, what: &str) -> VaultError {
-    VaultError::InvalidContents { reason: format!("account {index} {what}") }
-}
-
 fn field_err(index: usize, field: &str) -> VaultError {
-    VaultError::InvalidContents { reason: format!("account {index}: field `{field}` is missing or invalid") }
+    VaultError::InvalidContents { reason: Invalid::AccountField { index, field: field.to_owned() } }
 }
 
 /// The account fields this version reads; everything else in an account object is kept as unknown.

@@ -119,15 +119,37 @@ fn hostile_packs_are_refused_with_a_code_and_nothing_is_stored() {
     )
     .unwrap();
     let traversal = zip.finish().unwrap().into_inner();
-    for (name, bytes, code) in
-        [("traversal.zip", traversal, "unsafeName"), ("notes.zip", b"just text".to_vec(), "notZip")]
-    {
+    // A ZIP bomb: an icon of nearly 2 MiB of spaces, compressed a thousandfold.
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("pack.json", deflated).unwrap();
+    let listed = json!({"uuid": UUID, "name": "n", "version": 1, "icons": [{"filename": "a.svg", "issuer": []}]});
+    zip.write_all(listed.to_string().as_bytes()).unwrap();
+    zip.start_file("a.svg", deflated).unwrap();
+    zip.write_all(&vec![b' '; (2 << 20) - 1]).unwrap();
+    let bomb = zip.finish().unwrap().into_inner();
+    // Issue 18: the detail is a key with its values, for the page to word; the libraries' English stays out.
+    let cases = [
+        (
+            "traversal.zip",
+            traversal,
+            "unsafeName",
+            json!({"key": "detail.pack_unsafe_name", "params": {"name": "../evil.svg"}}),
+        ),
+        ("notes.zip", b"just text".to_vec(), "notZip", json!({"key": "detail.pack_not_zip", "params": {}})),
+        ("bomb.zip", bomb, "bomb", json!({"key": "detail.pack_bomb", "params": {"name": "a.svg", "ratio": "100"}})),
+    ];
+    for (name, bytes, code, detail) in cases {
         let file = token(&h, name, &bytes);
         let answer = h.invoke("import_icon_pack", json!({"file": file})).unwrap();
         assert_eq!(answer["outcome"], "refused", "{name}");
         assert_eq!(answer["reason"], code, "{name}");
-        assert!(answer["detail"].as_str().is_some_and(|d| !d.is_empty()));
+        assert_eq!(answer["detail"], detail, "{name}");
     }
     assert_eq!(h.invoke("list_icon_packs", json!({})), Ok(json!([])));
-    assert_eq!(h.invoke("pack_icon", json!({"pack": "nope", "icon": 0})).unwrap_err()["code"], "not_found");
+    let unknown = h.invoke_worded("pack_icon", json!({"pack": "nope", "icon": 0})).unwrap_err();
+    assert_eq!(unknown["code"], "not_found");
+    assert_eq!(unknown["detail"], json!({"key": "detail.pack_not_found", "params": {"uuid": "nope"}}));
+    let gone = h.invoke_worded("remove_icon_pack", json!({"pack": UUID})).unwrap_err();
+    assert_eq!(gone["detail"], json!({"key": "detail.pack_not_found", "params": {"uuid": UUID}}));
 }

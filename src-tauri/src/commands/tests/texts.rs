@@ -129,3 +129,22 @@ fn a_damaged_peer_file_arrives_as_typed_keys() {
         }}}})
     );
 }
+
+/// Issue 18: an account with neither issuer nor name reached the UI as the core's English "(unnamed account)"
+/// (a duplicate's name, an imported account's name). Labels now arrive empty, for the UI to word.
+#[test]
+fn an_unnamed_account_arrives_with_an_empty_label() {
+    let h = with_vault("texts-unnamed");
+    let link = "otpauth://totp/?secret=JBSWY3DPEHPK3PXP";
+    h.invoke("add_account_link", json!({"link": link})).unwrap();
+    let again = h.invoke("add_account_link", json!({"link": link})).unwrap();
+    assert_eq!(again["duplicates"], json!([""]));
+    let path = h.dir.join("links.txt");
+    std::fs::write(&path, format!("{link}\notpauth://totp/?secret=KRSXG5CTMVRXEZLU\n")).unwrap();
+    let file = h.invoke("choose_import_file", json!({"file": h.file(&path, Kind::Read)})).unwrap();
+    // The vault holds the unnamed account twice (added again above).
+    assert_eq!(file["preview"]["entries"][0]["duplicates"], json!(["", ""]), "{file}");
+    let outcome = h.invoke("import_accounts", json!({"indices": [1]})).unwrap();
+    assert_eq!(outcome["added"], json!([""]), "{outcome}");
+    assert!(!outcome.to_string().contains("unnamed"), "{outcome}");
+}

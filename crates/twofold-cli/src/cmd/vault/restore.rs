@@ -43,7 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             RestoreStatus::Duplicate { .. } => "same",
             RestoreStatus::Changed => "changed",
         };
-        println!("{status:<8} {}  {}", item.id, item.display_name);
+        println!("{status:<8} {}  {}", item.id, twofold_core::model::or_unnamed(&item.label));
     }
     let summary =
         if args.dry_run { plan.summary(mode) } else { backup::restore_into(&mut vault, &opened.contents, mode)? };
