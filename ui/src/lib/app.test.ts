@@ -47,7 +47,8 @@ describe("App", () => {
     await fireEvent.keyDown(search, { key: "?" });
     expect(screen.queryByRole("dialog")).toBeNull();
     await fireEvent.keyDown(window, { key: "?" });
-    const sheet = screen.getByRole("dialog", { name: "Keyboard shortcuts" });
+    // The sheet is loaded when first opened (it is not in the start-up script).
+    const sheet = await screen.findByRole("dialog", { name: "Keyboard shortcuts" });
     const keys = [...sheet.querySelectorAll("kbd")].map((k) => k.textContent);
     for (const key of ["Ctrl+K", "Ctrl+L", "Ctrl+I", "?", "Esc", "/ or Ctrl+F", "Enter", "↓", "Enter or Space", "Alt+↑ / Alt+↓", "↑ / ↓"]) {
       expect(keys).toContain(key);
@@ -60,13 +61,14 @@ describe("App", () => {
     const button = screen.getByRole("button", { name: "Keyboard shortcuts" });
     button.focus();
     await fireEvent.click(button);
-    expect(screen.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeTruthy();
+    expect(await screen.findByRole("dialog", { name: "Keyboard shortcuts" })).toBeTruthy();
     await fireEvent.click(screen.getByRole("button", { name: "Close" }));
     expect(screen.queryByRole("dialog")).toBeNull();
     expect(document.activeElement).toBe(button);
 
     // The other shortcuts still work while the sheet is open: Ctrl+K swaps it for the quick switcher.
     await fireEvent.keyDown(window, { key: "?" });
+    await screen.findByRole("dialog", { name: "Keyboard shortcuts" });
     await fireEvent.keyDown(screen.getByRole("button", { name: "Close" }), { key: "k", ctrlKey: true });
     expect(screen.getByRole("dialog", { name: "Quick switcher" })).toBeTruthy();
     expect(screen.queryByRole("dialog", { name: "Keyboard shortcuts" })).toBeNull();
